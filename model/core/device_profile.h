@@ -1,0 +1,52 @@
+// Fixed facts of the modelled controller: PCI identity, SR-IOV capability values and table
+// sizes. Two presets, from the public datasheets and Linux drivers (see docs/registers.md):
+// the 82576 (igb/igbvf) and the 82599 (ixgbe/ixgbevf).
+#pragma once
+#include <cstdint>
+#include <string>
+
+namespace iovsim {
+
+struct DeviceProfile {
+  std::string name;
+  std::uint16_t vendor_id = 0x8086;
+  std::uint16_t pf_device_id, vf_device_id;
+  std::uint16_t total_vfs;        // SR-IOV TotalVFs / InitialVFs
+  std::uint16_t first_vf_offset;  // SR-IOV First VF Offset with ARI Capable Hierarchy set
+                                  // (the 82576/82599 report 0x100 more without it)
+  std::uint16_t vf_stride;        // SR-IOV VF Stride
+  std::uint16_t sriov_cap_offset; // extended capability offset in config space
+  std::uint32_t pf_bar0_bytes, vf_bar0_bytes;
+  unsigned num_pools, queues_per_port, queues_per_pool;
+  unsigned num_rar, num_vlvf;
+  double max_link_gbps;
+  unsigned rx_packet_buffer_kb;   // default per-port Rx packet buffer
+  // The hardware queue that serves queue `q` of pool `pool` (82576: pool n owns n and n+8;
+  // 82599 in 64-pool mode: 2n and 2n+1).
+  unsigned queue_of(unsigned pool, unsigned q) const {
+    return interleaved_queues ? pool + q * num_pools : pool * queues_per_pool + q;
+  }
+  unsigned pool_of_queue(unsigned queue) const {
+    return interleaved_queues ? queue % num_pools : queue / queues_per_pool;
+  }
+  bool interleaved_queues;
+};
+
+// Which function owns which pool on one port: VF v owns pool v and the PF takes the pool after
+// the last VF (igb: vfs_allocated_count), as the Linux drivers arrange it.
+struct PortLayout {
+  unsigned port = 0;
+  unsigned vfs = 0;             // VFs in use on this port
+  unsigned first_function = 0;  // model function index of the port's PF; VF v is +1+v
+  unsigned pf_pool() const { return vfs; }
+  int function_of_pool(unsigned pool) const {
+    if (pool < vfs) return static_cast<int>(first_function + 1 + pool);
+    if (pool == vfs) return static_cast<int>(first_function);
+    return -1;
+  }
+};
+
+// Throws std::invalid_argument for an unknown preset name.
+const DeviceProfile& device_profile(const std::string& preset);
+
+}  // namespace iovsim

@@ -1,0 +1,26 @@
+// The PCIe side of a generic-payload transaction: which function issued it (requester ID,
+// bus:device.function) and the TLP attributes. DMA from the endpoint carries it so the IOMMU
+// can pick the function's translation domain; MMIO into the endpoint carries the decoded
+// function after BAR decode. Function identity never travels in address bits.
+#pragma once
+#include <cstdint>
+#include <tlm>
+
+namespace iovsim {
+
+struct PcieExtension : tlm::tlm_extension<PcieExtension> {
+  std::uint16_t requester_id = 0;  // bus << 8 | device << 3 | function
+  std::int16_t function = -1;      // the model's function index (stats), -1 unknown
+  bool no_snoop = false;
+  bool relaxed_ordering = false;
+  tlm::tlm_extension_base* clone() const override { return new PcieExtension(*this); }
+  void copy_from(const tlm::tlm_extension_base& e) override {
+    *this = static_cast<const PcieExtension&>(e);
+  }
+};
+
+inline std::uint16_t make_rid(unsigned bus, unsigned dev, unsigned fn) {
+  return static_cast<std::uint16_t>((bus << 8) | (dev << 3) | fn);
+}
+
+}  // namespace iovsim

@@ -1,0 +1,470 @@
+#include "model/core/scenario.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <cmath>
+#include <fstream>
+#include <functional>
+#include <set>
+#include <sstream>
+
+#include "model/core/device_profile.h"
+
+namespace iovsim {
+
+namespace {
+
+struct Range {
+  double lo, hi;
+};
+
+// The one list of keys. Each visitor implements field/choice/weights/section/indexed.
+template <class V>
+void visit_function(V& v, FunctionCfg& f) {
+  v.field("mac", f.mac, "MAC address aa:bb:cc:dd:ee:ff, or auto");
+  v.field("rate_limit_mbps", f.rate_limit_mbps, Range{0, 100000},
+          "Tx rate limit of this function's pool in Mb/s (RTTBCNRC), 0 = off");
+  v.field("bad_dma", f.bad_dma,
+          "misbehaving driver: posts Rx buffer addresses outside its VM's memory");
+  v.section("tx", "traffic the VM's application sends through this function", [&] {
+    v.field("load_mbps", f.tx.load_mbps, Range{0, 100000}, "offered load in Mb/s, 0 = none");
+    v.field("frame_bytes", f.tx.frame_bytes, Range{64, 9728}, "frame size incl. FCS");
+    v.field("to", f.tx.to, "destination: wire | pf | vfN | broadcast | unknown");
+  });
+}
+
+template <class V>
+void visit_scenario(V& v, Scenario& s) {
+  v.field("name", s.name, "scenario name, echoed in the metrics");
+  v.field("duration_us", s.duration_us, Range{0.001, 1e8}, "simulated time with traffic");
+  v.field("drain_us", s.drain_us, Range{0, 1e7},
+          "time after traffic stops for Tx rings to drain before the run ends");
+  v.field("seed", s.seed, "random seed; the same seed gives identical metrics");
+  v.field("quantum_ns", s.quantum_ns, Range{1, 1e6},
+          "TLM-2.0 global quantum: how far a process may run ahead of kernel time");
+  v.section("device", "the Ethernet controller", [&] {
+    v.choice("preset", s.device.preset, {"82576", "82599"},
+             "controller: IDs, SR-IOV values, table sizes");
+    v.field("ports", s.device.ports, Range{1, 4}, "physical ports (one PF each)");
+    v.field("vfs_per_port", s.device.vfs_per_port, Range{0, 63},
+            "VFs enabled per PF (82576: at most 7, 82599: at most 63)");
+    v.field("link_gbps", s.device.link_gbps, Range{1, 100}, "line rate: 1, 10, 25, 40 or 100");
+    v.choice("unmatched_unicast", s.device.unmatched_unicast, {"default_pool", "drop"},
+             "unicast that matches no filter: to the PF's default pool, or dropped");
+    v.field("loopback", s.device.loopback, "VF-to-VF switching inside the port (VEB)");
+    v.field("rx_packet_buffer_kb", s.device.rx_packet_buffer_kb, Range{0, 4096},
+            "on-chip Rx packet buffer per port in KB, 0 = the preset's");
+    v.field("max_frame_bytes", s.device.max_frame_bytes, Range{64, 9728},
+            "largest frame the MAC accepts, incl. FCS");
+    v.field("frame_pool", s.device.frame_pool, Range{16, 1 << 20},
+            "frame slots the model preallocates");
+  });
+  v.section("pcie", "the PCIe link to the host", [&] {
+    v.field("gen", s.pcie.gen, Range{1, 5}, "PCIe generation");
+    v.field("lanes", s.pcie.lanes, Range{1, 16}, "link width: 1, 2, 4, 8 or 16");
+    v.field("max_payload_bytes", s.pcie.max_payload_bytes, Range{128, 4096},
+            "MPS: largest write TLP payload (power of two)");
+    v.field("max_read_request_bytes", s.pcie.max_read_request_bytes, Range{128, 4096},
+            "MRRS: largest read request (power of two)");
+    v.field("read_latency_ns", s.pcie.read_latency_ns, Range{0, 1e5},
+            "host memory read latency seen by a DMA read, beyond link transfer time");
+    v.field("mmio_latency_ns", s.pcie.mmio_latency_ns, Range{0, 1e5},
+            "one-way latency of a CPU register access, beyond link transfer time");
+  });
+  v.section("host", "host memory and the driver models", [&] {
+    v.field("vm_memory_kb", s.host.vm_memory_kb, Range{64, 1 << 22},
+            "guest memory of each VM (and of the PF's host driver)");
+    v.field("poll_interval_us", s.host.poll_interval_us, Range{0.1, 1e6},
+            "drivers harvest and refill rings at this period");
+    v.field("rx_ring_entries", s.host.rx_ring_entries, Range{8, 4096},
+            "Rx descriptors per ring (multiple of 8)");
+    v.field("tx_ring_entries", s.host.tx_ring_entries, Range{8, 4096},
+            "Tx descriptors per ring (multiple of 8)");
+    v.field("rx_buffer_bytes", s.host.rx_buffer_bytes, Range{1024, 16384},
+            "Rx buffer per descriptor (multiple of 1024, SRRCTL.BSIZEPACKET)");
+  });
+  s.port.resize(s.device.ports);
+  for (PortCfg& p : s.port) p.vf.resize(s.device.vfs_per_port);
+  v.indexed("port", s.port, "per physical port", [&](PortCfg& p, unsigned) {
+    v.section("wire", "traffic arriving from the wire (the link partner)", [&] {
+      v.choice("pattern", p.wire.pattern, {"constant", "poisson", "off"},
+               "inter-arrival process");
+      v.field("load", p.wire.load, Range{0, 1}, "offered load as a fraction of line rate");
+      v.weights("frame_sizes", p.wire.frame_sizes, "frame size in bytes (incl. FCS) -> weight");
+      v.weights("destinations", p.wire.destinations,
+                "destination -> weight: vfs (all VFs evenly), vfN, pf, broadcast, unknown");
+      v.field("fcs_error_rate", p.wire.fcs_error_rate, Range{0, 1},
+              "fraction of frames with a bad FCS");
+    });
+    v.section("pf", "the physical function's host driver", [&] { visit_function(v, p.pf); });
+    v.indexed("vf", p.vf, "per virtual function (one VM each)",
+              [&](FunctionCfg& f, unsigned) { visit_function(v, f); });
+  });
+}
+
+// ---------------------------------------------------------------- reader
+class Reader {
+public:
+  Reader(YAML::Node root, std::string origin) : origin_(std::move(origin)) {
+    stack_.push_back({std::move(root), "", {}});
+  }
+
+  template <class T>
+  void field(const char* key, T& value, const char* doc) {
+    field(key, value, Range{-1e300, 1e300}, doc);
+  }
+  template <class T>
+  void field(const char* key, T& value, Range r, const char*) {
+    YAML::Node n;
+    if (!take(key, n)) return;
+    if (!n.IsScalar()) fail(n, key, "expected a single value");
+    if constexpr (std::is_same_v<T, std::string>) {
+      value = n.Scalar();
+    } else if constexpr (std::is_same_v<T, bool>) {
+      try {
+        value = n.as<bool>();
+      } catch (const YAML::Exception&) {
+        fail(n, key, fmt::format("'{}' is not true or false", n.Scalar()));
+      }
+    } else {
+      double d = 0;
+      try {
+        d = n.as<double>();
+      } catch (const YAML::Exception&) {
+        fail(n, key, fmt::format("'{}' is not a number", n.Scalar()));
+      }
+      if (std::is_integral_v<T> && d != std::floor(d))
+        fail(n, key, fmt::format("'{}' is not a whole number", n.Scalar()));
+      if (std::is_unsigned_v<T> && d < 0)
+        fail(n, key, fmt::format("'{}' must not be negative", n.Scalar()));
+      if (d < r.lo || d > r.hi)
+        fail(n, key, fmt::format("{} is out of range [{}, {}]", n.Scalar(), r.lo, r.hi));
+      value = static_cast<T>(d);
+    }
+  }
+  void choice(const char* key, std::string& value, std::initializer_list<const char*> options,
+              const char*) {
+    YAML::Node n;
+    if (!take(key, n)) return;
+    if (!n.IsScalar()) fail(n, key, "expected a single value");
+    std::string s = n.Scalar();
+    for (const char* o : options)
+      if (s == o) {
+        value = s;
+        return;
+      }
+    std::string all;
+    for (const char* o : options) all += fmt::format("{}{}", all.empty() ? "" : ", ", o);
+    fail(n, key, fmt::format("'{}' is not one of: {}", s, all));
+  }
+  template <class K>
+  void weights(const char* key, std::map<K, double>& value, const char*) {
+    YAML::Node n;
+    if (!take(key, n)) return;
+    if (!n.IsMap()) fail(n, key, "expected a map of key: weight");
+    value.clear();
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      std::string k = it->first.Scalar();
+      double w = 0;
+      try {
+        w = it->second.as<double>();
+      } catch (const YAML::Exception&) {
+        fail(it->second, key, fmt::format("weight of '{}' is not a number", k));
+      }
+      if (w < 0) fail(it->second, key, fmt::format("weight of '{}' is negative", k));
+      if constexpr (std::is_same_v<K, unsigned>) {
+        char* end = nullptr;
+        unsigned long v = std::strtoul(k.c_str(), &end, 10);
+        if (k.empty() || *end || v < 1 || v > 65535)
+          fail(it->first, key, fmt::format("'{}' is not a frame size in bytes", k));
+        value[static_cast<unsigned>(v)] = w;
+      } else {
+        value[k] = w;
+      }
+    }
+  }
+  void section(const char* key, const char*, const std::function<void()>& body) {
+    YAML::Node n;
+    if (!take(key, n)) return;
+    if (!n.IsMap()) fail(n, key, "expected a map");
+    push(n, key);
+    body();
+    pop();
+  }
+  template <class T, class Body>
+  void indexed(const char* prefix, std::vector<T>& items, const char*, const Body& body) {
+    const std::size_t fi = stack_.size() - 1;  // push() below may move the stack
+    if (!stack_[fi].node.IsMap()) return;
+    YAML::Node node = stack_[fi].node;
+    std::size_t plen = std::strlen(prefix);
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      std::string k = it->first.Scalar();
+      if (k.compare(0, plen, prefix) != 0 || k.size() == plen) continue;
+      std::string digits = k.substr(plen);
+      if (!std::all_of(digits.begin(), digits.end(), ::isdigit)) continue;
+      unsigned idx = static_cast<unsigned>(std::stoul(digits));
+      if (idx >= items.size())
+        fail(it->first, k.c_str(),
+             fmt::format("index {} is out of range: there are {} {}s", idx, items.size(),
+                         prefix));
+      stack_[fi].seen.insert(k);
+      if (!it->second.IsMap()) fail(it->second, k.c_str(), "expected a map");
+      push(it->second, k);
+      body(items[idx], idx);
+      pop();
+    }
+  }
+  void finish() { check_unknown(stack_.back()); }
+
+private:
+  struct Frame {
+    YAML::Node node;
+    std::string path;
+    std::set<std::string> seen;
+  };
+  // The value under `key` in the current map, if there is one; marks the key as known.
+  bool take(const char* key, YAML::Node& out) {
+    Frame& f = stack_.back();
+    if (!f.node.IsMap()) return false;
+    const YAML::Node& map = f.node;
+    YAML::Node n = map[key];
+    if (!n.IsDefined()) return false;
+    f.seen.insert(key);
+    if (n.IsNull()) return false;
+    out = n;
+    return true;
+  }
+  void push(YAML::Node n, const std::string& key) {
+    const std::string& parent = stack_.back().path;
+    stack_.push_back({std::move(n), parent.empty() ? key : parent + "." + key, {}});
+  }
+  void pop() {
+    check_unknown(stack_.back());
+    stack_.pop_back();
+  }
+  void check_unknown(const Frame& f) {
+    if (!f.node.IsMap()) return;
+    for (auto it = f.node.begin(); it != f.node.end(); ++it) {
+      std::string k = it->first.Scalar();
+      if (!f.seen.count(k)) fail(it->first, k.c_str(), "unknown key");
+    }
+  }
+  [[noreturn]] void fail(const YAML::Node& n, const char* key, const std::string& what) {
+    const std::string& parent = stack_.back().path;
+    std::string path = parent.empty() ? key : parent + "." + key;
+    YAML::Mark m = n.Mark();
+    std::string where = m.is_null() ? origin_ : fmt::format("{}:{}", origin_, m.line + 1);
+    throw ConfigError(fmt::format("{}: {}: {}", where, path, what));
+  }
+  std::string origin_;
+  std::vector<Frame> stack_;
+};
+
+// ---------------------------------------------------------------- writer
+class Writer {
+public:
+  Writer() {
+    out_.SetDoublePrecision(12);
+    out_.SetFloatPrecision(12);
+    out_ << YAML::BeginMap;
+  }
+  template <class T>
+  void field(const char* key, T& value, const char* doc) {
+    out_ << YAML::Key << key << YAML::Value << value << YAML::Comment(doc);
+  }
+  template <class T>
+  void field(const char* key, T& value, Range r, const char* doc) {
+    out_ << YAML::Key << key << YAML::Value << value
+         << YAML::Comment(fmt::format("{} [{}..{}]", doc, r.lo, r.hi));
+  }
+  void choice(const char* key, std::string& value, std::initializer_list<const char*>,
+              const char* doc) {
+    out_ << YAML::Key << key << YAML::Value << value << YAML::Comment(doc);
+  }
+  template <class K>
+  void weights(const char* key, std::map<K, double>& value, const char* doc) {
+    out_ << YAML::Key << key << YAML::Value << YAML::Flow << YAML::BeginMap;
+    for (auto& [k, w] : value) out_ << YAML::Key << k << YAML::Value << w;
+    out_ << YAML::EndMap << YAML::Comment(doc);
+  }
+  void section(const char* key, const char* doc, const std::function<void()>& body) {
+    out_ << YAML::Key << key << YAML::Value << YAML::Comment(doc) << YAML::BeginMap;
+    body();
+    out_ << YAML::EndMap;
+  }
+  template <class T, class Body>
+  void indexed(const char* prefix, std::vector<T>& items, const char* doc, const Body& body) {
+    for (unsigned i = 0; i < items.size(); ++i)
+      section(fmt::format("{}{}", prefix, i).c_str(), doc, [&] { body(items[i], i); });
+  }
+  std::string str() {
+    out_ << YAML::EndMap;
+    return std::string(out_.c_str()) + "\n";
+  }
+
+private:
+  YAML::Emitter out_;
+};
+
+void apply_override(YAML::Node root, const std::string& assignment) {
+  auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw ConfigError(fmt::format("--set {}: expected key.path=value", assignment));
+  std::string path = assignment.substr(0, eq);
+  YAML::Node value;
+  try {
+    value = YAML::Load(assignment.substr(eq + 1));
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(fmt::format("--set {}: {}", assignment, e.msg));
+  }
+  std::vector<std::string> keys;
+  std::stringstream ss(path);
+  for (std::string k; std::getline(ss, k, '.');) {
+    if (k.empty()) throw ConfigError(fmt::format("--set {}: empty key in path", assignment));
+    keys.push_back(k);
+  }
+  // yaml-cpp nodes are handles: walk down by reassigning copies, creating maps as needed.
+  std::vector<YAML::Node> chain{root};
+  for (std::size_t i = 0; i + 1 < keys.size(); ++i) {
+    YAML::Node next = chain.back()[keys[i]];
+    if (next.IsDefined() && !next.IsNull() && !next.IsMap())
+      throw ConfigError(fmt::format("--set {}: {} is not a map", assignment, keys[i]));
+    if (!next.IsDefined() || next.IsNull()) chain.back()[keys[i]] = YAML::Node(YAML::NodeType::Map);
+    chain.push_back(chain.back()[keys[i]]);
+  }
+  chain.back()[keys.back()] = value;
+}
+
+void validate(const Scenario& s, const std::string& origin) {
+  auto bad = [&](const std::string& key, const std::string& what) {
+    throw ConfigError(fmt::format("{}: {}: {}", origin, key, what));
+  };
+  const DeviceProfile& prof = device_profile(s.device.preset);
+  if (s.device.vfs_per_port + 1 > prof.num_pools)
+    bad("device.vfs_per_port",
+        fmt::format("{} VFs plus the PF need {} pools; the {} has {}", s.device.vfs_per_port,
+                    s.device.vfs_per_port + 1, prof.name, prof.num_pools));
+  static const double rates[] = {1, 10, 25, 40, 100};
+  if (std::find(std::begin(rates), std::end(rates), s.device.link_gbps) == std::end(rates))
+    bad("device.link_gbps", fmt::format("{} is not one of 1, 10, 25, 40, 100", s.device.link_gbps));
+  auto pow2 = [](unsigned v) { return v && !(v & (v - 1)); };
+  if (!pow2(s.pcie.lanes) || s.pcie.lanes > 16)
+    bad("pcie.lanes", fmt::format("{} is not one of 1, 2, 4, 8, 16", s.pcie.lanes));
+  if (!pow2(s.pcie.max_payload_bytes))
+    bad("pcie.max_payload_bytes", "must be a power of two");
+  if (!pow2(s.pcie.max_read_request_bytes))
+    bad("pcie.max_read_request_bytes", "must be a power of two");
+  if (s.host.rx_ring_entries % 8 || s.host.tx_ring_entries % 8)
+    bad("host.rx_ring_entries/tx_ring_entries", "must be multiples of 8 (RDLEN/TDLEN: 128 B)");
+  if (s.host.rx_buffer_bytes % 1024) bad("host.rx_buffer_bytes", "must be a multiple of 1024");
+  std::uint64_t ring_bytes = driver_memory_bytes(s.host, s.device.max_frame_bytes);
+  if (ring_bytes > std::uint64_t{s.host.vm_memory_kb} * 1024)
+    bad("host.vm_memory_kb", fmt::format("{} KB cannot hold the rings and buffers ({} KB)",
+                                         s.host.vm_memory_kb, (ring_bytes + 1023) / 1024));
+  for (unsigned p = 0; p < s.port.size(); ++p) {
+    const PortCfg& pc = s.port[p];
+    double total = 0;
+    for (auto& [k, w] : pc.wire.frame_sizes) {
+      total += w;
+      (void)k;
+    }
+    if (pc.wire.pattern != "off" && pc.wire.load > 0 && total <= 0)
+      bad(fmt::format("port{}.wire.frame_sizes", p), "needs at least one positive weight");
+    double dtotal = 0;
+    for (auto& [k, w] : pc.wire.destinations) {
+      dtotal += w;
+      bool ok = k == "vfs" || k == "pf" || k == "broadcast" || k == "unknown";
+      if (k.rfind("vf", 0) == 0 && k.size() > 2 &&
+          std::all_of(k.begin() + 2, k.end(), ::isdigit)) {
+        ok = std::stoul(k.substr(2)) < s.device.vfs_per_port;
+        if (!ok)
+          bad(fmt::format("port{}.wire.destinations.{}", p, k),
+              fmt::format("there are {} VFs per port", s.device.vfs_per_port));
+      }
+      if (!ok)
+        bad(fmt::format("port{}.wire.destinations.{}", p, k),
+            "unknown destination (vfs, vfN, pf, broadcast, unknown)");
+    }
+    if (pc.wire.pattern != "off" && pc.wire.load > 0 && dtotal <= 0)
+      bad(fmt::format("port{}.wire.destinations", p), "needs at least one positive weight");
+    if (pc.wire.destinations.count("vfs") && pc.wire.destinations.at("vfs") > 0 &&
+        s.device.vfs_per_port == 0)
+      bad(fmt::format("port{}.wire.destinations.vfs", p), "there are no VFs");
+    auto check_fn = [&](const FunctionCfg& f, const std::string& key) {
+      const std::string& to = f.tx.to;
+      bool ok = to == "wire" || to == "pf" || to == "broadcast" || to == "unknown";
+      if (to.rfind("vf", 0) == 0 && to.size() > 2 &&
+          std::all_of(to.begin() + 2, to.end(), ::isdigit))
+        ok = std::stoul(to.substr(2)) < s.device.vfs_per_port;
+      if (!ok)
+        bad(key + ".tx.to",
+            fmt::format("'{}' is not wire, pf, broadcast, unknown or vf0..vf{}", to,
+                        static_cast<int>(s.device.vfs_per_port) - 1));
+      if (f.tx.frame_bytes > s.device.max_frame_bytes)
+        bad(key + ".tx.frame_bytes", "larger than device.max_frame_bytes");
+      if (f.mac != "auto") {
+        unsigned b[6];
+        char tail;
+        if (std::sscanf(f.mac.c_str(), "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
+                        &b[4], &b[5], &tail) != 6)
+          bad(key + ".mac", fmt::format("'{}' is not a MAC address aa:bb:cc:dd:ee:ff", f.mac));
+        if (b[0] & 1) bad(key + ".mac", "a multicast address cannot be a station address");
+      }
+      if (f.rate_limit_mbps > s.device.link_gbps * 1000)
+        bad(key + ".rate_limit_mbps", "above the link rate");
+    };
+    check_fn(pc.pf, fmt::format("port{}.pf", p));
+    for (unsigned v = 0; v < pc.vf.size(); ++v)
+      check_fn(pc.vf[v], fmt::format("port{}.vf{}", p, v));
+  }
+}
+
+}  // namespace
+
+std::uint64_t driver_memory_bytes(const HostCfg& h, unsigned max_frame) {
+  auto align = [](std::uint64_t v, std::uint64_t a) { return (v + a - 1) / a * a; };
+  std::uint64_t tx_ring = align(0x1000 + h.rx_ring_entries * 16ull, 128);
+  std::uint64_t rx_buf = align(tx_ring + h.tx_ring_entries * 16ull, 4096);
+  return rx_buf + std::uint64_t{h.rx_ring_entries} * h.rx_buffer_bytes +
+         std::uint64_t{h.tx_ring_entries} * align(max_frame, 64);
+}
+
+Scenario load_scenario(const std::string& yaml_text, const std::string& origin,
+                       const std::vector<std::string>& overrides) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::ParserException& e) {
+    throw ConfigError(fmt::format("{}:{}: {}", origin, e.mark.line + 1, e.msg));
+  }
+  if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
+  if (!root.IsMap()) throw ConfigError(origin + ": a scenario is a YAML map of keys");
+  for (const auto& o : overrides) apply_override(root, o);
+  Scenario s;
+  Reader r(root, origin);
+  visit_scenario(r, s);
+  r.finish();
+  validate(s, origin);
+  return s;
+}
+
+std::string dump_scenario(const Scenario& s) {
+  Scenario copy = s;
+  Writer w;
+  visit_scenario(w, copy);
+  return w.str();
+}
+
+std::string read_text_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw ConfigError(fmt::format("{}: cannot open scenario file", path));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace iovsim

@@ -1,0 +1,101 @@
+// A scenario: every parameter of a run, named by dotted key paths (`device.link_gbps`,
+// `port0.vf3.rate_limit_mbps`). One visitor (visit_scenario) lists every key with its default,
+// allowed range and meaning; the YAML reader, the YAML writer behind `iovsim defaults` and the
+// key reference are all driven by it, so they cannot drift apart.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace iovsim {
+
+struct ConfigError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct TxFlowCfg {
+  double load_mbps = 0;        // offered by the VM's application; 0 = silent
+  unsigned frame_bytes = 512;  // incl. FCS
+  std::string to = "wire";     // wire | pf | vfN | broadcast | unknown
+};
+
+struct FunctionCfg {
+  std::string mac = "auto";      // auto: 00:1b:21:00:PP:ff for a PF, 02:1b:21:00:PP:VV for a VF
+  double rate_limit_mbps = 0;    // Tx rate limiter of the VF's pool, 0 = off
+  bool bad_dma = false;          // driver posts Rx buffers outside its VM's memory
+  TxFlowCfg tx;
+};
+
+struct WireCfg {
+  std::string pattern = "poisson";  // constant | poisson | off
+  double load = 0.5;                // fraction of line rate offered by the link partner
+  std::map<unsigned, double> frame_sizes{{64, 7}, {594, 4}, {1518, 1}};  // bytes -> weight
+  std::map<std::string, double> destinations{{"vfs", 90}, {"pf", 2}, {"broadcast", 4},
+                                             {"unknown", 4}};
+  double fcs_error_rate = 0;        // fraction of frames sent with a bad FCS
+};
+
+struct PortCfg {
+  WireCfg wire;
+  FunctionCfg pf;
+  std::vector<FunctionCfg> vf;
+};
+
+struct DeviceCfg {
+  std::string preset = "82576";
+  unsigned ports = 2;
+  unsigned vfs_per_port = 7;
+  double link_gbps = 1;
+  std::string unmatched_unicast = "default_pool";  // default_pool | drop
+  bool loopback = true;
+  unsigned rx_packet_buffer_kb = 0;  // 0 = the preset's size
+  unsigned max_frame_bytes = 1522;
+  unsigned frame_pool = 1024;
+};
+
+struct PcieCfg {
+  unsigned gen = 2;
+  unsigned lanes = 4;
+  unsigned max_payload_bytes = 256;
+  unsigned max_read_request_bytes = 512;
+  double read_latency_ns = 400;   // request out to first completion back, beyond the link
+  double mmio_latency_ns = 200;   // one-way latency of an MMIO access, beyond the link
+};
+
+struct HostCfg {
+  unsigned vm_memory_kb = 2048;
+  double poll_interval_us = 20;   // driver harvests rings and refills at this period
+  unsigned rx_ring_entries = 256;
+  unsigned tx_ring_entries = 256;
+  unsigned rx_buffer_bytes = 2048;
+};
+
+struct Scenario {
+  std::string name = "default";
+  double duration_us = 10000;  // traffic time
+  double drain_us = 500;       // after traffic stops: Tx rings drain, then the run ends
+  std::uint64_t seed = 1;
+  double quantum_ns = 10000;   // TLM global quantum
+  DeviceCfg device;
+  PcieCfg pcie;
+  HostCfg host;
+  std::vector<PortCfg> port;
+};
+
+// Parses YAML text into a scenario, applying `overrides` ("a.b.c=value") on top. `origin`
+// names the text in error messages. Throws ConfigError naming the file, line and key path.
+Scenario load_scenario(const std::string& yaml_text, const std::string& origin,
+                       const std::vector<std::string>& overrides = {});
+// The full scenario as commented YAML: every key, its value, range and meaning.
+std::string dump_scenario(const Scenario& s);
+// The embedded default scenario text (scenarios/default.yaml, compiled in).
+const std::string& default_scenario_yaml();
+// Guest memory one function's driver lays out: page 0 unused, Rx ring, Tx ring, Rx buffers,
+// Tx buffers (one max-size frame per Tx descriptor). The driver models use this layout.
+std::uint64_t driver_memory_bytes(const HostCfg& h, unsigned max_frame);
+// Reads a file (ConfigError when it cannot).
+std::string read_text_file(const std::string& path);
+
+}  // namespace iovsim

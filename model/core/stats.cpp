@@ -1,0 +1,69 @@
+#include "model/core/stats.h"
+
+#include <algorithm>
+
+namespace iovsim {
+
+const char* drop_name(Drop d) {
+  switch (d) {
+    case Drop::Runt: return "runt";
+    case Drop::Giant: return "giant";
+    case Drop::FcsError: return "fcs_error";
+    case Drop::RxBufferFull: return "rx_buffer_full";
+    case Drop::NoPool: return "no_pool";
+    case Drop::VlanFilter: return "vlan_filter";
+    case Drop::PoolSize: return "pool_size";
+    case Drop::PoolDisabled: return "pool_disabled";
+    case Drop::Spoof: return "spoof";
+    case Drop::QueueDisabled: return "queue_disabled";
+    case Drop::NoDescriptor: return "no_descriptor";
+    case Drop::IommuFault: return "iommu_fault";
+    case Drop::BadDescriptor: return "bad_descriptor";
+    case Drop::TxRingFull: return "tx_ring_full";
+    case Drop::FramePoolEmpty: return "frame_pool_empty";
+    case Drop::kCount: break;
+  }
+  return "?";
+}
+
+unsigned LatencyHistogram::bucket_of(std::uint64_t ns) {
+  if (ns < 64) return static_cast<unsigned>(ns);
+  unsigned msb = 63 - static_cast<unsigned>(__builtin_clzll(ns));  // >= 6
+  unsigned sub = static_cast<unsigned>((ns >> (msb - 5)) & (kSub - 1));
+  unsigned b = 64 + (msb - 6) * kSub + sub;
+  return std::min(b, kBuckets - 1);
+}
+
+std::uint64_t LatencyHistogram::bucket_mid(unsigned b) {
+  if (b < 64) return b;
+  unsigned msb = (b - 64) / kSub + 6;
+  std::uint64_t sub = (b - 64) % kSub;
+  std::uint64_t lo = (std::uint64_t{1} << msb) | (sub << (msb - 5));
+  std::uint64_t width = std::uint64_t{1} << (msb - 5);
+  return lo + width / 2;
+}
+
+void LatencyHistogram::record_ps(ps_t v) {
+  ++buckets_[bucket_of(v / 1000)];
+  ++count_;
+  sum_ps_ += v;
+  max_ps_ = std::max(max_ps_, v);
+}
+
+double LatencyHistogram::quantile_ns(double q) const {
+  if (count_ == 0) return 0;
+  auto rank = static_cast<std::uint64_t>(q * static_cast<double>(count_ - 1)) + 1;
+  std::uint64_t seen = 0;
+  for (unsigned b = 0; b < kBuckets; ++b) {
+    seen += buckets_[b];
+    if (seen >= rank)
+      return std::min(static_cast<double>(bucket_mid(b)), max_ns());
+  }
+  return max_ns();
+}
+
+Stats::Stats(unsigned ports, unsigned functions, unsigned queues_per_port)
+    : queues_per_port_(queues_per_port), fn_(functions), port_(ports),
+      queue_(ports * queues_per_port) {}
+
+}  // namespace iovsim

@@ -1,0 +1,30 @@
+// Simulated time helpers. The model keeps its own bookkeeping (busy-until times, token
+// levels) in integer picoseconds, the kernel's default resolution, and converts to sc_time
+// only at socket boundaries: integer arithmetic is exact and cheap in the per-frame path.
+#pragma once
+#include <cstdint>
+#include <systemc>
+#include <fmt/ostream.h>
+
+namespace iovsim {
+
+using ps_t = std::uint64_t;
+constexpr ps_t kPsPerNs = 1000;
+constexpr ps_t kPsPerUs = 1000 * kPsPerNs;
+constexpr ps_t kPsPerMs = 1000 * kPsPerUs;
+
+inline sc_core::sc_time to_sc(ps_t v) { return sc_core::sc_time::from_value(v); }
+inline ps_t to_ps(const sc_core::sc_time& t) { return t.value(); }
+inline ps_t now_ps() { return sc_core::sc_time_stamp().value(); }
+
+// Time to move `bytes` at `bits_per_second`, rounded to the nearest picosecond.
+inline ps_t serialization_ps(std::uint64_t bytes, double bits_per_second) {
+  return static_cast<ps_t>(static_cast<double>(bytes) * 8.0e12 / bits_per_second + 0.5);
+}
+
+// Checks, once at start-up, that the kernel counts in picoseconds as the helpers assume.
+void require_ps_resolution();
+
+}  // namespace iovsim
+
+template <> struct fmt::formatter<sc_core::sc_time> : fmt::ostream_formatter {};

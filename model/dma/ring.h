@@ -1,0 +1,35 @@
+// A descriptor ring as the hardware sees it: base, length, head, tail and enable, programmed
+// through the xDBAL/xDBAH/xDLEN/xDH/xDT/xXDCTL registers (and SRRCTL for Rx). The same block
+// is mapped into the PF's BAR (every queue of the port) and into each VF's BAR (the queues of
+// its pool), as on the 82576. Software owns tail; hardware owns head; descriptors
+// [head, tail) belong to the hardware.
+#pragma once
+#include <cstdint>
+#include <functional>
+
+#include "model/core/register_space.h"
+#include "model/core/time.h"
+
+namespace iovsim {
+
+struct Ring {
+  std::uint32_t bal = 0, bah = 0, len = 0, srrctl = 0, head = 0, tail = 0, dctl = 0;
+  ps_t doorbell_ps = 0;          // when software last moved the tail
+  std::uint64_t bad_writes = 0;  // tail/length writes the hardware ignored
+  // Descriptors prefetched from [head, head + cached) and their buffer addresses.
+  static constexpr unsigned kCache = 16;
+  std::uint64_t cache_addr[kCache] = {};
+  unsigned cached = 0;
+
+  std::uint64_t base() const { return std::uint64_t{bah} << 32 | (bal & ~0x7Fu); }
+  unsigned entries() const { return len / 16; }
+  bool enabled() const;
+  unsigned hw_owned() const { return entries() ? (tail + entries() - head) % entries() : 0; }
+};
+
+// Maps the ring's registers at `block` (offset of xDBAL) into `rs`. `on_tail` runs after a
+// tail write the hardware accepted.
+void map_ring(RegisterSpace& rs, const std::string& name, std::uint32_t block, Ring& ring,
+              bool rx, std::function<void()> on_tail);
+
+}  // namespace iovsim

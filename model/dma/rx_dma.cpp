@@ -1,0 +1,152 @@
+#include "model/dma/rx_dma.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "model/core/regs_82576.h"
+
+namespace iovsim {
+
+using namespace regs;
+
+RxDma::RxDma(sc_core::sc_module_name name, const DeviceProfile& prof, const PortLayout& layout,
+             unsigned packet_buffer_bytes, Stats& stats)
+    : sc_module(name), frames_in("frames_in", this, &RxDma::receive), dma("dma"), prof_(prof),
+      layout_(layout), stats_(stats), rings_(prof.queues_per_port),
+      pb_(packet_buffer_bytes / kMinFrame + 1), pb_cap_(packet_buffer_bytes),
+      ext_(new PcieExtension) {
+  gp_.set_extension(ext_);  // owned by the payload from here on
+  gp_.set_streaming_width(0);
+  gp_.set_byte_enable_ptr(nullptr);
+}
+
+void RxDma::map_registers(RegisterSpace& pf, const std::vector<RegisterSpace*>& vfs) {
+  for (unsigned q = 0; q < rings_.size(); ++q) {
+    map_ring(pf, fmt::format("Q{}.", q), RDBAL(q), rings_[q], true, {});
+    if (q < 4) map_ring(pf, fmt::format("Q{}.legacy.", q), RDBAL_LEGACY(q), rings_[q], true, {});
+  }
+  for (unsigned v = 0; v < vfs.size(); ++v)
+    for (unsigned i = 0; i < prof_.queues_per_pool; ++i)
+      map_ring(*vfs[v], fmt::format("Q{}.", i), VF_RDBAL(i), rings_[prof_.queue_of(v, i)], true,
+               {});
+}
+
+bool RxDma::transfer(std::uint64_t addr, void* data, unsigned len, bool write, ps_t& t) {
+  gp_.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+  gp_.set_address(addr);
+  gp_.set_data_ptr(static_cast<unsigned char*>(data));
+  gp_.set_data_length(len);
+  gp_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  sc_core::sc_time d = to_sc(t - now_ps());
+  dma->b_transport(gp_, d);
+  t = now_ps() + to_ps(d);
+  return gp_.is_response_ok();
+}
+
+void RxDma::drop(FramePayload& p, Drop why, int fn, unsigned queue) {
+  stats_.drop(why, layout_.port, fn);
+  stats_.queue(layout_.port, queue).rx_drops++;
+  p.pool->release(p.handle);
+}
+
+void RxDma::receive(FramePayload& p, sc_core::sc_time& delay) {
+  const unsigned q = p.queue;
+  Ring& r = rings_[q];
+  const Frame& f = p.frame();
+  const int fn = layout_.function_of_pool(static_cast<unsigned>(p.pool_id));
+  const ps_t arrive = now_ps() + to_ps(delay);
+  if (!r.enabled()) return drop(p, Drop::QueueDisabled, fn, q);
+
+  // admit into the packet buffer
+  while (pb_count_ && pb_[pb_head_].leave <= arrive) {
+    pb_used_ -= pb_[pb_head_].bytes;
+    pb_head_ = (pb_head_ + 1) % static_cast<unsigned>(pb_.size());
+    --pb_count_;
+  }
+  if (pb_used_ + f.len > pb_cap_ || pb_count_ == pb_.size())
+    return drop(p, Drop::RxBufferFull, fn, q);
+
+  const unsigned bytes = f.len - kFcsBytes;  // RCTL.SECRC: the FCS is stripped
+  unsigned bufsize = SRRCTL_BSIZEPACKET::get(r.srrctl) * 1024;
+  if (bufsize == 0) bufsize = 2048;  // SRRCTL reset value: 2 KB buffers
+  const unsigned need = (bytes + bufsize - 1) / bufsize;
+  const unsigned owned = r.hw_owned();
+  stats_.queue(layout_.port, q).rx_ring_min_free =
+      std::min(stats_.queue(layout_.port, q).rx_ring_min_free, owned);
+  if (owned < need || need > Ring::kCache) return drop(p, Drop::NoDescriptor, fn, q);
+
+  ext_->function = static_cast<std::int16_t>(fn >= 0 ? fn : layout_.first_function);
+  ps_t t = std::max(arrive, busy_until_);
+  const ps_t start = t;
+  const unsigned n = r.entries();
+  if (r.cached < need) {  // fetch: as many descriptors as hardware owns, up to the cache size
+    unsigned k = std::min(owned, Ring::kCache);
+    std::uint8_t desc[Ring::kCache * 16];
+    unsigned first = (r.head + r.cached) % n;
+    unsigned run = std::min(k - r.cached, n - first);  // one read does not wrap the ring
+    if (!transfer(r.base() + first * 16ull, desc, run * 16, false, t)) {
+      busy_until_ = t;
+      stats_.fn(static_cast<unsigned>(ext_->function)).iommu_faults++;
+      return drop(p, Drop::IommuFault, fn, q);
+    }
+    for (unsigned i = 0; i < run; ++i)
+      std::memcpy(&r.cache_addr[r.cached + i], desc + 16 * i, 8);
+    r.cached += run;
+    if (r.cached < need) {
+      busy_until_ = t;
+      return drop(p, Drop::NoDescriptor, fn, q);
+    }
+  }
+  // write the data
+  for (unsigned i = 0, off = 0; i < need; ++i, off += bufsize) {
+    unsigned chunk = std::min(bufsize, bytes - off);
+    if (!transfer(r.cache_addr[i], const_cast<std::uint8_t*>(f.data) + off, chunk, true, t)) {
+      busy_until_ = t;
+      busy_total_ += t - start;
+      stats_.fn(static_cast<unsigned>(ext_->function)).iommu_faults++;
+      return drop(p, Drop::IommuFault, fn, q);
+    }
+  }
+  const ps_t data_done = t;
+  // write back: 82576 advanced Rx write-back format
+  for (unsigned i = 0, off = 0; i < need; ++i, off += bufsize) {
+    std::uint8_t wb[16] = {};
+    std::uint32_t status = RXD_STAT_DD | (i + 1 == need ? RXD_STAT_EOP : 0);
+    auto len16 = static_cast<std::uint16_t>(std::min(bufsize, bytes - off));
+    std::memcpy(wb + 8, &status, 4);
+    std::memcpy(wb + 12, &len16, 2);
+    if (!transfer(r.base() + ((r.head + i) % n) * 16ull, wb, 16, true, t)) {
+      stats_.fn(static_cast<unsigned>(ext_->function)).iommu_faults++;
+      busy_until_ = t;
+      return drop(p, Drop::IommuFault, fn, q);
+    }
+  }
+  r.head = (r.head + need) % n;
+  std::memmove(r.cache_addr, r.cache_addr + need, (r.cached - need) * sizeof r.cache_addr[0]);
+  r.cached -= need;
+  busy_until_ = t;
+  busy_total_ += t - start;
+
+  unsigned slot = (pb_head_ + pb_count_) % static_cast<unsigned>(pb_.size());
+  pb_[slot] = {data_done, f.len};
+  ++pb_count_;
+  pb_used_ += f.len;
+  pb_peak_ = std::max(pb_peak_, pb_used_);
+
+  QueueStats& qs = stats_.queue(layout_.port, q);
+  qs.rx_frames++;
+  qs.rx_bytes += f.len;
+  if (fn >= 0) {
+    FunctionStats& fs = stats_.fn(static_cast<unsigned>(fn));
+    fs.rx_frames++;
+    fs.rx_bytes += f.len;
+    if (f.origin == Origin::Host) fs.loopback_frames++;
+    fs.latency.record_ps(t - f.t_origin);
+  }
+  stats_.ledger().delivered_host++;
+  p.pool->release(p.handle);
+}
+
+}  // namespace iovsim

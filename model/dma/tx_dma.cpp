@@ -1,0 +1,180 @@
+#include "model/dma/tx_dma.h"
+
+#include <fmt/format.h>
+#include <tlm_utils/tlm_quantumkeeper.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "model/core/regs_82576.h"
+#include "model/core/register_space.h"
+
+namespace iovsim {
+
+using namespace regs;
+
+TxDma::TxDma(sc_core::sc_module_name name, const DeviceProfile& prof, const PortLayout& layout,
+             FramePool& pool, Stats& stats, TxArbiter& arbiter)
+    : sc_module(name), frames_out("frames_out"), dma("dma"), prof_(prof), layout_(layout),
+      pool_(pool), stats_(stats), arbiter_(arbiter), rings_(prof.queues_per_port),
+      stalled_tail_(prof.queues_per_port, kNotStalled), ext_(new PcieExtension) {
+  gp_.set_extension(ext_);
+  gp_.set_streaming_width(0);
+  SC_HAS_PROCESS(TxDma);
+  SC_THREAD(run);
+}
+
+void TxDma::map_registers(RegisterSpace& pf, const std::vector<RegisterSpace*>& vfs) {
+  auto ring_doorbell = [this] { doorbell_.notify(sc_core::SC_ZERO_TIME); };
+  for (unsigned q = 0; q < rings_.size(); ++q) {
+    map_ring(pf, fmt::format("Q{}.", q), TDBAL(q), rings_[q], false, ring_doorbell);
+    if (q < 4)
+      map_ring(pf, fmt::format("Q{}.legacy.", q), TDBAL_LEGACY(q), rings_[q], false,
+               ring_doorbell);
+  }
+  for (unsigned v = 0; v < vfs.size(); ++v)
+    for (unsigned i = 0; i < prof_.queues_per_pool; ++i)
+      map_ring(*vfs[v], fmt::format("Q{}.", i), VF_TDBAL(i), rings_[prof_.queue_of(v, i)], false,
+               ring_doorbell);
+}
+
+std::uint64_t TxDma::pending_descriptors() const {
+  std::uint64_t n = 0;
+  for (const Ring& r : rings_)
+    if (r.enabled()) n += r.hw_owned();
+  return n;
+}
+
+QueueMask TxDma::pending() const {
+  QueueMask m;
+  for (unsigned q = 0; q < rings_.size(); ++q)
+    if (rings_[q].enabled() && rings_[q].head != rings_[q].tail &&
+        rings_[q].tail != stalled_tail_[q])
+      m.set(q);
+  return m;
+}
+
+bool TxDma::transfer(std::uint64_t addr, void* data, unsigned len, bool write, ps_t& t) {
+  gp_.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+  gp_.set_address(addr);
+  gp_.set_data_ptr(static_cast<unsigned char*>(data));
+  gp_.set_data_length(len);
+  gp_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  sc_core::sc_time d = to_sc(t - now_ps());
+  dma->b_transport(gp_, d);
+  t = now_ps() + to_ps(d);
+  return gp_.is_response_ok();
+}
+
+void TxDma::run() {
+  tlm_utils::tlm_quantumkeeper qk;
+  qk.reset();
+  for (;;) {
+    QueueMask work = pending();
+    if (work.none()) {
+      qk.sync();
+      wait(doorbell_);
+      continue;
+    }
+    ps_t t = now_ps() + to_ps(qk.get_local_time());
+    ps_t eligible_at = 0;
+    int q = arbiter_.pick(work, t, eligible_at);
+    if (q < 0) {  // every ring with work is rate limited: sleep until tokens or a doorbell
+      qk.sync();
+      if (eligible_at > now_ps()) wait(to_sc(eligible_at - now_ps()), doorbell_);
+      continue;
+    }
+    t = serve(static_cast<unsigned>(q), t);
+    qk.set(to_sc(t > now_ps() ? t - now_ps() : 0));
+    if (qk.need_sync()) qk.sync();
+  }
+}
+
+ps_t TxDma::serve(unsigned q, ps_t t) {
+  Ring& r = rings_[q];
+  const unsigned n = r.entries();
+  const unsigned pool = prof_.pool_of_queue(q);
+  const int fn = layout_.function_of_pool(pool);
+  ext_->function = static_cast<std::int16_t>(fn >= 0 ? fn : layout_.first_function);
+  FrameHandle h = pool_.alloc();
+  // Walk descriptors up to EOP. A frame whose descriptors are not all posted yet waits.
+  constexpr unsigned kMaxDescPerFrame = 64;
+  unsigned used = 0, bytes = 0;
+  std::uint64_t report_status = 0;  // bit i: descriptor i of the frame has RS
+  bool eop = false, fault = false, bad = false;
+  std::uint8_t desc[16];
+  while (!eop && used < r.hw_owned() && used < kMaxDescPerFrame) {
+    unsigned idx = (r.head + used) % n;
+    if (!transfer(r.base() + idx * 16ull, desc, 16, false, t)) {
+      fault = true;
+      ++used;
+      break;
+    }
+    std::uint64_t addr;
+    std::uint32_t cmd;
+    std::memcpy(&addr, desc, 8);
+    std::memcpy(&cmd, desc + 8, 4);
+    unsigned len = TXD_DTALEN::get(cmd);
+    eop = cmd & TXD_DCMD_EOP;
+    if (cmd & TXD_DCMD_RS) report_status |= std::uint64_t{1} << used;
+    ++used;
+    if (len == 0 || bytes + len + kFcsBytes > kFrameCapacity) {
+      bad = true;
+      continue;
+    }
+    if (h != kNoFrame && !fault && !bad &&
+        !transfer(addr, pool_[h].data + bytes, len, false, t))
+      fault = true;
+    bytes += len;
+  }
+  if (!eop && !fault && used == kMaxDescPerFrame) bad = true;
+  if (!eop && !fault && !bad) {  // rest of the frame not posted: wait for the next doorbell
+    if (h != kNoFrame) pool_.release(h);
+    stalled_tail_[q] = r.tail;
+    return t;
+  }
+  // write back DD on every descriptor of the frame that asked for it (RS)
+  for (unsigned i = 0; i < used; ++i) {
+    if (!(report_status >> i & 1)) continue;
+    std::uint32_t sta = TXD_STAT_DD;
+    transfer(r.base() + ((r.head + i) % n) * 16ull + 12, &sta, 4, true, t);
+  }
+  r.head = (r.head + used) % n;
+  if (h == kNoFrame) {
+    stats_.drop(Drop::FramePoolEmpty, layout_.port, fn);
+    return t;
+  }
+  if (fault || bad) {
+    if (fault && fn >= 0) stats_.fn(static_cast<unsigned>(fn)).iommu_faults++;
+    stats_.drop(fault ? Drop::IommuFault : Drop::BadDescriptor, layout_.port, fn);
+    pool_.release(h);
+    return t;
+  }
+  Frame& f = pool_[h];
+  unsigned len = std::max(bytes + kFcsBytes, kMinFrame);  // pad short frames, append FCS
+  if (bytes + kFcsBytes < kMinFrame) std::memset(f.data + bytes, 0, kMinFrame - kFcsBytes - bytes);
+  f.len = len;
+  f.port = static_cast<std::uint16_t>(layout_.port);
+  f.src_fn = static_cast<std::int16_t>(fn);
+  f.origin = Origin::Host;
+  f.fcs_ok = true;
+  f.t_origin = r.doorbell_ps;
+  QueueStats& qs = stats_.queue(layout_.port, q);
+  qs.tx_frames++;
+  qs.tx_bytes += len;
+  if (fn >= 0) {
+    stats_.fn(static_cast<unsigned>(fn)).tx_frames++;
+    stats_.fn(static_cast<unsigned>(fn)).tx_bytes += len;
+  }
+  arbiter_.charge(q, len, t);
+  FramePayload p;
+  p.pool = &pool_;
+  p.handle = h;
+  p.port = static_cast<std::uint16_t>(layout_.port);
+  p.pool_id = static_cast<std::int16_t>(pool);
+  sc_core::sc_time d = to_sc(t - now_ps());
+  frames_out.send(p, d);
+  return std::max(t, now_ps() + to_ps(d));
+}
+
+}  // namespace iovsim

@@ -1,0 +1,317 @@
+#include "model/host/driver.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstring>
+
+#include "model/core/frame.h"
+#include "model/core/regs_82576.h"
+#include "model/host/host_memory.h"
+#include "model/pcie/config_space.h"
+
+namespace iovsim {
+
+using namespace regs;
+
+std::uint64_t parse_mac(const std::string& s) {
+  unsigned b[6] = {};
+  if (std::sscanf(s.c_str(), "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]) != 6)
+    throw std::invalid_argument("bad MAC address " + s);
+  std::uint64_t m = 0;
+  for (int i = 5; i >= 0; --i) m = m << 8 | (b[i] & 0xFF);
+  return m;
+}
+
+std::string format_mac(std::uint64_t m) {
+  return fmt::format("{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", m & 0xFF, m >> 8 & 0xFF,
+                     m >> 16 & 0xFF, m >> 24 & 0xFF, m >> 32 & 0xFF, m >> 40 & 0xFF);
+}
+
+namespace {
+constexpr std::uint64_t kRingsGpa = 0x1000;  // first page left unused
+std::uint64_t align(std::uint64_t v, std::uint64_t a) { return (v + a - 1) / a * a; }
+}  // namespace
+
+Driver::Driver(sc_core::sc_module_name name, const DeviceProfile& prof, const DriverParams& p,
+               HostMemory& mem, Stats& stats, sc_core::sc_event& vfs_ready)
+    : sc_module(name), mmio("mmio"), cfg("cfg"), prof_(prof), p_(p), mem_(mem), stats_(stats),
+      vfs_ready_(vfs_ready) {
+  rx_n_ = p.host.rx_ring_entries;
+  tx_n_ = p.host.tx_ring_entries;
+  tx_slot_ = static_cast<unsigned>(align(p.max_frame, 64));
+  rx_ring_ = kRingsGpa;
+  tx_ring_ = align(rx_ring_ + rx_n_ * 16ull, 128);
+  rx_buf_ = align(tx_ring_ + tx_n_ * 16ull, 4096);
+  tx_buf_ = rx_buf_ + std::uint64_t{rx_n_} * p.host.rx_buffer_bytes;
+  sc_assert(tx_buf_ + std::uint64_t{tx_n_} * tx_slot_ == driver_memory_bytes(p.host, p.max_frame));
+  sc_assert(driver_memory_bytes(p.host, p.max_frame) <= p.mem_bytes);
+  if (p.vf < 0) {
+    rx_rdbal_ = RDBAL(prof.queue_of(p.pool, 0));
+    tx_tdbal_ = TDBAL(prof.queue_of(p.pool, 0));
+  } else {
+    rx_rdbal_ = VF_RDBAL(0);
+    tx_tdbal_ = VF_TDBAL(0);
+  }
+  SC_HAS_PROCESS(Driver);
+  SC_THREAD(run);
+}
+
+std::uint64_t Driver::rx_buffer(unsigned slot) const {
+  std::uint64_t buf = rx_buf_ + std::uint64_t{slot} * p_.host.rx_buffer_bytes;
+  return p_.cfg.bad_dma ? buf + p_.mem_bytes : buf;  // bad_dma: outside this VM's memory
+}
+
+std::uint8_t* Driver::gpa(std::uint64_t addr, std::uint64_t len) {
+  sc_assert(addr + len <= p_.mem_bytes);
+  return mem_.ptr(p_.mem_hpa + addr, len);
+}
+
+void Driver::access(tlm::tlm_generic_payload& gp, tlm_utils::simple_initiator_socket<Driver>& s) {
+  sc_core::sc_time d = sc_core::SC_ZERO_TIME;
+  s->b_transport(gp, d);
+  wait(d);  // the CPU stalls on its register access: per batch, not per frame
+  if (!gp.is_response_ok()) ++mmio_errors_;
+}
+
+std::uint32_t Driver::read32(std::uint32_t off) {
+  std::uint32_t v = 0;
+  tlm::tlm_generic_payload gp;
+  gp.set_read();
+  gp.set_address(p_.bar0 + off);
+  gp.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
+  gp.set_data_length(4);
+  gp.set_streaming_width(4);
+  access(gp, mmio);
+  return v;
+}
+
+void Driver::write32(std::uint32_t off, std::uint32_t v) {
+  tlm::tlm_generic_payload gp;
+  gp.set_write();
+  gp.set_address(p_.bar0 + off);
+  gp.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
+  gp.set_data_length(4);
+  gp.set_streaming_width(4);
+  access(gp, mmio);
+}
+
+std::uint32_t Driver::cfg_read(std::uint16_t rid, std::uint32_t off, unsigned len) {
+  std::uint32_t v = 0;
+  tlm::tlm_generic_payload gp;
+  gp.set_read();
+  gp.set_address(std::uint64_t{rid} << 12 | off);
+  gp.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
+  gp.set_data_length(len);
+  gp.set_streaming_width(len);
+  access(gp, cfg);
+  return v;
+}
+
+void Driver::cfg_write(std::uint16_t rid, std::uint32_t off, unsigned len, std::uint32_t v) {
+  tlm::tlm_generic_payload gp;
+  gp.set_write();
+  gp.set_address(std::uint64_t{rid} << 12 | off);
+  gp.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
+  gp.set_data_length(len);
+  gp.set_streaming_width(len);
+  access(gp, cfg);
+}
+
+void Driver::pf_bring_up() {
+  using namespace pcicfg;
+  const std::uint16_t rid = p_.rid;
+  // PCI core: BAR0, memory decoding, bus mastering.
+  cfg_write(rid, BAR0, 4, static_cast<std::uint32_t>(p_.bar0));
+  cfg_write(rid, COMMAND, 2, CMD_MEMORY | CMD_BUS_MASTER);
+  // sriov_numvfs: VF BAR0, NumVFs, then VF Enable + VF MSE (+ ARI capable hierarchy).
+  const std::uint32_t cap = prof_.sriov_cap_offset;
+  cfg_write(rid, cap + SRIOV_BAR, 4, static_cast<std::uint32_t>(p_.vf_bar0));
+  cfg_write(rid, cap + SRIOV_CTRL, 2, SRIOV_CTRL_ARI);
+  cfg_write(rid, cap + SRIOV_NUM_VF, 2, p_.vfs);
+  if (p_.vfs) cfg_write(rid, cap + SRIOV_CTRL, 2, SRIOV_CTRL_ARI | SRIOV_CTRL_VFE | SRIOV_CTRL_MSE);
+
+  // igb: receive control, VMDq, default pool, replication. A unicast that matches no RAR
+  // entry fails L2 filtering unless the port is unicast promiscuous (as when the PF is a
+  // bridge port); it then lands in the default pool, the PF's.
+  const unsigned pf_pool = p_.pool;
+  write32(RCTL, RCTL_BAM::set(0, 1) | RCTL_SECRC::set(0, 1) |
+                    RCTL_UPE::set(0, p_.drop_unmatched ? 0 : 1));
+  write32(MRQC, MRQC_MRQE::set(0, 3));
+  write32(VT_CTL, VT_CTL_DEF_PL::set(0, pf_pool) | VT_CTL_VM_REPL_EN::set(0, 1));
+  auto set_rar = [this](unsigned n, std::uint64_t mac, unsigned pool) {
+    write32(RAL(n), static_cast<std::uint32_t>(mac));
+    write32(RAH(n), RAH_ADDR_HI::set(0, static_cast<std::uint32_t>(mac >> 32)) |
+                        RAH_POOLSEL::set(0, 1u << pool) | RAH_AV::set(0, 1));
+  };
+  set_rar(0, p_.mac, pf_pool);
+  std::uint32_t pools = 1u << pf_pool;
+  for (unsigned v = 0; v < p_.vfs; ++v) {
+    set_rar(prof_.num_rar - 1 - v, p_.vf_macs[v], v);  // igb_set_vf_mac: rar_entry_count-(vf+1)
+    pools |= 1u << v;
+  }
+  for (unsigned pool = 0; pool <= p_.vfs; ++pool)  // igb_set_vmolr
+    write32(VMOLR(pool), VMOLR_AUPE::set(0, 1) | VMOLR_BAM::set(0, 1) | VMOLR_LPE::set(0, 1) |
+                             VMOLR_RLPML::set(0, p_.max_frame));
+  write32(VFRE, pools);
+  write32(VFTE, pools);
+  // igb_vmdq_set_loopback_pf: the global VEB enable only. The per-pool LLE bits would also
+  // loop a pool's own broadcasts back to itself; igb leaves them clear.
+  if (p_.loopback) write32(DTXSWC, DTXSWC_LOOPBACK_EN::set(0, 1));
+  // igb_set_vf_rate_limit: "vf X uses queue X".
+  for (unsigned v = 0; v < p_.vfs; ++v) {
+    double rate = p_.vf_rate_limit_mbps[v];
+    if (rate <= 0) continue;
+    double link = p_.link_bps / 1e6;
+    auto rf_int = static_cast<std::uint32_t>(link / rate);
+    auto rf_dec = static_cast<std::uint32_t>((link - rf_int * rate) * 16384.0 / rate);
+    write32(RTTDQSEL, prof_.queue_of(v, 0));
+    write32(RTTBCNRM, 0x14);
+    write32(RTTBCNRC, RTTBCNRC_RS_ENA::set(0, 1) | RTTBCNRC_RF_INT::set(0, rf_int) |
+                          RTTBCNRC_RF_DEC::set(0, rf_dec));
+  }
+}
+
+void Driver::setup_rings() {
+  // Rx: SRRCTL (buffer size, advanced one-buffer descriptors, drop when no descriptor), ring.
+  write32(rx_rdbal_ + Q_SRRCTL, SRRCTL_BSIZEPACKET::set(0, p_.host.rx_buffer_bytes / 1024) |
+                                    SRRCTL_DESCTYPE::set(0, 1) | SRRCTL_DROP_EN::set(0, 1));
+  write32(rx_rdbal_ + Q_BAL, static_cast<std::uint32_t>(rx_ring_));
+  write32(rx_rdbal_ + Q_BAH, static_cast<std::uint32_t>(rx_ring_ >> 32));
+  write32(rx_rdbal_ + Q_LEN, rx_n_ * 16);
+  write32(rx_rdbal_ + Q_HEAD, 0);
+  write32(rx_rdbal_ + Q_TAIL, 0);
+  for (unsigned i = 0; i + 1 < rx_n_; ++i) {
+    std::uint64_t buf = rx_buffer(i);
+    std::uint8_t* d = gpa(rx_ring_ + 16ull * i, 16);
+    std::memset(d, 0, 16);
+    std::memcpy(d, &buf, 8);
+  }
+  rx_ntu_ = rx_n_ - 1;
+  write32(rx_rdbal_ + Q_DCTL, DCTL_ENABLE::set(0, 1));
+  write32(rx_rdbal_ + Q_TAIL, rx_ntu_);
+  // Tx
+  write32(tx_tdbal_ + Q_BAL, static_cast<std::uint32_t>(tx_ring_));
+  write32(tx_tdbal_ + Q_BAH, static_cast<std::uint32_t>(tx_ring_ >> 32));
+  write32(tx_tdbal_ + Q_LEN, tx_n_ * 16);
+  write32(tx_tdbal_ + Q_HEAD, 0);
+  write32(tx_tdbal_ + Q_TAIL, 0);
+  write32(tx_tdbal_ + Q_DCTL, DCTL_ENABLE::set(0, 1));
+}
+
+void Driver::run() {
+  if (p_.vf < 0) {
+    pf_bring_up();
+    vfs_ready_.notify(sc_core::SC_ZERO_TIME);
+  } else {
+    wait(vfs_ready_);
+    // The VM sees its VF: check it answers config cycles (a VF's vendor ID reads FFFFh, its
+    // class code does not).
+    if ((cfg_read(p_.rid, pcicfg::CLASS_REV, 4) >> 8) != 0x020000) ++mmio_errors_;
+  }
+  setup_rings();
+  ready_ = true;
+  const double dt = p_.host.poll_interval_us;
+  for (;;) {
+    wait(sc_core::sc_time(dt, sc_core::SC_US));
+    poll(dt);
+  }
+}
+
+void Driver::poll(double dt_us) {
+  harvest_rx();
+  reclaim_tx();
+  if (now_ps() <= p_.traffic_end) send_tx(dt_us);
+}
+
+void Driver::harvest_rx() {
+  unsigned refilled = 0;
+  for (;;) {
+    std::uint8_t* d = gpa(rx_ring_ + 16ull * rx_ntc_, 16);
+    std::uint32_t status;
+    std::memcpy(&status, d + 8, 4);
+    if (!(status & RXD_STAT_DD)) break;
+    ++rx_harvested_;
+    // A unicast for another station in a VM's buffer would be an isolation failure.
+    const std::uint64_t filled = rx_buffer(rx_ntc_);
+    if (filled + 6 <= p_.mem_bytes) {
+      const std::uint8_t* frame = gpa(filled, 6);
+      std::uint64_t da = 0;
+      for (int i = 5; i >= 0; --i) da = da << 8 | frame[i];
+      if (!(da & 1) && da != p_.mac) ++rx_foreign_;
+    }
+    // re-post a buffer at next_to_use (read format), then advance both indices
+    std::uint8_t* u = gpa(rx_ring_ + 16ull * rx_ntu_, 16);
+    std::uint64_t buf = rx_buffer(rx_ntu_);
+    std::memset(d, 0, 16);
+    std::memset(u, 0, 16);
+    std::memcpy(u, &buf, 8);
+    rx_ntc_ = (rx_ntc_ + 1) % rx_n_;
+    rx_ntu_ = (rx_ntu_ + 1) % rx_n_;
+    ++refilled;
+  }
+  if (refilled) write32(rx_rdbal_ + Q_TAIL, rx_ntu_);
+}
+
+void Driver::reclaim_tx() {
+  while (tx_ntc_ != tx_ntu_) {
+    std::uint8_t* d = gpa(tx_ring_ + 16ull * tx_ntc_, 16);
+    std::uint32_t sta;
+    std::memcpy(&sta, d + 12, 4);
+    if (!(sta & TXD_STAT_DD)) break;
+    std::memset(d, 0, 16);
+    tx_ntc_ = (tx_ntc_ + 1) % tx_n_;
+  }
+}
+
+void Driver::build_tx_frame(std::uint8_t* b, unsigned len) {
+  // Ethernet + IPv4 + UDP headers; the payload carries a sequence number.
+  for (int i = 0; i < 6; ++i) b[i] = static_cast<std::uint8_t>(p_.tx_dst_mac >> (8 * i));
+  for (int i = 0; i < 6; ++i) b[6 + i] = static_cast<std::uint8_t>(p_.mac >> (8 * i));
+  b[12] = 0x08;
+  b[13] = 0x00;
+  std::memset(b + 14, 0, len - 14);
+  b[14] = 0x45;
+  unsigned ip_len = len - 14;
+  b[16] = static_cast<std::uint8_t>(ip_len >> 8);
+  b[17] = static_cast<std::uint8_t>(ip_len);
+  b[22] = 64;
+  b[23] = 17;  // UDP
+  b[26] = 10, b[27] = static_cast<std::uint8_t>(p_.port), b[28] = 0,
+  b[29] = static_cast<std::uint8_t>(p_.pool);
+  b[30] = 10, b[31] = 255, b[32] = 0, b[33] = 1;
+  b[34] = 0x30, b[35] = 0x39, b[36] = 0x00, b[37] = 0x35;
+  if (len >= 50) std::memcpy(b + 42, &tx_seq_, 8);
+  ++tx_seq_;
+}
+
+void Driver::send_tx(double dt_us) {
+  if (p_.cfg.tx.load_mbps <= 0) return;
+  tx_credit_bits_ += p_.cfg.tx.load_mbps * dt_us;  // Mb/s * us = bits
+  const unsigned len = p_.cfg.tx.frame_bytes - kFcsBytes;  // the MAC appends the FCS (IFCS)
+  const double frame_bits = p_.cfg.tx.frame_bytes * 8.0;
+  unsigned posted = 0;
+  while (tx_credit_bits_ >= frame_bits) {
+    tx_credit_bits_ -= frame_bits;
+    stats_.ledger().injected_host++;
+    unsigned in_use = (tx_ntu_ + tx_n_ - tx_ntc_) % tx_n_;
+    if (in_use + 1 >= tx_n_) {
+      stats_.drop(Drop::TxRingFull, p_.port, static_cast<int>(p_.function));
+      continue;
+    }
+    std::uint64_t buf = tx_buf_ + std::uint64_t{tx_ntu_} * tx_slot_;
+    build_tx_frame(gpa(buf, len), len);
+    std::uint8_t* d = gpa(tx_ring_ + 16ull * tx_ntu_, 16);
+    std::uint32_t cmd = TXD_DTALEN::set(0, len) | TXD_DTYP::set(0, 3) | TXD_DCMD_EOP |
+                        TXD_DCMD_IFCS | TXD_DCMD_RS | TXD_DCMD_DEXT;
+    std::uint32_t olinfo = len << TXD_PAYLEN_SHIFT;
+    std::memcpy(d, &buf, 8);
+    std::memcpy(d + 8, &cmd, 4);
+    std::memcpy(d + 12, &olinfo, 4);
+    tx_ntu_ = (tx_ntu_ + 1) % tx_n_;
+    ++posted;
+  }
+  if (posted) write32(tx_tdbal_ + Q_TAIL, tx_ntu_);
+}
+
+}  // namespace iovsim

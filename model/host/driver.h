@@ -1,0 +1,104 @@
+// Driver models: software on the host CPU that programs the controller the way igb (PF) and
+// igbvf (VF, inside a VM) do, through PCIe config cycles and MMIO register writes, and that
+// runs each function's rings in host memory.
+//
+// Every function's driver: sets up one Rx and one Tx ring in its VM's memory (addresses are
+// guest-physical, i.e. IO-virtual for its VF), posts Rx buffers, then every poll interval
+// (NAPI-style) harvests written-back Rx descriptors and re-posts them with one tail write,
+// reclaims Tx descriptors, and queues the frames its VM's application produced in that
+// interval with one tail write. A batch costs one thread activation, not one per frame.
+//
+// The PF driver first does what the PCI core and igb do at probe and on sriov_numvfs: assigns
+// BARs, enables memory decoding and bus mastering, writes NumVFs and VF Enable in the SR-IOV
+// capability, then programs the L2 filters (RAL/RAH with pool select, VMOLR, VT_CTL, VFRE/VFTE),
+// the VEB loopback (DTXSWC) and the per-VF rate limiters (RTTBCNRC), and releases the VFs.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include "model/core/device_profile.h"
+#include "model/core/scenario.h"
+#include "model/core/stats.h"
+
+namespace iovsim {
+
+class HostMemory;
+
+struct DriverParams {
+  unsigned port = 0;
+  int vf = -1;                  // -1: the port's PF driver
+  unsigned function = 0;        // model function index
+  unsigned pool = 0;            // its pool on the port
+  std::uint16_t rid = 0;        // its PCIe routing ID
+  std::uint64_t mac = 0;        // station address, byte 0 in bits 7:0
+  std::uint64_t tx_dst_mac = 0; // where its application sends
+  std::uint64_t mem_hpa = 0;    // host-physical base of its (guest) memory
+  std::uint64_t mem_bytes = 0;
+  std::uint64_t bar0 = 0;       // host-physical address of its register BAR
+  ps_t traffic_end = 0;         // the application stops sending then
+  FunctionCfg cfg;
+  HostCfg host;
+  // PF only
+  std::uint64_t vf_bar0 = 0;
+  unsigned vfs = 0;
+  std::vector<std::uint64_t> vf_macs;
+  std::vector<double> vf_rate_limit_mbps;
+  bool loopback = true;
+  bool drop_unmatched = false;
+  unsigned max_frame = 1522;
+  double link_bps = 1e9;
+};
+
+class Driver : public sc_core::sc_module {
+public:
+  tlm_utils::simple_initiator_socket<Driver> mmio;
+  tlm_utils::simple_initiator_socket<Driver> cfg;
+
+  Driver(sc_core::sc_module_name name, const DeviceProfile& prof, const DriverParams& p,
+         HostMemory& mem, Stats& stats, sc_core::sc_event& vfs_ready);
+
+  std::uint64_t rx_harvested() const { return rx_harvested_; }
+  std::uint64_t rx_foreign() const { return rx_foreign_; }  // unicast for another MAC
+  std::uint64_t mmio_errors() const { return mmio_errors_; }
+  bool ready() const { return ready_; }
+
+private:
+  void run();
+  void pf_bring_up();
+  void setup_rings();
+  void poll(double dt_us);
+  void harvest_rx();
+  void reclaim_tx();
+  void send_tx(double dt_us);
+  std::uint32_t read32(std::uint32_t off);
+  void write32(std::uint32_t off, std::uint32_t v);
+  std::uint32_t cfg_read(std::uint16_t rid, std::uint32_t off, unsigned len);
+  void cfg_write(std::uint16_t rid, std::uint32_t off, unsigned len, std::uint32_t v);
+  void access(tlm::tlm_generic_payload& gp, tlm_utils::simple_initiator_socket<Driver>& s);
+  std::uint8_t* gpa(std::uint64_t addr, std::uint64_t len);  // guest-physical -> host pointer
+  std::uint64_t rx_buffer(unsigned slot) const;  // the buffer slot `slot` always gets
+  void build_tx_frame(std::uint8_t* buf, unsigned len);
+
+  const DeviceProfile& prof_;
+  DriverParams p_;
+  HostMemory& mem_;
+  Stats& stats_;
+  sc_core::sc_event& vfs_ready_;
+  bool ready_ = false;
+  // ring layout in guest-physical addresses
+  std::uint64_t rx_ring_ = 0, tx_ring_ = 0, rx_buf_ = 0, tx_buf_ = 0;
+  unsigned rx_n_ = 0, tx_n_ = 0, tx_slot_ = 0;
+  std::uint32_t rx_rdbal_ = 0, tx_tdbal_ = 0;  // register blocks of its queue 0
+  unsigned rx_ntc_ = 0, rx_ntu_ = 0, tx_ntc_ = 0, tx_ntu_ = 0;
+  double tx_credit_bits_ = 0;
+  std::uint64_t rx_harvested_ = 0, rx_foreign_ = 0, mmio_errors_ = 0, tx_seq_ = 0;
+};
+
+std::uint64_t parse_mac(const std::string& s);  // "aa:bb:cc:dd:ee:ff", byte 0 in bits 7:0
+std::string format_mac(std::uint64_t mac);
+
+}  // namespace iovsim

@@ -1,0 +1,51 @@
+// Host physical memory: one flat byte array, allocated at elaboration. A TLM target for DMA
+// (behind the IOMMU) and a direct pointer for the software models (drivers run on the CPU and
+// touch memory without the IOMMU). Memory timing is part of the PCIe read latency parameter.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+namespace iovsim {
+
+class HostMemory : public sc_core::sc_module {
+public:
+  tlm_utils::simple_target_socket<HostMemory> target;
+  HostMemory(sc_core::sc_module_name name, std::uint64_t bytes);
+  std::uint8_t* ptr(std::uint64_t hpa, std::uint64_t len);  // nullptr when out of range
+  std::uint64_t size() const { return mem_.size(); }
+
+private:
+  void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  std::vector<std::uint8_t> mem_;
+};
+
+// Per-requester-ID DMA remapping (Intel VT-d style): each routing ID belongs to one domain, a
+// domain maps IO-virtual ranges onto host-physical ranges. A DMA outside its domain is
+// refused with an address error and counted against the requester; memory is never touched.
+class Iommu : public sc_core::sc_module {
+public:
+  tlm_utils::simple_target_socket<Iommu> target;
+  tlm_utils::simple_initiator_socket<Iommu> to_memory;
+  explicit Iommu(sc_core::sc_module_name name);
+
+  void map(std::uint16_t rid, std::uint64_t iova, std::uint64_t hpa, std::uint64_t size);
+  std::uint64_t faults(std::uint16_t rid) const;
+  std::uint64_t total_faults() const { return total_faults_; }
+  std::uint64_t last_fault_address() const { return last_fault_; }
+
+private:
+  struct Mapping {
+    std::uint64_t iova, hpa, size;
+  };
+  void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  std::vector<std::vector<Mapping>> domain_;  // indexed by routing ID
+  std::vector<std::uint64_t> faults_;
+  std::uint64_t total_faults_ = 0, last_fault_ = 0;
+};
+
+}  // namespace iovsim

@@ -1,0 +1,60 @@
+#include "model/mac/mac.h"
+
+#include <algorithm>
+
+namespace iovsim {
+
+Mac::Mac(sc_core::sc_module_name name, const MacParams& p, Stats& stats)
+    : sc_module(name), rx_in("rx_in", this, &Mac::receive), rx_out("rx_out"),
+      tx_in("tx_in", this, &Mac::transmit), p_(p), stats_(stats) {}
+
+// `delay`: when the link partner starts sending. On return: when the wire is free again.
+void Mac::receive(FramePayload& p, sc_core::sc_time& delay) {
+  Frame& f = p.frame();
+  ps_t now = now_ps();
+  ps_t start = std::max(now + to_ps(delay), rx_busy_);
+  ps_t data_end = start + serialization_ps(kPreambleSfdBytes + f.len, p_.line_bps);
+  ps_t slot = frame_slot_ps(f.len, p_.line_bps);
+  rx_busy_ = start + slot;
+  rx_busy_total_ += slot;
+  f.t_origin = start;
+  f.port = static_cast<std::uint16_t>(p_.port);
+  PortStats& ps = stats_.port(p_.port);
+  ps.wire_rx_frames++;
+  ps.wire_rx_bytes += f.len;
+  Drop why = Drop::kCount;
+  if (f.len < kMinFrame)
+    why = Drop::Runt;
+  else if (f.len > p_.max_frame)
+    why = Drop::Giant;
+  else if (!f.fcs_ok)
+    why = Drop::FcsError;
+  if (why != Drop::kCount) {
+    stats_.drop(why, p_.port, -1);
+    p.pool->release(p.handle);
+  } else {
+    sc_core::sc_time d = to_sc(data_end - now);
+    p.port = static_cast<std::uint16_t>(p_.port);
+    rx_out.send(p, d);
+  }
+  delay = to_sc(rx_busy_ - now);
+}
+
+// `delay`: when the frame is ready to go. On return: when its first bit goes on the wire, the
+// earliest the Tx engine may hand over the next frame (one frame of Tx buffering ahead).
+void Mac::transmit(FramePayload& p, sc_core::sc_time& delay) {
+  Frame& f = p.frame();
+  ps_t now = now_ps();
+  ps_t start = std::max(now + to_ps(delay), tx_busy_);
+  ps_t slot = frame_slot_ps(f.len, p_.line_bps);
+  tx_busy_ = start + slot;
+  tx_busy_total_ += slot;
+  PortStats& ps = stats_.port(p_.port);
+  ps.wire_tx_frames++;
+  ps.wire_tx_bytes += f.len;
+  stats_.ledger().delivered_wire++;
+  p.pool->release(p.handle);
+  delay = to_sc(start - now);
+}
+
+}  // namespace iovsim

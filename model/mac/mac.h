@@ -1,0 +1,45 @@
+// The Ethernet MAC of one port. Rx: serialises each frame at line rate counting preamble + SFD,
+// the frame (which includes its FCS) and the inter-frame gap, drops runts, giants and frames
+// with a bad FCS (counted per port), and hands good frames to the sorter at the time their
+// last byte arrives. Tx: serialises frames onto the wire and counts them. Both directions are
+// busy-until bookkeeping: no thread, no event per frame. Pause frames are not modelled.
+#pragma once
+#include <systemc>
+
+#include "model/core/frame_protocol.h"
+#include "model/core/stats.h"
+
+namespace iovsim {
+
+struct MacParams {
+  unsigned port = 0;
+  double line_bps = 1e9;
+  unsigned max_frame = 1522;
+};
+
+// Wire time of one frame in picoseconds including preamble, SFD and inter-frame gap.
+inline ps_t frame_slot_ps(unsigned frame_len, double line_bps) {
+  return serialization_ps(frame_len + kPreambleSfdBytes + kIfgBytes, line_bps);
+}
+
+class Mac : public sc_core::sc_module {
+public:
+  FrameTargetSocket<Mac> rx_in;   // from the wire (link partner)
+  FrameInitiatorSocket rx_out;    // to the sorter
+  FrameTargetSocket<Mac> tx_in;   // from the sorter, to the wire
+
+  Mac(sc_core::sc_module_name name, const MacParams& p, Stats& stats);
+  ps_t rx_busy_until() const { return rx_busy_; }
+  ps_t tx_busy_until() const { return tx_busy_; }
+  ps_t tx_busy_total() const { return tx_busy_total_; }
+  ps_t rx_busy_total() const { return rx_busy_total_; }
+
+private:
+  void receive(FramePayload& p, sc_core::sc_time& delay);
+  void transmit(FramePayload& p, sc_core::sc_time& delay);
+  MacParams p_;
+  Stats& stats_;
+  ps_t rx_busy_ = 0, tx_busy_ = 0, rx_busy_total_ = 0, tx_busy_total_ = 0;
+};
+
+}  // namespace iovsim

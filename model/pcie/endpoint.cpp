@@ -1,0 +1,134 @@
+#include "model/pcie/endpoint.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+
+#include "model/core/time.h"
+
+namespace iovsim {
+
+PcieEndpoint::PcieEndpoint(sc_core::sc_module_name name, const DeviceProfile& prof,
+                           unsigned ports, unsigned max_vfs, const PcieLinkParams& link,
+                           unsigned bus)
+    : sc_module(name), cfg("cfg"), mmio("mmio"), dma_in("dma_in"), dma_out("dma_out"),
+      prof_(prof), ports_(ports), max_vfs_(max_vfs), bus_(bus), link_(link) {
+  cfg.register_b_transport(this, &PcieEndpoint::cfg_b_transport);
+  mmio.register_b_transport(this, &PcieEndpoint::mmio_b_transport);
+  dma_in.register_b_transport(this, &PcieEndpoint::dma_b_transport);
+  for (unsigned p = 0; p < ports; ++p) {
+    pf_cfg_.push_back(std::make_unique<ConfigSpace>(prof, ConfigSpace::Kind::PF, p, max_vfs));
+    pf_regs_.push_back(std::make_unique<RegisterSpace>(fmt::format("pf{}", p)));
+    for (unsigned v = 0; v < max_vfs; ++v) {
+      vf_cfg_.push_back(std::make_unique<ConfigSpace>(prof, ConfigSpace::Kind::VF, p, 0));
+      vf_regs_.push_back(std::make_unique<RegisterSpace>(fmt::format("pf{}.vf{}", p, v)));
+    }
+  }
+}
+
+std::uint16_t PcieEndpoint::vf_rid(unsigned port, unsigned vf) const {
+  const ConfigSpace& c = *pf_cfg_[port];
+  return static_cast<std::uint16_t>(pf_rid(port) + c.first_vf_offset() + vf * c.vf_stride());
+}
+
+std::uint16_t PcieEndpoint::rid_of(unsigned fn) const {
+  unsigned port = fn / (max_vfs_ + 1), k = fn % (max_vfs_ + 1);
+  return k == 0 ? pf_rid(port) : vf_rid(port, k - 1);
+}
+
+std::string PcieEndpoint::bdf(std::uint16_t rid) {
+  return fmt::format("{:02x}:{:02x}.{:x}", rid >> 8, (rid >> 3) & 0x1F, rid & 7);
+}
+
+bool PcieEndpoint::vf_visible(unsigned port, unsigned vf) const {
+  const ConfigSpace& c = *pf_cfg_[port];
+  return c.vf_enable() && vf < c.num_vfs();
+}
+
+const RegisterSpace& PcieEndpoint::regs_of(unsigned fn) const {
+  unsigned port = fn / (max_vfs_ + 1), k = fn % (max_vfs_ + 1);
+  return k == 0 ? *pf_regs_[port] : *vf_regs_[port * max_vfs_ + k - 1];
+}
+
+void PcieEndpoint::cfg_b_transport(int, tlm::tlm_generic_payload& gp, sc_core::sc_time&) {
+  std::uint64_t a = gp.get_address();
+  auto rid = static_cast<std::uint16_t>(a >> 12);
+  auto off = static_cast<std::uint32_t>(a & 0xFFF);
+  unsigned len = gp.get_data_length();
+  ConfigSpace* target = nullptr;
+  for (unsigned p = 0; p < ports_ && !target; ++p) {
+    if (rid == pf_rid(p)) target = pf_cfg_[p].get();
+    for (unsigned v = 0; v < max_vfs_ && !target; ++v)
+      if (rid == vf_rid(p, v) && vf_visible(p, v)) target = vf_cfg_[p * max_vfs_ + v].get();
+  }
+  std::uint32_t value = 0xFFFFFFFFu;  // no function there: reads return all ones
+  bool ok = target && len <= 4;
+  if (gp.is_read()) {
+    if (ok) value = target->read(off, len);
+    std::memcpy(gp.get_data_ptr(), &value, len <= 4 ? len : 4);
+  } else if (gp.is_write()) {
+    std::memcpy(&value, gp.get_data_ptr(), len <= 4 ? len : 4);
+    ok = ok && target->write(off, len, value);
+  }
+  if (!ok) ++unsupported_;
+  gp.set_response_status(ok ? tlm::TLM_OK_RESPONSE : tlm::TLM_ADDRESS_ERROR_RESPONSE);
+}
+
+RegisterSpace* PcieEndpoint::decode(std::uint64_t addr, std::uint32_t& offset) {
+  for (unsigned p = 0; p < ports_; ++p) {
+    const ConfigSpace& c = *pf_cfg_[p];
+    std::uint64_t b = c.bar0();
+    if ((c.command() & pcicfg::CMD_MEMORY) && b && addr >= b && addr < b + prof_.pf_bar0_bytes) {
+      offset = static_cast<std::uint32_t>(addr - b);
+      return pf_regs_[p].get();
+    }
+    std::uint64_t vb = c.vf_bar0();
+    if (c.vf_enable() && c.vf_memory_enable() && vb && addr >= vb) {
+      std::uint64_t v = (addr - vb) / prof_.vf_bar0_bytes;
+      if (v < c.num_vfs() && v < max_vfs_) {
+        offset = static_cast<std::uint32_t>((addr - vb) % prof_.vf_bar0_bytes);
+        return vf_regs_[p * max_vfs_ + v].get();
+      }
+    }
+  }
+  return nullptr;
+}
+
+void PcieEndpoint::mmio_b_transport(int, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
+  ps_t t = now_ps() + to_ps(delay);
+  unsigned len = gp.get_data_length();
+  std::uint32_t offset = 0;
+  RegisterSpace* rs = decode(gp.get_address(), offset);
+  if (!rs || len != 4 || offset % 4) {
+    ++unsupported_;
+    gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  std::uint32_t v = 0;
+  bool ok;
+  if (gp.is_read()) {
+    ok = rs->read(offset, v);
+    std::memcpy(gp.get_data_ptr(), &v, 4);
+    t = link_.mmio_read(t, 4);
+  } else {
+    std::memcpy(&v, gp.get_data_ptr(), 4);
+    ok = rs->write(offset, v);
+    t = link_.mmio_write(t, 4);
+  }
+  delay = to_sc(t - now_ps());
+  gp.set_response_status(ok ? tlm::TLM_OK_RESPONSE : tlm::TLM_ADDRESS_ERROR_RESPONSE);
+}
+
+void PcieEndpoint::dma_b_transport(int, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
+  PcieExtension* ext = nullptr;
+  gp.get_extension(ext);
+  sc_assert(ext && ext->function >= 0);
+  ext->requester_id = rid_of(static_cast<unsigned>(ext->function));
+  ps_t t = now_ps() + to_ps(delay);
+  t = gp.is_write() ? link_.dma_write(t, gp.get_data_length())
+                    : link_.dma_read(t, gp.get_data_length());
+  delay = to_sc(t - now_ps());
+  dma_out->b_transport(gp, delay);
+}
+
+}  // namespace iovsim

@@ -1,0 +1,70 @@
+// The PCIe endpoint of the controller: one PF per port, each with up to `max_vfs` VFs behind
+// its SR-IOV capability. Port shape (DESIGN.md idiom 4): a config target (ECAM-style address:
+// routing ID << 12 | register), an MMIO target that decodes the PF BAR0s and VF BAR0 windows
+// into a function and forwards to that function's RegisterSpace, a DMA target the device's
+// engines use, and one DMA initiator towards the host that carries the function's requester
+// ID in a PcieExtension. Link timing is busy-until bookkeeping in PcieLinkTiming: no thread.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/multi_passthrough_target_socket.h>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include "model/core/device_profile.h"
+#include "model/core/pcie_extension.h"
+#include "model/core/register_space.h"
+#include "model/pcie/config_space.h"
+#include "model/pcie/link_timing.h"
+
+namespace iovsim {
+
+class PcieEndpoint : public sc_core::sc_module {
+public:
+  tlm_utils::multi_passthrough_target_socket<PcieEndpoint> cfg;
+  tlm_utils::multi_passthrough_target_socket<PcieEndpoint> mmio;
+  tlm_utils::multi_passthrough_target_socket<PcieEndpoint> dma_in;
+  tlm_utils::simple_initiator_socket<PcieEndpoint> dma_out;
+
+  PcieEndpoint(sc_core::sc_module_name name, const DeviceProfile& prof, unsigned ports,
+               unsigned max_vfs, const PcieLinkParams& link, unsigned bus = 1);
+
+  unsigned ports() const { return ports_; }
+  unsigned max_vfs() const { return max_vfs_; }
+  // Model function index: port * (max_vfs + 1), then its VFs.
+  unsigned function_index(unsigned port, int vf) const {
+    return port * (max_vfs_ + 1) + static_cast<unsigned>(vf + 1);
+  }
+  unsigned functions() const { return ports_ * (max_vfs_ + 1); }
+  std::uint16_t pf_rid(unsigned port) const { return make_rid(bus_, 0, port); }
+  std::uint16_t vf_rid(unsigned port, unsigned vf) const;
+  std::uint16_t rid_of(unsigned fn) const;
+  static std::string bdf(std::uint16_t rid);  // "01:10.2"
+  bool vf_visible(unsigned port, unsigned vf) const;
+
+  RegisterSpace& pf_regs(unsigned port) { return *pf_regs_[port]; }
+  RegisterSpace& vf_regs(unsigned port, unsigned vf) { return *vf_regs_[port * max_vfs_ + vf]; }
+  const RegisterSpace& regs_of(unsigned fn) const;
+  ConfigSpace& pf_config(unsigned port) { return *pf_cfg_[port]; }
+  PcieLinkTiming& link() { return link_; }
+
+  std::uint64_t unsupported_requests() const { return unsupported_; }
+
+private:
+  void cfg_b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  void mmio_b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  void dma_b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  RegisterSpace* decode(std::uint64_t addr, std::uint32_t& offset);
+
+  const DeviceProfile& prof_;
+  unsigned ports_, max_vfs_, bus_;
+  std::vector<std::unique_ptr<ConfigSpace>> pf_cfg_, vf_cfg_;
+  std::vector<std::unique_ptr<RegisterSpace>> pf_regs_, vf_regs_;
+  PcieLinkTiming link_;
+  std::uint64_t unsupported_ = 0;
+};
+
+}  // namespace iovsim

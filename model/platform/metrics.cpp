@@ -1,0 +1,225 @@
+// Metrics of a finished run: JSON (schema in docs/metrics.md) and the readable summary.
+#include <fmt/format.h>
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/tlm_quantumkeeper.h>
+
+#include <chrono>
+#include <stdexcept>
+
+#include "model/dma/rx_dma.h"
+#include "model/dma/tx_dma.h"
+#include "model/host/driver.h"
+#include "model/host/host_memory.h"
+#include "model/pcie/endpoint.h"
+#include "model/platform/system.h"
+#include "model/qos/tx_scheduler.h"
+#include "model/sorter/sorter.h"
+
+namespace iovsim {
+
+using nlohmann::json;
+
+namespace {
+json drops_json(const DropCounts& d) {
+  json j = json::object();
+  for (unsigned r = 0; r < kDropReasons; ++r) j[drop_name(static_cast<Drop>(r))] = d[r];
+  return j;
+}
+double gbps(std::uint64_t bytes, double seconds) {
+  return seconds > 0 ? static_cast<double>(bytes) * 8 / seconds / 1e9 : 0;
+}
+}  // namespace
+
+json System::metrics(double wall_seconds) const {
+  const double traffic_s = s_.duration_us / 1e6;
+  const unsigned P = s_.device.ports, V = s_.device.vfs_per_port;
+  json m;
+  m["scenario"] = s_.name;
+  m["device"] = prof_.name;
+  m["seed"] = s_.seed;
+  m["sim_time_ns"] = static_cast<double>(now_ps()) / 1000.0;
+  m["traffic_time_ns"] = s_.duration_us * 1000.0;
+  m["wall_seconds"] = wall_seconds;
+  const Ledger& L = stats_.ledger();
+  m["frames_per_wall_second"] =
+      wall_seconds > 0 ? static_cast<double>(L.injected_wire + L.injected_host) / wall_seconds : 0;
+
+  json ports = json::array();
+  for (unsigned p = 0; p < P; ++p) {
+    const PortStats& ps = stats_.port(p);
+    const Port& port = ports_[p];
+    ports.push_back({{"port", p},
+                     {"link_gbps", s_.device.link_gbps},
+                     {"wire_rx_frames", ps.wire_rx_frames},
+                     {"wire_rx_bytes", ps.wire_rx_bytes},
+                     {"wire_rx_gbps", gbps(ps.wire_rx_bytes, traffic_s)},
+                     {"wire_tx_frames", ps.wire_tx_frames},
+                     {"wire_tx_bytes", ps.wire_tx_bytes},
+                     {"wire_tx_gbps", gbps(ps.wire_tx_bytes, traffic_s)},
+                     {"loopback_frames", ps.loopback_frames},
+                     {"replicated_frames", ps.replicated_frames},
+                     {"rx_packet_buffer_peak_bytes", port.rx->packet_buffer_peak()},
+                     {"sorter_ignored_register_writes", port.sorter->ignored_writes()},
+                     {"drops", drops_json(ps.drops)}});
+  }
+  m["ports"] = ports;
+
+  json fns = json::array();
+  for (unsigned p = 0; p < P; ++p)
+    for (int v = -1; v < static_cast<int>(V); ++v) {
+      const unsigned fn = ep_->function_index(p, v);
+      const FunctionStats& f = stats_.fn(fn);
+      const std::uint16_t rid = v < 0 ? ep_->pf_rid(p) : ep_->vf_rid(p, static_cast<unsigned>(v));
+      const unsigned pool = v < 0 ? V : static_cast<unsigned>(v);
+      fns.push_back({{"name", v < 0 ? fmt::format("port{}.pf", p) : fmt::format("port{}.vf{}", p, v)},
+                     {"bdf", PcieEndpoint::bdf(rid)},
+                     {"kind", v < 0 ? "pf" : "vf"},
+                     {"port", p},
+                     {"pool", pool},
+                     {"mac", format_mac(mac_of(p, v))},
+                     {"rx_frames", f.rx_frames},
+                     {"rx_bytes", f.rx_bytes},
+                     {"rx_gbps", gbps(f.rx_bytes, traffic_s)},
+                     {"rx_loopback_frames", f.loopback_frames},
+                     {"tx_frames", f.tx_frames},
+                     {"tx_bytes", f.tx_bytes},
+                     {"tx_gbps", gbps(f.tx_bytes, traffic_s)},
+                     {"driver_rx_frames", drivers_[fn]->rx_harvested()},
+                     {"driver_rx_foreign_unicast", drivers_[fn]->rx_foreign()},
+                     {"iommu_faults", iommu_->faults(rid)},
+                     {"register_errors", drivers_[fn]->mmio_errors()},
+                     {"drops", drops_json(f.drops)},
+                     {"latency_ns",
+                      {{"count", f.latency.count()},
+                       {"mean", f.latency.mean_ns()},
+                       {"p50", f.latency.quantile_ns(0.50)},
+                       {"p99", f.latency.quantile_ns(0.99)},
+                       {"max", f.latency.max_ns()}}}});
+    }
+  m["functions"] = fns;
+
+  json queues = json::array();
+  for (unsigned p = 0; p < P; ++p)
+    for (unsigned q = 0; q < prof_.queues_per_port; ++q) {
+      const QueueStats& qs = stats_.queue(p, q);
+      if (!qs.rx_frames && !qs.tx_frames && !qs.rx_drops) continue;
+      const unsigned pool = prof_.pool_of_queue(q);
+      int fn = PortLayout{p, V, ep_->function_index(p, -1)}.function_of_pool(pool);
+      queues.push_back({{"port", p},
+                        {"queue", q},
+                        {"pool", pool},
+                        {"function", fn >= 0 ? fns[fn]["name"] : json(nullptr)},
+                        {"rx_frames", qs.rx_frames},
+                        {"rx_bytes", qs.rx_bytes},
+                        {"rx_drops", qs.rx_drops},
+                        {"tx_frames", qs.tx_frames},
+                        {"tx_bytes", qs.tx_bytes},
+                        {"tx_rate_limit_mbps", port_rate_mbps(p, q)}});
+    }
+  m["queues"] = queues;
+
+  const PcieLinkTiming& link = ep_->link();
+  const double run_ps = static_cast<double>(now_ps());
+  m["pcie"] = {{"gen", s_.pcie.gen},
+               {"lanes", s_.pcie.lanes},
+               {"upstream_bytes", link.upstream_bytes()},
+               {"downstream_bytes", link.downstream_bytes()},
+               {"upstream_utilization", run_ps > 0 ? link.upstream_busy_ps() / run_ps : 0},
+               {"downstream_utilization", run_ps > 0 ? link.downstream_busy_ps() / run_ps : 0},
+               {"unsupported_requests", ep_->unsupported_requests()},
+               {"iommu_faults", iommu_->total_faults()}};
+
+  const std::uint64_t injected = L.injected_wire + L.injected_host + L.replicas;
+  const std::uint64_t delivered = L.delivered_host + L.delivered_wire;
+  const std::uint64_t flight = in_flight();
+  m["conservation"] = {{"injected", injected},
+                       {"injected_wire", L.injected_wire},
+                       {"injected_host", L.injected_host},
+                       {"replicas", L.replicas},
+                       {"delivered", delivered},
+                       {"delivered_host", L.delivered_host},
+                       {"delivered_wire", L.delivered_wire},
+                       {"dropped", L.dropped},
+                       {"in_flight", flight},
+                       {"frame_slots_in_use", pool_.in_use()},
+                       {"balanced", injected == delivered + L.dropped + flight}};
+  return m;
+}
+
+double System::port_rate_mbps(unsigned port, unsigned q) const {
+  return ports_[port].sched->programmed_rate_bps(q) / 1e6;
+}
+
+void check_conservation(const json& m) {
+  const json& c = m.at("conservation");
+  auto v = [&](const char* k) { return c.at(k).get<std::uint64_t>(); };
+  if (v("injected") != v("delivered") + v("dropped") + v("in_flight"))
+    throw std::runtime_error(fmt::format(
+        "frame conservation violated: injected {} != delivered {} + dropped {} + in flight {}",
+        v("injected"), v("delivered"), v("dropped"), v("in_flight")));
+}
+
+json run_scenario(const Scenario& s) {
+  require_ps_resolution();
+  tlm_utils::tlm_quantumkeeper::set_global_quantum(
+      sc_core::sc_time(s.quantum_ns, sc_core::SC_NS));
+  System sys("iovsim", s);
+  auto t0 = std::chrono::steady_clock::now();
+  sc_core::sc_start(to_sc(sys.run_end()));
+  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  json m = sys.metrics(wall);
+  check_conservation(m);
+  return m;
+}
+
+std::string summarize(const json& m) {
+  std::string out = fmt::format(
+      "iovsim: scenario '{}' on {} — {:.3f} ms simulated in {:.3f} s wall ({:.2f} M frames/s)\n",
+      m["scenario"].get<std::string>(), m["device"].get<std::string>(),
+      m["sim_time_ns"].get<double>() / 1e6, m["wall_seconds"].get<double>(),
+      m["frames_per_wall_second"].get<double>() / 1e6);
+  auto drops_text = [](const json& d) {
+    std::string s;
+    for (auto& [k, v] : d.items())
+      if (v.get<std::uint64_t>()) s += fmt::format("{}{}={}", s.empty() ? "" : " ", k, v.get<std::uint64_t>());
+    return s.empty() ? std::string("-") : s;
+  };
+  out += fmt::format("\n{:<6} {:>12} {:>9} {:>12} {:>9} {:>9} {:>9}  {}\n", "port", "rx frames",
+                     "rx Gb/s", "tx frames", "tx Gb/s", "loopback", "replic.", "drops");
+  for (const json& p : m["ports"])
+    out += fmt::format("{:<6} {:>12} {:>9.4f} {:>12} {:>9.4f} {:>9} {:>9}  {}\n",
+                       p["port"].get<unsigned>(), p["wire_rx_frames"].get<std::uint64_t>(),
+                       p["wire_rx_gbps"].get<double>(), p["wire_tx_frames"].get<std::uint64_t>(),
+                       p["wire_tx_gbps"].get<double>(), p["loopback_frames"].get<std::uint64_t>(),
+                       p["replicated_frames"].get<std::uint64_t>(), drops_text(p["drops"]));
+  out += fmt::format("\n{:<11} {:<8} {:>10} {:>9} {:>10} {:>9} {:>10} {:>10}  {}\n", "function",
+                     "bdf", "rx frames", "rx Gb/s", "tx frames", "tx Gb/s", "p50 ns", "p99 ns",
+                     "drops");
+  for (const json& f : m["functions"])
+    out += fmt::format("{:<11} {:<8} {:>10} {:>9.4f} {:>10} {:>9.4f} {:>10.0f} {:>10.0f}  {}\n",
+                       f["name"].get<std::string>(), f["bdf"].get<std::string>(),
+                       f["rx_frames"].get<std::uint64_t>(), f["rx_gbps"].get<double>(),
+                       f["tx_frames"].get<std::uint64_t>(), f["tx_gbps"].get<double>(),
+                       f["latency_ns"]["p50"].get<double>(), f["latency_ns"]["p99"].get<double>(),
+                       drops_text(f["drops"]));
+  const json& c = m["conservation"];
+  out += fmt::format(
+      "\nconservation: injected {} (wire {} + host {} + replicas {}) = delivered {} + dropped {} "
+      "+ in flight {}  [{}]\n",
+      c["injected"].get<std::uint64_t>(), c["injected_wire"].get<std::uint64_t>(),
+      c["injected_host"].get<std::uint64_t>(), c["replicas"].get<std::uint64_t>(),
+      c["delivered"].get<std::uint64_t>(), c["dropped"].get<std::uint64_t>(),
+      c["in_flight"].get<std::uint64_t>(), c["balanced"].get<bool>() ? "ok" : "VIOLATED");
+  const json& pc = m["pcie"];
+  out += fmt::format("pcie gen{} x{}: upstream {:.1f} % busy, downstream {:.1f} % busy, "
+                     "{} IOMMU faults, {} unsupported requests\n",
+                     pc["gen"].get<unsigned>(), pc["lanes"].get<unsigned>(),
+                     100 * pc["upstream_utilization"].get<double>(),
+                     100 * pc["downstream_utilization"].get<double>(),
+                     pc["iommu_faults"].get<std::uint64_t>(),
+                     pc["unsupported_requests"].get<std::uint64_t>());
+  return out;
+}
+
+}  // namespace iovsim

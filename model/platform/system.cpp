@@ -1,0 +1,169 @@
+#include "model/platform/system.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <stdexcept>
+
+#include "model/dma/rx_dma.h"
+#include "model/dma/tx_dma.h"
+#include "model/host/driver.h"
+#include "model/host/host_memory.h"
+#include "model/mac/mac.h"
+#include "model/pcie/endpoint.h"
+#include "model/platform/wire_source.h"
+#include "model/qos/tx_scheduler.h"
+#include "model/sorter/sorter.h"
+
+namespace iovsim {
+
+namespace {
+constexpr std::uint64_t kPfBarBase = 0xF0000000ull, kVfBarBase = 0xE0000000ull;
+constexpr std::uint64_t kBarWindow = 16ull << 20;
+
+PcieLinkParams link_params(const PcieCfg& c) {
+  PcieLinkParams p;
+  p.gen = c.gen;
+  p.lanes = c.lanes;
+  p.max_payload = c.max_payload_bytes;
+  p.max_read_request = c.max_read_request_bytes;
+  p.read_latency = static_cast<ps_t>(c.read_latency_ns * kPsPerNs);
+  p.mmio_latency = static_cast<ps_t>(c.mmio_latency_ns * kPsPerNs);
+  return p;
+}
+}  // namespace
+
+System::System(sc_core::sc_module_name name, const Scenario& s)
+    : sc_module(name), s_(s), prof_(device_profile(s.device.preset)), pool_(s.device.frame_pool),
+      stats_(s.device.ports, s.device.ports * (s.device.vfs_per_port + 1),
+             prof_.queues_per_port) {
+  const unsigned P = s.device.ports, V = s.device.vfs_per_port;
+  const std::uint64_t fn_mem = std::uint64_t{s.host.vm_memory_kb} * 1024;
+  mem_ = std::make_unique<HostMemory>("memory", fn_mem * P * (V + 1));
+  iommu_ = std::make_unique<Iommu>("iommu");
+  ep_ = std::make_unique<PcieEndpoint>("endpoint", prof_, P, V, link_params(s.pcie));
+  ep_->dma_out.bind(iommu_->target);
+  iommu_->to_memory.bind(mem_->target);
+  const double line_bps = s.device.link_gbps * 1e9;
+  const unsigned pb_bytes =
+      (s.device.rx_packet_buffer_kb ? s.device.rx_packet_buffer_kb : prof_.rx_packet_buffer_kb) *
+      1024;
+
+  ports_.resize(P);
+  for (unsigned p = 0; p < P; ++p) {
+    Port& port = ports_[p];
+    PortLayout layout{p, V, ep_->function_index(p, -1)};
+    std::vector<RegisterSpace*> vf_spaces;
+    for (unsigned v = 0; v < V; ++v) vf_spaces.push_back(&ep_->vf_regs(p, v));
+    MacParams mp{p, line_bps, s.device.max_frame_bytes};
+    port.mac = std::make_unique<Mac>(fmt::format("port{}_mac", p).c_str(), mp, stats_);
+    port.sorter = std::make_unique<Sorter>(fmt::format("port{}_sorter", p).c_str(), prof_, layout,
+                                           stats_, ep_->pf_regs(p));
+    port.rx = std::make_unique<RxDma>(fmt::format("port{}_rxdma", p).c_str(), prof_, layout,
+                                      pb_bytes, stats_);
+    port.rx->map_registers(ep_->pf_regs(p), vf_spaces);
+    port.sched = std::make_unique<TxScheduler>(prof_.queues_per_port, line_bps);
+    port.sched->map_registers(ep_->pf_regs(p));
+    port.tx = std::make_unique<TxDma>(fmt::format("port{}_txdma", p).c_str(), prof_, layout, pool_,
+                                      stats_, *port.sched);
+    port.tx->map_registers(ep_->pf_regs(p), vf_spaces);
+
+    WireSourceParams wp;
+    wp.port = p;
+    wp.cfg = s.port[p].wire;
+    wp.line_bps = line_bps;
+    wp.end = traffic_end();
+    wp.seed = s.seed;
+    for (unsigned v = 0; v < V; ++v) wp.vf_macs.push_back(mac_of(p, static_cast<int>(v)));
+    wp.pf_mac = mac_of(p, -1);
+    port.source = std::make_unique<WireSource>(fmt::format("port{}_wire", p).c_str(), wp, pool_,
+                                               stats_);
+    port.source->out.bind(port.mac->rx_in);
+    port.mac->rx_out.bind(port.sorter->rx_in);
+    port.sorter->to_dma.bind(port.rx->frames_in);
+    port.sorter->to_wire.bind(port.mac->tx_in);
+    port.tx->frames_out.bind(port.sorter->tx_in);
+    port.rx->dma.bind(ep_->dma_in);
+    port.tx->dma.bind(ep_->dma_in);
+    port.vfs_ready = std::make_unique<sc_core::sc_event>();
+  }
+
+  // Drivers: per port the PF's, then one per VF (VM).
+  for (unsigned p = 0; p < P; ++p) {
+    for (int v = -1; v < static_cast<int>(V); ++v) {
+      const unsigned fn = ep_->function_index(p, v);
+      const FunctionCfg& fc = v < 0 ? s.port[p].pf : s.port[p].vf[static_cast<unsigned>(v)];
+      DriverParams dp;
+      dp.port = p;
+      dp.vf = v;
+      dp.function = fn;
+      dp.pool = v < 0 ? V : static_cast<unsigned>(v);
+      dp.rid = routing_id(p, v);
+      dp.mac = mac_of(p, v);
+      const std::string& to = fc.tx.to;
+      if (to == "wire") dp.tx_dst_mac = parse_mac(fmt::format("00:aa:bb:cc:dd:{:02x}", p));
+      else if (to == "pf") dp.tx_dst_mac = mac_of(p, -1);
+      else if (to == "broadcast") dp.tx_dst_mac = 0xFFFFFFFFFFFFull;
+      else if (to == "unknown") dp.tx_dst_mac = parse_mac("02:ee:ee:00:00:01");
+      else dp.tx_dst_mac = mac_of(p, std::stoi(to.substr(2)));
+      dp.mem_hpa = function_memory_hpa(fn);
+      dp.mem_bytes = fn_mem;
+      dp.bar0 = v < 0 ? kPfBarBase + p * kBarWindow
+                      : kVfBarBase + p * kBarWindow + std::uint64_t{prof_.vf_bar0_bytes} * v;
+      dp.traffic_end = traffic_end();
+      dp.cfg = fc;
+      dp.host = s.host;
+      dp.vf_bar0 = kVfBarBase + p * kBarWindow;
+      dp.vfs = V;
+      for (unsigned k = 0; k < V; ++k) {
+        dp.vf_macs.push_back(mac_of(p, static_cast<int>(k)));
+        dp.vf_rate_limit_mbps.push_back(s.port[p].vf[k].rate_limit_mbps);
+      }
+      dp.loopback = s.device.loopback;
+      dp.drop_unmatched = s.device.unmatched_unicast == "drop";
+      dp.max_frame = s.device.max_frame_bytes;
+      dp.link_bps = line_bps;
+      auto d = std::make_unique<Driver>(
+          (v < 0 ? fmt::format("port{}_pf_driver", p) : fmt::format("port{}_vf{}_driver", p, v))
+              .c_str(),
+          prof_, dp, *mem_, stats_, *ports_[p].vfs_ready);
+      d->mmio.bind(ep_->mmio);
+      d->cfg.bind(ep_->cfg);
+      // The hypervisor gives the function's routing ID a DMA domain over its memory only.
+      iommu_->map(dp.rid, 0, dp.mem_hpa, fn_mem);
+      drivers_.push_back(std::move(d));
+    }
+  }
+}
+
+System::~System() = default;
+
+std::uint16_t System::routing_id(unsigned port, int vf) const {
+  // A VF's routing ID once the PF driver has set ARI Capable Hierarchy (First VF Offset and
+  // VF Stride from the SR-IOV capability): what the hypervisor assigns to the VM.
+  if (vf < 0) return ep_->pf_rid(port);
+  return static_cast<std::uint16_t>(ep_->pf_rid(port) + prof_.first_vf_offset +
+                                    prof_.vf_stride * static_cast<unsigned>(vf));
+}
+
+ps_t System::traffic_end() const { return static_cast<ps_t>(s_.duration_us * kPsPerUs); }
+ps_t System::run_end() const { return traffic_end() + static_cast<ps_t>(s_.drain_us * kPsPerUs); }
+
+std::uint64_t System::mac_of(unsigned port, int vf) const {
+  const FunctionCfg& fc = vf < 0 ? s_.port[port].pf : s_.port[port].vf[static_cast<unsigned>(vf)];
+  if (fc.mac != "auto") return parse_mac(fc.mac);
+  return vf < 0 ? parse_mac(fmt::format("00:1b:21:00:{:02x}:ff", port))
+                : parse_mac(fmt::format("02:1b:21:00:{:02x}:{:02x}", port, vf));
+}
+
+std::uint64_t System::function_memory_hpa(unsigned fn) const {
+  return std::uint64_t{fn} * s_.host.vm_memory_kb * 1024;
+}
+
+std::uint64_t System::in_flight() const {
+  std::uint64_t n = 0;  // the driver models post one descriptor per frame
+  for (const Port& p : ports_) n += p.tx->pending_descriptors();
+  return n;
+}
+
+}  // namespace iovsim

@@ -1,0 +1,92 @@
+// The whole simulated machine for one scenario: host memory, IOMMU, the controller's PCIe
+// endpoint and, per port, MAC, sorter, Rx/Tx DMA engines and Tx scheduler, the wire-side
+// traffic source, and one driver per function (the PF's host driver, one VF driver per VM).
+//
+// Address map (host-physical): function f's memory at f * host.vm_memory_kb; PF BAR0 of port p
+// at 0xF000_0000 + p * 16 MB; the VF BAR0 window of port p at 0xE000_0000 + p * 16 MB.
+// IOMMU: each function's routing ID maps IO-virtual [0, vm_memory) onto its own memory only.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <systemc>
+
+#include "model/core/device_profile.h"
+#include "model/core/frame.h"
+#include "model/core/scenario.h"
+#include "model/core/stats.h"
+
+namespace iovsim {
+
+class HostMemory;
+class Iommu;
+class PcieEndpoint;
+class Mac;
+class Sorter;
+class RxDma;
+class TxDma;
+class TxScheduler;
+class WireSource;
+class Driver;
+
+class System : public sc_core::sc_module {
+public:
+  System(sc_core::sc_module_name name, const Scenario& s);
+  ~System() override;
+
+  const Scenario& scenario() const { return s_; }
+  const DeviceProfile& profile() const { return prof_; }
+  Stats& stats() { return stats_; }
+  FramePool& frame_pool() { return pool_; }
+  HostMemory& memory() { return *mem_; }
+  Iommu& iommu() { return *iommu_; }
+  PcieEndpoint& endpoint() { return *ep_; }
+  Sorter& sorter(unsigned port) { return *ports_[port].sorter; }
+  RxDma& rx_dma(unsigned port) { return *ports_[port].rx; }
+  TxDma& tx_dma(unsigned port) { return *ports_[port].tx; }
+  TxScheduler& scheduler(unsigned port) { return *ports_[port].sched; }
+  Driver& driver(unsigned fn) { return *drivers_[fn]; }
+
+  ps_t traffic_end() const;
+  ps_t run_end() const;
+  std::uint64_t mac_of(unsigned port, int vf) const;
+  std::uint16_t routing_id(unsigned port, int vf) const;
+  std::uint64_t function_memory_hpa(unsigned fn) const;
+  std::uint64_t in_flight() const;
+  // Metrics of the finished run (see docs/metrics.md); wall_seconds is the only input that
+  // is not simulated.
+  nlohmann::json metrics(double wall_seconds) const;
+  double port_rate_mbps(unsigned port, unsigned queue) const;  // programmed Tx limit, 0 = off
+
+private:
+  struct Port {
+    std::unique_ptr<Mac> mac;
+    std::unique_ptr<Sorter> sorter;
+    std::unique_ptr<RxDma> rx;
+    std::unique_ptr<TxScheduler> sched;
+    std::unique_ptr<TxDma> tx;
+    std::unique_ptr<WireSource> source;
+    std::unique_ptr<sc_core::sc_event> vfs_ready;
+  };
+  Scenario s_;
+  const DeviceProfile& prof_;
+  FramePool pool_;
+  Stats stats_;
+  std::unique_ptr<HostMemory> mem_;
+  std::unique_ptr<Iommu> iommu_;
+  std::unique_ptr<PcieEndpoint> ep_;
+  std::vector<Port> ports_;
+  std::vector<std::unique_ptr<Driver>> drivers_;
+};
+
+// Elaborates `s`, simulates it to the end and returns its metrics. Once per process (SystemC
+// allows one elaboration).
+nlohmann::json run_scenario(const Scenario& s);
+// The readable summary of a metrics document.
+std::string summarize(const nlohmann::json& m);
+// Throws std::runtime_error when the ledger does not balance.
+void check_conservation(const nlohmann::json& m);
+
+}  // namespace iovsim

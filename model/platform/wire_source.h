@@ -1,0 +1,48 @@
+// The link partner of one port: a traffic generator on the wire side. Constant-rate or Poisson
+// arrivals at a fraction of line rate, a weighted frame-size mix and a weighted destination mix
+// (VFs, PF, broadcast, unknown unicast). One SC_THREAD that runs ahead of kernel time within
+// the global quantum and hands each frame to the MAC with an annotated delay: no event and no
+// allocation per frame.
+#pragma once
+#include <random>
+#include <vector>
+
+#include <systemc>
+
+#include "model/core/frame_protocol.h"
+#include "model/core/scenario.h"
+#include "model/core/stats.h"
+
+namespace iovsim {
+
+struct WireSourceParams {
+  unsigned port = 0;
+  WireCfg cfg;
+  double line_bps = 1e9;
+  ps_t end = 0;                    // no frame starts at or after this time
+  std::uint64_t seed = 1;
+  std::vector<std::uint64_t> vf_macs;
+  std::uint64_t pf_mac = 0;
+};
+
+class WireSource : public sc_core::sc_module {
+public:
+  FrameInitiatorSocket out;
+  WireSource(sc_core::sc_module_name name, const WireSourceParams& p, FramePool& pool,
+             Stats& stats);
+
+private:
+  void run();
+  void fill(Frame& f, unsigned len);
+  WireSourceParams p_;
+  FramePool& pool_;
+  Stats& stats_;
+  std::mt19937_64 rng_;
+  std::vector<unsigned> sizes_;
+  std::discrete_distribution<unsigned> size_pick_;
+  std::vector<std::uint64_t> dests_;  // 0: unknown unicast (randomised per frame)
+  std::discrete_distribution<unsigned> dest_pick_;
+  std::uint64_t seq_ = 0;
+};
+
+}  // namespace iovsim

@@ -1,0 +1,193 @@
+#include "model/sorter/sorter.h"
+
+#include <fmt/format.h>
+
+#include "model/core/regs_82576.h"
+
+namespace iovsim {
+
+using namespace regs;
+
+hls::L2Header parse_l2(const Frame& f) {
+  hls::L2Header h{};
+  const std::uint8_t* d = f.data;
+  h.da = hls::mac_from_bytes(d);
+  h.sa = hls::mac_from_bytes(d + 6);
+  h.frame_len = static_cast<std::uint16_t>(f.len);
+  std::uint16_t et = static_cast<std::uint16_t>(d[12] << 8 | d[13]);
+  if (et == 0x8100 && f.len >= 18) {
+    h.tagged = true;
+    std::uint16_t tci = static_cast<std::uint16_t>(d[14] << 8 | d[15]);
+    h.vid = tci & 0xFFF;
+    h.pcp = tci >> 13;
+    et = static_cast<std::uint16_t>(d[16] << 8 | d[17]);
+  }
+  h.ethertype = et;
+  return h;
+}
+
+Sorter::Sorter(sc_core::sc_module_name name, const DeviceProfile& prof, const PortLayout& layout,
+               Stats& stats, RegisterSpace& pf_regs)
+    : sc_module(name), rx_in("rx_in", this, &Sorter::receive),
+      tx_in("tx_in", this, &Sorter::transmit), to_dma("to_dma"), to_wire("to_wire"),
+      prof_(prof), p_(layout), stats_(stats) {
+  t_.num_rar = prof.num_rar;
+  t_.num_pools = prof.num_pools;
+  t_.num_vlvf = prof.num_vlvf;
+  map_registers(pf_regs);
+}
+
+void Sorter::map_registers(RegisterSpace& rs) {
+  const unsigned pools = prof_.num_pools;
+  const std::uint32_t pool_bits = pools >= 32 ? 0xFFFFFFFFu : (1u << pools) - 1;
+  auto keep_pools = [this, pool_bits](std::uint32_t v) {
+    if (v & ~pool_bits) ++ignored_writes_;  // bits for pools that do not exist
+    return v & pool_bits;
+  };
+  rs.add("RCTL", RCTL, 1, 0, [this](unsigned) { return rctl_; },
+         [this](unsigned, std::uint32_t v) {
+           rctl_ = v;
+           t_.unicast_promisc = RCTL_UPE::get(v);
+           t_.multicast_promisc = RCTL_MPE::get(v);
+           t_.broadcast_accept = RCTL_BAM::get(v);
+           t_.vlan_filter_enable = RCTL_VFE::get(v);
+           t_.mta_shift = static_cast<std::uint8_t>(RCTL_MO::get(v));
+         });
+  rs.add("MRQC", MRQC, 1, 0, [this](unsigned) { return mrqc_; },
+         [this](unsigned, std::uint32_t v) {
+           mrqc_ = v;
+           unsigned e = MRQC_MRQE::get(v);
+           t_.vmdq_enable = e == 3 || e == 5;
+         });
+  rs.add("VT_CTL", VT_CTL, 1, 0, [this](unsigned) { return vt_ctl_; },
+         [this, pools](unsigned, std::uint32_t v) {
+           vt_ctl_ = v;
+           unsigned def = VT_CTL_DEF_PL::get(v);
+           if (def >= pools) ++ignored_writes_;
+           t_.default_pool = def < pools ? def : t_.default_pool;
+           t_.disable_default_pool = VT_CTL_DIS_DEF_POOL::get(v);
+           t_.replication_enable = VT_CTL_VM_REPL_EN::get(v);
+         });
+  for (unsigned n = 0; n < prof_.num_rar; ++n) {
+    rs.add(fmt::format("RAL{}", n), RAL(n), 1, 0, [this, n](unsigned) { return ral_[n]; },
+           [this, n](unsigned, std::uint32_t v) {
+             ral_[n] = v;
+             t_.rar[n].mac = (t_.rar[n].mac & 0xFFFF00000000ull) | v;
+           });
+    rs.add(fmt::format("RAH{}", n), RAH(n), 1, 0, [this, n](unsigned) { return rah_[n]; },
+           [this, n](unsigned, std::uint32_t v) {
+             rah_[n] = v;
+             t_.rar[n].mac = (t_.rar[n].mac & 0xFFFFFFFFull) |
+                             (std::uint64_t{RAH_ADDR_HI::get(v)} << 32);
+             t_.rar[n].valid = RAH_AV::get(v);
+             t_.rar[n].pools = RAH_POOLSEL::get(v);
+           });
+  }
+  rs.add("MTA", MTA, 128, 4, [this](unsigned i) { return t_.mta[i]; },
+         [this](unsigned i, std::uint32_t v) { t_.mta[i] = v; });
+  rs.add("VFTA", VFTA, 128, 4, [this](unsigned i) { return t_.vfta[i]; },
+         [this](unsigned i, std::uint32_t v) { t_.vfta[i] = v; });
+  rs.add("UTA", 0xA000, 128, 4, [this](unsigned i) { return t_.uta[i]; },
+         [this](unsigned i, std::uint32_t v) { t_.uta[i] = v; });
+  rs.add("VMOLR", VMOLR(0), pools, 4, [this](unsigned i) { return vmolr_[i]; },
+         [this](unsigned i, std::uint32_t v) {
+           vmolr_[i] = v;
+           hls::PoolCfg& c = t_.pool[i];
+           c.rlpml = static_cast<std::uint16_t>(VMOLR_RLPML::get(v));
+           c.lpe = VMOLR_LPE::get(v);
+           c.rsse = VMOLR_RSSE::get(v);
+           c.aupe = VMOLR_AUPE::get(v);
+           c.rompe = VMOLR_ROMPE::get(v);
+           c.rope = VMOLR_ROPE::get(v);
+           c.bam = VMOLR_BAM::get(v);
+           c.mpe = VMOLR_MPME::get(v);
+           c.strip_vlan = VMOLR_STRVLAN::get(v);
+         });
+  rs.add("VLVF", VLVF(0), prof_.num_vlvf, 4, [this](unsigned i) { return vlvf_[i]; },
+         [this, keep_pools](unsigned i, std::uint32_t v) {
+           vlvf_[i] = v;
+           t_.vlvf[i].vid = static_cast<std::uint16_t>(v & 0xFFF);
+           t_.vlvf[i].pools = keep_pools((v >> 12) & 0xFF);
+           t_.vlvf[i].enabled = v >> 31;
+         });
+  rs.add("VFRE", VFRE, 1, 0, [this](unsigned) { return vfre_; },
+         [this, keep_pools, pools](unsigned, std::uint32_t v) {
+           vfre_ = keep_pools(v);
+           for (unsigned i = 0; i < pools; ++i) t_.pool[i].rx_enabled = (vfre_ >> i) & 1;
+         });
+  rs.add("VFTE", VFTE, 1, 0, [this](unsigned) { return vfte_; },
+         [this, keep_pools, pools](unsigned, std::uint32_t v) {
+           vfte_ = keep_pools(v);
+           for (unsigned i = 0; i < pools; ++i) t_.pool[i].tx_enabled = (vfte_ >> i) & 1;
+         });
+  rs.add("DTXSWC", DTXSWC, 1, 0, [this](unsigned) { return dtxswc_; },
+         [this, pools](unsigned, std::uint32_t v) {
+           dtxswc_ = v;
+           for (unsigned i = 0; i < pools && i < 8; ++i) {
+             t_.pool[i].mac_antispoof = (DTXSWC_MAC_SPOOF::get(v) >> i) & 1;
+             t_.pool[i].vlan_antispoof = (DTXSWC_VLAN_SPOOF::get(v) >> i) & 1;
+             t_.pool[i].loopback_enable = (DTXSWC_LLE::get(v) >> i) & 1;
+           }
+           t_.global_loopback_enable = DTXSWC_LOOPBACK_EN::get(v);
+         });
+}
+
+void Sorter::count_drop(hls::RxVerdict v, int fn) {
+  switch (v) {
+    case hls::RxVerdict::DropVlanFilter: stats_.drop(Drop::VlanFilter, p_.port, fn); break;
+    case hls::RxVerdict::DropSize: stats_.drop(Drop::PoolSize, p_.port, fn); break;
+    case hls::RxVerdict::DropPoolDisabled: stats_.drop(Drop::PoolDisabled, p_.port, fn); break;
+    default: stats_.drop(Drop::NoPool, p_.port, fn); break;
+  }
+}
+
+void Sorter::deliver(FramePayload& p, hls::PoolMask pools, unsigned other_copies,
+                     sc_core::sc_time& delay) {
+  unsigned n = static_cast<unsigned>(__builtin_popcountll(pools));
+  if (n + other_copies > 1) {
+    stats_.ledger().replicas += n + other_copies - 1;
+    stats_.port(p_.port).replicated_frames++;
+  }
+  for (unsigned i = 1; i < n; ++i) p.pool->retain(p.handle);
+  for (hls::PoolMask m = pools; m; m &= m - 1) {
+    auto pool = static_cast<unsigned>(__builtin_ctzll(m));
+    FramePayload copy = p;
+    copy.pool_id = static_cast<std::int16_t>(pool);
+    copy.queue = static_cast<std::uint16_t>(prof_.queue_of(pool, 0));
+    sc_core::sc_time d = delay;
+    to_dma.send(copy, d);
+  }
+}
+
+void Sorter::receive(FramePayload& p, sc_core::sc_time& delay) {
+  hls::RxDecision d = hls::classify_rx(t_, parse_l2(p.frame()));
+  if (d.verdict != hls::RxVerdict::Deliver || d.pools == 0) {
+    count_drop(d.verdict, -1);
+    p.pool->release(p.handle);
+    return;
+  }
+  deliver(p, d.pools, 0, delay);
+}
+
+void Sorter::transmit(FramePayload& p, sc_core::sc_time& delay) {
+  auto src = static_cast<unsigned>(p.pool_id);
+  int fn = p_.function_of_pool(src);
+  hls::TxDecision d = hls::switch_tx(t_, src, parse_l2(p.frame()));
+  if (d.drop || (!d.to_wire && d.loopback_pools == 0)) {
+    stats_.drop(d.spoof_mac || d.spoof_vlan ? Drop::Spoof
+                 : d.drop                   ? Drop::PoolDisabled
+                                            : Drop::NoPool,
+                 p_.port, fn);
+    p.pool->release(p.handle);
+    return;
+  }
+  if (d.loopback_pools) {
+    stats_.port(p_.port).loopback_frames += __builtin_popcountll(d.loopback_pools);
+    if (d.to_wire) p.pool->retain(p.handle);  // the wire keeps one reference
+    sc_core::sc_time d_lb = delay;
+    deliver(p, d.loopback_pools, d.to_wire ? 1 : 0, d_lb);
+  }
+  if (d.to_wire) to_wire.send(p, delay);
+}
+
+}  // namespace iovsim

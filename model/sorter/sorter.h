@@ -1,0 +1,53 @@
+// The L2 sorter / classifier of one port: the Virtual Ethernet Bridge. Its filter tables are
+// programmed only through the PF's registers (RAL/RAH, MTA, UTA, VFTA, VLVF, VMOLR, VT_CTL,
+// VFRE/VFTE, DTXSWC, RCTL, MRQC: 82576 layout); the decisions are made by the synthesizable
+// core in hls/sorter (classify_rx, switch_tx), the same code the RTL is checked against.
+// Rx: wire frame -> pool set -> one copy per pool to the Rx DMA. Tx: anti-spoofing, then
+// local delivery (loopback) and/or the wire. The module adds no time of its own (the hardware
+// classifies in the MAC pipeline): a documented abstraction.
+#pragma once
+#include <systemc>
+
+#include "hls/sorter/sorter_core.h"
+#include "model/core/device_profile.h"
+#include "model/core/frame_protocol.h"
+#include "model/core/register_space.h"
+#include "model/core/stats.h"
+
+namespace iovsim {
+
+// Parses the L2 header of a frame (DA, SA, 802.1Q tag, EtherType).
+hls::L2Header parse_l2(const Frame& f);
+
+class Sorter : public sc_core::sc_module {
+public:
+  FrameTargetSocket<Sorter> rx_in;  // from the MAC
+  FrameTargetSocket<Sorter> tx_in;  // from the Tx DMA engine (payload.pool_id = source pool)
+  FrameInitiatorSocket to_dma;      // to the Rx DMA (payload.pool_id/queue set)
+  FrameInitiatorSocket to_wire;     // to the MAC's Tx side
+
+  Sorter(sc_core::sc_module_name name, const DeviceProfile& prof, const PortLayout& layout,
+         Stats& stats, RegisterSpace& pf_regs);
+
+  const hls::SorterTables& tables() const { return t_; }
+  std::uint64_t ignored_writes() const { return ignored_writes_; }
+
+private:
+  void receive(FramePayload& p, sc_core::sc_time& delay);
+  void transmit(FramePayload& p, sc_core::sc_time& delay);
+  void deliver(FramePayload& p, hls::PoolMask pools, unsigned extra_copies_base,
+               sc_core::sc_time& delay);
+  void map_registers(RegisterSpace& rs);
+  void count_drop(hls::RxVerdict v, int fn);
+
+  const DeviceProfile& prof_;
+  PortLayout p_;
+  Stats& stats_;
+  hls::SorterTables t_{};
+  std::uint32_t rctl_ = 0, vt_ctl_ = 0, mrqc_ = 0, dtxswc_ = 0, vfre_ = 0, vfte_ = 0;
+  std::uint32_t ral_[hls::kMaxRar] = {}, rah_[hls::kMaxRar] = {};
+  std::uint32_t vmolr_[hls::kMaxPools] = {}, vlvf_[hls::kMaxVlvf] = {};
+  std::uint64_t ignored_writes_ = 0;
+};
+
+}  // namespace iovsim

@@ -1,0 +1,87 @@
+// Scenario loading: defaults, key-path errors, overrides, and the dump/load round trip.
+#include <catch2/catch.hpp>
+
+#include "model/core/scenario.h"
+
+using namespace iovsim;
+
+TEST_CASE("the embedded default scenario is the 82576 set-up of the VT-c brief") {
+  Scenario s = load_scenario(default_scenario_yaml(), "default");
+  CHECK(s.device.preset == "82576");
+  CHECK(s.device.ports == 2);
+  CHECK(s.device.vfs_per_port == 7);
+  CHECK(s.device.link_gbps == 1);
+  CHECK(s.duration_us == 10000);
+  REQUIRE(s.port.size() == 2);
+  CHECK(s.port[0].vf.size() == 7);
+  CHECK(s.port[0].wire.destinations.at("broadcast") > 0);
+  CHECK(s.port[0].vf[1].tx.to == "vf2");  // the VF-to-VF flow
+}
+
+TEST_CASE("an empty scenario takes every default") {
+  Scenario s = load_scenario("", "empty");
+  Scenario d;
+  CHECK(s.device.link_gbps == d.device.link_gbps);
+  CHECK(s.host.rx_ring_entries == d.host.rx_ring_entries);
+  CHECK(s.port.size() == d.device.ports);
+}
+
+TEST_CASE("unknown keys are errors that name the key path and the line") {
+  try {
+    load_scenario("device:\n  ports: 1\n  link_gbsp: 10\n", "s.yaml");
+    FAIL("no error");
+  } catch (const ConfigError& e) {
+    CHECK(std::string(e.what()) == "s.yaml:3: device.link_gbsp: unknown key");
+  }
+}
+
+TEST_CASE("values out of range or of the wrong type name the key and the range") {
+  CHECK_THROWS_WITH(load_scenario("device: {ports: 9}", "s"),
+                    Catch::Contains("device.ports") && Catch::Contains("out of range [1, 4]"));
+  CHECK_THROWS_WITH(load_scenario("device: {ports: two}", "s"),
+                    Catch::Contains("device.ports: 'two' is not a number"));
+  CHECK_THROWS_WITH(load_scenario("device: {ports: 1.5}", "s"),
+                    Catch::Contains("not a whole number"));
+  CHECK_THROWS_WITH(load_scenario("device: {preset: 82598}", "s"),
+                    Catch::Contains("device.preset: '82598' is not one of: 82576, 82599"));
+  CHECK_THROWS_WITH(load_scenario("device: {link_gbps: 7}", "s"),
+                    Catch::Contains("device.link_gbps: 7 is not one of 1, 10, 25, 40, 100"));
+  CHECK_THROWS_WITH(load_scenario("port0: {vf9: {rate_limit_mbps: 1}}", "s"),
+                    Catch::Contains("port0.vf9") && Catch::Contains("out of range"));
+  CHECK_THROWS_WITH(load_scenario("port3: {}", "s"), Catch::Contains("port3"));
+  CHECK_THROWS_WITH(load_scenario("port0: {vf1: {tx: {to: vf12}}}", "s"),
+                    Catch::Contains("port0.vf1.tx.to"));
+  CHECK_THROWS_WITH(load_scenario("port0: {vf1: {mac: '01:00:5e:00:00:01'}}", "s"),
+                    Catch::Contains("port0.vf1.mac"));
+  CHECK_THROWS_WITH(load_scenario("device: {vfs_per_port: 8}", "s"),
+                    Catch::Contains("device.vfs_per_port") && Catch::Contains("need 9 pools"));
+  CHECK_THROWS_WITH(load_scenario("port0: {wire: {destinations: {vf0: 1, moon: 2}}}", "s"),
+                    Catch::Contains("port0.wire.destinations.moon"));
+  CHECK_THROWS_WITH(load_scenario("device: [1, 2]", "s"), Catch::Contains("device: expected a map"));
+  CHECK_THROWS_WITH(load_scenario("device: {ports: [1}", "s"), Catch::Contains("s:1"));
+}
+
+TEST_CASE("overrides given with --set reach any key, creating maps on the way") {
+  Scenario s = load_scenario(default_scenario_yaml(), "d",
+                             {"port1.vf3.rate_limit_mbps=250", "device.link_gbps=10",
+                              "port0.wire.frame_sizes={128: 1}", "seed=42"});
+  CHECK(s.port[1].vf[3].rate_limit_mbps == 250);
+  CHECK(s.device.link_gbps == 10);
+  CHECK(s.port[0].wire.frame_sizes.size() == 1);
+  CHECK(s.port[0].wire.frame_sizes.at(128) == 1);
+  CHECK(s.seed == 42);
+  CHECK_THROWS_WITH(load_scenario("", "d", {"device.nope=1"}), Catch::Contains("device.nope"));
+  CHECK_THROWS_WITH(load_scenario("", "d", {"novalue"}), Catch::Contains("key.path=value"));
+}
+
+TEST_CASE("dump_scenario writes every key and reads back to the same scenario") {
+  Scenario a = load_scenario(default_scenario_yaml(), "d", {"port0.vf2.mac=02:00:00:00:00:09"});
+  std::string text = dump_scenario(a);
+  CHECK(text.find("port1:") != std::string::npos);
+  CHECK(text.find("vf6:") != std::string::npos);
+  CHECK(text.find("rate_limit_mbps") != std::string::npos);
+  Scenario b = load_scenario(text, "dump");
+  CHECK(dump_scenario(b) == text);
+  CHECK(b.port[0].vf[2].mac == "02:00:00:00:00:09");
+  CHECK(b.port[0].vf[0].rate_limit_mbps == a.port[0].vf[0].rate_limit_mbps);
+}
