@@ -18,12 +18,14 @@ PcieEndpoint::PcieEndpoint(sc_core::sc_module_name name, const DeviceProfile& pr
   dma_in.register_b_transport(this, &PcieEndpoint::dma_b_transport);
   for (unsigned p = 0; p < ports; ++p) {
     pf_cfg_.push_back(std::make_unique<ConfigSpace>(prof, ConfigSpace::Kind::PF, p, max_vfs));
+    pf_cfg_.back()->on_sriov_change = [this] { update_rids(); };
     pf_regs_.push_back(std::make_unique<RegisterSpace>(fmt::format("pf{}", p)));
     for (unsigned v = 0; v < max_vfs; ++v) {
       vf_cfg_.push_back(std::make_unique<ConfigSpace>(prof, ConfigSpace::Kind::VF, p, 0));
       vf_regs_.push_back(std::make_unique<RegisterSpace>(fmt::format("pf{}.vf{}", p, v)));
     }
   }
+  update_rids();
 }
 
 std::uint16_t PcieEndpoint::vf_rid(unsigned port, unsigned vf) const {
@@ -31,9 +33,12 @@ std::uint16_t PcieEndpoint::vf_rid(unsigned port, unsigned vf) const {
   return static_cast<std::uint16_t>(pf_rid(port) + c.first_vf_offset() + vf * c.vf_stride());
 }
 
-std::uint16_t PcieEndpoint::rid_of(unsigned fn) const {
-  unsigned port = fn / (max_vfs_ + 1), k = fn % (max_vfs_ + 1);
-  return k == 0 ? pf_rid(port) : vf_rid(port, k - 1);
+void PcieEndpoint::update_rids() {
+  rid_by_fn_.resize(functions());
+  for (unsigned fn = 0; fn < functions(); ++fn) {
+    unsigned port = fn / (max_vfs_ + 1), k = fn % (max_vfs_ + 1);
+    rid_by_fn_[fn] = k == 0 ? pf_rid(port) : vf_rid(port, k - 1);
+  }
 }
 
 std::string PcieEndpoint::bdf(std::uint16_t rid) {

@@ -41,7 +41,7 @@ public:
   unsigned functions() const { return ports_ * (max_vfs_ + 1); }
   std::uint16_t pf_rid(unsigned port) const { return make_rid(bus_, 0, port); }
   std::uint16_t vf_rid(unsigned port, unsigned vf) const;
-  std::uint16_t rid_of(unsigned fn) const;
+  std::uint16_t rid_of(unsigned fn) const { return rid_by_fn_[fn]; }
   static std::string bdf(std::uint16_t rid);  // "01:10.2"
   bool vf_visible(unsigned port, unsigned vf) const;
 
@@ -58,12 +58,14 @@ private:
   void mmio_b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   void dma_b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   RegisterSpace* decode(std::uint64_t addr, std::uint32_t& offset);
+  void update_rids();  // after any SR-IOV capability change (ARI, offsets)
 
   const DeviceProfile& prof_;
   unsigned ports_, max_vfs_, bus_;
   std::vector<std::unique_ptr<ConfigSpace>> pf_cfg_, vf_cfg_;
   std::vector<std::unique_ptr<RegisterSpace>> pf_regs_, vf_regs_;
   PcieLinkTiming link_;
+  std::vector<std::uint16_t> rid_by_fn_;
   std::uint64_t unsupported_ = 0;
 };
 

@@ -37,14 +37,24 @@ Sorter::Sorter(sc_core::sc_module_name name, const DeviceProfile& prof, const Po
   map_registers(pf_regs);
 }
 
-void Sorter::map_registers(RegisterSpace& rs) {
+void Sorter::map_registers(RegisterSpace& regs) {
+  // Every write to a filter register invalidates the Rx decision cache.
+  auto add = [this, &regs](const std::string& name, std::uint32_t off, unsigned count,
+                           std::uint32_t stride, RegisterSpace::ReadFn read,
+                           RegisterSpace::WriteFn write) {
+    regs.add(name, off, count, stride, std::move(read),
+             [this, write = std::move(write)](unsigned i, std::uint32_t v) {
+               write(i, v);
+               ++generation_;
+             });
+  };
   const unsigned pools = prof_.num_pools;
   const std::uint32_t pool_bits = pools >= 32 ? 0xFFFFFFFFu : (1u << pools) - 1;
   auto keep_pools = [this, pool_bits](std::uint32_t v) {
     if (v & ~pool_bits) ++ignored_writes_;  // bits for pools that do not exist
     return v & pool_bits;
   };
-  rs.add("RCTL", RCTL, 1, 0, [this](unsigned) { return rctl_; },
+  add("RCTL", RCTL, 1, 0, [this](unsigned) { return rctl_; },
          [this](unsigned, std::uint32_t v) {
            rctl_ = v;
            t_.unicast_promisc = RCTL_UPE::get(v);
@@ -53,13 +63,13 @@ void Sorter::map_registers(RegisterSpace& rs) {
            t_.vlan_filter_enable = RCTL_VFE::get(v);
            t_.mta_shift = static_cast<std::uint8_t>(RCTL_MO::get(v));
          });
-  rs.add("MRQC", MRQC, 1, 0, [this](unsigned) { return mrqc_; },
+  add("MRQC", MRQC, 1, 0, [this](unsigned) { return mrqc_; },
          [this](unsigned, std::uint32_t v) {
            mrqc_ = v;
            unsigned e = MRQC_MRQE::get(v);
            t_.vmdq_enable = e == 3 || e == 5;
          });
-  rs.add("VT_CTL", VT_CTL, 1, 0, [this](unsigned) { return vt_ctl_; },
+  add("VT_CTL", VT_CTL, 1, 0, [this](unsigned) { return vt_ctl_; },
          [this, pools](unsigned, std::uint32_t v) {
            vt_ctl_ = v;
            unsigned def = VT_CTL_DEF_PL::get(v);
@@ -69,12 +79,12 @@ void Sorter::map_registers(RegisterSpace& rs) {
            t_.replication_enable = VT_CTL_VM_REPL_EN::get(v);
          });
   for (unsigned n = 0; n < prof_.num_rar; ++n) {
-    rs.add(fmt::format("RAL{}", n), RAL(n), 1, 0, [this, n](unsigned) { return ral_[n]; },
+    add(fmt::format("RAL{}", n), RAL(n), 1, 0, [this, n](unsigned) { return ral_[n]; },
            [this, n](unsigned, std::uint32_t v) {
              ral_[n] = v;
              t_.rar[n].mac = (t_.rar[n].mac & 0xFFFF00000000ull) | v;
            });
-    rs.add(fmt::format("RAH{}", n), RAH(n), 1, 0, [this, n](unsigned) { return rah_[n]; },
+    add(fmt::format("RAH{}", n), RAH(n), 1, 0, [this, n](unsigned) { return rah_[n]; },
            [this, n](unsigned, std::uint32_t v) {
              rah_[n] = v;
              t_.rar[n].mac = (t_.rar[n].mac & 0xFFFFFFFFull) |
@@ -83,13 +93,13 @@ void Sorter::map_registers(RegisterSpace& rs) {
              t_.rar[n].pools = RAH_POOLSEL::get(v);
            });
   }
-  rs.add("MTA", MTA, 128, 4, [this](unsigned i) { return t_.mta[i]; },
+  add("MTA", MTA, 128, 4, [this](unsigned i) { return t_.mta[i]; },
          [this](unsigned i, std::uint32_t v) { t_.mta[i] = v; });
-  rs.add("VFTA", VFTA, 128, 4, [this](unsigned i) { return t_.vfta[i]; },
+  add("VFTA", VFTA, 128, 4, [this](unsigned i) { return t_.vfta[i]; },
          [this](unsigned i, std::uint32_t v) { t_.vfta[i] = v; });
-  rs.add("UTA", 0xA000, 128, 4, [this](unsigned i) { return t_.uta[i]; },
+  add("UTA", 0xA000, 128, 4, [this](unsigned i) { return t_.uta[i]; },
          [this](unsigned i, std::uint32_t v) { t_.uta[i] = v; });
-  rs.add("VMOLR", VMOLR(0), pools, 4, [this](unsigned i) { return vmolr_[i]; },
+  add("VMOLR", VMOLR(0), pools, 4, [this](unsigned i) { return vmolr_[i]; },
          [this](unsigned i, std::uint32_t v) {
            vmolr_[i] = v;
            hls::PoolCfg& c = t_.pool[i];
@@ -103,24 +113,24 @@ void Sorter::map_registers(RegisterSpace& rs) {
            c.mpe = VMOLR_MPME::get(v);
            c.strip_vlan = VMOLR_STRVLAN::get(v);
          });
-  rs.add("VLVF", VLVF(0), prof_.num_vlvf, 4, [this](unsigned i) { return vlvf_[i]; },
+  add("VLVF", VLVF(0), prof_.num_vlvf, 4, [this](unsigned i) { return vlvf_[i]; },
          [this, keep_pools](unsigned i, std::uint32_t v) {
            vlvf_[i] = v;
            t_.vlvf[i].vid = static_cast<std::uint16_t>(v & 0xFFF);
            t_.vlvf[i].pools = keep_pools((v >> 12) & 0xFF);
            t_.vlvf[i].enabled = v >> 31;
          });
-  rs.add("VFRE", VFRE, 1, 0, [this](unsigned) { return vfre_; },
+  add("VFRE", VFRE, 1, 0, [this](unsigned) { return vfre_; },
          [this, keep_pools, pools](unsigned, std::uint32_t v) {
            vfre_ = keep_pools(v);
            for (unsigned i = 0; i < pools; ++i) t_.pool[i].rx_enabled = (vfre_ >> i) & 1;
          });
-  rs.add("VFTE", VFTE, 1, 0, [this](unsigned) { return vfte_; },
+  add("VFTE", VFTE, 1, 0, [this](unsigned) { return vfte_; },
          [this, keep_pools, pools](unsigned, std::uint32_t v) {
            vfte_ = keep_pools(v);
            for (unsigned i = 0; i < pools; ++i) t_.pool[i].tx_enabled = (vfte_ >> i) & 1;
          });
-  rs.add("DTXSWC", DTXSWC, 1, 0, [this](unsigned) { return dtxswc_; },
+  add("DTXSWC", DTXSWC, 1, 0, [this](unsigned) { return dtxswc_; },
          [this, pools](unsigned, std::uint32_t v) {
            dtxswc_ = v;
            for (unsigned i = 0; i < pools && i < 8; ++i) {
@@ -159,8 +169,23 @@ void Sorter::deliver(FramePayload& p, hls::PoolMask pools, unsigned other_copies
   }
 }
 
+const hls::RxDecision& Sorter::classify(const hls::L2Header& h) {
+  std::uint64_t key = h.da * 0x9E3779B97F4A7C15ull ^ (std::uint64_t{h.vid} << 17) ^
+                      (std::uint64_t{h.frame_len} << 31) ^ h.ethertype ^ (h.tagged ? 1u << 13 : 0);
+  RxCacheEntry& e = rx_cache_[(key >> 40) % kRxCacheEntries];
+  if (e.generation != generation_ || e.h.da != h.da || e.h.sa != h.sa || e.h.tagged != h.tagged ||
+      e.h.vid != h.vid || e.h.pcp != h.pcp || e.h.ethertype != h.ethertype ||
+      e.h.frame_len != h.frame_len) {
+    e.h = h;
+    e.d = hls::classify_rx(t_, h);
+    e.generation = generation_;
+    ++cache_misses_;
+  }
+  return e.d;
+}
+
 void Sorter::receive(FramePayload& p, sc_core::sc_time& delay) {
-  hls::RxDecision d = hls::classify_rx(t_, parse_l2(p.frame()));
+  const hls::RxDecision& d = classify(parse_l2(p.frame()));
   if (d.verdict != hls::RxVerdict::Deliver || d.pools == 0) {
     count_drop(d.verdict, -1);
     p.pool->release(p.handle);
@@ -175,7 +200,7 @@ void Sorter::transmit(FramePayload& p, sc_core::sc_time& delay) {
   hls::TxDecision d = hls::switch_tx(t_, src, parse_l2(p.frame()));
   if (d.drop || (!d.to_wire && d.loopback_pools == 0)) {
     stats_.drop(d.spoof_mac || d.spoof_vlan ? Drop::Spoof
-                 : d.drop                   ? Drop::PoolDisabled
+                 : d.tx_disabled            ? Drop::PoolDisabled
                                             : Drop::NoPool,
                  p_.port, fn);
     p.pool->release(p.handle);
