@@ -23,6 +23,16 @@ constexpr std::uint32_t MTA = 0x5200;   // 128 x 32 bits
 constexpr std::uint32_t VFTA = 0x5600;  // 128 x 32 bits
 constexpr std::uint32_t MRQC = 0x5818;
 using MRQC_MRQE = Field<2, 0>;          // 0x3: VMDq (pools), 0x5: VMDq + RSS (igb_setup_mrqc)
+constexpr std::uint32_t MRQE_VMDQ = 0x3, MRQE_VMDQ_RSS = 0x5;
+// MRQC hash-type enables (E1000_MRQC_RSS_FIELD_*)
+constexpr std::uint32_t MRQC_RSS_IPV4_TCP = 1u << 16, MRQC_RSS_IPV4 = 1u << 17,
+                        MRQC_RSS_IPV6 = 1u << 20, MRQC_RSS_IPV6_TCP = 1u << 21,
+                        MRQC_RSS_IPV4_UDP = 1u << 22, MRQC_RSS_IPV6_UDP = 1u << 23;
+constexpr std::uint32_t RETA = 0x5C00;   // 32 x 4 one-byte entries
+constexpr std::uint32_t RSSRK = 0x5C80;  // 10 x 32 bits: the 40-byte Toeplitz key
+// Wrong VM Behavior: bit q set when Tx queue q sent a spoofed frame; read to clear. igb's
+// igb_spoof_check tests bits vf and vf + 8 (IGB_STAGGERED_QUEUE_OFFSET): a VF's two queues.
+constexpr std::uint32_t WVBR = 0x3554;
 constexpr std::uint32_t VT_CTL = 0x581C;
 using VT_CTL_DEF_PL = Field<9, 7>;
 using VT_CTL_IGNORE_MAC = Bit<28>;

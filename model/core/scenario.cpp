@@ -30,10 +30,18 @@ void visit_function(V& v, FunctionCfg& f) {
           "Tx rate limit of this function's pool in Mb/s (RTTBCNRC), 0 = off");
   v.field("bad_dma", f.bad_dma,
           "misbehaving driver: posts Rx buffer addresses outside its VM's memory");
+  v.field("rss", f.rss, "RSS spreads this pool's flows over its queues (VMOLR.RSSE)");
+  v.field("spoofchk", f.spoofchk, "PF enables MAC and VLAN anti-spoofing for this VF");
+  v.field("trusted", f.trusted, "PF policy: the VF may change its MAC address");
+  v.field("vlan", f.vlan, Range{0, 4095}, "VLAN the VF asks the PF for via the mailbox, 0 = none");
+  v.field("multicast", f.multicast, "multicast groups the VM joins (comma-separated MACs)");
+  v.field("request_mac", f.request_mac, "MAC the VM asks to switch to via the mailbox, or empty");
   v.section("tx", "traffic the VM's application sends through this function", [&] {
     v.field("load_mbps", f.tx.load_mbps, Range{0, 100000}, "offered load in Mb/s, 0 = none");
     v.field("frame_bytes", f.tx.frame_bytes, Range{64, 9728}, "frame size incl. FCS");
-    v.field("to", f.tx.to, "destination: wire | pf | vfN | broadcast | unknown");
+    v.field("to", f.tx.to, "destination: wire | pf | vfN | broadcast | unknown | a MAC");
+    v.field("vlan", f.tx.vlan, Range{0, 4095}, "VID the VM tags its frames with, 0 = untagged");
+    v.field("spoof_mac", f.tx.spoof_mac, "the VM forges its source MAC address");
   });
 }
 
@@ -62,6 +70,10 @@ void visit_scenario(V& v, Scenario& s) {
             "largest frame the MAC accepts, incl. FCS");
     v.field("frame_pool", s.device.frame_pool, Range{16, 1 << 20},
             "frame slots the model preallocates");
+    v.field("rar_entries", s.device.rar_entries, Range{0, 128},
+            "receive address filters (RAL/RAH), 0 = the preset's (82576: 24)");
+    v.field("vlvf_entries", s.device.vlvf_entries, Range{0, 64},
+            "pool VLAN filters (VLVF), 0 = the preset's (82576: 32)");
   });
   v.section("pcie", "the PCIe link to the host", [&] {
     v.field("gen", s.pcie.gen, Range{1, 5}, "PCIe generation");
@@ -96,9 +108,11 @@ void visit_scenario(V& v, Scenario& s) {
       v.field("load", p.wire.load, Range{0, 1}, "offered load as a fraction of line rate");
       v.weights("frame_sizes", p.wire.frame_sizes, "frame size in bytes (incl. FCS) -> weight");
       v.weights("destinations", p.wire.destinations,
-                "destination -> weight: vfs (all VFs evenly), vfN, pf, broadcast, unknown");
+                "destination -> weight: vfs (all VFs evenly), vfN, pf, broadcast, unknown, "
+                "or a MAC address (e.g. a multicast group)");
       v.field("fcs_error_rate", p.wire.fcs_error_rate, Range{0, 1},
               "fraction of frames with a bad FCS");
+      v.field("vlan", p.wire.vlan, Range{0, 4095}, "VID the link partner tags frames with, 0 = none");
     });
     v.section("pf", "the physical function's host driver", [&] { visit_function(v, p.pf); });
     v.indexed("vf", p.vf, "per virtual function (one VM each)",
@@ -348,6 +362,15 @@ void validate(const Scenario& s, const std::string& origin) {
     bad("device.vfs_per_port",
         fmt::format("{} VFs plus the PF need {} pools; the {} has {}", s.device.vfs_per_port,
                     s.device.vfs_per_port + 1, prof.name, prof.num_pools));
+  if (prof.name == "82599")
+    bad("device.preset", "the 82599's register map (PFVTCTL, MPSAR, PFVML2FLT, its queue and VF "
+                         "BAR layout) is not modelled yet; only its sizes and IDs are known");
+  if (s.device.rar_entries > prof.num_rar)
+    bad("device.rar_entries", fmt::format("the {} has {}", prof.name, prof.num_rar));
+  if (s.device.rar_entries && s.device.rar_entries < s.device.vfs_per_port + 1)
+    bad("device.rar_entries", "needs one entry per function (VFs + PF)");
+  if (s.device.vlvf_entries > prof.num_vlvf)
+    bad("device.vlvf_entries", fmt::format("the {} has {}", prof.name, prof.num_vlvf));
   static const double rates[] = {1, 10, 25, 40, 100};
   if (std::find(std::begin(rates), std::end(rates), s.device.link_gbps) == std::end(rates))
     bad("device.link_gbps", fmt::format("{} is not one of 1, 10, 25, 40, 100", s.device.link_gbps));
@@ -361,7 +384,7 @@ void validate(const Scenario& s, const std::string& origin) {
   if (s.host.rx_ring_entries % 8 || s.host.tx_ring_entries % 8)
     bad("host.rx_ring_entries/tx_ring_entries", "must be multiples of 8 (RDLEN/TDLEN: 128 B)");
   if (s.host.rx_buffer_bytes % 1024) bad("host.rx_buffer_bytes", "must be a multiple of 1024");
-  std::uint64_t ring_bytes = driver_memory_bytes(s.host, s.device.max_frame_bytes);
+  std::uint64_t ring_bytes = driver_memory_bytes(s.host, s.device.max_frame_bytes, 2);
   if (ring_bytes > std::uint64_t{s.host.vm_memory_kb} * 1024)
     bad("host.vm_memory_kb", fmt::format("{} KB cannot hold the rings and buffers ({} KB)",
                                          s.host.vm_memory_kb, (ring_bytes + 1023) / 1024));
@@ -377,7 +400,9 @@ void validate(const Scenario& s, const std::string& origin) {
     double dtotal = 0;
     for (auto& [k, w] : pc.wire.destinations) {
       dtotal += w;
-      bool ok = k == "vfs" || k == "pf" || k == "broadcast" || k == "unknown";
+      std::uint64_t mac = 0;
+      bool ok = k == "vfs" || k == "pf" || k == "broadcast" || k == "unknown" ||
+                parse_mac_text(k, mac);
       if (k.rfind("vf", 0) == 0 && k.size() > 2 &&
           std::all_of(k.begin() + 2, k.end(), ::isdigit)) {
         ok = std::stoul(k.substr(2)) < s.device.vfs_per_port;
@@ -387,7 +412,7 @@ void validate(const Scenario& s, const std::string& origin) {
       }
       if (!ok)
         bad(fmt::format("port{}.wire.destinations.{}", p, k),
-            "unknown destination (vfs, vfN, pf, broadcast, unknown)");
+            "unknown destination (vfs, vfN, pf, broadcast, unknown, or a MAC address)");
     }
     if (pc.wire.pattern != "off" && pc.wire.load > 0 && dtotal <= 0)
       bad(fmt::format("port{}.wire.destinations", p), "needs at least one positive weight");
@@ -396,24 +421,33 @@ void validate(const Scenario& s, const std::string& origin) {
       bad(fmt::format("port{}.wire.destinations.vfs", p), "there are no VFs");
     auto check_fn = [&](const FunctionCfg& f, const std::string& key) {
       const std::string& to = f.tx.to;
-      bool ok = to == "wire" || to == "pf" || to == "broadcast" || to == "unknown";
+      std::uint64_t mac = 0;
+      bool ok = to == "wire" || to == "pf" || to == "broadcast" || to == "unknown" ||
+                parse_mac_text(to, mac);
       if (to.rfind("vf", 0) == 0 && to.size() > 2 &&
           std::all_of(to.begin() + 2, to.end(), ::isdigit))
         ok = std::stoul(to.substr(2)) < s.device.vfs_per_port;
       if (!ok)
         bad(key + ".tx.to",
-            fmt::format("'{}' is not wire, pf, broadcast, unknown or vf0..vf{}", to,
+            fmt::format("'{}' is not wire, pf, broadcast, unknown, a MAC or vf0..vf{}", to,
                         static_cast<int>(s.device.vfs_per_port) - 1));
       if (f.tx.frame_bytes > s.device.max_frame_bytes)
         bad(key + ".tx.frame_bytes", "larger than device.max_frame_bytes");
-      if (f.mac != "auto") {
-        unsigned b[6];
-        char tail;
-        if (std::sscanf(f.mac.c_str(), "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
-                        &b[4], &b[5], &tail) != 6)
-          bad(key + ".mac", fmt::format("'{}' is not a MAC address aa:bb:cc:dd:ee:ff", f.mac));
-        if (b[0] & 1) bad(key + ".mac", "a multicast address cannot be a station address");
+      for (const auto& [name, text] : {std::pair<const char*, const std::string&>{"mac", f.mac},
+                                       {"request_mac", f.request_mac}}) {
+        if (text.empty() || text == "auto") continue;
+        if (!parse_mac_text(text, mac))
+          bad(key + "." + name, fmt::format("'{}' is not a MAC address aa:bb:cc:dd:ee:ff", text));
+        if (mac & 1) bad(key + "." + name, "a multicast address cannot be a station address");
       }
+      std::stringstream groups(f.multicast);
+      unsigned n = 0;
+      for (std::string g; std::getline(groups, g, ',');) {
+        if (!parse_mac_text(g, mac) || !(mac & 1))
+          bad(key + ".multicast", fmt::format("'{}' is not a multicast MAC address", g));
+        ++n;
+      }
+      if (n > 30) bad(key + ".multicast", "at most 30 groups (one mailbox message)");
       if (f.rate_limit_mbps > s.device.link_gbps * 1000)
         bad(key + ".rate_limit_mbps", "above the link rate");
     };
@@ -425,12 +459,23 @@ void validate(const Scenario& s, const std::string& origin) {
 
 }  // namespace
 
-std::uint64_t driver_memory_bytes(const HostCfg& h, unsigned max_frame) {
+std::uint64_t driver_memory_bytes(const HostCfg& h, unsigned max_frame, unsigned rx_queues) {
   auto align = [](std::uint64_t v, std::uint64_t a) { return (v + a - 1) / a * a; };
-  std::uint64_t tx_ring = align(0x1000 + h.rx_ring_entries * 16ull, 128);
-  std::uint64_t rx_buf = align(tx_ring + h.tx_ring_entries * 16ull, 4096);
-  return rx_buf + std::uint64_t{h.rx_ring_entries} * h.rx_buffer_bytes +
+  std::uint64_t rx_rings = 0x1000 + rx_queues * align(h.rx_ring_entries * 16ull, 128);
+  std::uint64_t rx_buf = align(rx_rings + h.tx_ring_entries * 16ull, 4096);
+  return rx_buf + std::uint64_t{rx_queues} * h.rx_ring_entries * h.rx_buffer_bytes +
          std::uint64_t{h.tx_ring_entries} * align(max_frame, 64);
+}
+
+bool parse_mac_text(const std::string& s, std::uint64_t& mac) {
+  unsigned b[6];
+  char tail;
+  if (std::sscanf(s.c_str(), "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4],
+                  &b[5], &tail) != 6)
+    return false;
+  mac = 0;
+  for (int i = 5; i >= 0; --i) mac = mac << 8 | b[i];
+  return true;
 }
 
 Scenario load_scenario(const std::string& yaml_text, const std::string& origin,

@@ -18,13 +18,21 @@ struct ConfigError : std::runtime_error {
 struct TxFlowCfg {
   double load_mbps = 0;        // offered by the VM's application; 0 = silent
   unsigned frame_bytes = 512;  // incl. FCS
-  std::string to = "wire";     // wire | pf | vfN | broadcast | unknown
+  std::string to = "wire";     // wire | pf | vfN | broadcast | unknown | a MAC address
+  unsigned vlan = 0;           // VID the VM tags its frames with, 0 = untagged
+  bool spoof_mac = false;      // the VM forges its source MAC
 };
 
 struct FunctionCfg {
   std::string mac = "auto";      // auto: 00:1b:21:00:PP:ff for a PF, 02:1b:21:00:PP:VV for a VF
   double rate_limit_mbps = 0;    // Tx rate limiter of the VF's pool, 0 = off
   bool bad_dma = false;          // driver posts Rx buffers outside its VM's memory
+  bool rss = false;              // the pool spreads flows over its queues (VMOLR.RSSE)
+  bool spoofchk = true;          // PF enables MAC and VLAN anti-spoofing for this VF
+  bool trusted = false;          // PF policy: the VF may change its MAC
+  unsigned vlan = 0;             // VLAN the VF asks the PF for (mailbox), 0 = none
+  std::string multicast;         // groups the VM joins, comma-separated MACs (mailbox)
+  std::string request_mac;       // MAC the VM asks to switch to (mailbox), empty = none
   TxFlowCfg tx;
 };
 
@@ -35,6 +43,7 @@ struct WireCfg {
   std::map<std::string, double> destinations{{"vfs", 90}, {"pf", 2}, {"broadcast", 4},
                                              {"unknown", 4}};
   double fcs_error_rate = 0;        // fraction of frames sent with a bad FCS
+  unsigned vlan = 0;                // VID the link partner tags frames with, 0 = untagged
 };
 
 struct PortCfg {
@@ -53,6 +62,8 @@ struct DeviceCfg {
   unsigned rx_packet_buffer_kb = 0;  // 0 = the preset's size
   unsigned max_frame_bytes = 1522;
   unsigned frame_pool = 1024;
+  unsigned rar_entries = 0;   // receive address filters, 0 = the preset's (82576: 24)
+  unsigned vlvf_entries = 0;  // pool VLAN filters, 0 = the preset's (82576: 32)
 };
 
 struct PcieCfg {
@@ -94,7 +105,9 @@ std::string dump_scenario(const Scenario& s);
 const std::string& default_scenario_yaml();
 // Guest memory one function's driver lays out: page 0 unused, Rx ring, Tx ring, Rx buffers,
 // Tx buffers (one max-size frame per Tx descriptor). The driver models use this layout.
-std::uint64_t driver_memory_bytes(const HostCfg& h, unsigned max_frame);
+std::uint64_t driver_memory_bytes(const HostCfg& h, unsigned max_frame, unsigned rx_queues);
+// A MAC address written aa:bb:cc:dd:ee:ff, byte 0 in bits 7:0; false when `s` is not one.
+bool parse_mac_text(const std::string& s, std::uint64_t& mac);
 // Reads a file (ConfigError when it cannot).
 std::string read_text_file(const std::string& path);
 

@@ -115,6 +115,7 @@ void RxDma::receive(FramePayload& p, sc_core::sc_time& delay) {
     std::uint8_t wb[16] = {};
     std::uint32_t status = RXD_STAT_DD | (i + 1 == need ? RXD_STAT_EOP : 0);
     auto len16 = static_cast<std::uint16_t>(std::min(bufsize, bytes - off));
+    std::memcpy(wb + 4, &p.rss_hash, 4);  // RSS hash dword
     std::memcpy(wb + 8, &status, 4);
     std::memcpy(wb + 12, &len16, 2);
     if (!transfer(r.base() + ((r.head + i) % n) * 16ull, wb, 16, true, t)) {

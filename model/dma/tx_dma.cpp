@@ -172,6 +172,7 @@ ps_t TxDma::serve(unsigned q, ps_t t) {
   p.handle = h;
   p.port = static_cast<std::uint16_t>(layout_.port);
   p.pool_id = static_cast<std::int16_t>(pool);
+  p.queue = static_cast<std::uint16_t>(q);
   sc_core::sc_time d = to_sc(t - now_ps());
   frames_out.send(p, d);
   return std::max(t, now_ps() + to_ps(d));

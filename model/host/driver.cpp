@@ -40,26 +40,39 @@ Driver::Driver(sc_core::sc_module_name name, const DeviceProfile& prof, const Dr
   rx_n_ = p.host.rx_ring_entries;
   tx_n_ = p.host.tx_ring_entries;
   tx_slot_ = static_cast<unsigned>(align(p.max_frame, 64));
-  rx_ring_ = kRingsGpa;
-  tx_ring_ = align(rx_ring_ + rx_n_ * 16ull, 128);
-  rx_buf_ = align(tx_ring_ + tx_n_ * 16ull, 4096);
-  tx_buf_ = rx_buf_ + std::uint64_t{rx_n_} * p.host.rx_buffer_bytes;
-  sc_assert(tx_buf_ + std::uint64_t{tx_n_} * tx_slot_ == driver_memory_bytes(p.host, p.max_frame));
-  sc_assert(driver_memory_bytes(p.host, p.max_frame) <= p.mem_bytes);
-  if (p.vf < 0) {
-    rx_rdbal_ = RDBAL(prof.queue_of(p.pool, 0));
-    tx_tdbal_ = TDBAL(prof.queue_of(p.pool, 0));
-  } else {
-    rx_rdbal_ = VF_RDBAL(0);
-    tx_tdbal_ = VF_TDBAL(0);
+  // Layout (driver_memory_bytes): page 0 unused, Rx rings, Tx ring, Rx buffers, Tx buffers.
+  // With RSS the function runs every queue of its pool; otherwise its first.
+  const unsigned nq = p.cfg.rss ? prof.queues_per_pool : 1;
+  rxq_.resize(nq);
+  std::uint64_t at = kRingsGpa;
+  for (unsigned i = 0; i < nq; ++i) {
+    rxq_[i].ring = at;
+    at += align(rx_n_ * 16ull, 128);
+    rxq_[i].rdbal = p.vf < 0 ? RDBAL(prof.queue_of(p.pool, i)) : VF_RDBAL(i);
   }
+  tx_ring_ = at;
+  at = align(tx_ring_ + tx_n_ * 16ull, 4096);
+  for (unsigned i = 0; i < nq; ++i, at += std::uint64_t{rx_n_} * p.host.rx_buffer_bytes)
+    rxq_[i].buffers = at;
+  tx_buf_ = at;
+  tx_tdbal_ = p.vf < 0 ? TDBAL(prof.queue_of(p.pool, 0)) : VF_TDBAL(0);
+  sc_assert(tx_buf_ + std::uint64_t{tx_n_} * tx_slot_ ==
+            driver_memory_bytes(p.host, p.max_frame, nq));
+  sc_assert(tx_buf_ + std::uint64_t{tx_n_} * tx_slot_ <= p.mem_bytes);
+  spoof_events_.resize(p.vfs);
   SC_HAS_PROCESS(Driver);
   SC_THREAD(run);
 }
 
-std::uint64_t Driver::rx_buffer(unsigned slot) const {
-  std::uint64_t buf = rx_buf_ + std::uint64_t{slot} * p_.host.rx_buffer_bytes;
+std::uint64_t Driver::rx_buffer(const RxQueue& q, unsigned slot) const {
+  std::uint64_t buf = q.buffers + std::uint64_t{slot} * p_.host.rx_buffer_bytes;
   return p_.cfg.bad_dma ? buf + p_.mem_bytes : buf;  // bad_dma: outside this VM's memory
+}
+
+std::uint64_t Driver::rx_harvested() const {
+  std::uint64_t n = 0;
+  for (const RxQueue& q : rxq_) n += q.harvested;
+  return n;
 }
 
 std::uint8_t* Driver::gpa(std::uint64_t addr, std::uint64_t len) {
@@ -135,9 +148,27 @@ void Driver::pf_bring_up() {
   // entry fails L2 filtering unless the port is unicast promiscuous (as when the PF is a
   // bridge port); it then lands in the default pool, the PF's.
   const unsigned pf_pool = p_.pool;
-  write32(RCTL, RCTL_BAM::set(0, 1) | RCTL_SECRC::set(0, 1) |
+  // VLAN filtering stays on in VT mode (igb_set_rx_mode): untagged frames go by VMOLR.AUPE.
+  write32(RCTL, RCTL_BAM::set(0, 1) | RCTL_SECRC::set(0, 1) | RCTL_VFE::set(0, 1) |
                     RCTL_UPE::set(0, p_.drop_unmatched ? 0 : 1));
-  write32(MRQC, MRQC_MRQE::set(0, 3));
+  bool any_rss = p_.cfg.rss;
+  for (const FunctionCfg& c : p_.vf_cfg) any_rss = any_rss || c.rss;
+  if (any_rss) {
+    // igb_setup_mrqc: the key, a redirection table alternating the pool's two queues, and
+    // the hash types; MRQE = VMDq + RSS.
+    static const std::uint8_t kKey[40] = {
+        0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3,
+        0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3,
+        0x80, 0x30, 0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa};  // Microsoft's
+    for (unsigned i = 0; i < 10; ++i)
+      write32(RSSRK + 4 * i, std::uint32_t{kKey[4 * i]} | kKey[4 * i + 1] << 8 |
+                                 kKey[4 * i + 2] << 16 | std::uint32_t{kKey[4 * i + 3]} << 24);
+    for (unsigned i = 0; i < 32; ++i) write32(RETA + 4 * i, 0x01000100);
+    write32(MRQC, MRQC_MRQE::set(0, MRQE_VMDQ_RSS) | MRQC_RSS_IPV4 | MRQC_RSS_IPV4_TCP |
+                      MRQC_RSS_IPV4_UDP | MRQC_RSS_IPV6 | MRQC_RSS_IPV6_TCP | MRQC_RSS_IPV6_UDP);
+  } else {
+    write32(MRQC, MRQC_MRQE::set(0, MRQE_VMDQ));
+  }
   write32(VT_CTL, VT_CTL_DEF_PL::set(0, pf_pool) | VT_CTL_VM_REPL_EN::set(0, 1));
   auto set_rar = [this](unsigned n, std::uint64_t mac, unsigned pool) {
     write32(RAL(n), static_cast<std::uint32_t>(mac));
@@ -147,17 +178,25 @@ void Driver::pf_bring_up() {
   set_rar(0, p_.mac, pf_pool);
   std::uint32_t pools = 1u << pf_pool;
   for (unsigned v = 0; v < p_.vfs; ++v) {
-    set_rar(prof_.num_rar - 1 - v, p_.vf_macs[v], v);  // igb_set_vf_mac: rar_entry_count-(vf+1)
+    set_rar(p_.num_rar - 1 - v, p_.vf_macs[v], v);  // igb_set_vf_mac: rar_entry_count-(vf+1)
     pools |= 1u << v;
   }
-  for (unsigned pool = 0; pool <= p_.vfs; ++pool)  // igb_set_vmolr
+  for (unsigned pool = 0; pool <= p_.vfs; ++pool) {  // igb_set_vmolr
+    const FunctionCfg& c = pool == pf_pool ? p_.cfg : p_.vf_cfg[pool];
     write32(VMOLR(pool), VMOLR_AUPE::set(0, 1) | VMOLR_BAM::set(0, 1) | VMOLR_LPE::set(0, 1) |
-                             VMOLR_RLPML::set(0, p_.max_frame));
+                             VMOLR_RLPML::set(0, p_.max_frame) | VMOLR_RSSE::set(0, c.rss));
+  }
   write32(VFRE, pools);
   write32(VFTE, pools);
+  // igb_vmdq_set_anti_spoofing_pf: MAC and VLAN anti-spoofing for the VFs that have spoofchk
+  // on (the PF's own pool never: igb XORs its bits out).
+  std::uint32_t spoof = 0;
+  for (unsigned v = 0; v < p_.vfs; ++v)
+    if (p_.vf_cfg[v].spoofchk) spoof |= 1u << v;
   // igb_vmdq_set_loopback_pf: the global VEB enable only. The per-pool LLE bits would also
   // loop a pool's own broadcasts back to itself; igb leaves them clear.
-  if (p_.loopback) write32(DTXSWC, DTXSWC_LOOPBACK_EN::set(0, 1));
+  write32(DTXSWC, DTXSWC_LOOPBACK_EN::set(0, p_.loopback) | DTXSWC_MAC_SPOOF::set(0, spoof) |
+                      DTXSWC_VLAN_SPOOF::set(0, spoof));
   // igb_set_vf_rate_limit: "vf X uses queue X".
   for (unsigned v = 0; v < p_.vfs; ++v) {
     double rate = p_.vf_rate_limit_mbps[v];
@@ -174,22 +213,24 @@ void Driver::pf_bring_up() {
 
 void Driver::setup_rings() {
   // Rx: SRRCTL (buffer size, advanced one-buffer descriptors, drop when no descriptor), ring.
-  write32(rx_rdbal_ + Q_SRRCTL, SRRCTL_BSIZEPACKET::set(0, p_.host.rx_buffer_bytes / 1024) |
+  for (RxQueue& q : rxq_) {
+    write32(q.rdbal + Q_SRRCTL, SRRCTL_BSIZEPACKET::set(0, p_.host.rx_buffer_bytes / 1024) |
                                     SRRCTL_DESCTYPE::set(0, 1) | SRRCTL_DROP_EN::set(0, 1));
-  write32(rx_rdbal_ + Q_BAL, static_cast<std::uint32_t>(rx_ring_));
-  write32(rx_rdbal_ + Q_BAH, static_cast<std::uint32_t>(rx_ring_ >> 32));
-  write32(rx_rdbal_ + Q_LEN, rx_n_ * 16);
-  write32(rx_rdbal_ + Q_HEAD, 0);
-  write32(rx_rdbal_ + Q_TAIL, 0);
-  for (unsigned i = 0; i + 1 < rx_n_; ++i) {
-    std::uint64_t buf = rx_buffer(i);
-    std::uint8_t* d = gpa(rx_ring_ + 16ull * i, 16);
-    std::memset(d, 0, 16);
-    std::memcpy(d, &buf, 8);
+    write32(q.rdbal + Q_BAL, static_cast<std::uint32_t>(q.ring));
+    write32(q.rdbal + Q_BAH, static_cast<std::uint32_t>(q.ring >> 32));
+    write32(q.rdbal + Q_LEN, rx_n_ * 16);
+    write32(q.rdbal + Q_HEAD, 0);
+    write32(q.rdbal + Q_TAIL, 0);
+    for (unsigned i = 0; i + 1 < rx_n_; ++i) {
+      std::uint64_t buf = rx_buffer(q, i);
+      std::uint8_t* d = gpa(q.ring + 16ull * i, 16);
+      std::memset(d, 0, 16);
+      std::memcpy(d, &buf, 8);
+    }
+    q.ntu = rx_n_ - 1;
+    write32(q.rdbal + Q_DCTL, DCTL_ENABLE::set(0, 1));
+    write32(q.rdbal + Q_TAIL, q.ntu);
   }
-  rx_ntu_ = rx_n_ - 1;
-  write32(rx_rdbal_ + Q_DCTL, DCTL_ENABLE::set(0, 1));
-  write32(rx_rdbal_ + Q_TAIL, rx_ntu_);
   // Tx
   write32(tx_tdbal_ + Q_BAL, static_cast<std::uint32_t>(tx_ring_));
   write32(tx_tdbal_ + Q_BAH, static_cast<std::uint32_t>(tx_ring_ >> 32));
@@ -220,37 +261,49 @@ void Driver::run() {
 
 void Driver::poll(double dt_us) {
   harvest_rx();
+  if (p_.vf < 0 && p_.vfs) check_spoof();
   reclaim_tx();
   if (now_ps() <= p_.traffic_end) send_tx(dt_us);
 }
 
 void Driver::harvest_rx() {
-  unsigned refilled = 0;
-  for (;;) {
-    std::uint8_t* d = gpa(rx_ring_ + 16ull * rx_ntc_, 16);
-    std::uint32_t status;
-    std::memcpy(&status, d + 8, 4);
-    if (!(status & RXD_STAT_DD)) break;
-    ++rx_harvested_;
-    // A unicast for another station in a VM's buffer would be an isolation failure.
-    const std::uint64_t filled = rx_buffer(rx_ntc_);
-    if (filled + 6 <= p_.mem_bytes) {
-      const std::uint8_t* frame = gpa(filled, 6);
-      std::uint64_t da = 0;
-      for (int i = 5; i >= 0; --i) da = da << 8 | frame[i];
-      if (!(da & 1) && da != p_.mac) ++rx_foreign_;
+  for (RxQueue& q : rxq_) {
+    unsigned refilled = 0;
+    for (;;) {
+      std::uint8_t* d = gpa(q.ring + 16ull * q.ntc, 16);
+      std::uint32_t status;
+      std::memcpy(&status, d + 8, 4);
+      if (!(status & RXD_STAT_DD)) break;
+      ++q.harvested;
+      // A unicast for another station in a VM's buffer would be an isolation failure.
+      const std::uint64_t filled = rx_buffer(q, q.ntc);
+      if (filled + 6 <= p_.mem_bytes) {
+        const std::uint8_t* frame = gpa(filled, 6);
+        std::uint64_t da = 0;
+        for (int i = 5; i >= 0; --i) da = da << 8 | frame[i];
+        if (!(da & 1) && da != p_.mac) ++rx_foreign_;
+      }
+      // re-post a buffer at next_to_use (read format), then advance both indices
+      std::uint8_t* u = gpa(q.ring + 16ull * q.ntu, 16);
+      std::uint64_t buf = rx_buffer(q, q.ntu);
+      std::memset(d, 0, 16);
+      std::memset(u, 0, 16);
+      std::memcpy(u, &buf, 8);
+      q.ntc = (q.ntc + 1) % rx_n_;
+      q.ntu = (q.ntu + 1) % rx_n_;
+      ++refilled;
     }
-    // re-post a buffer at next_to_use (read format), then advance both indices
-    std::uint8_t* u = gpa(rx_ring_ + 16ull * rx_ntu_, 16);
-    std::uint64_t buf = rx_buffer(rx_ntu_);
-    std::memset(d, 0, 16);
-    std::memset(u, 0, 16);
-    std::memcpy(u, &buf, 8);
-    rx_ntc_ = (rx_ntc_ + 1) % rx_n_;
-    rx_ntu_ = (rx_ntu_ + 1) % rx_n_;
-    ++refilled;
+    if (refilled) write32(q.rdbal + Q_TAIL, q.ntu);
   }
-  if (refilled) write32(rx_rdbal_ + Q_TAIL, rx_ntu_);
+}
+
+void Driver::check_spoof() {
+  // igb_spoof_check: WVBR bit vf or vf + 8 (the VF's two queues) means a spoof event.
+  std::uint32_t wvbr = read32(WVBR);
+  if (!wvbr) return;
+  for (unsigned v = 0; v < p_.vfs; ++v)
+    for (unsigned i = 0; i < prof_.queues_per_pool; ++i)
+      if (wvbr >> prof_.queue_of(v, i) & 1) ++spoof_events_[v];
 }
 
 void Driver::reclaim_tx() {
@@ -265,23 +318,29 @@ void Driver::reclaim_tx() {
 }
 
 void Driver::build_tx_frame(std::uint8_t* b, unsigned len) {
-  // Ethernet + IPv4 + UDP headers; the payload carries a sequence number.
+  // Ethernet (+ 802.1Q when the VM tags) + IPv4 + UDP; the payload carries a sequence number.
+  std::uint64_t sa = p_.cfg.tx.spoof_mac ? (p_.mac ^ 0x0000AA000000ull) : p_.mac;
   for (int i = 0; i < 6; ++i) b[i] = static_cast<std::uint8_t>(p_.tx_dst_mac >> (8 * i));
-  for (int i = 0; i < 6; ++i) b[6 + i] = static_cast<std::uint8_t>(p_.mac >> (8 * i));
-  b[12] = 0x08;
-  b[13] = 0x00;
-  std::memset(b + 14, 0, len - 14);
-  b[14] = 0x45;
-  unsigned ip_len = len - 14;
-  b[16] = static_cast<std::uint8_t>(ip_len >> 8);
-  b[17] = static_cast<std::uint8_t>(ip_len);
-  b[22] = 64;
-  b[23] = 17;  // UDP
-  b[26] = 10, b[27] = static_cast<std::uint8_t>(p_.port), b[28] = 0,
-  b[29] = static_cast<std::uint8_t>(p_.pool);
-  b[30] = 10, b[31] = 255, b[32] = 0, b[33] = 1;
-  b[34] = 0x30, b[35] = 0x39, b[36] = 0x00, b[37] = 0x35;
-  if (len >= 50) std::memcpy(b + 42, &tx_seq_, 8);
+  for (int i = 0; i < 6; ++i) b[6 + i] = static_cast<std::uint8_t>(sa >> (8 * i));
+  std::memset(b + 12, 0, len - 12);
+  unsigned l2 = 12;
+  if (p_.cfg.tx.vlan) {
+    b[12] = 0x81, b[13] = 0x00;
+    b[14] = static_cast<std::uint8_t>(p_.cfg.tx.vlan >> 8), b[15] = static_cast<std::uint8_t>(p_.cfg.tx.vlan);
+    l2 = 16;
+  }
+  b[l2] = 0x08, b[l2 + 1] = 0x00;
+  std::uint8_t* ip = b + l2 + 2;
+  unsigned ip_len = len - (l2 + 2);
+  ip[0] = 0x45;
+  ip[2] = static_cast<std::uint8_t>(ip_len >> 8), ip[3] = static_cast<std::uint8_t>(ip_len);
+  ip[8] = 64, ip[9] = 17;  // UDP
+  ip[12] = 10, ip[13] = static_cast<std::uint8_t>(p_.port), ip[14] = 0,
+  ip[15] = static_cast<std::uint8_t>(p_.pool);
+  ip[16] = 10, ip[17] = 255, ip[18] = 0, ip[19] = 1;
+  ip[20] = 0x30, ip[21] = static_cast<std::uint8_t>(tx_seq_ & 0x3F);  // 64 source ports
+  ip[22] = 0x00, ip[23] = 0x35;
+  if (len >= l2 + 2 + 28 + 8) std::memcpy(ip + 28, &tx_seq_, 8);
   ++tx_seq_;
 }
 

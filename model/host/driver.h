@@ -15,6 +15,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <systemc>
 #include <tlm>
@@ -47,6 +48,8 @@ struct DriverParams {
   unsigned vfs = 0;
   std::vector<std::uint64_t> vf_macs;
   std::vector<double> vf_rate_limit_mbps;
+  std::vector<FunctionCfg> vf_cfg;      // policy per VF (spoofchk, RSS, ...)
+  unsigned num_rar = 24;
   bool loopback = true;
   bool drop_unmatched = false;
   unsigned max_frame = 1522;
@@ -61,7 +64,11 @@ public:
   Driver(sc_core::sc_module_name name, const DeviceProfile& prof, const DriverParams& p,
          HostMemory& mem, Stats& stats, sc_core::sc_event& vfs_ready);
 
-  std::uint64_t rx_harvested() const { return rx_harvested_; }
+  std::uint64_t rx_harvested() const;
+  std::uint64_t rx_harvested(unsigned queue) const { return rxq_[queue].harvested; }
+  unsigned rx_queues() const { return static_cast<unsigned>(rxq_.size()); }
+  // PF only: spoof events igb's watchdog would report per VF (WVBR bits vf and vf + 8).
+  std::uint64_t spoof_events(unsigned vf) const { return vf < spoof_events_.size() ? spoof_events_[vf] : 0; }
   std::uint64_t rx_foreign() const { return rx_foreign_; }  // unicast for another MAC
   std::uint64_t mmio_errors() const { return mmio_errors_; }
   bool ready() const { return ready_; }
@@ -72,6 +79,7 @@ private:
   void setup_rings();
   void poll(double dt_us);
   void harvest_rx();
+  void check_spoof();
   void reclaim_tx();
   void send_tx(double dt_us);
   std::uint32_t read32(std::uint32_t off);
@@ -80,7 +88,6 @@ private:
   void cfg_write(std::uint16_t rid, std::uint32_t off, unsigned len, std::uint32_t v);
   void access(tlm::tlm_generic_payload& gp, tlm_utils::simple_initiator_socket<Driver>& s);
   std::uint8_t* gpa(std::uint64_t addr, std::uint64_t len);  // guest-physical -> host pointer
-  std::uint64_t rx_buffer(unsigned slot) const;  // the buffer slot `slot` always gets
   void build_tx_frame(std::uint8_t* buf, unsigned len);
 
   const DeviceProfile& prof_;
@@ -90,12 +97,21 @@ private:
   sc_core::sc_event& vfs_ready_;
   bool ready_ = false;
   // ring layout in guest-physical addresses
-  std::uint64_t rx_ring_ = 0, tx_ring_ = 0, rx_buf_ = 0, tx_buf_ = 0;
+  struct RxQueue {
+    std::uint64_t ring = 0, buffers = 0;  // guest-physical
+    std::uint32_t rdbal = 0;              // its register block in the function's BAR
+    unsigned ntc = 0, ntu = 0;            // next to clean, next to use
+    std::uint64_t harvested = 0;
+  };
+  std::vector<RxQueue> rxq_;
+  std::uint64_t rx_buffer(const RxQueue& q, unsigned slot) const;  // slot's fixed buffer
+  std::uint64_t tx_ring_ = 0, tx_buf_ = 0;
   unsigned rx_n_ = 0, tx_n_ = 0, tx_slot_ = 0;
-  std::uint32_t rx_rdbal_ = 0, tx_tdbal_ = 0;  // register blocks of its queue 0
-  unsigned rx_ntc_ = 0, rx_ntu_ = 0, tx_ntc_ = 0, tx_ntu_ = 0;
+  std::uint32_t tx_tdbal_ = 0;  // register block of its Tx queue 0
+  unsigned tx_ntc_ = 0, tx_ntu_ = 0;
+  std::vector<std::uint64_t> spoof_events_;
   double tx_credit_bits_ = 0;
-  std::uint64_t rx_harvested_ = 0, rx_foreign_ = 0, mmio_errors_ = 0, tx_seq_ = 0;
+  std::uint64_t rx_foreign_ = 0, mmio_errors_ = 0, tx_seq_ = 0;
 };
 
 std::uint64_t parse_mac(const std::string& s);  // "aa:bb:cc:dd:ee:ff", byte 0 in bits 7:0

@@ -60,7 +60,7 @@ json System::metrics(double wall_seconds) const {
                      {"loopback_frames", ps.loopback_frames},
                      {"replicated_frames", ps.replicated_frames},
                      {"rx_packet_buffer_peak_bytes", port.rx->packet_buffer_peak()},
-                     {"sorter_ignored_register_writes", port.sorter->ignored_writes()},
+                     {"spoof_events", port.sorter->spoof_events()},
                      {"drops", drops_json(ps.drops)}});
   }
   m["ports"] = ports;
@@ -89,6 +89,10 @@ json System::metrics(double wall_seconds) const {
                      {"driver_rx_foreign_unicast", drivers_[fn]->rx_foreign()},
                      {"iommu_faults", iommu_->faults(rid)},
                      {"register_errors", drivers_[fn]->mmio_errors()},
+                     {"spoof_events_seen_by_pf",
+                      v < 0 ? 0 : drivers_[ep_->function_index(p, -1)]->spoof_events(
+                                      static_cast<unsigned>(v))},
+                     {"rx_queues_used", rx_queues_used(p, v)},
                      {"drops", drops_json(f.drops)},
                      {"latency_ns",
                       {{"count", f.latency.count()},
@@ -119,6 +123,27 @@ json System::metrics(double wall_seconds) const {
     }
   m["queues"] = queues;
 
+  // Register accesses the hardware ignored: a misbehaving driver is visible, never fatal.
+  json regs = json::object();
+  std::uint64_t unmapped = 0, read_only = 0, ring = 0, sorter = 0;
+  for (unsigned fn = 0; fn < ep_->functions(); ++fn) {
+    unmapped += ep_->regs_of(fn).unmapped_accesses();
+    read_only += ep_->regs_of(fn).read_only_writes();
+  }
+  for (unsigned p = 0; p < P; ++p) {
+    sorter += ports_[p].sorter->ignored_writes();
+    for (unsigned q = 0; q < prof_.queues_per_port; ++q)
+      ring += ports_[p].rx->ring(q).bad_writes + ports_[p].tx->ring(q).bad_writes;
+  }
+  std::uint64_t cfg_rejected = 0;
+  for (unsigned p = 0; p < P; ++p) cfg_rejected += ep_->pf_config(p).rejected_writes();
+  m["register_errors"] = {{"unmapped_accesses", unmapped},
+                          {"read_only_writes", read_only},
+                          {"ring_register_writes_ignored", ring},
+                          {"filter_writes_ignored", sorter},
+                          {"config_writes_rejected", cfg_rejected},
+                          {"unsupported_requests", ep_->unsupported_requests()}};
+
   const PcieLinkTiming& link = ep_->link();
   const double run_ps = static_cast<double>(now_ps());
   m["pcie"] = {{"gen", s_.pcie.gen},
@@ -145,6 +170,17 @@ json System::metrics(double wall_seconds) const {
                        {"frame_slots_in_use", pool_.in_use()},
                        {"balanced", injected == delivered + L.dropped + flight}};
   return m;
+}
+
+json System::rx_queues_used(unsigned port, int vf) const {
+  json q = json::array();
+  const unsigned pool = vf < 0 ? s_.device.vfs_per_port : static_cast<unsigned>(vf);
+  for (unsigned i = 0; i < prof_.queues_per_pool; ++i) {
+    const unsigned hwq = prof_.queue_of(pool, i);
+    if (stats_.queue(port, hwq).rx_frames)
+      q.push_back({{"queue", hwq}, {"rx_frames", stats_.queue(port, hwq).rx_frames}});
+  }
+  return q;
 }
 
 double System::port_rate_mbps(unsigned port, unsigned q) const {
@@ -211,6 +247,14 @@ std::string summarize(const json& m) {
       c["injected_host"].get<std::uint64_t>(), c["replicas"].get<std::uint64_t>(),
       c["delivered"].get<std::uint64_t>(), c["dropped"].get<std::uint64_t>(),
       c["in_flight"].get<std::uint64_t>(), c["balanced"].get<bool>() ? "ok" : "VIOLATED");
+  std::uint64_t ignored = 0;
+  std::string parts;
+  for (auto& [k, v] : m["register_errors"].items())
+    if (v.get<std::uint64_t>()) {
+      ignored += v.get<std::uint64_t>();
+      parts += fmt::format("{}{}={}", parts.empty() ? "" : " ", k, v.get<std::uint64_t>());
+    }
+  if (ignored) out += fmt::format("register accesses ignored by the hardware: {} ({})\n", ignored, parts);
   const json& pc = m["pcie"];
   out += fmt::format("pcie gen{} x{}: upstream {:.1f} % busy, downstream {:.1f} % busy, "
                      "{} IOMMU faults, {} unsupported requests\n",

@@ -58,7 +58,7 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
     MacParams mp{p, line_bps, s.device.max_frame_bytes};
     port.mac = std::make_unique<Mac>(fmt::format("port{}_mac", p).c_str(), mp, stats_);
     port.sorter = std::make_unique<Sorter>(fmt::format("port{}_sorter", p).c_str(), prof_, layout,
-                                           stats_, ep_->pf_regs(p));
+                                           rar_entries(), vlvf_entries(), stats_, ep_->pf_regs(p));
     port.rx = std::make_unique<RxDma>(fmt::format("port{}_rxdma", p).c_str(), prof_, layout,
                                       pb_bytes, stats_);
     port.rx->map_registers(ep_->pf_regs(p), vf_spaces);
@@ -105,7 +105,7 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
       else if (to == "pf") dp.tx_dst_mac = mac_of(p, -1);
       else if (to == "broadcast") dp.tx_dst_mac = 0xFFFFFFFFFFFFull;
       else if (to == "unknown") dp.tx_dst_mac = parse_mac("02:ee:ee:00:00:01");
-      else dp.tx_dst_mac = mac_of(p, std::stoi(to.substr(2)));
+      else if (!parse_mac_text(to, dp.tx_dst_mac)) dp.tx_dst_mac = mac_of(p, std::stoi(to.substr(2)));
       dp.mem_hpa = function_memory_hpa(fn);
       dp.mem_bytes = fn_mem;
       dp.bar0 = v < 0 ? kPfBarBase + p * kBarWindow
@@ -118,7 +118,9 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
       for (unsigned k = 0; k < V; ++k) {
         dp.vf_macs.push_back(mac_of(p, static_cast<int>(k)));
         dp.vf_rate_limit_mbps.push_back(s.port[p].vf[k].rate_limit_mbps);
+        dp.vf_cfg.push_back(s.port[p].vf[k]);
       }
+      dp.num_rar = rar_entries();
       dp.loopback = s.device.loopback;
       dp.drop_unmatched = s.device.unmatched_unicast == "drop";
       dp.max_frame = s.device.max_frame_bytes;
@@ -144,6 +146,13 @@ std::uint16_t System::routing_id(unsigned port, int vf) const {
   if (vf < 0) return ep_->pf_rid(port);
   return static_cast<std::uint16_t>(ep_->pf_rid(port) + prof_.first_vf_offset +
                                     prof_.vf_stride * static_cast<unsigned>(vf));
+}
+
+unsigned System::rar_entries() const {
+  return s_.device.rar_entries ? s_.device.rar_entries : prof_.num_rar;
+}
+unsigned System::vlvf_entries() const {
+  return s_.device.vlvf_entries ? s_.device.vlvf_entries : prof_.num_vlvf;
 }
 
 ps_t System::traffic_end() const { return static_cast<ps_t>(s_.duration_us * kPsPerUs); }

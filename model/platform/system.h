@@ -53,12 +53,15 @@ public:
   ps_t run_end() const;
   std::uint64_t mac_of(unsigned port, int vf) const;
   std::uint16_t routing_id(unsigned port, int vf) const;
+  unsigned rar_entries() const;   // table sizes in use (scenario, else the preset's)
+  unsigned vlvf_entries() const;
   std::uint64_t function_memory_hpa(unsigned fn) const;
   std::uint64_t in_flight() const;
   // Metrics of the finished run (see docs/metrics.md); wall_seconds is the only input that
   // is not simulated.
   nlohmann::json metrics(double wall_seconds) const;
   double port_rate_mbps(unsigned port, unsigned queue) const;  // programmed Tx limit, 0 = off
+  nlohmann::json rx_queues_used(unsigned port, int vf) const;   // its pool's queues with traffic
 
 private:
   struct Port {

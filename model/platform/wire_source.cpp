@@ -34,8 +34,10 @@ WireSource::WireSource(sc_core::sc_module_name name, const WireSourceParams& p, 
       dests_.push_back(kBroadcast), dw.push_back(weight);
     } else if (key == "unknown") {
       dests_.push_back(0), dw.push_back(weight);
-    } else {  // vfN, validated by the scenario loader
-      dests_.push_back(p.vf_macs[std::stoul(key.substr(2))]), dw.push_back(weight);
+    } else {  // vfN or a MAC address, validated by the scenario loader
+      std::uint64_t mac = 0;
+      if (!parse_mac_text(key, mac)) mac = p.vf_macs[std::stoul(key.substr(2))];
+      dests_.push_back(mac), dw.push_back(weight);
     }
   }
   dest_pick_ = std::discrete_distribution<unsigned>(dw.begin(), dw.end());
@@ -46,18 +48,26 @@ WireSource::WireSource(sc_core::sc_module_name name, const WireSourceParams& p, 
 void WireSource::fill(Frame& f, unsigned len) {
   std::uint64_t da = dests_[dest_pick_(rng_)];
   if (da == 0) da = 0x000000EEEE02ull | (rng_() & 0xFFFFFF) << 24;  // 02:ee:ee:xx:xx:xx
-  std::uint8_t h[42] = {};
+  std::uint8_t h[46] = {};
   for (int i = 0; i < 6; ++i) h[i] = static_cast<std::uint8_t>(da >> (8 * i));
   const std::uint8_t sa[6] = {0x00, 0xaa, 0xbb, 0xcc, 0xdd, static_cast<std::uint8_t>(p_.port)};
   std::memcpy(h + 6, sa, 6);
-  h[12] = 0x08;  // IPv4 / UDP, one of 64 flows (for RSS)
-  h[14] = 0x45;
-  h[23] = 17;
-  h[26] = 192, h[27] = 168, h[28] = 1, h[29] = static_cast<std::uint8_t>(seq_ & 0x3F);
-  h[30] = 10, h[31] = 0, h[32] = 0, h[33] = 1;
-  h[34] = 0x13, h[35] = static_cast<std::uint8_t>(seq_ & 0x3F);
-  h[36] = 0x00, h[37] = 0x50;
-  std::memcpy(f.data, h, len < sizeof h ? len : sizeof h);
+  unsigned l2 = 12;
+  if (p_.cfg.vlan) {  // 802.1Q tag
+    h[12] = 0x81, h[14] = static_cast<std::uint8_t>(p_.cfg.vlan >> 8);
+    h[15] = static_cast<std::uint8_t>(p_.cfg.vlan);
+    l2 = 16;
+  }
+  std::uint8_t* ip = h + l2 + 2;  // IPv4 / UDP, one of 64 flows (for RSS)
+  h[l2] = 0x08;
+  ip[0] = 0x45;
+  ip[9] = 17;
+  ip[12] = 192, ip[13] = 168, ip[14] = 1, ip[15] = static_cast<std::uint8_t>(seq_ & 0x3F);
+  ip[16] = 10, ip[17] = 0, ip[18] = 0, ip[19] = 1;
+  ip[20] = 0x13, ip[21] = static_cast<std::uint8_t>(seq_ * 7 & 0x3F);
+  ip[22] = 0x00, ip[23] = 0x50;
+  const unsigned hdr = l2 + 2 + 24;
+  std::memcpy(f.data, h, len < hdr ? len : hdr);
   f.len = len;
   f.fcs_ok = p_.cfg.fcs_error_rate <= 0 ||
              std::uniform_real_distribution<double>(0, 1)(rng_) >= p_.cfg.fcs_error_rate;

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstring>
+
 #include "model/core/regs_82576.h"
 
 namespace iovsim {
@@ -26,14 +29,54 @@ hls::L2Header parse_l2(const Frame& f) {
   return h;
 }
 
+bool parse_flow(const Frame& f, const hls::L2Header& h, std::uint32_t mrqc, hls::FlowTuple& t) {
+  const unsigned l3 = h.tagged ? 18 : 14;
+  const std::uint8_t* d = f.data;
+  const unsigned len = f.len - kFcsBytes;
+  unsigned l4 = 0, proto = 0;
+  bool fragment = false;
+  t = hls::FlowTuple{};
+  if (h.ethertype == 0x0800) {
+    if (len < l3 + 20 || (d[l3] >> 4) != 4) return false;
+    if (!(mrqc & (MRQC_RSS_IPV4 | MRQC_RSS_IPV4_TCP | MRQC_RSS_IPV4_UDP))) return false;
+    l4 = l3 + (d[l3] & 0xF) * 4u;
+    proto = d[l3 + 9];
+    fragment = ((d[l3 + 6] & 0x3F) << 8 | d[l3 + 7]) != 0 || (d[l3 + 6] & 0x20);
+    std::memcpy(t.src_ip, d + l3 + 12, 4);
+    std::memcpy(t.dst_ip, d + l3 + 16, 4);
+    t.has_l4 = !fragment && len >= l4 + 4 &&
+               ((proto == 6 && (mrqc & MRQC_RSS_IPV4_TCP)) ||
+                (proto == 17 && (mrqc & MRQC_RSS_IPV4_UDP)));
+    if (!t.has_l4 && !(mrqc & MRQC_RSS_IPV4)) return false;
+  } else if (h.ethertype == 0x86DD) {
+    if (len < l3 + 40 || (d[l3] >> 4) != 6) return false;
+    if (!(mrqc & (MRQC_RSS_IPV6 | MRQC_RSS_IPV6_TCP | MRQC_RSS_IPV6_UDP))) return false;
+    t.ipv6 = true;
+    l4 = l3 + 40;
+    proto = d[l3 + 6];  // extension headers are not walked (a documented simplification)
+    std::memcpy(t.src_ip, d + l3 + 8, 16);
+    std::memcpy(t.dst_ip, d + l3 + 24, 16);
+    t.has_l4 = len >= l4 + 4 && ((proto == 6 && (mrqc & MRQC_RSS_IPV6_TCP)) ||
+                                 (proto == 17 && (mrqc & MRQC_RSS_IPV6_UDP)));
+    if (!t.has_l4 && !(mrqc & MRQC_RSS_IPV6)) return false;
+  } else {
+    return false;
+  }
+  if (t.has_l4) {
+    t.src_port = static_cast<std::uint16_t>(d[l4] << 8 | d[l4 + 1]);
+    t.dst_port = static_cast<std::uint16_t>(d[l4 + 2] << 8 | d[l4 + 3]);
+  }
+  return true;
+}
+
 Sorter::Sorter(sc_core::sc_module_name name, const DeviceProfile& prof, const PortLayout& layout,
-               Stats& stats, RegisterSpace& pf_regs)
+               unsigned num_rar, unsigned num_vlvf, Stats& stats, RegisterSpace& pf_regs)
     : sc_module(name), rx_in("rx_in", this, &Sorter::receive),
       tx_in("tx_in", this, &Sorter::transmit), to_dma("to_dma"), to_wire("to_wire"),
       prof_(prof), p_(layout), stats_(stats) {
-  t_.num_rar = prof.num_rar;
+  t_.num_rar = std::min(num_rar, prof.num_rar);
   t_.num_pools = prof.num_pools;
-  t_.num_vlvf = prof.num_vlvf;
+  t_.num_vlvf = std::min(num_vlvf, prof.num_vlvf);
   map_registers(pf_regs);
 }
 
@@ -81,11 +124,13 @@ void Sorter::map_registers(RegisterSpace& regs) {
   for (unsigned n = 0; n < prof_.num_rar; ++n) {
     add(fmt::format("RAL{}", n), RAL(n), 1, 0, [this, n](unsigned) { return ral_[n]; },
            [this, n](unsigned, std::uint32_t v) {
+             if (n >= t_.num_rar) ++ignored_writes_;  // beyond the table in use
              ral_[n] = v;
              t_.rar[n].mac = (t_.rar[n].mac & 0xFFFF00000000ull) | v;
            });
     add(fmt::format("RAH{}", n), RAH(n), 1, 0, [this, n](unsigned) { return rah_[n]; },
            [this, n](unsigned, std::uint32_t v) {
+             if (n >= t_.num_rar) ++ignored_writes_;
              rah_[n] = v;
              t_.rar[n].mac = (t_.rar[n].mac & 0xFFFFFFFFull) |
                              (std::uint64_t{RAH_ADDR_HI::get(v)} << 32);
@@ -106,6 +151,8 @@ void Sorter::map_registers(RegisterSpace& regs) {
            c.rlpml = static_cast<std::uint16_t>(VMOLR_RLPML::get(v));
            c.lpe = VMOLR_LPE::get(v);
            c.rsse = VMOLR_RSSE::get(v);
+           rss_pools_ = (rss_pools_ & ~(hls::PoolMask{1} << i)) |
+                        (hls::PoolMask{c.rsse} << i);
            c.aupe = VMOLR_AUPE::get(v);
            c.rompe = VMOLR_ROMPE::get(v);
            c.rope = VMOLR_ROPE::get(v);
@@ -115,11 +162,37 @@ void Sorter::map_registers(RegisterSpace& regs) {
          });
   add("VLVF", VLVF(0), prof_.num_vlvf, 4, [this](unsigned i) { return vlvf_[i]; },
          [this, keep_pools](unsigned i, std::uint32_t v) {
+           if (i >= t_.num_vlvf) ++ignored_writes_;
            vlvf_[i] = v;
            t_.vlvf[i].vid = static_cast<std::uint16_t>(v & 0xFFF);
            t_.vlvf[i].pools = keep_pools((v >> 12) & 0xFF);
            t_.vlvf[i].enabled = v >> 31;
          });
+  add("RETA", RETA, hls::kRetaEntries / 4, 4,
+      [this](unsigned i) {
+        return std::uint32_t{reta_[4 * i]} | reta_[4 * i + 1] << 8 | reta_[4 * i + 2] << 16 |
+               std::uint32_t{reta_[4 * i + 3]} << 24;
+      },
+      [this](unsigned i, std::uint32_t v) {
+        for (unsigned b = 0; b < 4; ++b) reta_[4 * i + b] = static_cast<std::uint8_t>(v >> (8 * b));
+      });
+  add("RSSRK", RSSRK, hls::kRssKeyBytes / 4, 4,
+      [this](unsigned i) {
+        return std::uint32_t{rss_key_[4 * i]} | rss_key_[4 * i + 1] << 8 |
+               rss_key_[4 * i + 2] << 16 | std::uint32_t{rss_key_[4 * i + 3]} << 24;
+      },
+      [this](unsigned i, std::uint32_t v) {
+        for (unsigned b = 0; b < 4; ++b)
+          rss_key_[4 * i + b] = static_cast<std::uint8_t>(v >> (8 * b));
+      });
+  // WVBR is read to clear and written only by the hardware.
+  regs.add("WVBR", WVBR, 1, 0,
+           [this](unsigned) {
+             std::uint32_t v = wvbr_;
+             wvbr_ = 0;
+             return v;
+           },
+           nullptr);
   add("VFRE", VFRE, 1, 0, [this](unsigned) { return vfre_; },
          [this, keep_pools, pools](unsigned, std::uint32_t v) {
            vfre_ = keep_pools(v);
@@ -151,19 +224,33 @@ void Sorter::count_drop(hls::RxVerdict v, int fn) {
   }
 }
 
-void Sorter::deliver(FramePayload& p, hls::PoolMask pools, unsigned other_copies,
-                     sc_core::sc_time& delay) {
+void Sorter::deliver(FramePayload& p, const hls::L2Header& h, hls::PoolMask pools,
+                     unsigned other_copies, sc_core::sc_time& delay) {
   unsigned n = static_cast<unsigned>(__builtin_popcountll(pools));
   if (n + other_copies > 1) {
     stats_.ledger().replicas += n + other_copies - 1;
     stats_.port(p_.port).replicated_frames++;
   }
   for (unsigned i = 1; i < n; ++i) p.pool->retain(p.handle);
+  // RSS (MRQC.MRQE = VMDq + RSS): one hash per frame; pools with VMOLR.RSSE spread flows over
+  // their queues through the RETA, the others use their first queue.
+  bool hashed = false;
+  p.rss_hash = 0;
+  if (MRQC_MRQE::get(mrqc_) == MRQE_VMDQ_RSS && (pools & rss_pools_)) {
+    hls::FlowTuple ft;
+    if (parse_flow(p.frame(), h, mrqc_, ft)) {
+      p.rss_hash = hls::rss_hash(rss_key_, ft);
+      hashed = true;
+    }
+  }
   for (hls::PoolMask m = pools; m; m &= m - 1) {
     auto pool = static_cast<unsigned>(__builtin_ctzll(m));
     FramePayload copy = p;
     copy.pool_id = static_cast<std::int16_t>(pool);
-    copy.queue = static_cast<std::uint16_t>(prof_.queue_of(pool, 0));
+    unsigned q = hashed && t_.pool[pool].rsse
+                     ? hls::rss_queue_in_pool(reta_, p.rss_hash, prof_.queues_per_pool)
+                     : 0;
+    copy.queue = static_cast<std::uint16_t>(prof_.queue_of(pool, q));
     sc_core::sc_time d = delay;
     to_dma.send(copy, d);
   }
@@ -185,19 +272,25 @@ const hls::RxDecision& Sorter::classify(const hls::L2Header& h) {
 }
 
 void Sorter::receive(FramePayload& p, sc_core::sc_time& delay) {
-  const hls::RxDecision& d = classify(parse_l2(p.frame()));
+  const hls::L2Header h = parse_l2(p.frame());
+  const hls::RxDecision& d = classify(h);
   if (d.verdict != hls::RxVerdict::Deliver || d.pools == 0) {
     count_drop(d.verdict, -1);
     p.pool->release(p.handle);
     return;
   }
-  deliver(p, d.pools, 0, delay);
+  deliver(p, h, d.pools, 0, delay);
 }
 
 void Sorter::transmit(FramePayload& p, sc_core::sc_time& delay) {
   auto src = static_cast<unsigned>(p.pool_id);
   int fn = p_.function_of_pool(src);
-  hls::TxDecision d = hls::switch_tx(t_, src, parse_l2(p.frame()));
+  const hls::L2Header h = parse_l2(p.frame());
+  hls::TxDecision d = hls::switch_tx(t_, src, h);
+  if (d.spoof_mac || d.spoof_vlan) {  // the PF sees which queue misbehaved (WVBR)
+    wvbr_ |= 1u << (p.queue & 31);
+    ++spoof_events_;
+  }
   if (d.drop || (!d.to_wire && d.loopback_pools == 0)) {
     stats_.drop(d.spoof_mac || d.spoof_vlan ? Drop::Spoof
                  : d.tx_disabled            ? Drop::PoolDisabled
@@ -210,7 +303,7 @@ void Sorter::transmit(FramePayload& p, sc_core::sc_time& delay) {
     stats_.port(p_.port).loopback_frames += __builtin_popcountll(d.loopback_pools);
     if (d.to_wire) p.pool->retain(p.handle);  // the wire keeps one reference
     sc_core::sc_time d_lb = delay;
-    deliver(p, d.loopback_pools, d.to_wire ? 1 : 0, d_lb);
+    deliver(p, h, d.loopback_pools, d.to_wire ? 1 : 0, d_lb);
   }
   if (d.to_wire) to_wire.send(p, delay);
 }

@@ -9,6 +9,7 @@
 #include <systemc>
 #include <vector>
 
+#include "hls/sorter/rss.h"
 #include "hls/sorter/sorter_core.h"
 #include "model/core/device_profile.h"
 #include "model/core/frame_protocol.h"
@@ -19,6 +20,9 @@ namespace iovsim {
 
 // Parses the L2 header of a frame (DA, SA, 802.1Q tag, EtherType).
 hls::L2Header parse_l2(const Frame& f);
+// Fills the RSS input of an IPv4/IPv6 frame for the hash types MRQC enables (ports only for
+// TCP/UDP with their type enabled, never for fragments). False: no hash for this frame.
+bool parse_flow(const Frame& f, const hls::L2Header& h, std::uint32_t mrqc, hls::FlowTuple& t);
 
 class Sorter : public sc_core::sc_module {
 public:
@@ -27,18 +31,21 @@ public:
   FrameInitiatorSocket to_dma;      // to the Rx DMA (payload.pool_id/queue set)
   FrameInitiatorSocket to_wire;     // to the MAC's Tx side
 
+  // `num_rar`/`num_vlvf`: the table sizes in use (at most the preset's); entries beyond them
+  // exist as registers but are ignored, and writes to them are counted.
   Sorter(sc_core::sc_module_name name, const DeviceProfile& prof, const PortLayout& layout,
-         Stats& stats, RegisterSpace& pf_regs);
+         unsigned num_rar, unsigned num_vlvf, Stats& stats, RegisterSpace& pf_regs);
 
   const hls::SorterTables& tables() const { return t_; }
   std::uint64_t ignored_writes() const { return ignored_writes_; }
   std::uint64_t classify_calls() const { return cache_misses_; }
+  std::uint64_t spoof_events() const { return spoof_events_; }
 
 private:
   void receive(FramePayload& p, sc_core::sc_time& delay);
   void transmit(FramePayload& p, sc_core::sc_time& delay);
-  void deliver(FramePayload& p, hls::PoolMask pools, unsigned extra_copies_base,
-               sc_core::sc_time& delay);
+  void deliver(FramePayload& p, const hls::L2Header& h, hls::PoolMask pools,
+               unsigned other_copies, sc_core::sc_time& delay);
   void map_registers(RegisterSpace& rs);
   void count_drop(hls::RxVerdict v, int fn);
   // classify_rx is a pure function of the tables and the header: its decisions are memoised
@@ -51,6 +58,11 @@ private:
   hls::SorterTables t_{};
   std::uint32_t rctl_ = 0, vt_ctl_ = 0, mrqc_ = 0, dtxswc_ = 0, vfre_ = 0, vfte_ = 0;
   std::uint32_t ral_[hls::kMaxRar] = {}, rah_[hls::kMaxRar] = {};
+  std::uint32_t wvbr_ = 0;
+  hls::PoolMask rss_pools_ = 0;  // pools with VMOLR.RSSE
+  std::uint64_t spoof_events_ = 0;
+  std::uint8_t rss_key_[hls::kRssKeyBytes] = {};
+  std::uint8_t reta_[hls::kRetaEntries] = {};
   std::uint32_t vmolr_[hls::kMaxPools] = {}, vlvf_[hls::kMaxVlvf] = {};
   std::uint64_t ignored_writes_ = 0;
   struct RxCacheEntry {
