@@ -34,13 +34,15 @@ struct DeviceProfile {
 
 // Which function owns which pool on one port: VF v owns pool v and the PF takes the pool after
 // the last VF (igb: vfs_allocated_count), as the Linux drivers arrange it.
+// In VMDq mode (no VFs) the hypervisor's PF driver owns every pool: pool v serves VM v.
 struct PortLayout {
   unsigned port = 0;
-  unsigned vfs = 0;             // VFs in use on this port
+  unsigned vfs = 0;             // VFs (SR-IOV) or VMs (VMDq) on this port
   unsigned first_function = 0;  // model function index of the port's PF; VF v is +1+v
+  bool vmdq = false;            // pools belong to the PF's driver, not to VFs
   unsigned pf_pool() const { return vfs; }
   int function_of_pool(unsigned pool) const {
-    if (pool < vfs) return static_cast<int>(first_function + 1 + pool);
+    if (pool < vfs) return static_cast<int>(vmdq ? first_function : first_function + 1 + pool);
     if (pool == vfs) return static_cast<int>(first_function);
     return -1;
   }

@@ -36,6 +36,8 @@ void visit_function(V& v, FunctionCfg& f) {
   v.field("vlan", f.vlan, Range{0, 4095}, "VLAN the VF asks the PF for via the mailbox, 0 = none");
   v.field("multicast", f.multicast, "multicast groups the VM joins (comma-separated MACs)");
   v.field("request_mac", f.request_mac, "MAC the VM asks to switch to via the mailbox, or empty");
+  v.field("netqueue", f.netqueue,
+          "vmdq mode: the hypervisor gives this VM its own queue (else it shares the default)");
   v.section("tx", "traffic the VM's application sends through this function", [&] {
     v.field("load_mbps", f.tx.load_mbps, Range{0, 100000}, "offered load in Mb/s, 0 = none");
     v.field("frame_bytes", f.tx.frame_bytes, Range{64, 9728}, "frame size incl. FCS");
@@ -57,9 +59,11 @@ void visit_scenario(V& v, Scenario& s) {
   v.section("device", "the Ethernet controller", [&] {
     v.choice("preset", s.device.preset, {"82576", "82599"},
              "controller: IDs, SR-IOV values, table sizes");
+    v.choice("mode", s.device.mode, {"sriov", "vmdq"},
+             "sriov: each VM owns a VF; vmdq: the hypervisor owns the queues (NetQueue/VMQ)");
     v.field("ports", s.device.ports, Range{1, 4}, "physical ports (one PF each)");
     v.field("vfs_per_port", s.device.vfs_per_port, Range{0, 63},
-            "VFs enabled per PF (82576: at most 7, 82599: at most 63)");
+            "VMs per port: each gets a VF (sriov) or a pool of the PF (vmdq); 82576: at most 7");
     v.field("link_gbps", s.device.link_gbps, Range{1, 100}, "line rate: 1, 10, 25, 40 or 100");
     v.choice("unmatched_unicast", s.device.unmatched_unicast, {"default_pool", "drop"},
              "unicast that matches no filter: to the PF's default pool, or dropped");
@@ -384,7 +388,10 @@ void validate(const Scenario& s, const std::string& origin) {
   if (s.host.rx_ring_entries % 8 || s.host.tx_ring_entries % 8)
     bad("host.rx_ring_entries/tx_ring_entries", "must be multiples of 8 (RDLEN/TDLEN: 128 B)");
   if (s.host.rx_buffer_bytes % 1024) bad("host.rx_buffer_bytes", "must be a multiple of 1024");
-  std::uint64_t ring_bytes = driver_memory_bytes(s.host, s.device.max_frame_bytes, 2);
+  // In VMDq mode the hypervisor's driver runs the default queue plus one per NetQueue VM.
+  const unsigned max_queues =
+      s.device.mode == "vmdq" ? s.device.vfs_per_port + 1 : prof.queues_per_pool;
+  std::uint64_t ring_bytes = driver_memory_bytes(s.host, s.device.max_frame_bytes, max_queues);
   if (ring_bytes > std::uint64_t{s.host.vm_memory_kb} * 1024)
     bad("host.vm_memory_kb", fmt::format("{} KB cannot hold the rings and buffers ({} KB)",
                                          s.host.vm_memory_kb, (ring_bytes + 1023) / 1024));
@@ -451,6 +458,13 @@ void validate(const Scenario& s, const std::string& origin) {
       if (f.rate_limit_mbps > s.device.link_gbps * 1000)
         bad(key + ".rate_limit_mbps", "above the link rate");
     };
+    if (s.device.mode == "vmdq")
+      for (unsigned v = 0; v < pc.vf.size(); ++v)
+        if (pc.vf[v].tx.load_mbps > 0 || pc.vf[v].vlan || !pc.vf[v].multicast.empty() ||
+            !pc.vf[v].request_mac.empty() || pc.vf[v].rate_limit_mbps > 0 || pc.vf[v].rss)
+          bad(fmt::format("port{}.vf{}", p, v),
+              "in vmdq mode a VM only receives (its Tx through the hypervisor, its mailbox, "
+              "RSS and rate limit are not modelled in this mode)");
     check_fn(pc.pf, fmt::format("port{}.pf", p));
     for (unsigned v = 0; v < pc.vf.size(); ++v)
       check_fn(pc.vf[v], fmt::format("port{}.vf{}", p, v));

@@ -33,6 +33,7 @@ struct FunctionCfg {
   unsigned vlan = 0;             // VLAN the VF asks the PF for (mailbox), 0 = none
   std::string multicast;         // groups the VM joins, comma-separated MACs (mailbox)
   std::string request_mac;       // MAC the VM asks to switch to (mailbox), empty = none
+  bool netqueue = true;          // VMDq mode: the hypervisor gives this VM its own queue
   TxFlowCfg tx;
 };
 
@@ -54,6 +55,7 @@ struct PortCfg {
 
 struct DeviceCfg {
   std::string preset = "82576";
+  std::string mode = "sriov";  // sriov: a VF per VM; vmdq: hypervisor-owned queues per VM
   unsigned ports = 2;
   unsigned vfs_per_port = 7;
   double link_gbps = 1;

@@ -41,14 +41,26 @@ Driver::Driver(sc_core::sc_module_name name, const DeviceProfile& prof, const Dr
   tx_n_ = p.host.tx_ring_entries;
   tx_slot_ = static_cast<unsigned>(align(p.max_frame, 64));
   // Layout (driver_memory_bytes): page 0 unused, Rx rings, Tx ring, Rx buffers, Tx buffers.
-  // With RSS the function runs every queue of its pool; otherwise its first.
-  const unsigned nq = p.cfg.rss ? prof.queues_per_pool : 1;
-  rxq_.resize(nq);
+  // With RSS the function runs every queue of its pool; otherwise its first. A VMDq
+  // hypervisor runs its default queue plus the first queue of each NetQueue VM's pool.
+  std::vector<unsigned> pools{p.pool};
+  if (p.vmdq)
+    for (unsigned v = 0; v < p.vf_cfg.size(); ++v)
+      if (p.vf_cfg[v].netqueue) pools.push_back(v);
+  const unsigned per_pool = p.cfg.rss ? prof.queues_per_pool : 1;
+  for (unsigned pool : pools)
+    for (unsigned i = 0; i < per_pool; ++i) {
+      RxQueue q;
+      q.hw_queue = prof.queue_of(pool, i);
+      q.rdbal = p.vf < 0 ? RDBAL(q.hw_queue) : VF_RDBAL(i);
+      rxq_.push_back(q);
+    }
+  const auto nq = static_cast<unsigned>(rxq_.size());
+  vm_rx_.resize(p.vmdq ? p.vf_cfg.size() * nq : 0);
   std::uint64_t at = kRingsGpa;
   for (unsigned i = 0; i < nq; ++i) {
     rxq_[i].ring = at;
     at += align(rx_n_ * 16ull, 128);
-    rxq_[i].rdbal = p.vf < 0 ? RDBAL(prof.queue_of(p.pool, i)) : VF_RDBAL(i);
   }
   tx_ring_ = at;
   at = align(tx_ring_ + tx_n_ * 16ull, 4096);
@@ -181,7 +193,16 @@ void Driver::pf_bring_up() {
     set_rar(p_.num_rar - 1 - v, p_.vf_macs[v], v);  // igb_set_vf_mac: rar_entry_count-(vf+1)
     pools |= 1u << v;
   }
-  for (unsigned pool = 0; pool <= p_.vfs; ++pool) {  // igb_set_vmolr
+  // VMDq (NetQueue/VMQ): the hypervisor gives each NetQueue VM a filter into its own pool;
+  // the other VMs' frames fall through to the default pool, the hypervisor's own queue.
+  if (p_.vmdq)
+    for (unsigned v = 0, n = 1; v < p_.vf_cfg.size(); ++v)
+      if (p_.vf_cfg[v].netqueue) {
+        set_rar(n++, p_.vf_macs[v], v);
+        pools |= 1u << v;
+      }
+  for (unsigned pool = 0; pool <= pf_pool; ++pool) {  // igb_set_vmolr
+    if (!(pools >> pool & 1)) continue;
     const FunctionCfg& c = pool == pf_pool ? p_.cfg : p_.vf_cfg[pool];
     write32(VMOLR(pool), VMOLR_AUPE::set(0, 1) | VMOLR_BAM::set(0, 1) | VMOLR_LPE::set(0, 1) |
                              VMOLR_RLPML::set(0, p_.max_frame) | VMOLR_RSSE::set(0, c.rss));
@@ -192,7 +213,7 @@ void Driver::pf_bring_up() {
   // on (the PF's own pool never: igb XORs its bits out).
   std::uint32_t spoof = 0;
   for (unsigned v = 0; v < p_.vfs; ++v)
-    if (p_.vf_cfg[v].spoofchk) spoof |= 1u << v;
+    if (p_.vf_cfg[v].spoofchk && !p_.vmdq) spoof |= 1u << v;
   // igb_vmdq_set_loopback_pf: the global VEB enable only. The per-pool LLE bits would also
   // loop a pool's own broadcasts back to itself; igb leaves them clear.
   write32(DTXSWC, DTXSWC_LOOPBACK_EN::set(0, p_.loopback) | DTXSWC_MAC_SPOOF::set(0, spoof) |
@@ -281,7 +302,14 @@ void Driver::harvest_rx() {
         const std::uint8_t* frame = gpa(filled, 6);
         std::uint64_t da = 0;
         for (int i = 5; i >= 0; --i) da = da << 8 | frame[i];
-        if (!(da & 1) && da != p_.mac) ++rx_foreign_;
+        bool own = da == p_.mac;
+        if (p_.vmdq)  // the hypervisor's software switch hands the frame to its VM
+          for (unsigned v = 0; v < p_.vf_macs.size(); ++v)
+            if (da == p_.vf_macs[v]) {
+              ++vm_rx_[v * rxq_.size() + static_cast<std::size_t>(&q - rxq_.data())];
+              own = true;
+            }
+        if (!(da & 1) && !own) ++rx_foreign_;
       }
       // re-post a buffer at next_to_use (read format), then advance both indices
       std::uint8_t* u = gpa(q.ring + 16ull * q.ntu, 16);

@@ -48,7 +48,8 @@ struct DriverParams {
   unsigned vfs = 0;
   std::vector<std::uint64_t> vf_macs;
   std::vector<double> vf_rate_limit_mbps;
-  std::vector<FunctionCfg> vf_cfg;      // policy per VF (spoofchk, RSS, ...)
+  std::vector<FunctionCfg> vf_cfg;      // policy per VF (spoofchk, RSS, ...), or per VM (vmdq)
+  bool vmdq = false;                    // PF as hypervisor: no VFs, one pool per NetQueue VM
   unsigned num_rar = 24;
   bool loopback = true;
   bool drop_unmatched = false;
@@ -67,6 +68,9 @@ public:
   std::uint64_t rx_harvested() const;
   std::uint64_t rx_harvested(unsigned queue) const { return rxq_[queue].harvested; }
   unsigned rx_queues() const { return static_cast<unsigned>(rxq_.size()); }
+  unsigned rx_queue_hw(unsigned i) const { return rxq_[i].hw_queue; }
+  // VMDq mode: frames for VM `vm` (by destination MAC) the hypervisor found in its queue i.
+  std::uint64_t vm_rx(unsigned vm, unsigned i) const { return vm_rx_[vm * rxq_.size() + i]; }
   // PF only: spoof events igb's watchdog would report per VF (WVBR bits vf and vf + 8).
   std::uint64_t spoof_events(unsigned vf) const { return vf < spoof_events_.size() ? spoof_events_[vf] : 0; }
   std::uint64_t rx_foreign() const { return rx_foreign_; }  // unicast for another MAC
@@ -100,6 +104,7 @@ private:
   struct RxQueue {
     std::uint64_t ring = 0, buffers = 0;  // guest-physical
     std::uint32_t rdbal = 0;              // its register block in the function's BAR
+    unsigned hw_queue = 0;                // the port's queue index
     unsigned ntc = 0, ntu = 0;            // next to clean, next to use
     std::uint64_t harvested = 0;
   };
@@ -110,6 +115,7 @@ private:
   std::uint32_t tx_tdbal_ = 0;  // register block of its Tx queue 0
   unsigned tx_ntc_ = 0, tx_ntu_ = 0;
   std::vector<std::uint64_t> spoof_events_;
+  std::vector<std::uint64_t> vm_rx_;
   double tx_credit_bits_ = 0;
   std::uint64_t rx_foreign_ = 0, mmio_errors_ = 0, tx_seq_ = 0;
 };

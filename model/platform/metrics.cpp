@@ -33,7 +33,7 @@ double gbps(std::uint64_t bytes, double seconds) {
 
 json System::metrics(double wall_seconds) const {
   const double traffic_s = s_.duration_us / 1e6;
-  const unsigned P = s_.device.ports, V = s_.device.vfs_per_port;
+  const unsigned P = s_.device.ports, V = ep_->max_vfs();
   json m;
   m["scenario"] = s_.name;
   m["device"] = prof_.name;
@@ -71,7 +71,7 @@ json System::metrics(double wall_seconds) const {
       const unsigned fn = ep_->function_index(p, v);
       const FunctionStats& f = stats_.fn(fn);
       const std::uint16_t rid = v < 0 ? ep_->pf_rid(p) : ep_->vf_rid(p, static_cast<unsigned>(v));
-      const unsigned pool = v < 0 ? V : static_cast<unsigned>(v);
+      const unsigned pool = v < 0 ? s_.device.vfs_per_port : static_cast<unsigned>(v);
       fns.push_back({{"name", v < 0 ? fmt::format("port{}.pf", p) : fmt::format("port{}.vf{}", p, v)},
                      {"bdf", PcieEndpoint::bdf(rid)},
                      {"kind", v < 0 ? "pf" : "vf"},
@@ -109,7 +109,7 @@ json System::metrics(double wall_seconds) const {
       const QueueStats& qs = stats_.queue(p, q);
       if (!qs.rx_frames && !qs.tx_frames && !qs.rx_drops) continue;
       const unsigned pool = prof_.pool_of_queue(q);
-      int fn = PortLayout{p, V, ep_->function_index(p, -1)}.function_of_pool(pool);
+      int fn = port_layout(p).function_of_pool(pool);
       queues.push_back({{"port", p},
                         {"queue", q},
                         {"pool", pool},
@@ -122,6 +122,30 @@ json System::metrics(double wall_seconds) const {
                         {"tx_rate_limit_mbps", port_rate_mbps(p, q)}});
     }
   m["queues"] = queues;
+
+  // VMDq mode: which queue each VM's frames used (the hypervisor sorts them by MAC).
+  if (s_.device.mode == "vmdq") {
+    json vms = json::array();
+    for (unsigned p = 0; p < P; ++p) {
+      const Driver& hv = *drivers_[ep_->function_index(p, -1)];
+      for (unsigned v = 0; v < s_.device.vfs_per_port; ++v) {
+        json qs = json::array();
+        std::uint64_t total = 0;
+        for (unsigned i = 0; i < hv.rx_queues(); ++i) {
+          std::uint64_t n = hv.vm_rx(v, i);
+          total += n;
+          if (n) qs.push_back({{"queue", hv.rx_queue_hw(i)}, {"rx_frames", n},
+                               {"default_queue", i == 0}});
+        }
+        vms.push_back({{"name", fmt::format("port{}.vm{}", p, v)},
+                       {"mac", format_mac(mac_of(p, static_cast<int>(v)))},
+                       {"netqueue", s_.port[p].vf[v].netqueue},
+                       {"rx_frames", total},
+                       {"queues", qs}});
+      }
+    }
+    m["vms"] = vms;
+  }
 
   // Register accesses the hardware ignored: a misbehaving driver is visible, never fatal.
   json regs = json::object();
@@ -239,6 +263,20 @@ std::string summarize(const json& m) {
                        f["tx_frames"].get<std::uint64_t>(), f["tx_gbps"].get<double>(),
                        f["latency_ns"]["p50"].get<double>(), f["latency_ns"]["p99"].get<double>(),
                        drops_text(f["drops"]));
+  if (m.contains("vms")) {
+    out += fmt::format("\n{:<11} {:<18} {:>9} {:>10}  {}\n", "vm", "mac", "netqueue", "rx frames",
+                       "queues used (frames)");
+    for (const json& v : m["vms"]) {
+      std::string qs;
+      for (const json& q : v["queues"])
+        qs += fmt::format("{}{}{}={}", qs.empty() ? "" : " ", q["queue"].get<unsigned>(),
+                          q["default_queue"].get<bool>() ? " (default)" : "",
+                          q["rx_frames"].get<std::uint64_t>());
+      out += fmt::format("{:<11} {:<18} {:>9} {:>10}  {}\n", v["name"].get<std::string>(),
+                         v["mac"].get<std::string>(), v["netqueue"].get<bool>() ? "yes" : "no",
+                         v["rx_frames"].get<std::uint64_t>(), qs.empty() ? "-" : qs);
+    }
+  }
   const json& c = m["conservation"];
   out += fmt::format(
       "\nconservation: injected {} (wire {} + host {} + replicas {}) = delivered {} + dropped {} "

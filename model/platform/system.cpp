@@ -35,13 +35,13 @@ PcieLinkParams link_params(const PcieCfg& c) {
 
 System::System(sc_core::sc_module_name name, const Scenario& s)
     : sc_module(name), s_(s), prof_(device_profile(s.device.preset)), pool_(s.device.frame_pool),
-      stats_(s.device.ports, s.device.ports * (s.device.vfs_per_port + 1),
-             prof_.queues_per_port) {
+      stats_(s.device.ports, s.device.ports * (vfs_enabled(s) + 1), prof_.queues_per_port) {
   const unsigned P = s.device.ports, V = s.device.vfs_per_port;
+  const bool vmdq = s.device.mode == "vmdq";
   const std::uint64_t fn_mem = std::uint64_t{s.host.vm_memory_kb} * 1024;
-  mem_ = std::make_unique<HostMemory>("memory", fn_mem * P * (V + 1));
+  mem_ = std::make_unique<HostMemory>("memory", fn_mem * P * (vfs_enabled(s) + 1));
   iommu_ = std::make_unique<Iommu>("iommu");
-  ep_ = std::make_unique<PcieEndpoint>("endpoint", prof_, P, V, link_params(s.pcie));
+  ep_ = std::make_unique<PcieEndpoint>("endpoint", prof_, P, vfs_enabled(s), link_params(s.pcie));
   ep_->dma_out.bind(iommu_->target);
   iommu_->to_memory.bind(mem_->target);
   const double line_bps = s.device.link_gbps * 1e9;
@@ -52,9 +52,9 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
   ports_.resize(P);
   for (unsigned p = 0; p < P; ++p) {
     Port& port = ports_[p];
-    PortLayout layout{p, V, ep_->function_index(p, -1)};
+    const PortLayout layout = port_layout(p);
     std::vector<RegisterSpace*> vf_spaces;
-    for (unsigned v = 0; v < V; ++v) vf_spaces.push_back(&ep_->vf_regs(p, v));
+    for (unsigned v = 0; v < ep_->max_vfs(); ++v) vf_spaces.push_back(&ep_->vf_regs(p, v));
     MacParams mp{p, line_bps, s.device.max_frame_bytes};
     port.mac = std::make_unique<Mac>(fmt::format("port{}_mac", p).c_str(), mp, stats_);
     port.sorter = std::make_unique<Sorter>(fmt::format("port{}_sorter", p).c_str(), prof_, layout,
@@ -90,7 +90,7 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
 
   // Drivers: per port the PF's, then one per VF (VM).
   for (unsigned p = 0; p < P; ++p) {
-    for (int v = -1; v < static_cast<int>(V); ++v) {
+    for (int v = -1; v < static_cast<int>(ep_->max_vfs()); ++v) {
       const unsigned fn = ep_->function_index(p, v);
       const FunctionCfg& fc = v < 0 ? s.port[p].pf : s.port[p].vf[static_cast<unsigned>(v)];
       DriverParams dp;
@@ -114,7 +114,8 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
       dp.cfg = fc;
       dp.host = s.host;
       dp.vf_bar0 = kVfBarBase + p * kBarWindow;
-      dp.vfs = V;
+      dp.vfs = ep_->max_vfs();
+      dp.vmdq = vmdq;
       for (unsigned k = 0; k < V; ++k) {
         dp.vf_macs.push_back(mac_of(p, static_cast<int>(k)));
         dp.vf_rate_limit_mbps.push_back(s.port[p].vf[k].rate_limit_mbps);
@@ -146,6 +147,15 @@ std::uint16_t System::routing_id(unsigned port, int vf) const {
   if (vf < 0) return ep_->pf_rid(port);
   return static_cast<std::uint16_t>(ep_->pf_rid(port) + prof_.first_vf_offset +
                                     prof_.vf_stride * static_cast<unsigned>(vf));
+}
+
+unsigned System::vfs_enabled(const Scenario& s) {
+  return s.device.mode == "vmdq" ? 0 : s.device.vfs_per_port;
+}
+
+PortLayout System::port_layout(unsigned port) const {
+  return PortLayout{port, s_.device.vfs_per_port, ep_->function_index(port, -1),
+                    s_.device.mode == "vmdq"};
 }
 
 unsigned System::rar_entries() const {

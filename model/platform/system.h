@@ -53,6 +53,8 @@ public:
   ps_t run_end() const;
   std::uint64_t mac_of(unsigned port, int vf) const;
   std::uint16_t routing_id(unsigned port, int vf) const;
+  static unsigned vfs_enabled(const Scenario& s);  // VFs per port the PF enables (0 in vmdq)
+  PortLayout port_layout(unsigned port) const;
   unsigned rar_entries() const;   // table sizes in use (scenario, else the preset's)
   unsigned vlvf_entries() const;
   std::uint64_t function_memory_hpa(unsigned fn) const;

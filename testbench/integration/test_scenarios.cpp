@@ -37,3 +37,39 @@ CONSERVATION_CASE("misbehaving driver, tiny rings", "port0.vf3.bad_dma=true",
                   "port1.wire.pattern=poisson", "host.rx_ring_entries=8")
 CONSERVATION_CASE("no loopback, broadcast Tx, tiny Tx rings", "device.loopback=false",
                   "port0.vf1.tx.to=broadcast", "host.tx_ring_entries=8")
+
+TEST_CASE("Figure 2 of the VT-c brief: two VMs share the default queue, one has its own") {
+  auto m = run_scenario(load_scenario(read_text_file(IOVSIM_SOURCE_DIR "/scenarios/figure2-vmdq.yaml"),
+                                      "figure2-vmdq.yaml"));
+  REQUIRE(m.contains("vms"));
+  const auto& vms = m["vms"];
+  REQUIRE(vms.size() == 3);
+  CHECK(m["functions"].size() == 1);  // VMDq: no VFs, the hypervisor's PF owns the queues
+  // VM1 and VM2: only the default queue (the PF pool's queue 3); VM3: only queue 2
+  for (unsigned v : {0u, 1u}) {
+    REQUIRE(vms[v]["queues"].size() == 1);
+    CHECK(vms[v]["queues"][0]["queue"] == 3);
+    CHECK(vms[v]["queues"][0]["default_queue"] == true);
+  }
+  REQUIRE(vms[2]["queues"].size() == 1);
+  CHECK(vms[2]["queues"][0]["queue"] == 2);
+  // the high-traffic VM carries 90 % of the load, and every frame reached its VM
+  const std::uint64_t total = test::u64(vms[0], "rx_frames") + test::u64(vms[1], "rx_frames") +
+                              test::u64(vms[2], "rx_frames");
+  CHECK(total == test::u64(test::function(m, "port0.pf"), "rx_frames"));
+  CHECK(static_cast<double>(test::u64(vms[2], "rx_frames")) / total == Approx(0.9).margin(0.03));
+  CHECK(test::u64(test::function(m, "port0.pf"), "driver_rx_foreign_unicast") == 0);
+}
+
+TEST_CASE("the default scenario in VMDq mode steers NetQueue VMs to their pools' queues") {
+  auto m = test::run(default_scenario_yaml(),
+                     {"device.mode=vmdq", "host.vm_memory_kb=8192", "port0.vf0={}",
+                      "port0.vf1={}", "port0.vf3={}", "port1.vf4={}", "port0.vf5.netqueue=false"});
+  for (const auto& vm : m["vms"]) {
+    INFO(vm["name"]);
+    REQUIRE(vm["queues"].size() == 1);
+    const bool own = vm["netqueue"].get<bool>();
+    CHECK(vm["queues"][0]["default_queue"].get<bool>() == !own);
+  }
+  CHECK(m["conservation"]["balanced"].get<bool>());
+}
