@@ -48,3 +48,9 @@ execute_process(COMMAND ${IOVSIM} run --set device.linkspeed=3 RESULT_VARIABLE r
 if(rc EQUAL 0 OR NOT err MATCHES "device.linkspeed: unknown key")
   message(FATAL_ERROR "a bad key must fail and name its path; got ${rc}: ${err}")
 endif()
+
+# The benchmark's built-in scenario stays valid and runs.
+run_ok(${IOVSIM} bench --duration-us 200)
+if(NOT last_out MATCHES "M simulated frames per wall second")
+  message(FATAL_ERROR "bench printed no rate:\n${last_out}")
+endif()

@@ -389,8 +389,14 @@ void validate(const Scenario& s, const std::string& origin) {
     bad("host.rx_ring_entries/tx_ring_entries", "must be multiples of 8 (RDLEN/TDLEN: 128 B)");
   if (s.host.rx_buffer_bytes % 1024) bad("host.rx_buffer_bytes", "must be a multiple of 1024");
   // In VMDq mode the hypervisor's driver runs the default queue plus one per NetQueue VM.
-  const unsigned max_queues =
-      s.device.mode == "vmdq" ? s.device.vfs_per_port + 1 : prof.queues_per_pool;
+  bool any_rss = false;
+  for (const PortCfg& pc : s.port) {
+    any_rss = any_rss || pc.pf.rss;
+    for (const FunctionCfg& f : pc.vf) any_rss = any_rss || f.rss;
+  }
+  const unsigned max_queues = s.device.mode == "vmdq" ? s.device.vfs_per_port + 1
+                              : any_rss              ? prof.queues_per_pool
+                                                     : 1;
   std::uint64_t ring_bytes = driver_memory_bytes(s.host, s.device.max_frame_bytes, max_queues);
   if (ring_bytes > std::uint64_t{s.host.vm_memory_kb} * 1024)
     bad("host.vm_memory_kb", fmt::format("{} KB cannot hold the rings and buffers ({} KB)",

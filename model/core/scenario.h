@@ -63,7 +63,7 @@ struct DeviceCfg {
   bool loopback = true;
   unsigned rx_packet_buffer_kb = 0;  // 0 = the preset's size
   unsigned max_frame_bytes = 1522;
-  unsigned frame_pool = 1024;
+  unsigned frame_pool = 256;
   unsigned rar_entries = 0;   // receive address filters, 0 = the preset's (82576: 24)
   unsigned vlvf_entries = 0;  // pool VLAN filters, 0 = the preset's (82576: 32)
 };

@@ -45,7 +45,7 @@ void map_ring(RegisterSpace& rs, const std::string& name, std::uint32_t block, R
   reg(rx ? "RXDCTL" : "TXDCTL", Q_DCTL, &Ring::dctl, [&r](std::uint32_t v) {
     bool was = r.enabled();
     r.dctl = v;
-    if (was != r.enabled()) r.cached = 0;
+    if (was != r.enabled()) r.cached = 0, r.cache_first = 0;
   });
 }
 

@@ -16,15 +16,24 @@ struct Ring {
   std::uint32_t bal = 0, bah = 0, len = 0, srrctl = 0, head = 0, tail = 0, dctl = 0;
   ps_t doorbell_ps = 0;          // when software last moved the tail
   std::uint64_t bad_writes = 0;  // tail/length writes the hardware ignored
-  // Descriptors prefetched from [head, head + cached) and their buffer addresses.
-  static constexpr unsigned kCache = 16;
+  // Descriptors prefetched from [head, head + cached) and their buffer addresses, kept in a
+  // small circular cache starting at cache_first.
+  static constexpr unsigned kCache = 16;  // a power of two
   std::uint64_t cache_addr[kCache] = {};
-  unsigned cached = 0;
+  unsigned cached = 0, cache_first = 0;
+  std::uint64_t& cache(unsigned i) { return cache_addr[(cache_first + i) & (kCache - 1)]; }
 
   std::uint64_t base() const { return std::uint64_t{bah} << 32 | (bal & ~0x7Fu); }
   unsigned entries() const { return len / 16; }
   bool enabled() const;
-  unsigned hw_owned() const { return entries() ? (tail + entries() - head) % entries() : 0; }
+  unsigned hw_owned() const {
+    unsigned n = entries(), d = tail + n - head;
+    return n == 0 ? 0 : d >= n ? d - n : d;
+  }
+  unsigned index(unsigned i) const {  // head + i, wrapped; i < entries()
+    unsigned n = entries(), x = head + i;
+    return x >= n ? x - n : x;
+  }
 };
 
 // Maps the ring's registers at `block` (offset of xDBAL) into `rs`. `on_tail` runs after a

@@ -33,15 +33,16 @@ void RxDma::map_registers(RegisterSpace& pf, const std::vector<RegisterSpace*>& 
                {});
 }
 
-bool RxDma::transfer(std::uint64_t addr, void* data, unsigned len, bool write, ps_t& t) {
+bool RxDma::transfer(std::uint64_t addr, void* data, unsigned len, bool write, ps_t now,
+                     ps_t& t) {
   gp_.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
   gp_.set_address(addr);
   gp_.set_data_ptr(static_cast<unsigned char*>(data));
   gp_.set_data_length(len);
   gp_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  sc_core::sc_time d = to_sc(t - now_ps());
+  sc_core::sc_time d = to_sc(t - now);
   dma->b_transport(gp_, d);
-  t = now_ps() + to_ps(d);
+  t = now + to_ps(d);
   return gp_.is_response_ok();
 }
 
@@ -56,13 +57,14 @@ void RxDma::receive(FramePayload& p, sc_core::sc_time& delay) {
   Ring& r = rings_[q];
   const Frame& f = p.frame();
   const int fn = layout_.function_of_pool(static_cast<unsigned>(p.pool_id));
-  const ps_t arrive = now_ps() + to_ps(delay);
+  const ps_t now = now_ps();
+  const ps_t arrive = now + to_ps(delay);
   if (!r.enabled()) return drop(p, Drop::QueueDisabled, fn, q);
 
   // admit into the packet buffer
   while (pb_count_ && pb_[pb_head_].leave <= arrive) {
     pb_used_ -= pb_[pb_head_].bytes;
-    pb_head_ = (pb_head_ + 1) % static_cast<unsigned>(pb_.size());
+    if (++pb_head_ == pb_.size()) pb_head_ = 0;
     --pb_count_;
   }
   if (pb_used_ + f.len > pb_cap_ || pb_count_ == pb_.size())
@@ -84,15 +86,15 @@ void RxDma::receive(FramePayload& p, sc_core::sc_time& delay) {
   if (r.cached < need) {  // fetch: as many descriptors as hardware owns, up to the cache size
     unsigned k = std::min(owned, Ring::kCache);
     std::uint8_t desc[Ring::kCache * 16];
-    unsigned first = (r.head + r.cached) % n;
+    unsigned first = r.index(r.cached);
     unsigned run = std::min(k - r.cached, n - first);  // one read does not wrap the ring
-    if (!transfer(r.base() + first * 16ull, desc, run * 16, false, t)) {
+    if (!transfer(r.base() + first * 16ull, desc, run * 16, false, now, t)) {
       busy_until_ = t;
       stats_.fn(static_cast<unsigned>(ext_->function)).iommu_faults++;
       return drop(p, Drop::IommuFault, fn, q);
     }
     for (unsigned i = 0; i < run; ++i)
-      std::memcpy(&r.cache_addr[r.cached + i], desc + 16 * i, 8);
+      std::memcpy(&r.cache(r.cached + i), desc + 16 * i, 8);
     r.cached += run;
     if (r.cached < need) {
       busy_until_ = t;
@@ -102,7 +104,7 @@ void RxDma::receive(FramePayload& p, sc_core::sc_time& delay) {
   // write the data
   for (unsigned i = 0, off = 0; i < need; ++i, off += bufsize) {
     unsigned chunk = std::min(bufsize, bytes - off);
-    if (!transfer(r.cache_addr[i], const_cast<std::uint8_t*>(f.data) + off, chunk, true, t)) {
+    if (!transfer(r.cache(i), const_cast<std::uint8_t*>(f.data) + off, chunk, true, now, t)) {
       busy_until_ = t;
       busy_total_ += t - start;
       stats_.fn(static_cast<unsigned>(ext_->function)).iommu_faults++;
@@ -118,19 +120,20 @@ void RxDma::receive(FramePayload& p, sc_core::sc_time& delay) {
     std::memcpy(wb + 4, &p.rss_hash, 4);  // RSS hash dword
     std::memcpy(wb + 8, &status, 4);
     std::memcpy(wb + 12, &len16, 2);
-    if (!transfer(r.base() + ((r.head + i) % n) * 16ull, wb, 16, true, t)) {
+    if (!transfer(r.base() + r.index(i) * 16ull, wb, 16, true, now, t)) {
       stats_.fn(static_cast<unsigned>(ext_->function)).iommu_faults++;
       busy_until_ = t;
       return drop(p, Drop::IommuFault, fn, q);
     }
   }
-  r.head = (r.head + need) % n;
-  std::memmove(r.cache_addr, r.cache_addr + need, (r.cached - need) * sizeof r.cache_addr[0]);
+  r.head = r.index(need);
+  r.cache_first = (r.cache_first + need) & (Ring::kCache - 1);
   r.cached -= need;
   busy_until_ = t;
   busy_total_ += t - start;
 
-  unsigned slot = (pb_head_ + pb_count_) % static_cast<unsigned>(pb_.size());
+  unsigned slot = pb_head_ + pb_count_;
+  if (slot >= pb_.size()) slot -= static_cast<unsigned>(pb_.size());
   pb_[slot] = {data_done, f.len};
   ++pb_count_;
   pb_used_ += f.len;

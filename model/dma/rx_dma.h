@@ -46,7 +46,8 @@ public:
 
 private:
   void receive(FramePayload& p, sc_core::sc_time& delay);
-  bool transfer(std::uint64_t addr, void* data, unsigned len, bool write, ps_t& t);
+  // One DMA through the endpoint: ready at `t` (absolute), on return `t` is its completion.
+  bool transfer(std::uint64_t addr, void* data, unsigned len, bool write, ps_t now, ps_t& t);
   void drop(FramePayload& p, Drop why, int fn, unsigned queue);
 
   const DeviceProfile& prof_;

@@ -92,7 +92,6 @@ void TxDma::run() {
 
 ps_t TxDma::serve(unsigned q, ps_t t) {
   Ring& r = rings_[q];
-  const unsigned n = r.entries();
   const unsigned pool = prof_.pool_of_queue(q);
   const int fn = layout_.function_of_pool(pool);
   ext_->function = static_cast<std::int16_t>(fn >= 0 ? fn : layout_.first_function);
@@ -104,7 +103,7 @@ ps_t TxDma::serve(unsigned q, ps_t t) {
   bool eop = false, fault = false, bad = false;
   std::uint8_t desc[16];
   while (!eop && used < r.hw_owned() && used < kMaxDescPerFrame) {
-    unsigned idx = (r.head + used) % n;
+    unsigned idx = r.index(used);
     if (!transfer(r.base() + idx * 16ull, desc, 16, false, t)) {
       fault = true;
       ++used;
@@ -137,9 +136,9 @@ ps_t TxDma::serve(unsigned q, ps_t t) {
   for (unsigned i = 0; i < used; ++i) {
     if (!(report_status >> i & 1)) continue;
     std::uint32_t sta = TXD_STAT_DD;
-    transfer(r.base() + ((r.head + i) % n) * 16ull + 12, &sta, 4, true, t);
+    transfer(r.base() + r.index(i) * 16ull + 12, &sta, 4, true, t);
   }
-  r.head = (r.head + used) % n;
+  r.head = r.index(used);
   if (h == kNoFrame) {
     stats_.drop(Drop::FramePoolEmpty, layout_.port, fn);
     return t;

@@ -1,19 +1,32 @@
 #include "model/host/host_memory.h"
 
+#include <cstdlib>
 #include <cstring>
+#include <new>
 
 #include "model/core/pcie_extension.h"
 
 namespace iovsim {
 
 HostMemory::HostMemory(sc_core::sc_module_name name, std::uint64_t bytes)
-    : sc_module(name), target("target"), mem_(bytes) {
+    : sc_module(name), target("target"),
+      mem_(static_cast<std::uint8_t*>(std::calloc(bytes, 1)), &std::free), size_(bytes) {
+  if (!mem_) throw std::bad_alloc();
   target.register_b_transport(this, &HostMemory::b_transport);
+  target.register_get_direct_mem_ptr(this, &HostMemory::get_direct_mem_ptr);
+}
+
+bool HostMemory::get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi& dmi) {
+  dmi.set_dmi_ptr(mem_.get());
+  dmi.set_start_address(0);
+  dmi.set_end_address(size_ - 1);
+  dmi.allow_read_write();
+  return true;
 }
 
 std::uint8_t* HostMemory::ptr(std::uint64_t hpa, std::uint64_t len) {
-  if (hpa > mem_.size() || len > mem_.size() - hpa) return nullptr;
-  return mem_.data() + hpa;
+  if (hpa > size_ || len > size_ - hpa) return nullptr;
+  return mem_.get() + hpa;
 }
 
 void HostMemory::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time&) {
@@ -33,29 +46,55 @@ Iommu::Iommu(sc_core::sc_module_name name)
     : sc_module(name), target("target"), to_memory("to_memory"), domain_(65536),
       faults_(65536) {
   target.register_b_transport(this, &Iommu::b_transport);
+  target.register_get_direct_mem_ptr(this, &Iommu::get_direct_mem_ptr);
 }
 
 void Iommu::map(std::uint16_t rid, std::uint64_t iova, std::uint64_t hpa, std::uint64_t size) {
   domain_[rid].push_back({iova, hpa, size});
+  if (dmi_granted_) target->invalidate_direct_mem_ptr(0, ~sc_dt::uint64{0});
+}
+
+const Iommu::Mapping* Iommu::lookup(const tlm::tlm_generic_payload& gp) const {
+  PcieExtension* ext = nullptr;
+  gp.get_extension(ext);
+  if (!ext) return nullptr;
+  std::uint64_t iova = gp.get_address(), len = gp.get_data_length();
+  for (const Mapping& m : domain_[ext->requester_id])
+    if (iova >= m.iova && len <= m.size && iova - m.iova <= m.size - len) return &m;
+  return nullptr;
+}
+
+bool Iommu::get_direct_mem_ptr(tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi) {
+  const Mapping* m = lookup(gp);
+  if (!m) return false;
+  tlm::tlm_dmi mem;
+  std::uint64_t iova = gp.get_address();
+  gp.set_address(m->hpa);
+  bool ok = to_memory->get_direct_mem_ptr(gp, mem);
+  gp.set_address(iova);
+  if (!ok || mem.get_start_address() > m->hpa || mem.get_end_address() < m->hpa + m->size - 1)
+    return false;
+  dmi.set_dmi_ptr(mem.get_dmi_ptr() + (m->hpa - mem.get_start_address()));
+  dmi.set_start_address(m->iova);
+  dmi.set_end_address(m->iova + m->size - 1);
+  dmi.allow_read_write();
+  dmi_granted_ = true;
+  return true;
 }
 
 std::uint64_t Iommu::faults(std::uint16_t rid) const { return faults_[rid]; }
 
 void Iommu::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
+  std::uint64_t iova = gp.get_address();
+  if (const Mapping* m = lookup(gp)) {
+    gp.set_address(m->hpa + (iova - m->iova));
+    to_memory->b_transport(gp, delay);
+    gp.set_address(iova);
+    return;
+  }
   PcieExtension* ext = nullptr;
   gp.get_extension(ext);
-  std::uint64_t iova = gp.get_address(), len = gp.get_data_length();
-  if (ext) {
-    for (const Mapping& m : domain_[ext->requester_id]) {
-      if (iova >= m.iova && len <= m.size && iova - m.iova <= m.size - len) {
-        gp.set_address(m.hpa + (iova - m.iova));
-        to_memory->b_transport(gp, delay);
-        gp.set_address(iova);
-        return;
-      }
-    }
-    ++faults_[ext->requester_id];
-  }
+  if (ext) ++faults_[ext->requester_id];
   ++total_faults_;
   last_fault_ = iova;
   gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);

@@ -3,6 +3,7 @@
 // touch memory without the IOMMU). Memory timing is part of the PCIe read latency parameter.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include <systemc>
@@ -17,11 +18,15 @@ public:
   tlm_utils::simple_target_socket<HostMemory> target;
   HostMemory(sc_core::sc_module_name name, std::uint64_t bytes);
   std::uint8_t* ptr(std::uint64_t hpa, std::uint64_t len);  // nullptr when out of range
-  std::uint64_t size() const { return mem_.size(); }
+  std::uint64_t size() const { return size_; }
 
 private:
   void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
-  std::vector<std::uint8_t> mem_;
+  bool get_direct_mem_ptr(tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi);
+  // calloc'd: the kernel hands out zeroed pages lazily, so a large memory costs nothing
+  // until it is touched (a std::vector would memset all of it at start-up).
+  std::unique_ptr<std::uint8_t, void (*)(void*)> mem_;
+  std::uint64_t size_;
 };
 
 // Per-requester-ID DMA remapping (Intel VT-d style): each routing ID belongs to one domain, a
@@ -43,9 +48,14 @@ private:
     std::uint64_t iova, hpa, size;
   };
   void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  // Direct memory access is granted per requester ID for one mapping at a time, in IO-virtual
+  // addresses: an initiator holding it still cannot reach outside its domain.
+  bool get_direct_mem_ptr(tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi);
+  const Mapping* lookup(const tlm::tlm_generic_payload& gp) const;
   std::vector<std::vector<Mapping>> domain_;  // indexed by routing ID
   std::vector<std::uint64_t> faults_;
   std::uint64_t total_faults_ = 0, last_fault_ = 0;
+  bool dmi_granted_ = false;
 };
 
 }  // namespace iovsim

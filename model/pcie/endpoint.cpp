@@ -16,6 +16,7 @@ PcieEndpoint::PcieEndpoint(sc_core::sc_module_name name, const DeviceProfile& pr
   cfg.register_b_transport(this, &PcieEndpoint::cfg_b_transport);
   mmio.register_b_transport(this, &PcieEndpoint::mmio_b_transport);
   dma_in.register_b_transport(this, &PcieEndpoint::dma_b_transport);
+  dma_out.register_invalidate_direct_mem_ptr(this, &PcieEndpoint::invalidate_dmi);
   for (unsigned p = 0; p < ports; ++p) {
     pf_cfg_.push_back(std::make_unique<ConfigSpace>(prof, ConfigSpace::Kind::PF, p, max_vfs));
     pf_cfg_.back()->on_sriov_change = [this] { update_rids(); };
@@ -33,7 +34,12 @@ std::uint16_t PcieEndpoint::vf_rid(unsigned port, unsigned vf) const {
   return static_cast<std::uint16_t>(pf_rid(port) + c.first_vf_offset() + vf * c.vf_stride());
 }
 
+void PcieEndpoint::invalidate_dmi(sc_dt::uint64, sc_dt::uint64) {
+  for (DmiWindow& w : dmi_) w = DmiWindow{};
+}
+
 void PcieEndpoint::update_rids() {
+  dmi_.assign(functions(), DmiWindow{});  // a function's routing ID (and domain) may change
   rid_by_fn_.resize(functions());
   for (unsigned fn = 0; fn < functions(); ++fn) {
     unsigned port = fn / (max_vfs_ + 1), k = fn % (max_vfs_ + 1);
@@ -128,11 +134,31 @@ void PcieEndpoint::dma_b_transport(int, tlm::tlm_generic_payload& gp, sc_core::s
   PcieExtension* ext = nullptr;
   gp.get_extension(ext);
   sc_assert(ext && ext->function >= 0);
-  ext->requester_id = rid_of(static_cast<unsigned>(ext->function));
-  ps_t t = now_ps() + to_ps(delay);
-  t = gp.is_write() ? link_.dma_write(t, gp.get_data_length())
-                    : link_.dma_read(t, gp.get_data_length());
-  delay = to_sc(t - now_ps());
+  const auto fn = static_cast<unsigned>(ext->function);
+  ext->requester_id = rid_of(fn);
+  const ps_t now = now_ps();
+  const std::uint64_t len = gp.get_data_length();
+  ps_t t = now + to_ps(delay);
+  t = gp.is_write() ? link_.dma_write(t, len) : link_.dma_read(t, len);
+  delay = to_sc(t - now);
+  DmiWindow& w = dmi_[fn];
+  if (!w.asked) {
+    tlm::tlm_dmi dmi;
+    w.asked = true;
+    w.valid = dma_out->get_direct_mem_ptr(gp, dmi) && dmi.is_read_write_allowed();
+    w.start = dmi.get_start_address(), w.end = dmi.get_end_address(), w.ptr = dmi.get_dmi_ptr();
+  }
+  const std::uint64_t a = gp.get_address();
+  if (w.valid && a >= w.start && len && a - w.start <= w.end - w.start &&
+      len - 1 <= w.end - a) {
+    unsigned char* p = w.ptr + (a - w.start);
+    if (gp.is_write())
+      std::memcpy(p, gp.get_data_ptr(), len);
+    else
+      std::memcpy(gp.get_data_ptr(), p, len);
+    gp.set_response_status(tlm::TLM_OK_RESPONSE);
+    return;
+  }
   dma_out->b_transport(gp, delay);
 }
 

@@ -59,6 +59,16 @@ private:
   void dma_b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   RegisterSpace* decode(std::uint64_t addr, std::uint32_t& offset);
   void update_rids();  // after any SR-IOV capability change (ARI, offsets)
+  void invalidate_dmi(sc_dt::uint64 start, sc_dt::uint64 end);
+  // Per function: the host memory window the IOMMU granted for direct access (IO-virtual
+  // addresses). Accesses inside it are copied directly; others take the full TLM path,
+  // where the IOMMU checks (and refuses) them.
+  struct DmiWindow {
+    bool asked = false, valid = false;
+    std::uint64_t start = 0, end = 0;
+    unsigned char* ptr = nullptr;
+  };
+  std::vector<DmiWindow> dmi_;
 
   const DeviceProfile& prof_;
   unsigned ports_, max_vfs_, bus_;

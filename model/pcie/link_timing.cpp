@@ -21,10 +21,10 @@ std::uint64_t tlps(std::uint64_t bytes, unsigned max) { return bytes ? (bytes + 
 }  // namespace
 
 PcieLinkTiming::PcieLinkTiming(const PcieLinkParams& p)
-    : p_(p), bytes_per_s_(lane_bytes_per_s(p.gen) * p.lanes) {}
+    : p_(p), bytes_per_s_(lane_bytes_per_s(p.gen) * p.lanes), ps_per_byte_(1e12 / bytes_per_s_) {}
 
 ps_t PcieLinkTiming::wire_ps(std::uint64_t bytes) const {
-  return static_cast<ps_t>(static_cast<double>(bytes) * 1e12 / bytes_per_s_ + 0.5);
+  return static_cast<ps_t>(static_cast<double>(bytes) * ps_per_byte_ + 0.5);
 }
 
 std::uint64_t PcieLinkTiming::write_wire_bytes(std::uint64_t payload) const {

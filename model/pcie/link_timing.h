@@ -49,7 +49,7 @@ private:
   ps_t occupy(ps_t& busy_until, ps_t& busy_total, std::uint64_t& counter, ps_t t,
               std::uint64_t wire_bytes);
   PcieLinkParams p_;
-  double bytes_per_s_;
+  double bytes_per_s_, ps_per_byte_;
   ps_t up_until_ = 0, down_until_ = 0, up_busy_total_ = 0, down_busy_total_ = 0;
   std::uint64_t up_bytes_ = 0, down_bytes_ = 0;
 };
