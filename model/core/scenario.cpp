@@ -61,7 +61,8 @@ void visit_scenario(V& v, Scenario& s) {
              "controller: IDs, SR-IOV values, table sizes");
     v.choice("mode", s.device.mode, {"sriov", "vmdq"},
              "sriov: each VM owns a VF; vmdq: the hypervisor owns the queues (NetQueue/VMQ)");
-    v.field("ports", s.device.ports, Range{1, 4}, "physical ports (one PF each)");
+    v.field("ports", s.device.ports, Range{1, 2},
+            "physical ports, one PF each (the 82576 and 82599 are dual-port devices)");
     v.field("vfs_per_port", s.device.vfs_per_port, Range{0, 63},
             "VMs per port: each gets a VF (sriov) or a pool of the PF (vmdq); 82576: at most 7");
     v.field("link_gbps", s.device.link_gbps, Range{1, 100}, "line rate: 1, 10, 25, 40 or 100");

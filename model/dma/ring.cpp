@@ -6,6 +6,27 @@ namespace iovsim {
 
 using namespace regs;
 
+void Ring::ring_doorbell(std::uint32_t new_tail, ps_t at) {
+  if (db_count == kDoorbells) {  // merge the two oldest
+    db_first = (db_first + 1) % kDoorbells;
+    --db_count;
+  }
+  doorbells[(db_first + db_count) % kDoorbells] = {new_tail, at};
+  ++db_count;
+}
+
+ps_t Ring::posted_at() {
+  // Doorbells whose descriptors are all consumed: the hardware head has passed their tail.
+  while (db_count > 1) {
+    const Doorbell& d = doorbells[db_first];
+    unsigned n = entries(), posted = n ? (d.tail + n - head) % n : 0;  // left of that doorbell
+    if (posted != 0 && posted <= hw_owned()) break;
+    db_first = (db_first + 1) % kDoorbells;
+    --db_count;
+  }
+  return db_count ? doorbells[db_first].at : 0;
+}
+
 bool Ring::enabled() const { return DCTL_ENABLE::get(dctl) && entries() > 0; }
 
 void map_ring(RegisterSpace& rs, const std::string& name, std::uint32_t block, Ring& r, bool rx,
@@ -39,7 +60,8 @@ void map_ring(RegisterSpace& rs, const std::string& name, std::uint32_t block, R
       return;
     }
     r.tail = v;
-    r.doorbell_ps = now_ps();
+    r.ring_doorbell(v, now_ps());
+    r.stalled_tail = 0xFFFFFFFFu;
     if (on_tail) on_tail();
   });
   reg(rx ? "RXDCTL" : "TXDCTL", Q_DCTL, &Ring::dctl, [&r](std::uint32_t v) {

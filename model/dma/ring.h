@@ -14,7 +14,17 @@ namespace iovsim {
 
 struct Ring {
   std::uint32_t bal = 0, bah = 0, len = 0, srrctl = 0, head = 0, tail = 0, dctl = 0;
-  ps_t doorbell_ps = 0;          // when software last moved the tail
+  // Recent doorbells (tail written, when): a descriptor was posted by the first doorbell whose
+  // tail passed it. Bounded: when full the oldest two merge (the later time is kept).
+  static constexpr unsigned kDoorbells = 64;
+  struct Doorbell {
+    std::uint32_t tail;
+    ps_t at;
+  };
+  Doorbell doorbells[kDoorbells] = {};
+  unsigned db_first = 0, db_count = 0;
+  void ring_doorbell(std::uint32_t new_tail, ps_t at);
+  ps_t posted_at();  // when the descriptor at head was posted
   std::uint64_t bad_writes = 0;  // tail/length writes the hardware ignored
   // Descriptors prefetched from [head, head + cached) and their buffer addresses, kept in a
   // small circular cache starting at cache_first.
@@ -30,6 +40,7 @@ struct Ring {
     unsigned n = entries(), d = tail + n - head;
     return n == 0 ? 0 : d >= n ? d - n : d;
   }
+  unsigned stalled_tail = 0xFFFFFFFFu;  // Tx: tail at which a frame lacked EOP
   unsigned index(unsigned i) const {  // head + i, wrapped; i < entries()
     unsigned n = entries(), x = head + i;
     return x >= n ? x - n : x;

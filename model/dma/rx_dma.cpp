@@ -83,22 +83,21 @@ void RxDma::receive(FramePayload& p, sc_core::sc_time& delay) {
   ps_t t = std::max(arrive, busy_until_);
   const ps_t start = t;
   const unsigned n = r.entries();
-  if (r.cached < need) {  // fetch: as many descriptors as hardware owns, up to the cache size
-    unsigned k = std::min(owned, Ring::kCache);
+  if (r.cached < need) {
+    // fetch: as many descriptors as hardware owns, up to the cache size; a fetch that would
+    // cross the end of the ring is split in two reads
+    const unsigned k = std::min(owned, Ring::kCache);
     std::uint8_t desc[Ring::kCache * 16];
-    unsigned first = r.index(r.cached);
-    unsigned run = std::min(k - r.cached, n - first);  // one read does not wrap the ring
-    if (!transfer(r.base() + first * 16ull, desc, run * 16, false, now, t)) {
-      busy_until_ = t;
-      stats_.fn(static_cast<unsigned>(ext_->function)).iommu_faults++;
-      return drop(p, Drop::IommuFault, fn, q);
-    }
-    for (unsigned i = 0; i < run; ++i)
-      std::memcpy(&r.cache(r.cached + i), desc + 16 * i, 8);
-    r.cached += run;
-    if (r.cached < need) {
-      busy_until_ = t;
-      return drop(p, Drop::NoDescriptor, fn, q);
+    while (r.cached < k) {
+      const unsigned first = r.index(r.cached);
+      const unsigned run = std::min(k - r.cached, n - first);
+      if (!transfer(r.base() + first * 16ull, desc, run * 16, false, now, t)) {
+        busy_until_ = t;
+        stats_.fn(static_cast<unsigned>(ext_->function)).iommu_faults++;
+        return drop(p, Drop::IommuFault, fn, q);
+      }
+      for (unsigned i = 0; i < run; ++i) std::memcpy(&r.cache(r.cached + i), desc + 16 * i, 8);
+      r.cached += run;
     }
   }
   // write the data

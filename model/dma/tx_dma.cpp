@@ -17,7 +17,7 @@ TxDma::TxDma(sc_core::sc_module_name name, const DeviceProfile& prof, const Port
              FramePool& pool, Stats& stats, TxArbiter& arbiter)
     : sc_module(name), frames_out("frames_out"), dma("dma"), prof_(prof), layout_(layout),
       pool_(pool), stats_(stats), arbiter_(arbiter), rings_(prof.queues_per_port),
-      stalled_tail_(prof.queues_per_port, kNotStalled), ext_(new PcieExtension) {
+      ext_(new PcieExtension) {
   gp_.set_extension(ext_);
   gp_.set_streaming_width(0);
   SC_HAS_PROCESS(TxDma);
@@ -49,7 +49,7 @@ QueueMask TxDma::pending() const {
   QueueMask m;
   for (unsigned q = 0; q < rings_.size(); ++q)
     if (rings_[q].enabled() && rings_[q].head != rings_[q].tail &&
-        rings_[q].tail != stalled_tail_[q])
+        rings_[q].tail != rings_[q].stalled_tail)
       m.set(q);
   return m;
 }
@@ -129,7 +129,7 @@ ps_t TxDma::serve(unsigned q, ps_t t) {
   if (!eop && !fault && used == kMaxDescPerFrame) bad = true;
   if (!eop && !fault && !bad) {  // rest of the frame not posted: wait for the next doorbell
     if (h != kNoFrame) pool_.release(h);
-    stalled_tail_[q] = r.tail;
+    r.stalled_tail = r.tail;
     return t;
   }
   // write back DD on every descriptor of the frame that asked for it (RS)
@@ -138,6 +138,7 @@ ps_t TxDma::serve(unsigned q, ps_t t) {
     std::uint32_t sta = TXD_STAT_DD;
     transfer(r.base() + r.index(i) * 16ull + 12, &sta, 4, true, t);
   }
+  const ps_t posted = r.posted_at();  // before head moves past the frame's descriptors
   r.head = r.index(used);
   if (h == kNoFrame) {
     stats_.drop(Drop::FramePoolEmpty, layout_.port, fn);
@@ -157,7 +158,7 @@ ps_t TxDma::serve(unsigned q, ps_t t) {
   f.src_fn = static_cast<std::int16_t>(fn);
   f.origin = Origin::Host;
   f.fcs_ok = true;
-  f.t_origin = r.doorbell_ps;
+  f.t_origin = posted;
   QueueStats& qs = stats_.queue(layout_.port, q);
   qs.tx_frames++;
   qs.tx_bytes += len;

@@ -52,9 +52,6 @@ private:
   Stats& stats_;
   TxArbiter& arbiter_;
   std::vector<Ring> rings_;
-  // Tail at which a ring's frame was found incomplete (no EOP yet): skip it until it moves.
-  static constexpr std::uint32_t kNotStalled = 0xFFFFFFFFu;
-  std::vector<std::uint32_t> stalled_tail_;
   sc_core::sc_event doorbell_;
   tlm::tlm_generic_payload gp_;
   PcieExtension* ext_;

@@ -218,14 +218,14 @@ void Driver::pf_bring_up() {
   // loop a pool's own broadcasts back to itself; igb leaves them clear.
   write32(DTXSWC, DTXSWC_LOOPBACK_EN::set(0, p_.loopback) | DTXSWC_MAC_SPOOF::set(0, spoof) |
                       DTXSWC_VLAN_SPOOF::set(0, spoof));
-  // igb_set_vf_rate_limit: "vf X uses queue X".
-  for (unsigned v = 0; v < p_.vfs; ++v) {
-    double rate = p_.vf_rate_limit_mbps[v];
+  // igb_set_vf_rate_limit: "vf X uses queue X"; the PF's own queue likewise.
+  for (unsigned v = 0; v <= p_.vfs; ++v) {
+    double rate = v < p_.vfs ? p_.vf_rate_limit_mbps[v] : p_.cfg.rate_limit_mbps;
     if (rate <= 0) continue;
     double link = p_.link_bps / 1e6;
     auto rf_int = static_cast<std::uint32_t>(link / rate);
     auto rf_dec = static_cast<std::uint32_t>((link - rf_int * rate) * 16384.0 / rate);
-    write32(RTTDQSEL, prof_.queue_of(v, 0));
+    write32(RTTDQSEL, prof_.queue_of(v < p_.vfs ? v : pf_pool, 0));
     write32(RTTBCNRM, 0x14);
     write32(RTTBCNRC, RTTBCNRC_RS_ENA::set(0, 1) | RTTBCNRC_RF_INT::set(0, rf_int) |
                           RTTBCNRC_RF_DEC::set(0, rf_dec));
@@ -273,10 +273,15 @@ void Driver::run() {
   }
   setup_rings();
   ready_ = true;
-  const double dt = p_.host.poll_interval_us;
+  const sc_core::sc_time period(p_.host.poll_interval_us, sc_core::SC_US);
+  ps_t last = now_ps();
   for (;;) {
-    wait(sc_core::sc_time(dt, sc_core::SC_US));
-    poll(dt);
+    wait(period);
+    // The VM's application produced frames for the time that really passed: register
+    // accesses stall the CPU, so polls drift later than the nominal period.
+    const ps_t now = now_ps();
+    poll(static_cast<double>(now - last) / kPsPerUs);
+    last = now;
   }
 }
 

@@ -37,34 +37,30 @@ std::uint64_t PcieLinkTiming::completion_wire_bytes(std::uint64_t payload) const
   return payload + tlps(payload, p_.max_payload) * (kFramingBytes + kCompletionHeader);
 }
 
-ps_t PcieLinkTiming::occupy(ps_t& busy_until, ps_t& busy_total, std::uint64_t& counter, ps_t t,
+ps_t PcieLinkTiming::occupy(Timeline& dir, std::uint64_t& counter, ps_t t,
                             std::uint64_t wire_bytes) {
-  ps_t start = std::max(t, busy_until);
-  ps_t d = wire_ps(wire_bytes);
-  busy_until = start + d;
-  busy_total += d;
   counter += wire_bytes;
-  return busy_until;
+  return dir.reserve(t, wire_ps(wire_bytes));
 }
 
 ps_t PcieLinkTiming::dma_write(ps_t t, std::uint64_t bytes) {
-  return occupy(up_until_, up_busy_total_, up_bytes_, t, write_wire_bytes(bytes));
+  return occupy(up_, up_bytes_, t, write_wire_bytes(bytes));
 }
 
 ps_t PcieLinkTiming::dma_read(ps_t t, std::uint64_t bytes) {
-  ps_t req = occupy(up_until_, up_busy_total_, up_bytes_, t, read_request_wire_bytes(bytes));
-  return occupy(down_until_, down_busy_total_, down_bytes_, req + p_.read_latency,
+  ps_t req = occupy(up_, up_bytes_, t, read_request_wire_bytes(bytes));
+  return occupy(down_, down_bytes_, req + p_.read_latency,
                 completion_wire_bytes(bytes));
 }
 
 ps_t PcieLinkTiming::mmio_write(ps_t t, std::uint64_t bytes) {
-  return occupy(down_until_, down_busy_total_, down_bytes_, t, write_wire_bytes(bytes)) +
+  return occupy(down_, down_bytes_, t, write_wire_bytes(bytes)) +
          p_.mmio_latency;
 }
 
 ps_t PcieLinkTiming::mmio_read(ps_t t, std::uint64_t bytes) {
-  ps_t req = occupy(down_until_, down_busy_total_, down_bytes_, t, read_request_wire_bytes(bytes));
-  return occupy(up_until_, up_busy_total_, up_bytes_, req + 2 * p_.mmio_latency,
+  ps_t req = occupy(down_, down_bytes_, t, read_request_wire_bytes(bytes));
+  return occupy(up_, up_bytes_, req + 2 * p_.mmio_latency,
                 completion_wire_bytes(bytes));
 }
 

@@ -3,11 +3,13 @@
 // header (16 bytes for 64-bit-address requests, 12 for completions) and 8 bytes of framing,
 // sequence number and LCRC. Writes split at Max Payload Size, reads at Max Read Request Size,
 // completions at MPS. DLLPs (ACK, flow control) and credit stalls are not modelled: the link
-// never stalls for credits (docs/fidelity.md).
+// never stalls for credits (docs/fidelity.md). Each direction is a Timeline, so bookings made
+// ahead by one port do not hold back earlier transfers of the other.
 #pragma once
 #include <cstdint>
 
 #include "model/core/time.h"
+#include "model/core/timeline.h"
 
 namespace iovsim {
 
@@ -42,15 +44,14 @@ public:
 
   std::uint64_t upstream_bytes() const { return up_bytes_; }
   std::uint64_t downstream_bytes() const { return down_bytes_; }
-  ps_t upstream_busy_ps() const { return up_busy_total_; }
-  ps_t downstream_busy_ps() const { return down_busy_total_; }
+  ps_t upstream_busy_ps() const { return up_.busy_total(); }
+  ps_t downstream_busy_ps() const { return down_.busy_total(); }
 
 private:
-  ps_t occupy(ps_t& busy_until, ps_t& busy_total, std::uint64_t& counter, ps_t t,
-              std::uint64_t wire_bytes);
+  ps_t occupy(Timeline& dir, std::uint64_t& counter, ps_t t, std::uint64_t wire_bytes);
   PcieLinkParams p_;
   double bytes_per_s_, ps_per_byte_;
-  ps_t up_until_ = 0, down_until_ = 0, up_busy_total_ = 0, down_busy_total_ = 0;
+  Timeline up_, down_;  // each direction's bookings; requests may arrive out of order
   std::uint64_t up_bytes_ = 0, down_bytes_ = 0;
 };
 

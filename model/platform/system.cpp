@@ -35,7 +35,10 @@ PcieLinkParams link_params(const PcieCfg& c) {
 
 System::System(sc_core::sc_module_name name, const Scenario& s)
     : sc_module(name), s_(s), prof_(device_profile(s.device.preset)), pool_(s.device.frame_pool),
-      stats_(s.device.ports, s.device.ports * (vfs_enabled(s) + 1), prof_.queues_per_port) {
+      stats_(s.device.ports, s.device.ports * (vfs_enabled(s) + 1), prof_.queues_per_port),
+      window_(stats_) {
+  SC_HAS_PROCESS(System);
+  SC_THREAD(snapshot_at_traffic_end);
   const unsigned P = s.device.ports, V = s.device.vfs_per_port;
   const bool vmdq = s.device.mode == "vmdq";
   const std::uint64_t fn_mem = std::uint64_t{s.host.vm_memory_kb} * 1024;
@@ -140,6 +143,11 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
 }
 
 System::~System() = default;
+
+void System::snapshot_at_traffic_end() {
+  wait(to_sc(traffic_end()));
+  window_ = stats_;
+}
 
 std::uint16_t System::routing_id(unsigned port, int vf) const {
   // A VF's routing ID once the PF driver has set ARI Capable Hierarchy (First VF Offset and

@@ -75,10 +75,12 @@ private:
     std::unique_ptr<WireSource> source;
     std::unique_ptr<sc_core::sc_event> vfs_ready;
   };
+  void snapshot_at_traffic_end();
   Scenario s_;
   const DeviceProfile& prof_;
   FramePool pool_;
   Stats stats_;
+  Stats window_;  // the counters when traffic stopped: rates are over the traffic window
   std::unique_ptr<HostMemory> mem_;
   std::unique_ptr<Iommu> iommu_;
   std::unique_ptr<PcieEndpoint> ep_;

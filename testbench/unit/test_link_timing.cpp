@@ -46,3 +46,25 @@ TEST_CASE("a read costs the request, the memory latency and the completions") {
   // request 24 B = 12 ns; +400 ns; completion 16 + 20 = 36 B = 18 ns
   CHECK(l.dma_read(0, 16) == (12 + 400 + 18) * kPsPerNs);
 }
+
+TEST_CASE("a timeline fits out-of-order requests into gaps before later bookings") {
+  Timeline tl;
+  CHECK(tl.reserve(1000, 100) == 1100);    // [1000, 1100)
+  CHECK(tl.reserve(5000, 200) == 5200);    // booked ahead: [5000, 5200)
+  CHECK(tl.reserve(1050, 100) == 1200);    // queues behind the first: [1100, 1200)
+  CHECK(tl.reserve(2000, 3000) == 5000);   // exactly fills the gap up to 5000
+  CHECK(tl.reserve(2000, 10) == 5210);     // no gap left before 5200
+  CHECK(tl.intervals() == 2);              // [1000, 1200) and [2000, 5210) merged
+  CHECK(tl.reserve(0, 500) == 500);        // before everything
+  CHECK(tl.busy_total() == 100 + 200 + 100 + 3000 + 10 + 500);
+}
+
+TEST_CASE("a booking made ahead on one port does not delay the other port's earlier DMA") {
+  PcieLinkParams p;
+  p.gen = 2, p.lanes = 4;
+  PcieLinkTiming l(p);
+  ps_t late = l.dma_write(12 * kPsPerUs, 1514);  // a 1518-byte frame's last byte at 12 us
+  CHECK(late > 12 * kPsPerUs);
+  // a 64-byte frame of the other port completed at 1 us: served at once
+  CHECK(l.dma_write(1 * kPsPerUs, 60) == 1 * kPsPerUs + l.wire_ps(60 + 24));
+}

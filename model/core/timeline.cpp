@@ -1,0 +1,56 @@
+#include "model/core/timeline.h"
+
+#include <algorithm>
+
+namespace iovsim {
+
+void Timeline::insert(unsigned pos, Interval v) {
+  if (count_ == iv_.size()) {  // full: forget the oldest reservation
+    first_ = (first_ + 1) % iv_.size();
+    --count_;
+    if (pos > 0) --pos;
+  }
+  for (unsigned i = count_; i > pos; --i) at(i) = at(i - 1);
+  ++count_;
+  at(pos) = v;
+}
+
+void Timeline::erase(unsigned pos) {
+  for (unsigned i = pos; i + 1 < count_; ++i) at(i) = at(i + 1);
+  --count_;
+}
+
+ps_t Timeline::reserve(ps_t ready, ps_t duration) {
+  busy_total_ += duration;
+  while (count_ && at(0).end + kHorizon < ready) {  // forget the distant past
+    first_ = (first_ + 1) % iv_.size();
+    --count_;
+  }
+  // Reservations are sorted and disjoint. Find the first one ending after `ready`, scanning
+  // from the back: requests mostly land at or near the end.
+  unsigned i = count_;
+  while (i > 0 && at(i - 1).end > ready) --i;
+  ps_t start = ready;
+  for (; i < count_; ++i) {
+    Interval& next = at(i);
+    if (start + duration <= next.start) break;  // fits in the gap before `next`
+    start = std::max(start, next.end);
+  }
+  const ps_t end = start + duration;
+  // Merge with the neighbours it touches.
+  const bool join_prev = i > 0 && at(i - 1).end == start;
+  const bool join_next = i < count_ && at(i).start == end;
+  if (join_prev && join_next) {
+    at(i - 1).end = at(i).end;
+    erase(i);
+  } else if (join_prev) {
+    at(i - 1).end = end;
+  } else if (join_next) {
+    at(i).start = start;
+  } else {
+    insert(i, {start, end});
+  }
+  return end;
+}
+
+}  // namespace iovsim

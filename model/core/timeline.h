@@ -1,0 +1,38 @@
+// A shared resource's reservations in time (a PCIe link direction, say). Loosely-timed
+// initiators book it out of order: one may ask for time before a reservation another made
+// further ahead (a frame's DMA is booked when its last byte will have arrived, up to one
+// frame time ahead of the caller). A single busy-until time would queue the earlier request
+// behind the later one; the timeline instead fits each request into the first gap that holds
+// it at or after its ready time. Adjacent reservations merge; reservations that ended more
+// than kHorizon before a request are forgotten (no initiator runs that far behind another).
+// Storage is a preallocated ring of intervals: no allocation per request.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "model/core/time.h"
+
+namespace iovsim {
+
+class Timeline {
+public:
+  static constexpr ps_t kHorizon = kPsPerMs;
+  explicit Timeline(unsigned capacity = 4096) : iv_(capacity) {}
+  // Books `duration` at the earliest start >= `ready`; returns the end of the booking.
+  ps_t reserve(ps_t ready, ps_t duration);
+  ps_t busy_total() const { return busy_total_; }
+  unsigned intervals() const { return count_; }
+
+private:
+  struct Interval {
+    ps_t start, end;
+  };
+  Interval& at(unsigned i) { return iv_[(first_ + i) % iv_.size()]; }
+  void insert(unsigned pos, Interval v);
+  void erase(unsigned pos);
+  std::vector<Interval> iv_;
+  unsigned first_ = 0, count_ = 0;
+  ps_t busy_total_ = 0;
+};
+
+}  // namespace iovsim
