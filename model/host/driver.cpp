@@ -8,7 +8,7 @@
 #include "model/core/frame.h"
 #include "model/core/regs_82576.h"
 #include "model/host/host_memory.h"
-#include "model/pcie/config_space.h"
+#include "model/core/pci_regs.h"
 
 namespace iovsim {
 
