@@ -54,3 +54,10 @@ run_ok(${IOVSIM} bench --duration-us 200)
 if(NOT last_out MATCHES "M simulated frames per wall second")
   message(FATAL_ERROR "bench printed no rate:\n${last_out}")
 endif()
+
+# docs/defaults.yaml is the reference of every key: it must be what `defaults` prints.
+run_ok(${IOVSIM} defaults)
+file(READ ${SOURCE_DIR}/docs/defaults.yaml documented)
+if(NOT documented STREQUAL last_out)
+  message(FATAL_ERROR "docs/defaults.yaml is stale: regenerate it with 'build/iovsim defaults > docs/defaults.yaml'")
+endif()

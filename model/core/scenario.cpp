@@ -50,7 +50,10 @@ void visit_function(V& v, FunctionCfg& f) {
 template <class V>
 void visit_scenario(V& v, Scenario& s) {
   v.field("name", s.name, "scenario name, echoed in the metrics");
-  v.field("duration_us", s.duration_us, Range{0.001, 1e8}, "simulated time with traffic");
+  v.field("warmup_us", s.warmup_us, Range{0, 1e7},
+          "bring-up time before traffic starts (drivers enable SR-IOV, mailbox, rings)");
+  v.field("duration_us", s.duration_us, Range{0.001, 1e8},
+          "simulated time with traffic, after the warm-up; rates are over this window");
   v.field("drain_us", s.drain_us, Range{0, 1e7},
           "time after traffic stops for Tx rings to drain before the run ends");
   v.field("seed", s.seed, "random seed; the same seed gives identical metrics");

@@ -4,9 +4,11 @@
 
 #include <cmath>
 #include <cstring>
+#include <sstream>
 
 #include "model/core/frame.h"
 #include "model/core/regs_82576.h"
+#include "model/core/regs_mbx_82576.h"
 #include "model/host/host_memory.h"
 #include "model/core/pci_regs.h"
 
@@ -92,55 +94,32 @@ std::uint8_t* Driver::gpa(std::uint64_t addr, std::uint64_t len) {
   return mem_.ptr(p_.mem_hpa + addr, len);
 }
 
-void Driver::access(tlm::tlm_generic_payload& gp, tlm_utils::simple_initiator_socket<Driver>& s) {
+std::uint32_t Driver::access(tlm_utils::simple_initiator_socket<Driver>& s, bool write,
+                             std::uint64_t addr, unsigned len, std::uint32_t v) {
+  tlm::tlm_generic_payload gp;
+  gp.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+  gp.set_address(addr);
+  gp.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
+  gp.set_data_length(len);
+  gp.set_streaming_width(len);
   sc_core::sc_time d = sc_core::SC_ZERO_TIME;
   s->b_transport(gp, d);
   wait(d);  // the CPU stalls on its register access: per batch, not per frame
   if (!gp.is_response_ok()) ++mmio_errors_;
-}
-
-std::uint32_t Driver::read32(std::uint32_t off) {
-  std::uint32_t v = 0;
-  tlm::tlm_generic_payload gp;
-  gp.set_read();
-  gp.set_address(p_.bar0 + off);
-  gp.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
-  gp.set_data_length(4);
-  gp.set_streaming_width(4);
-  access(gp, mmio);
   return v;
 }
 
-void Driver::write32(std::uint32_t off, std::uint32_t v) {
-  tlm::tlm_generic_payload gp;
-  gp.set_write();
-  gp.set_address(p_.bar0 + off);
-  gp.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
-  gp.set_data_length(4);
-  gp.set_streaming_width(4);
-  access(gp, mmio);
-}
+std::uint32_t Driver::read32(std::uint32_t off) { return access(mmio, false, p_.bar0 + off, 4, 0); }
 
+void Driver::write32(std::uint32_t off, std::uint32_t v) { access(mmio, true, p_.bar0 + off, 4, v); }
+
+// Config cycles: ECAM-style address, routing ID << 12 | register.
 std::uint32_t Driver::cfg_read(std::uint16_t rid, std::uint32_t off, unsigned len) {
-  std::uint32_t v = 0;
-  tlm::tlm_generic_payload gp;
-  gp.set_read();
-  gp.set_address(std::uint64_t{rid} << 12 | off);
-  gp.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
-  gp.set_data_length(len);
-  gp.set_streaming_width(len);
-  access(gp, cfg);
-  return v;
+  return access(cfg, false, std::uint64_t{rid} << 12 | off, len, 0);
 }
 
 void Driver::cfg_write(std::uint16_t rid, std::uint32_t off, unsigned len, std::uint32_t v) {
-  tlm::tlm_generic_payload gp;
-  gp.set_write();
-  gp.set_address(std::uint64_t{rid} << 12 | off);
-  gp.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
-  gp.set_data_length(len);
-  gp.set_streaming_width(len);
-  access(gp, cfg);
+  access(cfg, true, std::uint64_t{rid} << 12 | off, len, v);
 }
 
 void Driver::pf_bring_up() {
@@ -189,9 +168,25 @@ void Driver::pf_bring_up() {
   };
   set_rar(0, p_.mac, pf_pool);
   std::uint32_t pools = 1u << pf_pool;
-  for (unsigned v = 0; v < p_.vfs; ++v) {
-    set_rar(p_.num_rar - 1 - v, p_.vf_macs[v], v);  // igb_set_vf_mac: rar_entry_count-(vf+1)
-    pools |= 1u << v;
+  if (p_.vfs) {
+    // The PF/VF policy owns the VFs' filters from here on (igb_set_vf_mac: the VF's MAC at
+    // RAR rar_entry_count - (vf + 1)). A MAC the administrator set ('ip link set vf N mac')
+    // is locked against the VF's own SET_MAC_ADDR unless the VF is trusted; an automatic one
+    // is not.
+    policy_ = std::make_unique<PfVfPolicy>(bar_access(), p_.vfs, p_.num_rar, p_.num_vlvf);
+    mbx_service_ = std::make_unique<PfMailboxService>(bar_access(), p_.vfs);
+    for (unsigned v = 0; v < p_.vfs; ++v) {
+      if (p_.vf_cfg[v].mac != "auto")
+        policy_->set_vf_mac(v, p_.vf_macs[v]);
+      else
+        policy_->set_default_vf_mac(v, p_.vf_macs[v]);
+      policy_->set_trusted(v, p_.vf_cfg[v].trusted);
+      policy_->set_allow_vlan(v, true);
+      set_rar(p_.num_rar - 1 - v, p_.vf_macs[v], v);
+      pools |= 1u << v;
+    }
+    write32(MBVFIMR, 0xFF);  // igb_irq_enable: mailbox interrupts from every VF
+    mbx_pending_ = true;     // requests that arrived before the interrupt was enabled
   }
   // VMDq (NetQueue/VMQ): the hypervisor gives each NetQueue VM a filter into its own pool;
   // the other VMs' frames fall through to the default pool, the hypervisor's own queue.
@@ -268,28 +263,101 @@ void Driver::run() {
   } else {
     wait(vfs_ready_);
     // The VM sees its VF: check it answers config cycles (a VF's vendor ID reads FFFFh, its
-    // class code does not).
+    // class code does not), then the igbvf start-up handshake with the PF.
     if ((cfg_read(p_.rid, pcicfg::CLASS_REV, 4) >> 8) != 0x020000) ++mmio_errors_;
+    vf_mailbox_setup();
   }
   setup_rings();
   ready_ = true;
-  const sc_core::sc_time period(p_.host.poll_interval_us, sc_core::SC_US);
-  ps_t last = now_ps();
+  const ps_t period = static_cast<ps_t>(p_.host.poll_interval_us * kPsPerUs);
+  ps_t last = now_ps(), next = last + period;
   for (;;) {
-    wait(period);
+    // The PF is woken early by its mailbox interrupt; everyone polls every period.
+    if (!mbx_pending_) wait(to_sc(next - now_ps()), mbx_event_);
+    while (mbx_service_ && mbx_pending_) {
+      mbx_pending_ = false;
+      mbx_service_->service(*policy_);
+    }
+    const ps_t now = now_ps();
+    if (now < next) continue;
     // The VM's application produced frames for the time that really passed: register
     // accesses stall the CPU, so polls drift later than the nominal period.
-    const ps_t now = now_ps();
     poll(static_cast<double>(now - last) / kPsPerUs);
     last = now;
+    next = std::max(next + period, now_ps() + 1);
   }
+}
+
+RegAccess Driver::bar_access() {
+  return RegAccess{[this](std::uint32_t off) { return read32(off); },
+                   [this](std::uint32_t off, std::uint32_t v) { write32(off, v); }};
+}
+
+bool Driver::mailbox_request(const std::uint32_t* msg, unsigned n, std::uint32_t* reply,
+                             unsigned& reply_words) {
+  const sc_core::sc_time step(1, sc_core::SC_US);
+  const ps_t start = now_ps();
+  ++mbx_stats_.requests;
+  for (int tries = 0; !vf_mbx_->post(msg, n); ++tries) {
+    if (tries == 100) {
+      ++mbx_stats_.timeouts;
+      return false;
+    }
+    wait(step);
+  }
+  for (int polls = 0; polls < 1000; ++polls) {
+    wait(step);
+    vf_mbx_->poll_ack();
+    reply_words = mbx::WORDS;
+    if (vf_mbx_->poll_reply(reply, reply_words)) {
+      const ps_t latency = now_ps() - start;
+      mbx_stats_.latency_total += latency;
+      mbx_stats_.latency_max = std::max(mbx_stats_.latency_max, latency);
+      const bool ack = mbx::is_ack(reply[0]);
+      ++(ack ? mbx_stats_.acks : mbx_stats_.nacks);
+      return ack;
+    }
+  }
+  ++mbx_stats_.timeouts;
+  return false;
+}
+
+void Driver::vf_mailbox_setup() {
+  vf_mbx_ = std::make_unique<VfMailbox>(bar_access());
+  for (int i = 0; i < 1000 && vf_mbx_->reset_in_progress(); ++i) wait(1, sc_core::SC_US);
+  vf_mbx_->check_reset();
+  std::uint32_t msg[mbx::WORDS], reply[mbx::WORDS];
+  unsigned n = 0;
+  // e1000_reset_hw_vf: RESET; the PF answers with the MAC it assigned.
+  std::uint64_t mac = 0;
+  if (mailbox_request(msg, VfMailbox::build_reset(msg), reply, n) &&
+      VfMailbox::decode_reset_reply(reply, n, mac))
+    p_.mac = mac;
+  if (!p_.cfg.request_mac.empty() && parse_mac_text(p_.cfg.request_mac, mac) &&
+      mailbox_request(msg, VfMailbox::build_set_mac(msg, mac), reply, n))
+    p_.mac = mac;  // granted: the PF moved the VF's filter to the new address
+  std::vector<std::uint64_t> groups;
+  std::stringstream list(p_.cfg.multicast);
+  for (std::string g; std::getline(list, g, ',');)
+    if (parse_mac_text(g, mac)) groups.push_back(mac);
+  if (!groups.empty())
+    mailbox_request(msg,
+                    VfMailbox::build_set_multicast(msg, groups.data(),
+                                                        static_cast<unsigned>(groups.size())),
+                    reply, n);
+  if (p_.cfg.vlan)
+    mailbox_request(msg,
+                    VfMailbox::build_set_vlan(msg, static_cast<std::uint16_t>(p_.cfg.vlan), true),
+                    reply, n);
 }
 
 void Driver::poll(double dt_us) {
   harvest_rx();
   if (p_.vf < 0 && p_.vfs) check_spoof();
   reclaim_tx();
-  if (now_ps() <= p_.traffic_end) send_tx(dt_us);
+  const ps_t now = now_ps();
+  if (now >= p_.traffic_start && now <= p_.traffic_end)
+    send_tx(std::min(dt_us, static_cast<double>(now - p_.traffic_start) / kPsPerUs));
 }
 
 void Driver::harvest_rx() {

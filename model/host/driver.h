@@ -14,6 +14,7 @@
 // the VEB loopback (DTXSWC) and the per-VF rate limiters (RTTBCNRC), and releases the VFs.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,7 @@
 #include "model/core/device_profile.h"
 #include "model/core/scenario.h"
 #include "model/core/stats.h"
+#include "model/host/mailbox_protocol.h"
 
 namespace iovsim {
 
@@ -40,7 +42,8 @@ struct DriverParams {
   std::uint64_t mem_hpa = 0;    // host-physical base of its (guest) memory
   std::uint64_t mem_bytes = 0;
   std::uint64_t bar0 = 0;       // host-physical address of its register BAR
-  ps_t traffic_end = 0;         // the application stops sending then
+  ps_t traffic_start = 0;       // the application sends between these times
+  ps_t traffic_end = 0;
   FunctionCfg cfg;
   HostCfg host;
   // PF only
@@ -51,6 +54,7 @@ struct DriverParams {
   std::vector<FunctionCfg> vf_cfg;      // policy per VF (spoofchk, RSS, ...), or per VM (vmdq)
   bool vmdq = false;                    // PF as hypervisor: no VFs, one pool per NetQueue VM
   unsigned num_rar = 24;
+  unsigned num_vlvf = 32;
   bool loopback = true;
   bool drop_unmatched = false;
   unsigned max_frame = 1522;
@@ -74,6 +78,21 @@ public:
   // PF only: spoof events igb's watchdog would report per VF (WVBR bits vf and vf + 8).
   std::uint64_t spoof_events(unsigned vf) const { return vf < spoof_events_.size() ? spoof_events_[vf] : 0; }
   std::uint64_t rx_foreign() const { return rx_foreign_; }  // unicast for another MAC
+  std::uint64_t mac() const { return p_.mac; }  // current: the PF may assign or change it
+  // The PF interrupt for a mailbox message (Mailbox::on_vf_request): wakes the PF driver.
+  void mailbox_interrupt() {
+    mbx_pending_ = true;  // latched: the driver may be busy with register accesses
+    mbx_event_.notify(sc_core::SC_ZERO_TIME);
+  }
+  // VF side: requests sent, answered ACK / NACK, unanswered, and request-to-reply latency.
+  struct MailboxStats {
+    std::uint64_t requests = 0, acks = 0, nacks = 0, timeouts = 0;
+    ps_t latency_total = 0, latency_max = 0;
+  };
+  const MailboxStats& mailbox_stats() const { return mbx_stats_; }
+  // PF side: messages its mailbox service handled, and its policy's grants / refusals.
+  std::uint64_t mailbox_messages_handled() const { return mbx_service_ ? mbx_service_->msgs_rx() : 0; }
+  const PfVfPolicy* policy() const { return policy_.get(); }
   std::uint64_t mmio_errors() const { return mmio_errors_; }
   bool ready() const { return ready_; }
 
@@ -84,13 +103,21 @@ private:
   void poll(double dt_us);
   void harvest_rx();
   void check_spoof();
+  void vf_mailbox_setup();
+  // Posts one request and polls (1 us steps, as igbvf polls) for the PF's answer; false on
+  // NACK or when no answer comes within 1 ms.
+  bool mailbox_request(const std::uint32_t* msg, unsigned n, std::uint32_t* reply,
+                       unsigned& reply_words);
+  RegAccess bar_access();
   void reclaim_tx();
   void send_tx(double dt_us);
   std::uint32_t read32(std::uint32_t off);
   void write32(std::uint32_t off, std::uint32_t v);
   std::uint32_t cfg_read(std::uint16_t rid, std::uint32_t off, unsigned len);
   void cfg_write(std::uint16_t rid, std::uint32_t off, unsigned len, std::uint32_t v);
-  void access(tlm::tlm_generic_payload& gp, tlm_utils::simple_initiator_socket<Driver>& s);
+  // One register access (MMIO or config) of `len` bytes; returns the value read.
+  std::uint32_t access(tlm_utils::simple_initiator_socket<Driver>& s, bool write,
+                       std::uint64_t addr, unsigned len, std::uint32_t v);
   std::uint8_t* gpa(std::uint64_t addr, std::uint64_t len);  // guest-physical -> host pointer
   void build_tx_frame(std::uint8_t* buf, unsigned len);
 
@@ -116,6 +143,12 @@ private:
   unsigned tx_ntc_ = 0, tx_ntu_ = 0;
   std::vector<std::uint64_t> spoof_events_;
   std::vector<std::uint64_t> vm_rx_;
+  sc_core::sc_event mbx_event_;
+  bool mbx_pending_ = false;
+  std::unique_ptr<PfVfPolicy> policy_;            // PF
+  std::unique_ptr<PfMailboxService> mbx_service_; // PF
+  std::unique_ptr<VfMailbox> vf_mbx_;             // VF
+  MailboxStats mbx_stats_;
   double tx_credit_bits_ = 0;
   std::uint64_t rx_foreign_ = 0, mmio_errors_ = 0, tx_seq_ = 0;
 };

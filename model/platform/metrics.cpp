@@ -40,6 +40,7 @@ json System::metrics(double wall_seconds) const {
   m["seed"] = s_.seed;
   m["sim_time_ns"] = static_cast<double>(now_ps()) / 1000.0;
   m["traffic_time_ns"] = s_.duration_us * 1000.0;
+  m["warmup_ns"] = s_.warmup_us * 1000.0;
   m["wall_seconds"] = wall_seconds;
   const Ledger& L = stats_.ledger();
   m["frames_per_wall_second"] =
@@ -53,10 +54,10 @@ json System::metrics(double wall_seconds) const {
                      {"link_gbps", s_.device.link_gbps},
                      {"wire_rx_frames", ps.wire_rx_frames},
                      {"wire_rx_bytes", ps.wire_rx_bytes},
-                     {"wire_rx_gbps", gbps(window_.port(p).wire_rx_bytes, traffic_s)},
+                     {"wire_rx_gbps", gbps(window_end_.port(p).wire_rx_bytes - window_start_.port(p).wire_rx_bytes, traffic_s)},
                      {"wire_tx_frames", ps.wire_tx_frames},
                      {"wire_tx_bytes", ps.wire_tx_bytes},
-                     {"wire_tx_gbps", gbps(window_.port(p).wire_tx_bytes, traffic_s)},
+                     {"wire_tx_gbps", gbps(window_end_.port(p).wire_tx_bytes - window_start_.port(p).wire_tx_bytes, traffic_s)},
                      {"loopback_frames", ps.loopback_frames},
                      {"replicated_frames", ps.replicated_frames},
                      {"rx_packet_buffer_peak_bytes", port.rx->packet_buffer_peak()},
@@ -77,14 +78,14 @@ json System::metrics(double wall_seconds) const {
                      {"kind", v < 0 ? "pf" : "vf"},
                      {"port", p},
                      {"pool", pool},
-                     {"mac", format_mac(mac_of(p, v))},
+                     {"mac", format_mac(drivers_[fn]->mac())},
                      {"rx_frames", f.rx_frames},
                      {"rx_bytes", f.rx_bytes},
-                     {"rx_gbps", gbps(window_.fn(fn).rx_bytes, traffic_s)},
+                     {"rx_gbps", gbps(window_end_.fn(fn).rx_bytes - window_start_.fn(fn).rx_bytes, traffic_s)},
                      {"rx_loopback_frames", f.loopback_frames},
                      {"tx_frames", f.tx_frames},
                      {"tx_bytes", f.tx_bytes},
-                     {"tx_gbps", gbps(window_.fn(fn).tx_bytes, traffic_s)},
+                     {"tx_gbps", gbps(window_end_.fn(fn).tx_bytes - window_start_.fn(fn).tx_bytes, traffic_s)},
                      {"driver_rx_frames", drivers_[fn]->rx_harvested()},
                      {"driver_rx_foreign_unicast", drivers_[fn]->rx_foreign()},
                      {"iommu_faults", iommu_->faults(rid)},
@@ -93,6 +94,7 @@ json System::metrics(double wall_seconds) const {
                       v < 0 ? 0 : drivers_[ep_->function_index(p, -1)]->spoof_events(
                                       static_cast<unsigned>(v))},
                      {"rx_queues_used", rx_queues_used(p, v)},
+                     {"mailbox", mailbox_json(p, v)},
                      {"drops", drops_json(f.drops)},
                      {"latency_ns",
                       {{"count", f.latency.count()},
@@ -205,6 +207,24 @@ json System::rx_queues_used(unsigned port, int vf) const {
       q.push_back({{"queue", hwq}, {"rx_frames", stats_.queue(port, hwq).rx_frames}});
   }
   return q;
+}
+
+json System::mailbox_json(unsigned port, int vf) const {
+  const Driver& d = *drivers_[ep_->function_index(port, vf)];
+  if (vf < 0) {  // the PF's service: messages handled, grants and refusals of its policy
+    const PfVfPolicy* pol = d.policy();
+    return {{"messages_handled", d.mailbox_messages_handled()},
+            {"granted", pol ? pol->grants_total() : 0},
+            {"refused", pol ? pol->refusals_total() : 0}};
+  }
+  const Driver::MailboxStats& s = d.mailbox_stats();
+  const std::uint64_t answered = s.acks + s.nacks;
+  return {{"requests", s.requests},
+          {"acks", s.acks},
+          {"nacks", s.nacks},
+          {"timeouts", s.timeouts},
+          {"latency_ns_mean", answered ? static_cast<double>(s.latency_total) / answered / 1000 : 0.0},
+          {"latency_ns_max", static_cast<double>(s.latency_max) / 1000}};
 }
 
 double System::port_rate_mbps(unsigned port, unsigned q) const {

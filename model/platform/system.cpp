@@ -11,6 +11,7 @@
 #include "model/host/host_memory.h"
 #include "model/mac/mac.h"
 #include "model/pcie/endpoint.h"
+#include "model/pcie/mailbox.h"
 #include "model/platform/wire_source.h"
 #include "model/qos/tx_scheduler.h"
 #include "model/sorter/sorter.h"
@@ -36,9 +37,9 @@ PcieLinkParams link_params(const PcieCfg& c) {
 System::System(sc_core::sc_module_name name, const Scenario& s)
     : sc_module(name), s_(s), prof_(device_profile(s.device.preset)), pool_(s.device.frame_pool),
       stats_(s.device.ports, s.device.ports * (vfs_enabled(s) + 1), prof_.queues_per_port),
-      window_(stats_) {
+      window_start_(stats_), window_end_(stats_) {
   SC_HAS_PROCESS(System);
-  SC_THREAD(snapshot_at_traffic_end);
+  SC_THREAD(snapshot_traffic_window);
   const unsigned P = s.device.ports, V = s.device.vfs_per_port;
   const bool vmdq = s.device.mode == "vmdq";
   const std::uint64_t fn_mem = std::uint64_t{s.host.vm_memory_kb} * 1024;
@@ -75,6 +76,7 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
     wp.port = p;
     wp.cfg = s.port[p].wire;
     wp.line_bps = line_bps;
+    wp.start = traffic_start();
     wp.end = traffic_end();
     wp.seed = s.seed;
     for (unsigned v = 0; v < V; ++v) wp.vf_macs.push_back(mac_of(p, static_cast<int>(v)));
@@ -89,6 +91,8 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
     port.rx->dma.bind(ep_->dma_in);
     port.tx->dma.bind(ep_->dma_in);
     port.vfs_ready = std::make_unique<sc_core::sc_event>();
+    if (!vf_spaces.empty())
+      port.mailbox = std::make_unique<Mailbox>(ep_->max_vfs(), ep_->pf_regs(p), vf_spaces);
   }
 
   // Drivers: per port the PF's, then one per VF (VM).
@@ -113,6 +117,7 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
       dp.mem_bytes = fn_mem;
       dp.bar0 = v < 0 ? kPfBarBase + p * kBarWindow
                       : kVfBarBase + p * kBarWindow + std::uint64_t{prof_.vf_bar0_bytes} * v;
+      dp.traffic_start = traffic_start();
       dp.traffic_end = traffic_end();
       dp.cfg = fc;
       dp.host = s.host;
@@ -125,6 +130,7 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
         dp.vf_cfg.push_back(s.port[p].vf[k]);
       }
       dp.num_rar = rar_entries();
+      dp.num_vlvf = vlvf_entries();
       dp.loopback = s.device.loopback;
       dp.drop_unmatched = s.device.unmatched_unicast == "drop";
       dp.max_frame = s.device.max_frame_bytes;
@@ -133,6 +139,10 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
           (v < 0 ? fmt::format("port{}_pf_driver", p) : fmt::format("port{}_vf{}_driver", p, v))
               .c_str(),
           prof_, dp, *mem_, stats_, *ports_[p].vfs_ready);
+      if (v < 0 && ports_[p].mailbox) {
+        Driver* pf = d.get();
+        ports_[p].mailbox->on_vf_request = [pf](unsigned) { pf->mailbox_interrupt(); };
+      }
       d->mmio.bind(ep_->mmio);
       d->cfg.bind(ep_->cfg);
       // The hypervisor gives the function's routing ID a DMA domain over its memory only.
@@ -144,9 +154,11 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
 
 System::~System() = default;
 
-void System::snapshot_at_traffic_end() {
-  wait(to_sc(traffic_end()));
-  window_ = stats_;
+void System::snapshot_traffic_window() {
+  wait(to_sc(traffic_start()));
+  window_start_ = stats_;
+  wait(to_sc(traffic_end() - traffic_start()));
+  window_end_ = stats_;
 }
 
 std::uint16_t System::routing_id(unsigned port, int vf) const {
@@ -173,7 +185,10 @@ unsigned System::vlvf_entries() const {
   return s_.device.vlvf_entries ? s_.device.vlvf_entries : prof_.num_vlvf;
 }
 
-ps_t System::traffic_end() const { return static_cast<ps_t>(s_.duration_us * kPsPerUs); }
+ps_t System::traffic_start() const { return static_cast<ps_t>(s_.warmup_us * kPsPerUs); }
+ps_t System::traffic_end() const {
+  return traffic_start() + static_cast<ps_t>(s_.duration_us * kPsPerUs);
+}
 ps_t System::run_end() const { return traffic_end() + static_cast<ps_t>(s_.drain_us * kPsPerUs); }
 
 std::uint64_t System::mac_of(unsigned port, int vf) const {

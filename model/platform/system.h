@@ -30,6 +30,7 @@ class TxDma;
 class TxScheduler;
 class WireSource;
 class Driver;
+class Mailbox;
 
 class System : public sc_core::sc_module {
 public:
@@ -49,6 +50,7 @@ public:
   TxScheduler& scheduler(unsigned port) { return *ports_[port].sched; }
   Driver& driver(unsigned fn) { return *drivers_[fn]; }
 
+  ps_t traffic_start() const;
   ps_t traffic_end() const;
   ps_t run_end() const;
   std::uint64_t mac_of(unsigned port, int vf) const;
@@ -64,6 +66,7 @@ public:
   nlohmann::json metrics(double wall_seconds) const;
   double port_rate_mbps(unsigned port, unsigned queue) const;  // programmed Tx limit, 0 = off
   nlohmann::json rx_queues_used(unsigned port, int vf) const;   // its pool's queues with traffic
+  nlohmann::json mailbox_json(unsigned port, int vf) const;
 
 private:
   struct Port {
@@ -73,14 +76,16 @@ private:
     std::unique_ptr<TxScheduler> sched;
     std::unique_ptr<TxDma> tx;
     std::unique_ptr<WireSource> source;
+    std::unique_ptr<Mailbox> mailbox;
     std::unique_ptr<sc_core::sc_event> vfs_ready;
   };
-  void snapshot_at_traffic_end();
+  void snapshot_traffic_window();
   Scenario s_;
   const DeviceProfile& prof_;
   FramePool pool_;
   Stats stats_;
-  Stats window_;  // the counters when traffic stopped: rates are over the traffic window
+  // The counters when traffic started and stopped: rates are over the traffic window.
+  Stats window_start_, window_end_;
   std::unique_ptr<HostMemory> mem_;
   std::unique_ptr<Iommu> iommu_;
   std::unique_ptr<PcieEndpoint> ep_;

@@ -91,8 +91,12 @@ void WireSource::run() {
     mean_slot /= wsum;
   }
   std::exponential_distribution<double> gap(p_.cfg.load / mean_slot);
-  ps_t t = 0;
+  ps_t t = p_.start;
   while (t < p_.end) {
+    // Keep within one quantum of kernel time before touching shared state (the first frame
+    // after the warm-up would otherwise be classified against filters not yet programmed).
+    if (t > now_ps()) qk.set(to_sc(t - now_ps()));
+    if (qk.need_sync()) qk.sync();
     unsigned len = sizes_[size_pick_(rng_)];
     stats_.ledger().injected_wire++;
     FrameHandle h = pool_.alloc();
@@ -110,8 +114,6 @@ void WireSource::run() {
     t += poisson ? static_cast<ps_t>(gap(rng_) + 0.5)
                  : static_cast<ps_t>(static_cast<double>(frame_slot_ps(len, p_.line_bps)) /
                                          p_.cfg.load + 0.5);
-    if (t > now_ps()) qk.set(to_sc(t - now_ps()));
-    if (qk.need_sync()) qk.sync();
   }
 }
 

@@ -19,6 +19,7 @@ struct WireSourceParams {
   unsigned port = 0;
   WireCfg cfg;
   double line_bps = 1e9;
+  ps_t start = 0;                  // the first frame starts then
   ps_t end = 0;                    // no frame starts at or after this time
   std::uint64_t seed = 1;
   std::vector<std::uint64_t> vf_macs;

@@ -130,3 +130,67 @@ port0: {wire: {pattern: constant, load: 0.2, frame_sizes: {128: 1}, destinations
   CHECK(test::u64(m["register_errors"], "filter_writes_ignored") == 0);
   CHECK_THROWS_WITH(test::scenario("device: {rar_entries: 30}"), Catch::Contains("device.rar_entries"));
 }
+
+TEST_CASE("mailbox: a VF gets its MAC from the PF at reset, joins a group and a VLAN") {
+  auto m = test::run(R"(
+duration_us: 2000
+device: {ports: 1, vfs_per_port: 3}
+port0:
+  wire: {pattern: constant, load: 0.3, frame_sizes: {128: 1}, destinations: {"01:00:5e:00:00:07": 1}}
+  vf0: {multicast: "01:00:5e:00:00:07"}
+  vf1: {multicast: "01:00:5e:00:00:07,01:00:5e:00:00:09", vlan: 100,
+        tx: {load_mbps: 20, frame_bytes: 256, to: wire, vlan: 100}}
+)");
+  const auto& vf0 = test::function(m, "port0.vf0");
+  const auto& vf1 = test::function(m, "port0.vf1");
+  const auto& vf2 = test::function(m, "port0.vf2");
+  CHECK(vf0["mac"] == "02:1b:21:00:00:00");  // assigned by the PF in the RESET reply
+  CHECK(test::u64(vf0["mailbox"], "acks") == 2);  // RESET, SET_MULTICAST
+  CHECK(test::u64(vf1["mailbox"], "acks") == 3);  // RESET, SET_MULTICAST, SET_VLAN
+  CHECK(test::u64(vf1["mailbox"], "nacks") == 0);
+  CHECK(vf1["mailbox"]["latency_ns_mean"].get<double>() > 0);
+  // the group reaches exactly the VFs that joined (MTA hash + VMOLR.ROMPE)
+  const std::uint64_t wire = test::u64(m["ports"][0], "wire_rx_frames");
+  CHECK(test::u64(vf0, "rx_frames") == wire);
+  CHECK(test::u64(vf1, "rx_frames") == wire);
+  CHECK(test::u64(vf2, "rx_frames") == 0);
+  // frames tagged with the granted VLAN are no spoof
+  CHECK(test::u64(vf1, "tx_frames") > 5);
+  CHECK(test::u64(vf1["drops"], "spoof") == 0);
+  CHECK(test::u64(m["ports"][0], "wire_tx_frames") == test::u64(vf1, "tx_frames"));
+  CHECK(test::u64(test::function(m, "port0.pf")["mailbox"], "messages_handled") == 3 + 3);
+}
+
+TEST_CASE("mailbox: the PF refuses a MAC change from an untrusted VF whose MAC it set") {
+  auto m = test::run(R"(
+duration_us: 1000
+device: {ports: 1, vfs_per_port: 2}
+port0:
+  wire: {pattern: off}
+  vf0: {mac: "02:00:00:00:aa:01", request_mac: "02:00:00:00:bb:01"}
+  vf1: {mac: "02:00:00:00:aa:02", request_mac: "02:00:00:00:bb:02", trusted: true}
+)");
+  const auto& vf0 = test::function(m, "port0.vf0");
+  const auto& vf1 = test::function(m, "port0.vf1");
+  CHECK(vf0["mac"] == "02:00:00:00:aa:01");
+  CHECK(test::u64(vf0["mailbox"], "nacks") == 1);
+  CHECK(vf1["mac"] == "02:00:00:00:bb:02");
+  CHECK(test::u64(vf1["mailbox"], "nacks") == 0);
+  const auto& pf = test::function(m, "port0.pf")["mailbox"];
+  CHECK(test::u64(pf, "refused") == 1);
+  CHECK(test::u64(pf, "granted") == 3);
+}
+
+TEST_CASE("mailbox: traffic follows a MAC the PF granted") {
+  auto m = test::run(R"(
+duration_us: 1000
+device: {ports: 1, vfs_per_port: 2}
+port0:
+  wire: {pattern: constant, load: 0.2, frame_sizes: {128: 1}, destinations: {"02:00:00:00:bb:01": 1}}
+  vf0: {request_mac: "02:00:00:00:bb:01"}
+)");
+  const auto& vf0 = test::function(m, "port0.vf0");
+  CHECK(vf0["mac"] == "02:00:00:00:bb:01");  // automatic MAC: the VF may change it
+  CHECK(test::u64(vf0, "rx_frames") == test::u64(m["ports"][0], "wire_rx_frames"));
+  CHECK(test::u64(vf0, "driver_rx_foreign_unicast") == 0);
+}
