@@ -7,8 +7,12 @@
 
 namespace iovsim {
 
+// Which register map the device (and the driver models) use.
+enum class Family { i82576, i82599 };
+
 struct DeviceProfile {
   std::string name;
+  Family family;
   std::uint16_t vendor_id = 0x8086;
   std::uint16_t pf_device_id, vf_device_id;
   std::uint16_t total_vfs;        // SR-IOV TotalVFs / InitialVFs
