@@ -11,13 +11,13 @@
 
 namespace {
 
-// Fixed performance scenario: one 10 Gb/s port at 64-byte line rate (14.88 M frames/s) into
-// seven VFs, no host transmit. `iovsim bench` reports how fast the simulator runs it.
+// Fixed performance scenario: one 82599 10 Gb/s port at 64-byte line rate (14.88 M frames/s)
+// into seven VFs, no host transmit. `iovsim bench` reports how fast the simulator runs it.
 const char* kBenchScenario = R"(
 name: bench-64B-10G
 duration_us: 20000
 drain_us: 50
-device: {preset: "82576", ports: 1, vfs_per_port: 7, link_gbps: 10}
+device: {preset: "82599", ports: 1, vfs_per_port: 7, link_gbps: 10}
 pcie: {gen: 2, lanes: 8}
 host: {poll_interval_us: 10, rx_ring_entries: 512}
 port0:

@@ -2,6 +2,9 @@
 
 #include <stdexcept>
 
+#include "model/core/regs_82576.h"
+#include "model/core/regs_82599.h"
+
 namespace iovsim {
 
 namespace {
@@ -15,6 +18,30 @@ const DeviceProfile k82576{"82576", Family::i82576, 0x8086, 0x10C9, 0x10CA, 8, 0
 const DeviceProfile k82599{"82599", Family::i82599, 0x8086, 0x10FB, 0x10ED, 64, 0x80, 2, 0x160, 512 * 1024,
                            16 * 1024, 64, 128, 2, 128, 64, 10.0, 512, false};
 }  // namespace
+
+const QueueRegs& queue_regs(Family f) {
+  static const QueueRegs k76{[](unsigned q) { return regs::RDBAL(q); },
+                             [](unsigned q) { return regs::TDBAL(q); },
+                             [](unsigned i) { return regs::VF_RDBAL(i); },
+                             [](unsigned i) { return regs::VF_TDBAL(i); },
+                             regs::Q_SRRCTL,
+                             regs::SRRCTL_DROP_EN::kMask,
+                             true,
+                             regs::RTTDQSEL,
+                             regs::RTTBCNRM,
+                             regs::RTTBCNRC};
+  static const QueueRegs k99{[](unsigned q) { return regs82599::RDBAL(q); },
+                             [](unsigned q) { return regs82599::TDBAL(q); },
+                             [](unsigned i) { return regs82599::VF_RDBAL(i); },
+                             [](unsigned i) { return regs82599::VF_TDBAL(i); },
+                             regs82599::Q_SRRCTL,
+                             regs82599::SRRCTL_DROP_EN::kMask,
+                             false,
+                             regs82599::RTTDQSEL,
+                             regs82599::RTTBCNRM,
+                             regs82599::RTTBCNRC};
+  return f == Family::i82576 ? k76 : k99;
+}
 
 const DeviceProfile& device_profile(const std::string& preset) {
   if (preset == "82576") return k82576;

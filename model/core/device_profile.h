@@ -1,5 +1,6 @@
 // Fixed facts of the modelled controller: PCI identity, SR-IOV capability values and table
-// sizes. Two presets, from the public datasheets and Linux drivers (see docs/registers.md):
+// sizes. Two presets, from the Linux drivers, lspci output and the public datasheets where
+// available (see docs/registers.md and docs/registers-research.md):
 // the 82576 (igb/igbvf) and the 82599 (ixgbe/ixgbevf).
 #pragma once
 #include <cstdint>
@@ -51,6 +52,19 @@ struct PortLayout {
     return -1;
   }
 };
+
+// Where a family keeps its queue and rate-limiter registers (PF and VF BARs).
+struct QueueRegs {
+  std::uint32_t (*pf_rx)(unsigned queue);  // RDBAL of a port queue
+  std::uint32_t (*pf_tx)(unsigned queue);  // TDBAL
+  std::uint32_t (*vf_rx)(unsigned i);      // RDBAL of a VF's queue i, in its BAR
+  std::uint32_t (*vf_tx)(unsigned i);
+  std::uint32_t srrctl;                    // SRRCTL's offset inside an Rx block
+  std::uint32_t srrctl_drop_en;            // SRRCTL.DROP_EN
+  bool legacy_aliases;                     // 82576: queues 0-3 also at 0x2800/0x3800 + 0x100n
+  std::uint32_t rttdqsel, rttbcnrm, rttbcnrc;
+};
+const QueueRegs& queue_regs(Family f);
 
 // Throws std::invalid_argument for an unknown preset name.
 const DeviceProfile& device_profile(const std::string& preset);

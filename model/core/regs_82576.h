@@ -1,6 +1,7 @@
 // Register offsets and bit fields of the 82576 subset the model implements, in the PF's BAR0
 // and in a VF's BAR0. Sources: Linux igb e1000_regs.h / e1000_82575.h / e1000_defines.h and
-// igbvf regs.h, cross-checked against the 82576 datasheet (see docs/registers.md). The device
+// igbvf regs.h (the 82576 datasheet text was not at hand: docs/registers.md says which facts
+// came from where). The device
 // blocks decode these offsets and the driver models write them, like igb and igbvf do.
 #pragma once
 #include <cstdint>

@@ -3,9 +3,8 @@
 // Sources: Linux igb e1000_regs.h (E1000_P2VMAILBOX, E1000_VMBMEM, E1000_MBVFICR, E1000_MBVFIMR)
 // and e1000_mbx.h (P2VMAILBOX bits, MBVFICR masks); igbvf regs.h (E1000_V2PMAILBOX,
 // E1000_VMBMEM) and mbx.h (V2PMAILBOX bits, E1000_V2PMAILBOX_R2C_BITS); igb e1000_defines.h
-// (E1000_VLVF_*). Cross-checked with the 82576 datasheet's mailbox and register chapters (the
-// PF/VF mailbox section of chapter 7 and the virtualization registers of chapter 8; section
-// numbers from memory, unverified here). docs/registers-research.md §5 collects the facts.
+// (E1000_VLVF_*). The 82576 datasheet text was not at hand to check them against;
+// docs/registers-research.md §5 collects the facts and their sources.
 #pragma once
 #include <cstdint>
 

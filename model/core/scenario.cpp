@@ -32,7 +32,7 @@ void visit_function(V& v, FunctionCfg& f) {
           "misbehaving driver: posts Rx buffer addresses outside its VM's memory");
   v.field("rss", f.rss, "RSS spreads this pool's flows over its queues (VMOLR.RSSE)");
   v.field("spoofchk", f.spoofchk, "PF enables MAC and VLAN anti-spoofing for this VF");
-  v.field("trusted", f.trusted, "PF policy: the VF may change its MAC address");
+  v.field("trusted", f.trusted, "PF policy: the VF may change an administratively set MAC (an auto one always)");
   v.field("vlan", f.vlan, Range{0, 4095}, "VLAN the VF asks the PF for via the mailbox, 0 = none");
   v.field("multicast", f.multicast, "multicast groups the VM joins (comma-separated MACs)");
   v.field("request_mac", f.request_mac, "MAC the VM asks to switch to via the mailbox, or empty");
@@ -370,9 +370,6 @@ void validate(const Scenario& s, const std::string& origin) {
     bad("device.vfs_per_port",
         fmt::format("{} VFs plus the PF need {} pools; the {} has {}", s.device.vfs_per_port,
                     s.device.vfs_per_port + 1, prof.name, prof.num_pools));
-  if (prof.name == "82599")
-    bad("device.preset", "the 82599's register map (PFVTCTL, MPSAR, PFVML2FLT, its queue and VF "
-                         "BAR layout) is not modelled yet; only its sizes and IDs are known");
   if (s.device.rar_entries > prof.num_rar)
     bad("device.rar_entries", fmt::format("the {} has {}", prof.name, prof.num_rar));
   if (s.device.rar_entries && s.device.rar_entries < s.device.vfs_per_port + 1)

@@ -87,7 +87,7 @@ struct HostCfg {
 
 struct Scenario {
   std::string name = "default";
-  double warmup_us = 500;      // drivers bring the device up; traffic starts after this
+  double warmup_us = 1000;     // drivers bring the device up; traffic starts after this
   double duration_us = 10000;  // traffic time
   double drain_us = 500;       // after traffic stops: Tx rings drain, then the run ends
   std::uint64_t seed = 1;

@@ -30,7 +30,7 @@ ps_t Ring::posted_at() {
 bool Ring::enabled() const { return DCTL_ENABLE::get(dctl) && entries() > 0; }
 
 void map_ring(RegisterSpace& rs, const std::string& name, std::uint32_t block, Ring& r, bool rx,
-              std::function<void()> on_tail) {
+              std::uint32_t srrctl, std::function<void()> on_tail) {
   auto reg = [&](const char* what, std::uint32_t off, std::uint32_t Ring::*field,
                  std::function<void(std::uint32_t)> write) {
     rs.add(name + what, block + off, 1, 0, [&r, field](unsigned) { return r.*field; },
@@ -46,7 +46,7 @@ void map_ring(RegisterSpace& rs, const std::string& name, std::uint32_t block, R
     }
     r.len = v;
   });
-  if (rx) reg("SRRCTL", Q_SRRCTL, &Ring::srrctl, [&r](std::uint32_t v) { r.srrctl = v; });
+  if (rx) reg("SRRCTL", srrctl, &Ring::srrctl, [&r](std::uint32_t v) { r.srrctl = v; });
   reg((std::string(p) + "H").c_str(), Q_HEAD, &Ring::head, [&r](std::uint32_t v) {
     if (r.enabled() || (r.entries() && v >= r.entries())) {
       ++r.bad_writes;  // head belongs to the hardware once the queue runs

@@ -49,7 +49,8 @@ struct Ring {
 
 // Maps the ring's registers at `block` (offset of xDBAL) into `rs`. `on_tail` runs after a
 // tail write the hardware accepted.
+// `srrctl`: offset of SRRCTL within the block (Rx only; the families differ).
 void map_ring(RegisterSpace& rs, const std::string& name, std::uint32_t block, Ring& ring,
-              bool rx, std::function<void()> on_tail);
+              bool rx, std::uint32_t srrctl, std::function<void()> on_tail);
 
 }  // namespace iovsim

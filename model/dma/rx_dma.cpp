@@ -23,14 +23,16 @@ RxDma::RxDma(sc_core::sc_module_name name, const DeviceProfile& prof, const Port
 }
 
 void RxDma::map_registers(RegisterSpace& pf, const std::vector<RegisterSpace*>& vfs) {
+  const QueueRegs& qr = queue_regs(prof_.family);
   for (unsigned q = 0; q < rings_.size(); ++q) {
-    map_ring(pf, fmt::format("Q{}.", q), RDBAL(q), rings_[q], true, {});
-    if (q < 4) map_ring(pf, fmt::format("Q{}.legacy.", q), RDBAL_LEGACY(q), rings_[q], true, {});
+    map_ring(pf, fmt::format("Q{}.", q), qr.pf_rx(q), rings_[q], true, qr.srrctl, {});
+    if (qr.legacy_aliases && q < 4)
+      map_ring(pf, fmt::format("Q{}.legacy.", q), RDBAL_LEGACY(q), rings_[q], true, qr.srrctl, {});
   }
   for (unsigned v = 0; v < vfs.size(); ++v)
     for (unsigned i = 0; i < prof_.queues_per_pool; ++i)
-      map_ring(*vfs[v], fmt::format("Q{}.", i), VF_RDBAL(i), rings_[prof_.queue_of(v, i)], true,
-               {});
+      map_ring(*vfs[v], fmt::format("Q{}.", i), qr.vf_rx(i), rings_[prof_.queue_of(v, i)], true,
+               qr.srrctl, {});
 }
 
 bool RxDma::transfer(std::uint64_t addr, void* data, unsigned len, bool write, ps_t now,

@@ -3,8 +3,8 @@
 // b_transport call with busy-until bookkeeping, so a frame costs no thread switch.
 //
 //   admit   -- the on-chip Rx packet buffer must have room until the frame is written out
-//   fetch   -- if the queue's descriptor cache is empty, read up to 16 descriptors [head, tail)
-//              in one PCIe read (none owned by hardware: drop, SRRCTL.DROP_EN semantics)
+//   fetch   -- if the queue's descriptor cache is short, read up to 16 descriptors [head, tail)
+//              in one PCIe read (two when they wrap the ring end) (none owned by hardware: drop, SRRCTL.DROP_EN semantics)
 //   write   -- posted writes of the frame (FCS stripped, RCTL.SECRC) into the buffer(s),
 //              one descriptor per SRRCTL.BSIZEPACKET bytes, through the IOMMU
 //   wb      -- write back each descriptor (length, DD, EOP on the last), advance head

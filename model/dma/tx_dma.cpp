@@ -25,17 +25,18 @@ TxDma::TxDma(sc_core::sc_module_name name, const DeviceProfile& prof, const Port
 }
 
 void TxDma::map_registers(RegisterSpace& pf, const std::vector<RegisterSpace*>& vfs) {
+  const QueueRegs& qr = queue_regs(prof_.family);
   auto ring_doorbell = [this] { doorbell_.notify(sc_core::SC_ZERO_TIME); };
   for (unsigned q = 0; q < rings_.size(); ++q) {
-    map_ring(pf, fmt::format("Q{}.", q), TDBAL(q), rings_[q], false, ring_doorbell);
-    if (q < 4)
-      map_ring(pf, fmt::format("Q{}.legacy.", q), TDBAL_LEGACY(q), rings_[q], false,
+    map_ring(pf, fmt::format("Q{}.", q), qr.pf_tx(q), rings_[q], false, 0, ring_doorbell);
+    if (qr.legacy_aliases && q < 4)
+      map_ring(pf, fmt::format("Q{}.legacy.", q), TDBAL_LEGACY(q), rings_[q], false, 0,
                ring_doorbell);
   }
   for (unsigned v = 0; v < vfs.size(); ++v)
     for (unsigned i = 0; i < prof_.queues_per_pool; ++i)
-      map_ring(*vfs[v], fmt::format("Q{}.", i), VF_TDBAL(i), rings_[prof_.queue_of(v, i)], false,
-               ring_doorbell);
+      map_ring(*vfs[v], fmt::format("Q{}.", i), qr.vf_tx(i), rings_[prof_.queue_of(v, i)], false,
+               0, ring_doorbell);
 }
 
 std::uint64_t TxDma::pending_descriptors() const {

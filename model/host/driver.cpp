@@ -8,6 +8,7 @@
 
 #include "model/core/frame.h"
 #include "model/core/regs_82576.h"
+#include "model/core/regs_82599.h"
 #include "model/core/regs_mbx_82576.h"
 #include "model/host/host_memory.h"
 #include "model/core/pci_regs.h"
@@ -49,12 +50,16 @@ Driver::Driver(sc_core::sc_module_name name, const DeviceProfile& prof, const Dr
   if (p.vmdq)
     for (unsigned v = 0; v < p.vf_cfg.size(); ++v)
       if (p.vf_cfg[v].netqueue) pools.push_back(v);
-  const unsigned per_pool = p.cfg.rss ? prof.queues_per_pool : 1;
+  // The 82599 has no per-pool RSS enable: once MRQC selects VMDq + RSS, every pool hashes
+  // over its queues, so every driver on the port runs them all.
+  const bool rss = p.cfg.rss || (prof.family == Family::i82599 && p.port_rss);
+  const unsigned per_pool = rss ? prof.queues_per_pool : 1;
   for (unsigned pool : pools)
     for (unsigned i = 0; i < per_pool; ++i) {
       RxQueue q;
       q.hw_queue = prof.queue_of(pool, i);
-      q.rdbal = p.vf < 0 ? RDBAL(q.hw_queue) : VF_RDBAL(i);
+      q.rdbal = p.vf < 0 ? queue_regs(prof.family).pf_rx(q.hw_queue)
+                         : queue_regs(prof.family).vf_rx(i);
       rxq_.push_back(q);
     }
   const auto nq = static_cast<unsigned>(rxq_.size());
@@ -69,7 +74,8 @@ Driver::Driver(sc_core::sc_module_name name, const DeviceProfile& prof, const Dr
   for (unsigned i = 0; i < nq; ++i, at += std::uint64_t{rx_n_} * p.host.rx_buffer_bytes)
     rxq_[i].buffers = at;
   tx_buf_ = at;
-  tx_tdbal_ = p.vf < 0 ? TDBAL(prof.queue_of(p.pool, 0)) : VF_TDBAL(0);
+  tx_tdbal_ = p.vf < 0 ? queue_regs(prof.family).pf_tx(prof.queue_of(p.pool, 0))
+                       : queue_regs(prof.family).vf_tx(0);
   sc_assert(tx_buf_ + std::uint64_t{tx_n_} * tx_slot_ ==
             driver_memory_bytes(p.host, p.max_frame, nq));
   sc_assert(tx_buf_ + std::uint64_t{tx_n_} * tx_slot_ <= p.mem_bytes);
@@ -135,46 +141,72 @@ void Driver::pf_bring_up() {
   cfg_write(rid, cap + SRIOV_NUM_VF, 2, p_.vfs);
   if (p_.vfs) cfg_write(rid, cap + SRIOV_CTRL, 2, SRIOV_CTRL_ARI | SRIOV_CTRL_VFE | SRIOV_CTRL_MSE);
 
-  // igb: receive control, VMDq, default pool, replication. A unicast that matches no RAR
-  // entry fails L2 filtering unless the port is unicast promiscuous (as when the PF is a
-  // bridge port); it then lands in the default pool, the PF's.
+  // Receive control, VMDq, default pool, replication (igb_vmm_control/igb_set_rx_mode;
+  // ixgbe_configure_virtualization/ixgbe_set_rx_mode). A unicast that matches no receive
+  // address fails L2 filtering unless the port is unicast promiscuous (as when the PF is a
+  // bridge port); it then lands in the default pool, the PF's. VLAN filtering stays on in VT
+  // mode: untagged frames go by the pools' accept-untagged bit.
+  const bool i76 = prof_.family == Family::i82576;
+  namespace r9 = regs82599;
   const unsigned pf_pool = p_.pool;
-  // VLAN filtering stays on in VT mode (igb_set_rx_mode): untagged frames go by VMOLR.AUPE.
-  write32(RCTL, RCTL_BAM::set(0, 1) | RCTL_SECRC::set(0, 1) | RCTL_VFE::set(0, 1) |
-                    RCTL_UPE::set(0, p_.drop_unmatched ? 0 : 1));
+  const bool promisc = !p_.drop_unmatched;
   bool any_rss = p_.cfg.rss;
   for (const FunctionCfg& c : p_.vf_cfg) any_rss = any_rss || c.rss;
+  if (i76) {
+    write32(RCTL, RCTL_BAM::set(0, 1) | RCTL_SECRC::set(0, 1) | RCTL_VFE::set(0, 1) |
+                      RCTL_UPE::set(0, promisc));
+  } else {
+    write32(r9::FCTRL, r9::FCTRL_BAM::set(0, 1) | r9::FCTRL_UPE::set(0, promisc));
+    write32(r9::VLNCTRL, r9::VLNCTRL_VFE::set(0, 1));
+    write32(r9::MCSTCTRL, r9::MCSTCTRL_MFE::set(0, 1));
+  }
+  const std::uint32_t rss_fields = MRQC_RSS_IPV4 | MRQC_RSS_IPV4_TCP | MRQC_RSS_IPV4_UDP |
+                                   MRQC_RSS_IPV6 | MRQC_RSS_IPV6_TCP | MRQC_RSS_IPV6_UDP;
   if (any_rss) {
-    // igb_setup_mrqc: the key, a redirection table alternating the pool's two queues, and
-    // the hash types; MRQE = VMDq + RSS.
+    // igb_setup_mrqc / ixgbe_setup_mrqc: the key, a redirection table alternating the pool's
+    // two queues, and the hash types.
     static const std::uint8_t kKey[40] = {
         0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3,
         0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3,
         0x80, 0x30, 0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa};  // Microsoft's
+    const std::uint32_t rssrk = i76 ? RSSRK : r9::RSSRK, reta = i76 ? RETA : r9::RETA;
     for (unsigned i = 0; i < 10; ++i)
-      write32(RSSRK + 4 * i, std::uint32_t{kKey[4 * i]} | kKey[4 * i + 1] << 8 |
+      write32(rssrk + 4 * i, std::uint32_t{kKey[4 * i]} | kKey[4 * i + 1] << 8 |
                                  kKey[4 * i + 2] << 16 | std::uint32_t{kKey[4 * i + 3]} << 24);
-    for (unsigned i = 0; i < 32; ++i) write32(RETA + 4 * i, 0x01000100);
-    write32(MRQC, MRQC_MRQE::set(0, MRQE_VMDQ_RSS) | MRQC_RSS_IPV4 | MRQC_RSS_IPV4_TCP |
-                      MRQC_RSS_IPV4_UDP | MRQC_RSS_IPV6 | MRQC_RSS_IPV6_TCP | MRQC_RSS_IPV6_UDP);
-  } else {
-    write32(MRQC, MRQC_MRQE::set(0, MRQE_VMDQ));
+    for (unsigned i = 0; i < 32; ++i) write32(reta + 4 * i, 0x01000100);
   }
-  write32(VT_CTL, VT_CTL_DEF_PL::set(0, pf_pool) | VT_CTL_VM_REPL_EN::set(0, 1));
-  auto set_rar = [this](unsigned n, std::uint64_t mac, unsigned pool) {
-    write32(RAL(n), static_cast<std::uint32_t>(mac));
-    write32(RAH(n), RAH_ADDR_HI::set(0, static_cast<std::uint32_t>(mac >> 32)) |
-                        RAH_POOLSEL::set(0, 1u << pool) | RAH_AV::set(0, 1));
+  if (i76) {
+    write32(MRQC, MRQC_MRQE::set(0, any_rss ? MRQE_VMDQ_RSS : MRQE_VMDQ) | (any_rss ? rss_fields : 0));
+    write32(VT_CTL, VT_CTL_DEF_PL::set(0, pf_pool) | VT_CTL_VM_REPL_EN::set(0, 1));
+  } else {
+    write32(r9::MRQC, r9::MRQC_MRQE::set(0, any_rss ? r9::MRQE_VMDQ_RSS : r9::MRQE_VMDQ) |
+                          (any_rss ? rss_fields : 0));
+    write32(r9::PFVTCTL, r9::PFVTCTL_VT_ENA::set(0, 1) | r9::PFVTCTL_DEF_PL::set(0, pf_pool) |
+                             r9::PFVTCTL_REPLEN::set(0, 1));
+  }
+  // A receive address and its pool: RAH.POOLSEL on the 82576, MPSAR on the 82599.
+  auto set_rar = [this, i76](unsigned n, std::uint64_t mac, unsigned pool) {
+    const auto lo = static_cast<std::uint32_t>(mac), hi = static_cast<std::uint32_t>(mac >> 32);
+    if (i76) {
+      write32(RAL(n), lo);
+      write32(RAH(n), RAH_ADDR_HI::set(0, hi) | RAH_POOLSEL::set(0, 1u << pool) | RAH_AV::set(0, 1));
+    } else {
+      write32(r9::RAL(n), lo);
+      write32(r9::RAH(n), r9::RAH_ADDR_HI::set(0, hi) | r9::RAH_AV::set(0, 1));
+      write32(r9::MPSAR_LO(n), pool < 32 ? 1u << pool : 0);
+      write32(r9::MPSAR_HI(n), pool >= 32 ? 1u << (pool - 32) : 0);
+    }
   };
   set_rar(0, p_.mac, pf_pool);
-  std::uint32_t pools = 1u << pf_pool;
+  std::uint64_t pools = std::uint64_t{1} << pf_pool;
   if (p_.vfs) {
     // The PF/VF policy owns the VFs' filters from here on (igb_set_vf_mac: the VF's MAC at
     // RAR rar_entry_count - (vf + 1)). A MAC the administrator set ('ip link set vf N mac')
     // is locked against the VF's own SET_MAC_ADDR unless the VF is trusted; an automatic one
     // is not.
-    policy_ = std::make_unique<PfVfPolicy>(bar_access(), p_.vfs, p_.num_rar, p_.num_vlvf);
-    mbx_service_ = std::make_unique<PfMailboxService>(bar_access(), p_.vfs);
+    policy_ = std::make_unique<PfVfPolicy>(bar_access(), p_.vfs, p_.num_rar, p_.num_vlvf,
+                                           prof_.family);
+    mbx_service_ = std::make_unique<PfMailboxService>(bar_access(), p_.vfs, prof_.family);
     for (unsigned v = 0; v < p_.vfs; ++v) {
       if (p_.vf_cfg[v].mac != "auto")
         policy_->set_vf_mac(v, p_.vf_macs[v]);
@@ -182,11 +214,12 @@ void Driver::pf_bring_up() {
         policy_->set_default_vf_mac(v, p_.vf_macs[v]);
       policy_->set_trusted(v, p_.vf_cfg[v].trusted);
       policy_->set_allow_vlan(v, true);
-      set_rar(p_.num_rar - 1 - v, p_.vf_macs[v], v);
-      pools |= 1u << v;
+      pools |= std::uint64_t{1} << v;
     }
-    write32(MBVFIMR, 0xFF);  // igb_irq_enable: mailbox interrupts from every VF
-    mbx_pending_ = true;     // requests that arrived before the interrupt was enabled
+    // Mailbox interrupts from every VF: igb_irq_enable writes MBVFIMR; the 82599's PFMBIMR
+    // comes up enabled and ixgbe leaves it.
+    if (i76) write32(MBVFIMR, 0xFF);
+    mbx_pending_ = true;  // requests that arrived before the interrupt was enabled
   }
   // VMDq (NetQueue/VMQ): the hypervisor gives each NetQueue VM a filter into its own pool;
   // the other VMs' frames fall through to the default pool, the hypervisor's own queue.
@@ -194,44 +227,61 @@ void Driver::pf_bring_up() {
     for (unsigned v = 0, n = 1; v < p_.vf_cfg.size(); ++v)
       if (p_.vf_cfg[v].netqueue) {
         set_rar(n++, p_.vf_macs[v], v);
-        pools |= 1u << v;
+        pools |= std::uint64_t{1} << v;
       }
-  for (unsigned pool = 0; pool <= pf_pool; ++pool) {  // igb_set_vmolr
+  for (unsigned pool = 0; pool <= pf_pool; ++pool) {  // igb_set_vmolr / ixgbe_set_vmolr
     if (!(pools >> pool & 1)) continue;
     const FunctionCfg& c = pool == pf_pool ? p_.cfg : p_.vf_cfg[pool];
-    write32(VMOLR(pool), VMOLR_AUPE::set(0, 1) | VMOLR_BAM::set(0, 1) | VMOLR_LPE::set(0, 1) |
-                             VMOLR_RLPML::set(0, p_.max_frame) | VMOLR_RSSE::set(0, c.rss));
+    if (i76)
+      write32(VMOLR(pool), VMOLR_AUPE::set(0, 1) | VMOLR_BAM::set(0, 1) | VMOLR_LPE::set(0, 1) |
+                               VMOLR_RLPML::set(0, p_.max_frame) | VMOLR_RSSE::set(0, c.rss));
+    else
+      write32(r9::PFVML2FLT(pool), r9::PFVML2FLT_AUPE::set(0, 1) | r9::PFVML2FLT_BAM::set(0, 1));
   }
-  write32(VFRE, pools);
-  write32(VFTE, pools);
-  // igb_vmdq_set_anti_spoofing_pf: MAC and VLAN anti-spoofing for the VFs that have spoofchk
-  // on (the PF's own pool never: igb XORs its bits out).
-  std::uint32_t spoof = 0;
+  // MAC and VLAN anti-spoofing for the VFs that have spoofchk on (never the PF's own pool:
+  // igb XORs its bits out). Loopback: the global VEB enable only; the per-pool LLE bits
+  // would also loop a pool's own broadcasts back to itself, and the drivers leave them clear.
+  std::uint64_t spoof = 0;
   for (unsigned v = 0; v < p_.vfs; ++v)
-    if (p_.vf_cfg[v].spoofchk && !p_.vmdq) spoof |= 1u << v;
-  // igb_vmdq_set_loopback_pf: the global VEB enable only. The per-pool LLE bits would also
-  // loop a pool's own broadcasts back to itself; igb leaves them clear.
-  write32(DTXSWC, DTXSWC_LOOPBACK_EN::set(0, p_.loopback) | DTXSWC_MAC_SPOOF::set(0, spoof) |
-                      DTXSWC_VLAN_SPOOF::set(0, spoof));
-  // igb_set_vf_rate_limit: "vf X uses queue X"; the PF's own queue likewise.
+    if (p_.vf_cfg[v].spoofchk && !p_.vmdq) spoof |= std::uint64_t{1} << v;
+  if (i76) {
+    write32(VFRE, static_cast<std::uint32_t>(pools));
+    write32(VFTE, static_cast<std::uint32_t>(pools));
+    write32(DTXSWC, DTXSWC_LOOPBACK_EN::set(0, p_.loopback) |
+                        DTXSWC_MAC_SPOOF::set(0, static_cast<std::uint32_t>(spoof)) |
+                        DTXSWC_VLAN_SPOOF::set(0, static_cast<std::uint32_t>(spoof)));
+  } else {
+    for (unsigned i = 0; i < 2; ++i) {
+      write32(r9::PFVFRE(i), static_cast<std::uint32_t>(pools >> (32 * i)));
+      write32(r9::PFVFTE(i), static_cast<std::uint32_t>(pools >> (32 * i)));
+    }
+    write32(r9::PFDTXGSWC, r9::PFDTXGSWC_VT_LBEN::set(0, p_.loopback));
+    for (unsigned i = 0; i < 8 && 8 * i < p_.vfs; ++i) {  // ixgbe_ndo_set_vf_spoofchk
+      const auto bits = static_cast<std::uint32_t>(spoof >> (8 * i)) & 0xFF;
+      write32(r9::PFVFSPOOF(i), r9::PFVFSPOOF_MAC::set(0, bits) | r9::PFVFSPOOF_VLAN::set(0, bits));
+    }
+  }
+  // igb_set_vf_rate_limit / ixgbe_set_vf_rate_limit: the pool's first queue; the PF's likewise.
+  const QueueRegs& qr = queue_regs(prof_.family);
   for (unsigned v = 0; v <= p_.vfs; ++v) {
     double rate = v < p_.vfs ? p_.vf_rate_limit_mbps[v] : p_.cfg.rate_limit_mbps;
     if (rate <= 0) continue;
     double link = p_.link_bps / 1e6;
     auto rf_int = static_cast<std::uint32_t>(link / rate);
     auto rf_dec = static_cast<std::uint32_t>((link - rf_int * rate) * 16384.0 / rate);
-    write32(RTTDQSEL, prof_.queue_of(v < p_.vfs ? v : pf_pool, 0));
-    write32(RTTBCNRM, 0x14);
-    write32(RTTBCNRC, RTTBCNRC_RS_ENA::set(0, 1) | RTTBCNRC_RF_INT::set(0, rf_int) |
-                          RTTBCNRC_RF_DEC::set(0, rf_dec));
+    write32(qr.rttdqsel, prof_.queue_of(v < p_.vfs ? v : pf_pool, 0));
+    write32(qr.rttbcnrm, i76 ? 0x14 : 0x4);  // MMW: igb for 9728-byte frames, ixgbe 82599
+    write32(qr.rttbcnrc, RTTBCNRC_RS_ENA::set(0, 1) | RTTBCNRC_RF_INT::set(0, rf_int) |
+                             RTTBCNRC_RF_DEC::set(0, rf_dec));
   }
 }
 
 void Driver::setup_rings() {
   // Rx: SRRCTL (buffer size, advanced one-buffer descriptors, drop when no descriptor), ring.
   for (RxQueue& q : rxq_) {
-    write32(q.rdbal + Q_SRRCTL, SRRCTL_BSIZEPACKET::set(0, p_.host.rx_buffer_bytes / 1024) |
-                                    SRRCTL_DESCTYPE::set(0, 1) | SRRCTL_DROP_EN::set(0, 1));
+    const QueueRegs& qr = queue_regs(prof_.family);
+    write32(q.rdbal + qr.srrctl, SRRCTL_BSIZEPACKET::set(0, p_.host.rx_buffer_bytes / 1024) |
+                                     SRRCTL_DESCTYPE::set(0, 1) | qr.srrctl_drop_en);
     write32(q.rdbal + Q_BAL, static_cast<std::uint32_t>(q.ring));
     write32(q.rdbal + Q_BAH, static_cast<std::uint32_t>(q.ring >> 32));
     write32(q.rdbal + Q_LEN, rx_n_ * 16);
@@ -305,8 +355,10 @@ bool Driver::mailbox_request(const std::uint32_t* msg, unsigned n, std::uint32_t
     }
     wait(step);
   }
-  for (int polls = 0; polls < 1000; ++polls) {
-    wait(step);
+  // Poll every microsecond at first, then every 10 us: a PF busy with other VFs' resets may
+  // take milliseconds (ixgbevf allows 200 ms for RESET). Give up after 50 ms.
+  for (int polls = 0; polls < 5100; ++polls) {
+    wait(polls < 100 ? step : 10 * step);
     vf_mbx_->poll_ack();
     reply_words = mbx::WORDS;
     if (vf_mbx_->poll_reply(reply, reply_words)) {
@@ -323,7 +375,7 @@ bool Driver::mailbox_request(const std::uint32_t* msg, unsigned n, std::uint32_t
 }
 
 void Driver::vf_mailbox_setup() {
-  vf_mbx_ = std::make_unique<VfMailbox>(bar_access());
+  vf_mbx_ = std::make_unique<VfMailbox>(bar_access(), prof_.family);
   for (int i = 0; i < 1000 && vf_mbx_->reset_in_progress(); ++i) wait(1, sc_core::SC_US);
   vf_mbx_->check_reset();
   std::uint32_t msg[mbx::WORDS], reply[mbx::WORDS];
@@ -331,7 +383,7 @@ void Driver::vf_mailbox_setup() {
   // e1000_reset_hw_vf: RESET; the PF answers with the MAC it assigned.
   std::uint64_t mac = 0;
   if (mailbox_request(msg, VfMailbox::build_reset(msg), reply, n) &&
-      VfMailbox::decode_reset_reply(reply, n, mac))
+      VfMailbox::decode_reset_reply(reply, n, mac, prof_.family))
     p_.mac = mac;
   if (!p_.cfg.request_mac.empty() && parse_mac_text(p_.cfg.request_mac, mac) &&
       mailbox_request(msg, VfMailbox::build_set_mac(msg, mac), reply, n))
@@ -399,6 +451,10 @@ void Driver::harvest_rx() {
 }
 
 void Driver::check_spoof() {
+  if (prof_.family == Family::i82599) {  // ixgbe_spoof_check: SSVPC counts spoofed packets
+    spoofed_packets_ += read32(regs82599::SSVPC);
+    return;
+  }
   // igb_spoof_check: WVBR bit vf or vf + 8 (the VF's two queues) means a spoof event.
   std::uint32_t wvbr = read32(WVBR);
   if (!wvbr) return;

@@ -2,7 +2,8 @@
 // igbvf (VF, inside a VM) do, through PCIe config cycles and MMIO register writes, and that
 // runs each function's rings in host memory.
 //
-// Every function's driver: sets up one Rx and one Tx ring in its VM's memory (addresses are
+// Every function's driver: sets up its Rx rings (one; every queue of its pool with RSS; a
+// VMDq hypervisor also one per NetQueue VM) and a Tx ring in its VM's memory (addresses are
 // guest-physical, i.e. IO-virtual for its VF), posts Rx buffers, then every poll interval
 // (NAPI-style) harvests written-back Rx descriptors and re-posts them with one tail write,
 // reclaims Tx descriptors, and queues the frames its VM's application produced in that
@@ -10,8 +11,12 @@
 //
 // The PF driver first does what the PCI core and igb do at probe and on sriov_numvfs: assigns
 // BARs, enables memory decoding and bus mastering, writes NumVFs and VF Enable in the SR-IOV
-// capability, then programs the L2 filters (RAL/RAH with pool select, VMOLR, VT_CTL, VFRE/VFTE),
-// the VEB loopback (DTXSWC) and the per-VF rate limiters (RTTBCNRC), and releases the VFs.
+// capability, then programs the L2 filters (receive addresses with their pools, per-pool
+// accept bits, the default pool, Rx/Tx enables), RSS, the VEB loopback and anti-spoofing and
+// the rate limiters of the VFs' and its own first queues, in the register layout of the
+// device's family (82576: igb; 82599: ixgbe), and releases the VFs. A VF driver then does the
+// igbvf/ixgbevf start-up handshake over the mailbox (RESET, its MAC, multicast, VLAN); the PF
+// driver answers when the mailbox interrupt wakes it, by its policy (PfVfPolicy).
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -53,6 +58,7 @@ struct DriverParams {
   std::vector<double> vf_rate_limit_mbps;
   std::vector<FunctionCfg> vf_cfg;      // policy per VF (spoofchk, RSS, ...), or per VM (vmdq)
   bool vmdq = false;                    // PF as hypervisor: no VFs, one pool per NetQueue VM
+  bool port_rss = false;                // some function on the port uses RSS
   unsigned num_rar = 24;
   unsigned num_vlvf = 32;
   bool loopback = true;
@@ -77,6 +83,8 @@ public:
   std::uint64_t vm_rx(unsigned vm, unsigned i) const { return vm_rx_[vm * rxq_.size() + i]; }
   // PF only: spoof events igb's watchdog would report per VF (WVBR bits vf and vf + 8).
   std::uint64_t spoof_events(unsigned vf) const { return vf < spoof_events_.size() ? spoof_events_[vf] : 0; }
+  // PF only, 82599: the spoofed packets SSVPC counted (the 82599 does not say which VF).
+  std::uint64_t spoofed_packets() const { return spoofed_packets_; }
   std::uint64_t rx_foreign() const { return rx_foreign_; }  // unicast for another MAC
   std::uint64_t mac() const { return p_.mac; }  // current: the PF may assign or change it
   // The PF interrupt for a mailbox message (Mailbox::on_vf_request): wakes the PF driver.
@@ -104,8 +112,8 @@ private:
   void harvest_rx();
   void check_spoof();
   void vf_mailbox_setup();
-  // Posts one request and polls (1 us steps, as igbvf polls) for the PF's answer; false on
-  // NACK or when no answer comes within 1 ms.
+  // Posts one request and polls for the PF's answer (1 us steps, then 10 us); false on NACK
+  // or when no answer comes within 50 ms.
   bool mailbox_request(const std::uint32_t* msg, unsigned n, std::uint32_t* reply,
                        unsigned& reply_words);
   RegAccess bar_access();
@@ -142,6 +150,7 @@ private:
   std::uint32_t tx_tdbal_ = 0;  // register block of its Tx queue 0
   unsigned tx_ntc_ = 0, tx_ntu_ = 0;
   std::vector<std::uint64_t> spoof_events_;
+  std::uint64_t spoofed_packets_ = 0;
   std::vector<std::uint64_t> vm_rx_;
   sc_core::sc_event mbx_event_;
   bool mbx_pending_ = false;

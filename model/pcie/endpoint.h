@@ -3,7 +3,8 @@
 // routing ID << 12 | register), an MMIO target that decodes the PF BAR0s and VF BAR0 windows
 // into a function and forwards to that function's RegisterSpace, a DMA target the device's
 // engines use, and one DMA initiator towards the host that carries the function's requester
-// ID in a PcieExtension. Link timing is busy-until bookkeeping in PcieLinkTiming: no thread.
+// ID in a PcieExtension. Link timing is booked on per-direction timelines in PcieLinkTiming:
+// no thread, no event per transfer.
 #pragma once
 #include <memory>
 #include <string>

@@ -1,12 +1,16 @@
-// The PF/VF mailbox of one 82576 port, device side: per VF a 16-DWORD buffer shared by both
-// directions, the PF's P2VMAILBOX(vf) and the VF's V2PMAILBOX control registers with their
-// ownership bits (PFU/VFU), the PF's MBVFICR cause register (VFREQ/VFACK, write 1 to clear) and
-// its MBVFIMR enables. Models what igb (e1000_mbx.c) and igbvf (mbx.c) rely on:
+// The PF/VF mailbox of one port, device side: per VF a 16-DWORD buffer shared by both
+// directions, the PF's and the VF's mailbox control registers with their ownership bits
+// (PFU/VFU), the PF's cause registers (VFREQ/VFACK, write 1 to clear) and their enables.
+//  - 82576 (igb e1000_mbx.c, igbvf mbx.c): P2VMAILBOX(vf), V2PMAILBOX, VMBMEM, one MBVFICR and
+//    one MBVFIMR for 8 VFs.
+//  - 82599 (ixgbe ixgbe_mbx.c, ixgbevf mbx.c): PFMAILBOX(vf), VFMAILBOX, PFMBMEM/VFMBMEM and
+//    four PFMBICR/PFMBIMR registers of 16 VFs each, 64 VFs. Same bits, same protocol.
+// What both drivers rely on:
 //  - a side may write the buffer only while it holds its lock bit; a write from the other side
 //    is ignored and counted (the lock is what makes the shared buffer safe);
-//  - VF REQ sets MBVFICR.VFREQ[vf] (the PF "interrupt", ICR.VMMB, if MBVFIMR enables it),
-//    VF ACK sets MBVFICR.VFACK[vf]; PF STS sets the VF's PFSTS, PF ACK the VF's PFACK;
-//  - PFSTS, PFACK and RSTD read to clear (E1000_V2PMAILBOX_R2C_BITS).
+//  - VF REQ sets VFREQ[vf] (the PF "interrupt": ICR.VMMB / EICR.MAILBOX, if the mask register
+//    enables it), VF ACK sets VFACK[vf]; PF STS sets the VF's PFSTS, PF ACK the VF's PFACK;
+//  - PFSTS, PFACK and RSTD read to clear (E1000_V2PMAILBOX_R2C_BITS, IXGBE_VFMAILBOX_R2C_BITS).
 // Abstracted away: time (the registers change instantly), ICR/EICR and the VF's MSI-X vector
 // (callbacks stand in for them), CTRL_EXT.PFRSTD and VF FLR (pf_reset()/pf_reset_done()/
 // vf_reset() let the owner of those registers drive the RSTI/RSTD bits).
@@ -17,23 +21,27 @@
 #include <functional>
 #include <vector>
 
+#include "model/core/device_profile.h"
 #include "model/core/register_space.h"
 #include "model/core/regs_mbx_82576.h"
+#include "model/core/regs_mbx_82599.h"
 
 namespace iovsim {
 
 class Mailbox {
 public:
-  static constexpr unsigned kMaxVfs = regs::MBX_MAX_VFS;
+  static constexpr unsigned kMaxVfs = regs::MBX_MAX_VFS;  // 82576
+  static constexpr unsigned kMaxVfs82599 = regs82599mbx::MBX_MAX_VFS;
   static constexpr unsigned kWords = regs::MBX_WORDS;
+  static_assert(regs82599mbx::MBX_WORDS == kWords, "both families use 16-DWORD buffers");
 
   struct VfStats {
     std::uint64_t vf_to_pf = 0;       // VF REQ writes: messages towards the PF
     std::uint64_t pf_to_vf = 0;       // PF STS writes: messages towards the VF
     std::uint64_t vf_acks = 0;        // VF ACK writes
     std::uint64_t pf_acks = 0;        // PF ACK writes
-    std::uint64_t pf_buffer_writes_ignored = 0;  // PF wrote VMBMEM without holding PFU
-    std::uint64_t vf_buffer_writes_ignored = 0;  // VF wrote VMBMEM without holding VFU
+    std::uint64_t pf_buffer_writes_ignored = 0;  // PF wrote the buffer without holding PFU
+    std::uint64_t vf_buffer_writes_ignored = 0;  // VF wrote the buffer without holding VFU
     std::uint64_t pf_lock_denied = 0;  // PF asked for PFU while the VF held VFU
     std::uint64_t vf_lock_denied = 0;  // VF asked for VFU while the PF held PFU
     std::uint64_t pf_send_unlocked = 0;  // STS written without holding PFU (honoured)
@@ -41,14 +49,16 @@ public:
     std::uint64_t vfu_resets = 0;        // PF RVFU writes
   };
 
-  // Maps the PF's registers for all kMaxVfs mailboxes (accesses to mailboxes of VFs beyond
-  // `num_vfs` read 0, are ignored and counted) and each VF's V2PMAILBOX/VMBMEM.
-  // `vfs` holds `num_vfs` register spaces (throws std::invalid_argument otherwise: a model
-  // construction error, not guest input).
-  Mailbox(unsigned num_vfs, RegisterSpace& pf, std::vector<RegisterSpace*> vfs);
+  // Maps the PF's registers for all max_vfs() mailboxes of `family` (accesses to mailboxes of
+  // VFs beyond `num_vfs` read 0, are ignored and counted) and each VF's mailbox register and
+  // buffer. `vfs` holds `num_vfs` register spaces, num_vfs <= max_vfs() (throws
+  // std::invalid_argument otherwise: a model construction error, not guest input).
+  Mailbox(unsigned num_vfs, RegisterSpace& pf, std::vector<RegisterSpace*> vfs,
+          Family family = Family::i82576);
 
-  // The PF interrupt: VF `vf` set VFREQ (on_vf_request) or VFACK (on_vf_ack) and MBVFIMR bit
-  // `vf` is set. The VF's mailbox interrupt: the PF wrote STS or ACK (on_vf_interrupt).
+  // The PF interrupt: VF `vf` set VFREQ (on_vf_request) or VFACK (on_vf_ack) and the VF's
+  // mask bit is set (82576: MBVFIMR bit vf, 0 at reset; 82599: PFMBIMR(vf / 16) bit vf % 16,
+  // 1 at reset). The VF's mailbox interrupt: the PF wrote STS or ACK (on_vf_interrupt).
   std::function<void(unsigned vf)> on_vf_request;
   std::function<void(unsigned vf)> on_vf_ack;
   std::function<void(unsigned vf)> on_vf_interrupt;
@@ -59,13 +69,16 @@ public:
   void vf_reset(unsigned vf);  // VF FLR or VF CTRL.RST: VFU and the VF's causes cleared, RSTD set
 
   unsigned num_vfs() const { return num_vfs_; }
+  unsigned max_vfs() const { return max_vfs_; }  // 8 (82576) or 64 (82599)
+  Family family() const { return family_; }
   const VfStats& stats(unsigned vf) const { return box_[vf].stats; }
   VfStats totals() const;
-  // PF accesses to P2VMAILBOX/VMBMEM of a VF beyond num_vfs (ignored).
+  // PF accesses to the mailbox register or buffer of a VF beyond num_vfs (ignored).
   std::uint64_t absent_vf_accesses() const { return absent_vf_accesses_; }
 
   // Introspection for tests and traces.
-  std::uint32_t mbvficr() const { return mbvficr_; }
+  std::uint32_t mbvficr() const { return icr_[0]; }  // 82576 MBVFICR = 82599 PFMBICR(0)
+  std::uint32_t pfmbicr(unsigned i) const { return icr_[i]; }
   bool pf_owns(unsigned vf) const { return box_[vf].pfu; }
   bool vf_owns(unsigned vf) const { return box_[vf].vfu; }
   std::uint32_t buffer_word(unsigned vf, unsigned i) const { return box_[vf].mem[i]; }
@@ -85,10 +98,19 @@ private:
   void vf_write_ctl(unsigned vf, std::uint32_t v);
   void vf_write_mem(unsigned vf, unsigned i, std::uint32_t v);
   void raise_pf(unsigned vf, std::uint32_t cause_bit, const std::function<void(unsigned)>& cb);
+  // Cause bits of VF `vf` in icr_[vf / 16]: 82576 MBVFICR bits vf and 16 + vf (vf < 8) and the
+  // 82599 PFMBICR layout coincide.
+  static unsigned icr_index(unsigned vf) { return vf / 16; }
+  static std::uint32_t req_bit(unsigned vf) { return 1u << (vf % 16); }
+  static std::uint32_t ack_bit(unsigned vf) { return 1u << (16 + vf % 16); }
+  bool irq_enabled(unsigned vf) const;
+  void clear_causes(unsigned vf) { icr_[icr_index(vf)] &= ~(req_bit(vf) | ack_bit(vf)); }
 
-  unsigned num_vfs_;
-  std::array<Box, kMaxVfs> box_{};
-  std::uint32_t mbvficr_ = 0, mbvfimr_ = 0;
+  Family family_;
+  unsigned max_vfs_, num_vfs_;
+  std::uint32_t icr_valid_;  // writable cause bits per register
+  std::array<Box, kMaxVfs82599> box_{};
+  std::array<std::uint32_t, regs82599mbx::MBX_ICR_REGS> icr_{}, imr_{};
   std::uint64_t absent_vf_accesses_ = 0;
 };
 

@@ -90,9 +90,11 @@ json System::metrics(double wall_seconds) const {
                      {"driver_rx_foreign_unicast", drivers_[fn]->rx_foreign()},
                      {"iommu_faults", iommu_->faults(rid)},
                      {"register_errors", drivers_[fn]->mmio_errors()},
+                     // 82576: per VF from WVBR; 82599: SSVPC's count, on the PF's entry
                      {"spoof_events_seen_by_pf",
-                      v < 0 ? 0 : drivers_[ep_->function_index(p, -1)]->spoof_events(
-                                      static_cast<unsigned>(v))},
+                      v < 0 ? drivers_[fn]->spoofed_packets()
+                            : drivers_[ep_->function_index(p, -1)]->spoof_events(
+                                  static_cast<unsigned>(v))},
                      {"rx_queues_used", rx_queues_used(p, v)},
                      {"mailbox", mailbox_json(p, v)},
                      {"drops", drops_json(f.drops)},

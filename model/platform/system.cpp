@@ -67,7 +67,8 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
                                       pb_bytes, stats_);
     port.rx->map_registers(ep_->pf_regs(p), vf_spaces);
     port.sched = std::make_unique<TxScheduler>(prof_.queues_per_port, line_bps);
-    port.sched->map_registers(ep_->pf_regs(p));
+    const QueueRegs& qr = queue_regs(prof_.family);
+    port.sched->map_registers(ep_->pf_regs(p), qr.rttdqsel, qr.rttbcnrm, qr.rttbcnrc);
     port.tx = std::make_unique<TxDma>(fmt::format("port{}_txdma", p).c_str(), prof_, layout, pool_,
                                       stats_, *port.sched);
     port.tx->map_registers(ep_->pf_regs(p), vf_spaces);
@@ -92,7 +93,8 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
     port.tx->dma.bind(ep_->dma_in);
     port.vfs_ready = std::make_unique<sc_core::sc_event>();
     if (!vf_spaces.empty())
-      port.mailbox = std::make_unique<Mailbox>(ep_->max_vfs(), ep_->pf_regs(p), vf_spaces);
+      port.mailbox =
+          std::make_unique<Mailbox>(ep_->max_vfs(), ep_->pf_regs(p), vf_spaces, prof_.family);
   }
 
   // Drivers: per port the PF's, then one per VF (VM).
@@ -124,6 +126,8 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
       dp.vf_bar0 = kVfBarBase + p * kBarWindow;
       dp.vfs = ep_->max_vfs();
       dp.vmdq = vmdq;
+      dp.port_rss = s.port[p].pf.rss;
+      for (const FunctionCfg& f : s.port[p].vf) dp.port_rss = dp.port_rss || f.rss;
       for (unsigned k = 0; k < V; ++k) {
         dp.vf_macs.push_back(mac_of(p, static_cast<int>(k)));
         dp.vf_rate_limit_mbps.push_back(s.port[p].vf[k].rate_limit_mbps);

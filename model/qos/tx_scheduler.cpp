@@ -63,16 +63,17 @@ void TxScheduler::program(unsigned q) {
   buckets_[q].configure(bps / 8.0 / 1e12, depth, now_ps());
 }
 
-void TxScheduler::map_registers(RegisterSpace& pf) {
-  pf.add("RTTDQSEL", RTTDQSEL, 1, 0, [this](unsigned) { return qsel_; },
+void TxScheduler::map_registers(RegisterSpace& pf, std::uint32_t rttdqsel,
+                                std::uint32_t rttbcnrm, std::uint32_t rttbcnrc) {
+  pf.add("RTTDQSEL", rttdqsel, 1, 0, [this](unsigned) { return qsel_; },
          [this](unsigned, std::uint32_t v) { qsel_ = v; });
   // A selector beyond the port's queues makes the next writes hit nothing: ignored, counted.
-  pf.add("RTTBCNRM", RTTBCNRM, 1, 0,
+  pf.add("RTTBCNRM", rttbcnrm, 1, 0,
          [this](unsigned) { return qsel_ < queues_ ? bcnrm_[qsel_] : 0u; },
          [this](unsigned, std::uint32_t v) {
            if (qsel_ < queues_) bcnrm_[qsel_] = v;
          });
-  pf.add("RTTBCNRC", RTTBCNRC, 1, 0,
+  pf.add("RTTBCNRC", rttbcnrc, 1, 0,
          [this](unsigned) { return qsel_ < queues_ ? bcnrc_[qsel_] : 0u; },
          [this](unsigned, std::uint32_t v) {
            if (qsel_ >= queues_) return;

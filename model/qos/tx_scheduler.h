@@ -43,7 +43,9 @@ struct QueueQosStats {
 class TxScheduler : public TxArbiter {
 public:
   TxScheduler(unsigned queues, double link_bps);
-  void map_registers(RegisterSpace& pf);
+  // At the family's RTTDQSEL / RTTBCNRM / RTTBCNRC offsets (same fields on both).
+  void map_registers(RegisterSpace& pf, std::uint32_t rttdqsel, std::uint32_t rttbcnrm,
+                     std::uint32_t rttbcnrc);
   int pick(const QueueMask& pending, ps_t now, ps_t& eligible_at) override;
   void charge(unsigned queue, unsigned bytes, ps_t now) override;
 

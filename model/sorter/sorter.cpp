@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "model/core/regs_82576.h"
+#include "model/core/regs_82599.h"
 
 namespace iovsim {
 
@@ -80,23 +81,64 @@ Sorter::Sorter(sc_core::sc_module_name name, const DeviceProfile& prof, const Po
   map_registers(pf_regs);
 }
 
-void Sorter::map_registers(RegisterSpace& regs) {
+void Sorter::add(const std::string& name, std::uint32_t off, unsigned count, std::uint32_t stride,
+                 RegisterSpace::ReadFn read, RegisterSpace::WriteFn write) {
   // Every write to a filter register invalidates the Rx decision cache.
-  auto add = [this, &regs](const std::string& name, std::uint32_t off, unsigned count,
-                           std::uint32_t stride, RegisterSpace::ReadFn read,
-                           RegisterSpace::WriteFn write) {
-    regs.add(name, off, count, stride, std::move(read),
+  regs_->add(name, off, count, stride, std::move(read),
              [this, write = std::move(write)](unsigned i, std::uint32_t v) {
                write(i, v);
                ++generation_;
              });
-  };
+}
+
+std::uint32_t Sorter::keep_pools(std::uint32_t v, unsigned first_pool) {
   const unsigned pools = prof_.num_pools;
-  const std::uint32_t pool_bits = pools >= 32 ? 0xFFFFFFFFu : (1u << pools) - 1;
-  auto keep_pools = [this, pool_bits](std::uint32_t v) {
-    if (v & ~pool_bits) ++ignored_writes_;  // bits for pools that do not exist
-    return v & pool_bits;
-  };
+  std::uint32_t valid = first_pool >= pools        ? 0
+                        : pools - first_pool >= 32 ? 0xFFFFFFFFu
+                                                   : (1u << (pools - first_pool)) - 1;
+  if (v & ~valid) ++ignored_writes_;  // bits for pools that do not exist
+  return v & valid;
+}
+
+void Sorter::map_tables(std::uint32_t mta, std::uint32_t vfta, std::uint32_t uta,
+                        std::uint32_t reta, std::uint32_t rssrk) {
+  add("MTA", mta, 128, 4, [this](unsigned i) { return t_.mta[i]; },
+      [this](unsigned i, std::uint32_t v) { t_.mta[i] = v; });
+  add("VFTA", vfta, 128, 4, [this](unsigned i) { return t_.vfta[i]; },
+      [this](unsigned i, std::uint32_t v) { t_.vfta[i] = v; });
+  add("UTA", uta, 128, 4, [this](unsigned i) { return t_.uta[i]; },
+      [this](unsigned i, std::uint32_t v) { t_.uta[i] = v; });
+  add("RETA", reta, hls::kRetaEntries / 4, 4,
+      [this](unsigned i) {
+        return std::uint32_t{reta_[4 * i]} | reta_[4 * i + 1] << 8 | reta_[4 * i + 2] << 16 |
+               std::uint32_t{reta_[4 * i + 3]} << 24;
+      },
+      [this](unsigned i, std::uint32_t v) {
+        for (unsigned b = 0; b < 4; ++b) reta_[4 * i + b] = static_cast<std::uint8_t>(v >> (8 * b));
+      });
+  add("RSSRK", rssrk, hls::kRssKeyBytes / 4, 4,
+      [this](unsigned i) {
+        return std::uint32_t{rss_key_[4 * i]} | rss_key_[4 * i + 1] << 8 |
+               rss_key_[4 * i + 2] << 16 | std::uint32_t{rss_key_[4 * i + 3]} << 24;
+      },
+      [this](unsigned i, std::uint32_t v) {
+        for (unsigned b = 0; b < 4; ++b)
+          rss_key_[4 * i + b] = static_cast<std::uint8_t>(v >> (8 * b));
+      });
+}
+
+void Sorter::map_registers(RegisterSpace& regs) {
+  regs_ = &regs;
+  if (prof_.family == Family::i82576)
+    map_registers_82576();
+  else
+    map_registers_82599();
+  regs_ = nullptr;
+}
+
+void Sorter::map_registers_82576() {
+  RegisterSpace& regs = *regs_;
+  const unsigned pools = prof_.num_pools;
   add("RCTL", RCTL, 1, 0, [this](unsigned) { return rctl_; },
          [this](unsigned, std::uint32_t v) {
            rctl_ = v;
@@ -110,7 +152,8 @@ void Sorter::map_registers(RegisterSpace& regs) {
          [this](unsigned, std::uint32_t v) {
            mrqc_ = v;
            unsigned e = MRQC_MRQE::get(v);
-           t_.vmdq_enable = e == 3 || e == 5;
+           t_.vmdq_enable = e == MRQE_VMDQ || e == MRQE_VMDQ_RSS;
+           rss_on_ = e == MRQE_VMDQ_RSS;
          });
   add("VT_CTL", VT_CTL, 1, 0, [this](unsigned) { return vt_ctl_; },
          [this, pools](unsigned, std::uint32_t v) {
@@ -138,12 +181,7 @@ void Sorter::map_registers(RegisterSpace& regs) {
              t_.rar[n].pools = RAH_POOLSEL::get(v);
            });
   }
-  add("MTA", MTA, 128, 4, [this](unsigned i) { return t_.mta[i]; },
-         [this](unsigned i, std::uint32_t v) { t_.mta[i] = v; });
-  add("VFTA", VFTA, 128, 4, [this](unsigned i) { return t_.vfta[i]; },
-         [this](unsigned i, std::uint32_t v) { t_.vfta[i] = v; });
-  add("UTA", 0xA000, 128, 4, [this](unsigned i) { return t_.uta[i]; },
-         [this](unsigned i, std::uint32_t v) { t_.uta[i] = v; });
+  map_tables(MTA, VFTA, 0xA000, RETA, RSSRK);
   add("VMOLR", VMOLR(0), pools, 4, [this](unsigned i) { return vmolr_[i]; },
          [this](unsigned i, std::uint32_t v) {
            vmolr_[i] = v;
@@ -161,30 +199,13 @@ void Sorter::map_registers(RegisterSpace& regs) {
            c.strip_vlan = VMOLR_STRVLAN::get(v);
          });
   add("VLVF", VLVF(0), prof_.num_vlvf, 4, [this](unsigned i) { return vlvf_[i]; },
-         [this, keep_pools](unsigned i, std::uint32_t v) {
+         [this](unsigned i, std::uint32_t v) {
            if (i >= t_.num_vlvf) ++ignored_writes_;
            vlvf_[i] = v;
            t_.vlvf[i].vid = static_cast<std::uint16_t>(v & 0xFFF);
-           t_.vlvf[i].pools = keep_pools((v >> 12) & 0xFF);
+           t_.vlvf[i].pools = keep_pools((v >> 12) & 0xFF, 0);
            t_.vlvf[i].enabled = v >> 31;
          });
-  add("RETA", RETA, hls::kRetaEntries / 4, 4,
-      [this](unsigned i) {
-        return std::uint32_t{reta_[4 * i]} | reta_[4 * i + 1] << 8 | reta_[4 * i + 2] << 16 |
-               std::uint32_t{reta_[4 * i + 3]} << 24;
-      },
-      [this](unsigned i, std::uint32_t v) {
-        for (unsigned b = 0; b < 4; ++b) reta_[4 * i + b] = static_cast<std::uint8_t>(v >> (8 * b));
-      });
-  add("RSSRK", RSSRK, hls::kRssKeyBytes / 4, 4,
-      [this](unsigned i) {
-        return std::uint32_t{rss_key_[4 * i]} | rss_key_[4 * i + 1] << 8 |
-               rss_key_[4 * i + 2] << 16 | std::uint32_t{rss_key_[4 * i + 3]} << 24;
-      },
-      [this](unsigned i, std::uint32_t v) {
-        for (unsigned b = 0; b < 4; ++b)
-          rss_key_[4 * i + b] = static_cast<std::uint8_t>(v >> (8 * b));
-      });
   // WVBR is read to clear and written only by the hardware.
   regs.add("WVBR", WVBR, 1, 0,
            [this](unsigned) {
@@ -194,13 +215,13 @@ void Sorter::map_registers(RegisterSpace& regs) {
            },
            nullptr);
   add("VFRE", VFRE, 1, 0, [this](unsigned) { return vfre_; },
-         [this, keep_pools, pools](unsigned, std::uint32_t v) {
-           vfre_ = keep_pools(v);
+         [this, pools](unsigned, std::uint32_t v) {
+           vfre_ = keep_pools(v, 0);
            for (unsigned i = 0; i < pools; ++i) t_.pool[i].rx_enabled = (vfre_ >> i) & 1;
          });
   add("VFTE", VFTE, 1, 0, [this](unsigned) { return vfte_; },
-         [this, keep_pools, pools](unsigned, std::uint32_t v) {
-           vfte_ = keep_pools(v);
+         [this, pools](unsigned, std::uint32_t v) {
+           vfte_ = keep_pools(v, 0);
            for (unsigned i = 0; i < pools; ++i) t_.pool[i].tx_enabled = (vfte_ >> i) & 1;
          });
   add("DTXSWC", DTXSWC, 1, 0, [this](unsigned) { return dtxswc_; },
@@ -213,6 +234,130 @@ void Sorter::map_registers(RegisterSpace& regs) {
            }
            t_.global_loopback_enable = DTXSWC_LOOPBACK_EN::get(v);
          });
+}
+
+void Sorter::map_registers_82599() {
+  namespace r = regs82599;
+  const unsigned pools = prof_.num_pools;
+  add("FCTRL", r::FCTRL, 1, 0, [this](unsigned) { return fctrl_; },
+      [this](unsigned, std::uint32_t v) {
+        fctrl_ = v;
+        t_.unicast_promisc = r::FCTRL_UPE::get(v);
+        t_.multicast_promisc = r::FCTRL_MPE::get(v);
+        t_.broadcast_accept = r::FCTRL_BAM::get(v);
+      });
+  add("VLNCTRL", r::VLNCTRL, 1, 0, [this](unsigned) { return vlnctrl_; },
+      [this](unsigned, std::uint32_t v) {
+        vlnctrl_ = v;
+        t_.vlan_filter_enable = r::VLNCTRL_VFE::get(v);
+      });
+  add("MCSTCTRL", r::MCSTCTRL, 1, 0, [this](unsigned) { return mcstctrl_; },
+      [this](unsigned, std::uint32_t v) {
+        mcstctrl_ = v;
+        t_.mta_shift = static_cast<std::uint8_t>(r::MCSTCTRL_MO::get(v));
+      });
+  // The 82599 has no per-pool RSS enable: with MRQE = 64 pools + RSS every pool hashes.
+  add("MRQC", r::MRQC, 1, 0, [this](unsigned) { return mrqc_; },
+      [this, pools](unsigned, std::uint32_t v) {
+        mrqc_ = v;
+        rss_on_ = r::MRQC_MRQE::get(v) == r::MRQE_VMDQ_RSS;
+        for (unsigned p = 0; p < pools; ++p) t_.pool[p].rsse = rss_on_;
+        rss_pools_ = rss_on_ ? ~hls::PoolMask{0} : 0;
+      });
+  add("PFVTCTL", r::PFVTCTL, 1, 0, [this](unsigned) { return vt_ctl_; },
+      [this, pools](unsigned, std::uint32_t v) {
+        vt_ctl_ = v;
+        t_.vmdq_enable = r::PFVTCTL_VT_ENA::get(v);
+        unsigned def = r::PFVTCTL_DEF_PL::get(v);
+        if (def >= pools) ++ignored_writes_;
+        t_.default_pool = def < pools ? def : t_.default_pool;
+        t_.disable_default_pool = r::PFVTCTL_DIS_DEFPL::get(v);
+        t_.replication_enable = r::PFVTCTL_REPLEN::get(v);
+      });
+  for (unsigned n = 0; n < prof_.num_rar; ++n) {
+    add(fmt::format("RAL{}", n), r::RAL(n), 1, 0, [this, n](unsigned) { return ral_[n]; },
+        [this, n](unsigned, std::uint32_t v) {
+          if (n >= t_.num_rar) ++ignored_writes_;
+          ral_[n] = v;
+          t_.rar[n].mac = (t_.rar[n].mac & 0xFFFF00000000ull) | v;
+        });
+    add(fmt::format("RAH{}", n), r::RAH(n), 1, 0, [this, n](unsigned) { return rah_[n]; },
+        [this, n](unsigned, std::uint32_t v) {
+          if (n >= t_.num_rar) ++ignored_writes_;
+          rah_[n] = v;
+          t_.rar[n].mac = (t_.rar[n].mac & 0xFFFFFFFFull) |
+                          (std::uint64_t{r::RAH_ADDR_HI::get(v)} << 32);
+          t_.rar[n].valid = r::RAH_AV::get(v);
+        });
+  }
+  // MPSAR_LO/HI(n): the pools of receive address n (the 82576 keeps them in RAH.POOLSEL).
+  add("MPSAR", r::MPSAR_LO(0), 2 * prof_.num_rar, 4, [this](unsigned i) { return mpsar_[i]; },
+      [this](unsigned i, std::uint32_t v) {
+        const unsigned n = i / 2, half = i % 2;
+        mpsar_[i] = keep_pools(v, 32 * half);
+        t_.rar[n].pools = mpsar_[2 * n] | hls::PoolMask{mpsar_[2 * n + 1]} << 32;
+      });
+  map_tables(r::MTA, r::VFTA, r::UTA, r::RETA, r::RSSRK);
+  add("PFVML2FLT", r::PFVML2FLT(0), pools, 4, [this](unsigned i) { return vmolr_[i]; },
+      [this](unsigned i, std::uint32_t v) {
+        vmolr_[i] = v;
+        hls::PoolCfg& c = t_.pool[i];
+        c.aupe = r::PFVML2FLT_AUPE::get(v);
+        c.rompe = r::PFVML2FLT_ROMPE::get(v);
+        c.rope = r::PFVML2FLT_ROPE::get(v);
+        c.bam = r::PFVML2FLT_BAM::get(v);
+        c.mpe = r::PFVML2FLT_MPE::get(v);
+        // no per-pool frame size limit: the MAC's (MAXFRS) is the only one
+        c.lpe = true;
+        c.rlpml = 0x3FFF;
+      });
+  add("VLVF", r::VLVF(0), prof_.num_vlvf, 4, [this](unsigned i) { return vlvf_[i]; },
+      [this](unsigned i, std::uint32_t v) {
+        if (i >= t_.num_vlvf) ++ignored_writes_;
+        vlvf_[i] = v;
+        t_.vlvf[i].vid = static_cast<std::uint16_t>(r::VLVF_VID::get(v));
+        t_.vlvf[i].enabled = r::VLVF_VIEN::get(v);
+      });
+  add("VLVFB", r::VLVFB(0), 2 * prof_.num_vlvf, 4, [this](unsigned i) { return vlvfb_[i]; },
+      [this](unsigned i, std::uint32_t v) {
+        const unsigned n = i / 2, half = i % 2;
+        vlvfb_[i] = keep_pools(v, 32 * half);
+        t_.vlvf[n].pools = vlvfb_[2 * n] | hls::PoolMask{vlvfb_[2 * n + 1]} << 32;
+      });
+  add("PFVFRE", r::PFVFRE(0), 2, 4,
+      [this](unsigned i) { return static_cast<std::uint32_t>(vfre64_ >> (32 * i)); },
+      [this, pools](unsigned i, std::uint32_t v) {
+        vfre64_ = (vfre64_ & ~(hls::PoolMask{0xFFFFFFFFu} << (32 * i))) |
+                  hls::PoolMask{keep_pools(v, 32 * i)} << (32 * i);
+        for (unsigned p = 0; p < pools; ++p) t_.pool[p].rx_enabled = vfre64_ >> p & 1;
+      });
+  add("PFVFTE", r::PFVFTE(0), 2, 4,
+      [this](unsigned i) { return static_cast<std::uint32_t>(vfte64_ >> (32 * i)); },
+      [this, pools](unsigned i, std::uint32_t v) {
+        vfte64_ = (vfte64_ & ~(hls::PoolMask{0xFFFFFFFFu} << (32 * i))) |
+                  hls::PoolMask{keep_pools(v, 32 * i)} << (32 * i);
+        for (unsigned p = 0; p < pools; ++p) t_.pool[p].tx_enabled = vfte64_ >> p & 1;
+      });
+  add("PFDTXGSWC", r::PFDTXGSWC, 1, 0, [this](unsigned) { return dtxswc_; },
+      [this](unsigned, std::uint32_t v) {
+        dtxswc_ = v;
+        t_.global_loopback_enable = r::PFDTXGSWC_VT_LBEN::get(v);
+      });
+  add("PFVFSPOOF", r::PFVFSPOOF(0), 8, 4, [this](unsigned i) { return spoof_[i]; },
+      [this, pools](unsigned i, std::uint32_t v) {
+        spoof_[i] = v;
+        for (unsigned b = 0; b < 8 && 8 * i + b < pools; ++b) {
+          t_.pool[8 * i + b].mac_antispoof = r::PFVFSPOOF_MAC::get(v) >> b & 1;
+          t_.pool[8 * i + b].vlan_antispoof = r::PFVFSPOOF_VLAN::get(v) >> b & 1;
+        }
+      });
+  regs_->add("SSVPC", r::SSVPC, 1, 0,
+             [this](unsigned) {
+               std::uint32_t v = ssvpc_;
+               ssvpc_ = 0;
+               return v;
+             },
+             nullptr);
 }
 
 void Sorter::count_drop(hls::RxVerdict v, int fn) {
@@ -236,7 +381,7 @@ void Sorter::deliver(FramePayload& p, const hls::L2Header& h, hls::PoolMask pool
   // their queues through the RETA, the others use their first queue.
   bool hashed = false;
   p.rss_hash = 0;
-  if (MRQC_MRQE::get(mrqc_) == MRQE_VMDQ_RSS && (pools & rss_pools_)) {
+  if (rss_on_ && (pools & rss_pools_)) {
     hls::FlowTuple ft;
     if (parse_flow(p.frame(), h, mrqc_, ft)) {
       p.rss_hash = hls::rss_hash(rss_key_, ft);
@@ -287,8 +432,9 @@ void Sorter::transmit(FramePayload& p, sc_core::sc_time& delay) {
   int fn = p_.function_of_pool(src);
   const hls::L2Header h = parse_l2(p.frame());
   hls::TxDecision d = hls::switch_tx(t_, src, h);
-  if (d.spoof_mac || d.spoof_vlan) {  // the PF sees which queue misbehaved (WVBR)
-    wvbr_ |= 1u << (p.queue & 31);
+  if (d.spoof_mac || d.spoof_vlan) {
+    wvbr_ |= 1u << (p.queue & 31);  // 82576: the PF sees which queue misbehaved (WVBR)
+    ++ssvpc_;                       // 82599: a count of spoofed packets (SSVPC)
     ++spoof_events_;
   }
   if (d.drop || (!d.to_wire && d.loopback_pools == 0)) {

@@ -6,6 +6,7 @@
 // local delivery (loopback) and/or the wire. The module adds no time of its own (the hardware
 // classifies in the MAC pipeline): a documented abstraction.
 #pragma once
+#include <string>
 #include <systemc>
 #include <vector>
 
@@ -47,6 +48,17 @@ private:
   void deliver(FramePayload& p, const hls::L2Header& h, hls::PoolMask pools,
                unsigned other_copies, sc_core::sc_time& delay);
   void map_registers(RegisterSpace& rs);
+  void map_registers_82576();
+  void map_registers_82599();
+  // Shared tables at the family's offsets: MTA, VFTA, UTA, RETA, RSSRK.
+  void map_tables(std::uint32_t mta, std::uint32_t vfta, std::uint32_t uta, std::uint32_t reta,
+                  std::uint32_t rssrk);
+  void add(const std::string& name, std::uint32_t off, unsigned count, std::uint32_t stride,
+           RegisterSpace::ReadFn read, RegisterSpace::WriteFn write);
+  // Pool bits [first_pool, first_pool + 32) of a register; bits for absent pools are ignored
+  // and counted.
+  std::uint32_t keep_pools(std::uint32_t v, unsigned first_pool);
+  RegisterSpace* regs_ = nullptr;  // during map_registers
   void count_drop(hls::RxVerdict v, int fn);
   // classify_rx is a pure function of the tables and the header: its decisions are memoised
   // per header until the next filter register write. Same results, far fewer table walks.
@@ -58,12 +70,16 @@ private:
   hls::SorterTables t_{};
   std::uint32_t rctl_ = 0, vt_ctl_ = 0, mrqc_ = 0, dtxswc_ = 0, vfre_ = 0, vfte_ = 0;
   std::uint32_t ral_[hls::kMaxRar] = {}, rah_[hls::kMaxRar] = {};
-  std::uint32_t wvbr_ = 0;
+  std::uint32_t wvbr_ = 0, ssvpc_ = 0;
+  bool rss_on_ = false;  // MRQC selects VMDq + RSS
   hls::PoolMask rss_pools_ = 0;  // pools with VMOLR.RSSE
   std::uint64_t spoof_events_ = 0;
   std::uint8_t rss_key_[hls::kRssKeyBytes] = {};
   std::uint8_t reta_[hls::kRetaEntries] = {};
   std::uint32_t vmolr_[hls::kMaxPools] = {}, vlvf_[hls::kMaxVlvf] = {};
+  std::uint32_t mpsar_[2 * hls::kMaxRar] = {}, vlvfb_[2 * hls::kMaxVlvf] = {};
+  std::uint32_t fctrl_ = 0, vlnctrl_ = 0, mcstctrl_ = 0, spoof_[8] = {};
+  hls::PoolMask vfre64_ = 0, vfte64_ = 0;
   std::uint64_t ignored_writes_ = 0;
   struct RxCacheEntry {
     hls::L2Header h{};

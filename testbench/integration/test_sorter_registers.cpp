@@ -54,11 +54,14 @@ std::uint32_t toeplitz(const std::uint8_t* key, const std::uint8_t* in, unsigned
 
 }  // namespace
 
-TEST_CASE("sorter programmed through registers matches the reference model frame by frame") {
-  const DeviceProfile& prof = device_profile("82576");
-  Stats stats(1, 9, prof.queues_per_port);
+namespace {
+void scoreboard(const char* preset) {
+  const DeviceProfile& prof = device_profile(preset);
+  const bool f99 = prof.family == Family::i82599;
+  const unsigned P = prof.num_pools, R = prof.num_rar, V = prof.num_vlvf;
+  Stats stats(1, P + 1, prof.queues_per_port);
   RegisterSpace pf("pf0");
-  Sorter sorter("sorter", prof, PortLayout{0, 7, 0, false}, 24, 32, stats, pf);
+  Sorter sorter("sorter", prof, PortLayout{0, P - 1, 0, false}, R, V, stats, pf);
   Capture cap("cap");
   cap.to_sorter.bind(sorter.rx_in);
   cap.tx_unused.bind(sorter.tx_in);
@@ -76,68 +79,110 @@ TEST_CASE("sorter programmed through registers matches the reference model frame
   std::uint8_t key[40];
   for (auto& b : key) b = static_cast<std::uint8_t>(rng());
   for (unsigned i = 0; i < 10; ++i)
-    pf.write(0x5C80 + 4 * i, key[4 * i] | key[4 * i + 1] << 8 | key[4 * i + 2] << 16 |
-                                 std::uint32_t{key[4 * i + 3]} << 24);
+    pf.write((f99 ? 0xEB80 : 0x5C80) + 4 * i, key[4 * i] | key[4 * i + 1] << 8 |
+                                                  key[4 * i + 2] << 16 |
+                                                  std::uint32_t{key[4 * i + 3]} << 24);
 
   std::map<std::string, unsigned> classes;
   std::uint64_t frames = 0, expected_deliveries = 0, expected_drops = 0, mismatches = 0;
   for (int programming = 0; programming < 300; ++programming) {
     // ---- random register programming, decoded independently into `t`
     hls::SorterTables t{};
-    t.num_rar = 24, t.num_pools = 8, t.num_vlvf = 32;
-    std::uint32_t rctl = (below(2) << 3) | (below(2) << 4) | (below(4) << 12) | (below(2) << 15) |
-                         (below(3) ? 1u << 18 : 0);
-    pf.write(0x0100, rctl);
-    t.unicast_promisc = rctl >> 3 & 1, t.multicast_promisc = rctl >> 4 & 1;
-    t.mta_shift = rctl >> 12 & 3, t.broadcast_accept = rctl >> 15 & 1;
-    t.vlan_filter_enable = rctl >> 18 & 1;
+    t.num_rar = R, t.num_pools = P, t.num_vlvf = V;
+    const bool upe = below(2), mpe = below(2), bam = below(2), vfe = below(3) != 0;
+    const unsigned mo = below(4);
+    if (f99) {  // FCTRL, VLNCTRL, MCSTCTRL (82599 datasheet / ixgbe_type.h bit positions)
+      pf.write(0x5080, mpe << 8 | upe << 9 | bam << 10);
+      pf.write(0x5088, vfe ? 1u << 30 : 0);
+      pf.write(0x5090, mo | 1u << 2);
+    } else {  // RCTL
+      pf.write(0x0100, upe << 3 | mpe << 4 | mo << 12 | bam << 15 | (vfe ? 1u << 18 : 0));
+    }
+    t.unicast_promisc = upe, t.multicast_promisc = mpe, t.broadcast_accept = bam;
+    t.mta_shift = static_cast<std::uint8_t>(mo), t.vlan_filter_enable = vfe;
     const bool rss = below(2);
-    const std::uint32_t mrqc = (rss ? 5u : 3u) | 0x00C30000u;  // IPv4, IPv4 TCP/UDP, IPv6
-    pf.write(0x5818, mrqc);
+    if (f99)  // MRQE 0x8: 64 pools, 0xB: 64 pools + RSS; IPv4, IPv4 TCP/UDP, IPv6
+      pf.write(0xEC80, (rss ? 0xBu : 0x8u) | 0x00C30000u);
+    else  // MRQE 3: VMDq, 5: VMDq + RSS
+      pf.write(0x5818, (rss ? 5u : 3u) | 0x00C30000u);
     t.vmdq_enable = true;
-    std::uint32_t vtctl = below(8) << 7 | below(4) << 29 | (below(3) ? 1u << 30 : 0);
-    pf.write(0x581C, vtctl);
-    t.default_pool = vtctl >> 7 & 7, t.disable_default_pool = vtctl >> 29 & 1;
-    t.replication_enable = vtctl >> 30 & 1;
-    for (unsigned n = 0; n < 24; ++n) {
+    const unsigned def = below(P), dis_def = below(4) == 0, repl = below(3) != 0;
+    if (f99)  // PFVTCTL: VT_ENA 0, DEF_PL 12:7, DIS_DEFPL 29, REPLEN 30
+      pf.write(0x51B0, 1u | def << 7 | dis_def << 29 | repl << 30);
+    else  // VT_CTL: DEF_PL 9:7
+      pf.write(0x581C, def << 7 | dis_def << 29 | repl << 30);
+    t.default_pool = def, t.disable_default_pool = dis_def, t.replication_enable = repl;
+    auto random_pools = [&]() -> std::uint64_t {
+      if (below(4)) return std::uint64_t{1} << below(P);
+      std::uint64_t m = rng();
+      return P == 64 ? m : m & ((std::uint64_t{1} << P) - 1);
+    };
+    for (unsigned n = 0; n < R; ++n) {
       std::uint64_t mac = below(4) ? ucast[below(12)] : mcast[below(4)];
-      std::uint32_t poolsel = below(4) ? 1u << below(8) : below(256);
+      std::uint64_t pools = random_pools();
       bool av = below(5) != 0;
       std::uint32_t ral = static_cast<std::uint32_t>(mac);
-      std::uint32_t rah = static_cast<std::uint32_t>(mac >> 32 & 0xFFFF) | poolsel << 18 |
-                          (av ? 1u << 31 : 0);
-      std::uint32_t off = n < 16 ? 0x5400 + 8 * n : 0x54E0 + 8 * (n - 16);
-      pf.write(off, ral);
-      pf.write(off + 4, rah);
-      t.rar[n] = {mac, av, poolsel};
+      std::uint32_t rah = static_cast<std::uint32_t>(mac >> 32 & 0xFFFF) | (av ? 1u << 31 : 0);
+      if (f99) {  // pools in MPSAR_LO/HI
+        std::uint32_t off = n <= 15 ? 0x5400 + 8 * n : 0xA200 + 8 * n;
+        pf.write(off, ral), pf.write(off + 4, rah);
+        pf.write(0xA600 + 8 * n, static_cast<std::uint32_t>(pools));
+        pf.write(0xA604 + 8 * n, static_cast<std::uint32_t>(pools >> 32));
+      } else {  // RAH.POOLSEL 25:18
+        std::uint32_t off = n < 16 ? 0x5400 + 8 * n : 0x54E0 + 8 * (n - 16);
+        pf.write(off, ral), pf.write(off + 4, rah | static_cast<std::uint32_t>(pools) << 18);
+      }
+      t.rar[n] = {mac, av, pools};
     }
     for (unsigned i = 0; i < 128; ++i) {
       std::uint32_t mta = below(4) ? 0 : static_cast<std::uint32_t>(rng());
       std::uint32_t uta = below(6) ? 0 : static_cast<std::uint32_t>(rng());
       std::uint32_t vfta = static_cast<std::uint32_t>(rng());
-      pf.write(0x5200 + 4 * i, mta), pf.write(0xA000 + 4 * i, uta), pf.write(0x5600 + 4 * i, vfta);
+      pf.write(0x5200 + 4 * i, mta);
+      pf.write((f99 ? 0xF400 : 0xA000) + 4 * i, uta);
+      pf.write((f99 ? 0xA000 : 0x5600) + 4 * i, vfta);
       t.mta[i] = mta, t.uta[i] = uta, t.vfta[i] = vfta;
     }
-    for (unsigned i = 0; i < 32; ++i) {
-      std::uint32_t v = vids[below(4)] | below(256) << 12 | (below(2) ? 1u << 31 : 0);
-      pf.write(0x5D00 + 4 * i, v);
-      t.vlvf[i] = {static_cast<std::uint16_t>(v & 0xFFF), static_cast<bool>(v >> 31), v >> 12 & 0xFF};
+    for (unsigned i = 0; i < V; ++i) {
+      std::uint16_t vid = vids[below(4)];
+      bool en = below(2);
+      std::uint64_t pools = random_pools();
+      if (f99) {  // VLVF: VID 11:0, VI_En 31; pools in VLVFB(2i), VLVFB(2i + 1)
+        pf.write(0xF100 + 4 * i, vid | (en ? 1u << 31 : 0));
+        pf.write(0xF200 + 8 * i, static_cast<std::uint32_t>(pools));
+        pf.write(0xF204 + 8 * i, static_cast<std::uint32_t>(pools >> 32));
+      } else {  // VLVF: POOLSEL 19:12
+        pf.write(0x5D00 + 4 * i, vid | static_cast<std::uint32_t>(pools) << 12 | (en ? 1u << 31 : 0));
+      }
+      t.vlvf[i] = {vid, en, pools};
     }
-    std::uint32_t vfre = below(4) ? 0xFF : below(256);
-    pf.write(0x0C8C, vfre);
-    for (unsigned p = 0; p < 8; ++p) {
-      std::uint32_t v = static_cast<std::uint32_t>(rng()) & 0x5F03FFFF;  // VMOLR bits, no 29/31
-      pf.write(0x5AD0 + 4 * p, v);
+    std::uint64_t vfre = below(4) ? ~std::uint64_t{0} : rng();
+    if (P < 64) vfre &= (std::uint64_t{1} << P) - 1;
+    if (f99)
+      pf.write(0x51E0, static_cast<std::uint32_t>(vfre)), pf.write(0x51E4, static_cast<std::uint32_t>(vfre >> 32));
+    else
+      pf.write(0x0C8C, static_cast<std::uint32_t>(vfre));
+    for (unsigned p = 0; p < P; ++p) {
       hls::PoolCfg& c = t.pool[p];
-      c.rlpml = v & 0x3FFF, c.lpe = v >> 16 & 1, c.rsse = v >> 17 & 1, c.aupe = v >> 24 & 1;
-      c.rompe = v >> 25 & 1, c.rope = v >> 26 & 1, c.bam = v >> 27 & 1, c.mpe = v >> 28 & 1;
-      c.strip_vlan = v >> 30 & 1;
+      std::uint32_t v = static_cast<std::uint32_t>(rng());
+      if (f99) {  // PFVML2FLT: AUPE 24, ROMPE 25, ROPE 26, BAM 27, MPE 28; no size limit, RSS by MRQC
+        v &= 0x1F000000;
+        pf.write(0xF000 + 4 * p, v);
+        c.lpe = true, c.rlpml = 0x3FFF, c.rsse = rss;
+      } else {  // VMOLR
+        v &= 0x5F03FFFF;
+        pf.write(0x5AD0 + 4 * p, v);
+        c.rlpml = v & 0x3FFF, c.lpe = v >> 16 & 1, c.rsse = v >> 17 & 1;
+        c.strip_vlan = v >> 30 & 1;
+      }
+      c.aupe = v >> 24 & 1, c.rompe = v >> 25 & 1, c.rope = v >> 26 & 1, c.bam = v >> 27 & 1;
+      c.mpe = v >> 28 & 1;
       c.rx_enabled = vfre >> p & 1;
     }
     std::uint8_t reta[128];
     for (unsigned i = 0; i < 32; ++i) {
       std::uint32_t v = static_cast<std::uint32_t>(rng()) & 0x01010101;
-      pf.write(0x5C00 + 4 * i, v);
+      pf.write((f99 ? 0xEB00 : 0x5C00) + 4 * i, v);
       for (unsigned b = 0; b < 4; ++b) reta[4 * i + b] = static_cast<std::uint8_t>(v >> (8 * b));
     }
 
@@ -176,7 +221,8 @@ TEST_CASE("sorter programmed through registers matches the reference model frame
         const std::uint32_t hash = toeplitz(key, in, 12);
         for (unsigned pl : expect.pools) {
           unsigned q = rss && t.pool[pl].rsse ? reta[hash & 0x7F] % 2 : 0;
-          want.insert({static_cast<int>(pl), static_cast<int>(pl + 8 * q)});
+          const unsigned queue = f99 ? 2 * pl + q : pl + 8 * q;  // 64 x 2 / 8 pools x 2
+          want.insert({static_cast<int>(pl), static_cast<int>(queue)});
         }
         const std::uint64_t drops_before = stats.ledger().dropped;
         cap.deliveries.clear();
@@ -211,4 +257,13 @@ TEST_CASE("sorter programmed through registers matches the reference model frame
   CHECK(stats.ledger().replicas + frames == expected_deliveries + expected_drops);
   CHECK(pool.in_use() == 0);
   CHECK(sorter.classify_calls() < frames);  // the cache answered the repeats
+}
+}  // namespace
+
+TEST_CASE("82576 sorter programmed through registers matches the reference model") {
+  scoreboard("82576");
+}
+
+TEST_CASE("82599 sorter programmed through registers matches the reference model") {
+  scoreboard("82599");
 }

@@ -114,3 +114,44 @@ TEST_CASE("VFs appear with the routing IDs lspci shows for an 82576 with max_vfs
   CHECK(ep.unsupported_requests() == 0);
   CHECK(sys.driver(ep.function_index(1, 6)).mmio_errors() == 0);
 }
+
+TEST_CASE("82599: VFs appear at the routing IDs the SR-IOV capability gives, with ARI") {
+  Scenario s = test::scenario(
+      "duration_us: 100\ndevice: {preset: '82599', ports: 2, vfs_per_port: 40, link_gbps: 10}\n"
+      "host: {rx_ring_entries: 64, tx_ring_entries: 64}");
+  require_ps_resolution();
+  System sys("sys", s);
+  sc_core::sc_start(to_sc(sys.run_end()));
+  PcieEndpoint& ep = sys.endpoint();
+  CHECK(ep.pf_config(0).read(0x02, 2) == 0x10FB);
+  CHECK(ep.pf_config(0).read(0x160 + pcicfg::SRIOV_VF_DID, 2) == 0x10ED);
+  CHECK(ep.pf_config(0).read(0x160 + pcicfg::SRIOV_TOTAL_VF, 2) == 64);
+  CHECK(PcieEndpoint::bdf(ep.vf_rid(0, 0)) == "01:10.0");
+  CHECK(PcieEndpoint::bdf(ep.vf_rid(1, 0)) == "01:10.1");
+  CHECK(PcieEndpoint::bdf(ep.vf_rid(0, 39)) == "01:19.6");  // 0x100 + 0x80 + 2 * 39
+  CHECK(ep.unsupported_requests() == 0);
+  for (unsigned v : {0u, 33u, 39u})
+    CHECK(sys.driver(ep.function_index(0, static_cast<int>(v))).mmio_errors() == 0);
+}
+
+TEST_CASE("82599: unicast to VFs in both MPSAR halves and broadcast to all 41 pools") {
+  auto m = test::run(R"(
+duration_us: 1000
+warmup_us: 6000   # 40 VFs take the PF ~0.1 ms each over the mailbox at start-up
+device: {preset: "82599", ports: 1, vfs_per_port: 40, link_gbps: 10}
+pcie: {gen: 2, lanes: 8}
+host: {rx_ring_entries: 64, tx_ring_entries: 64}
+port0: {wire: {pattern: constant, load: 0.02, frame_sizes: {128: 1},
+               destinations: {vf3: 1, vf35: 1, broadcast: 1}}}
+)");
+  const std::uint64_t wire = test::u64(m["ports"][0], "wire_rx_frames");
+  const std::uint64_t b3 = test::u64(test::function(m, "port0.vf3"), "rx_frames");
+  const std::uint64_t b35 = test::u64(test::function(m, "port0.vf35"), "rx_frames");
+  const std::uint64_t b0 = test::u64(test::function(m, "port0.vf0"), "rx_frames");  // bcast only
+  CHECK(b0 > 0);
+  CHECK(test::u64(test::function(m, "port0.pf"), "rx_frames") == b0);
+  CHECK(b3 + b35 - b0 == wire);  // every frame reached its pools, nothing extra
+  CHECK(test::u64(m["conservation"], "replicas") == 40 * b0);
+  CHECK(test::u64(test::function(m, "port0.vf35"), "driver_rx_foreign_unicast") == 0);
+  CHECK(m["conservation"]["balanced"].get<bool>());
+}

@@ -194,3 +194,28 @@ port0:
   CHECK(test::u64(vf0, "rx_frames") == test::u64(m["ports"][0], "wire_rx_frames"));
   CHECK(test::u64(vf0, "driver_rx_foreign_unicast") == 0);
 }
+
+TEST_CASE("82599: loopback, anti-spoofing counted in SSVPC, RSS over a pool's two queues") {
+  auto m = test::run(R"(
+duration_us: 2000
+warmup_us: 2000
+device: {preset: "82599", ports: 1, vfs_per_port: 4, link_gbps: 10}
+pcie: {gen: 2, lanes: 8}
+port0:
+  wire: {pattern: constant, load: 0.1, frame_sizes: {128: 1}, destinations: {vf3: 1}}
+  vf0: {tx: {load_mbps: 50, frame_bytes: 256, to: vf1}}
+  vf2: {tx: {load_mbps: 20, frame_bytes: 256, to: wire, spoof_mac: true}}
+  vf3: {rss: true}
+)");
+  const auto& vf0 = test::function(m, "port0.vf0");
+  const auto& vf1 = test::function(m, "port0.vf1");
+  CHECK(test::u64(vf1, "rx_loopback_frames") == test::u64(vf0, "tx_frames"));
+  CHECK(test::u64(vf0, "tx_frames") > 20);
+  const auto& vf2 = test::function(m, "port0.vf2");
+  CHECK(test::u64(vf2["drops"], "spoof") == test::u64(vf2, "tx_frames"));
+  CHECK(test::u64(test::function(m, "port0.pf"), "spoof_events_seen_by_pf") > 0);
+  const auto& used = test::function(m, "port0.vf3")["rx_queues_used"];
+  REQUIRE(used.size() == 2);  // 82599, 64 pools x 2: pool 3 owns queues 6 and 7
+  CHECK(used[0]["queue"] == 6);
+  CHECK(used[1]["queue"] == 7);
+}

@@ -19,7 +19,7 @@ std::uint32_t bcnrc(double link, double rate) {
 TEST_CASE("RTTBCNRC programs link / RF") {
   TxScheduler s(16, 1e9);
   RegisterSpace rs;
-  s.map_registers(rs);
+  s.map_registers(rs, regs::RTTDQSEL, regs::RTTBCNRM, regs::RTTBCNRC);
   rs.write(regs::RTTDQSEL, 3);
   rs.write(regs::RTTBCNRM, 0x14);
   rs.write(regs::RTTBCNRC, bcnrc(1000, 300));
@@ -38,7 +38,7 @@ TEST_CASE("RTTBCNRC programs link / RF") {
 TEST_CASE("a backlogged limited queue gets its rate; round robin serves the others") {
   TxScheduler s(4, 1e9);
   RegisterSpace rs;
-  s.map_registers(rs);
+  s.map_registers(rs, regs::RTTDQSEL, regs::RTTBCNRM, regs::RTTBCNRC);
   rs.write(regs::RTTDQSEL, 1);
   rs.write(regs::RTTBCNRC, bcnrc(1000, 100));
   QueueMask pending;
