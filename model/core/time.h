@@ -13,7 +13,12 @@ constexpr ps_t kPsPerNs = 1000;
 constexpr ps_t kPsPerUs = 1000 * kPsPerNs;
 constexpr ps_t kPsPerMs = 1000 * kPsPerUs;
 
-inline sc_core::sc_time to_sc(ps_t v) { return sc_core::sc_time::from_value(v); }
+// sc_time::from_value is out of line in the library; scaling a 1 ps sc_time is inline and
+// exact below 2^53 ps (104 days of simulated time). Resolution is 1 ps (require_ps_resolution).
+inline sc_core::sc_time to_sc(ps_t v) {
+  static const sc_core::sc_time one_ps = sc_core::sc_time::from_value(1);
+  return one_ps * static_cast<double>(v);
+}
 inline ps_t to_ps(const sc_core::sc_time& t) { return t.value(); }
 inline ps_t now_ps() { return sc_core::sc_time_stamp().value(); }
 

@@ -5,8 +5,8 @@
 namespace iovsim {
 
 void Timeline::insert(unsigned pos, Interval v) {
-  if (count_ == iv_.size()) {  // full: forget the oldest reservation
-    first_ = (first_ + 1) % iv_.size();
+  if (count_ == kCapacity) {  // full: forget the oldest reservation
+    first_ = (first_ + 1) & (kCapacity - 1);
     --count_;
     if (pos > 0) --pos;
   }
@@ -23,7 +23,7 @@ void Timeline::erase(unsigned pos) {
 ps_t Timeline::reserve(ps_t ready, ps_t duration) {
   busy_total_ += duration;
   while (count_ && at(0).end + kHorizon < ready) {  // forget the distant past
-    first_ = (first_ + 1) % iv_.size();
+    first_ = (first_ + 1) & (kCapacity - 1);
     --count_;
   }
   // Reservations are sorted and disjoint. Find the first one ending after `ready`, scanning

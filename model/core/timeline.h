@@ -17,7 +17,8 @@ namespace iovsim {
 class Timeline {
 public:
   static constexpr ps_t kHorizon = kPsPerMs;
-  explicit Timeline(unsigned capacity = 4096) : iv_(capacity) {}
+  static constexpr unsigned kCapacity = 4096;  // a power of two
+  Timeline() : iv_(kCapacity) {}
   // Books `duration` at the earliest start >= `ready`; returns the end of the booking.
   ps_t reserve(ps_t ready, ps_t duration);
   ps_t busy_total() const { return busy_total_; }
@@ -27,7 +28,7 @@ private:
   struct Interval {
     ps_t start, end;
   };
-  Interval& at(unsigned i) { return iv_[(first_ + i) % iv_.size()]; }
+  Interval& at(unsigned i) { return iv_[(first_ + i) & (kCapacity - 1)]; }
   void insert(unsigned pos, Interval v);
   void erase(unsigned pos);
   std::vector<Interval> iv_;
