@@ -9,13 +9,13 @@
 // The mailbox bits sit where the 82576's do (same values in ixgbe_mbx.h and e1000_mbx.h).
 // docs/registers-research.md §2.3, §2.4, §3.2 and §5 collect the facts.
 //
-// The filter offsets below duplicate what regs_82599.h (the device side's map) defines, so the
-// driver-side policy does not depend on the sorter's header; test_mailbox.cpp checks that the
-// two agree. The names live in their own namespace so both headers can be included together.
+// The filter registers the policy writes are regs_82599.h's (one definition for the device and
+// the driver side), brought into this namespace by name.
 #pragma once
 #include <cstdint>
 
 #include "model/core/register_space.h"
+#include "model/core/regs_82599.h"
 
 namespace iovsim::regs82599mbx {
 
@@ -61,36 +61,29 @@ using VFMAILBOX_RSTI = Bit<6>;   // read only
 using VFMAILBOX_RSTD = Bit<7>;   // read to clear
 constexpr std::uint32_t VFMAILBOX_R2C_BITS = 0xB0;  // IXGBE_VFMAILBOX_R2C_BITS
 
-// ---- Filters the PF policy programs (ixgbe_sriov.c, ixgbe_common.c)
+// ---- Filters the PF policy programs (ixgbe_sriov.c, ixgbe_common.c): the device map's names.
 constexpr unsigned RAR_ENTRIES = 128;  // IXGBE_82599_RAR_ENTRIES
 constexpr unsigned VLVF_ENTRIES = 64;  // IXGBE_VLVF_ENTRIES
-constexpr std::uint32_t MTA = 0x05200;   // 128 x 32 bits, IXGBE_MTA(i) = MTA + 4i
-constexpr std::uint32_t VFTA = 0x0A000;  // 128 x 32 bits, IXGBE_VFTA(i) = VFTA + 4i
-inline constexpr std::uint32_t RAL(unsigned n) {
-  return n <= 15 ? 0x05400 + 8 * n : 0x0A200 + 8 * n;  // n itself, not n - 16
-}
-inline constexpr std::uint32_t RAH(unsigned n) { return RAL(n) + 4; }
-using RAH_ADDR_HI = Field<15, 0>;  // MAC bytes 4-5; no pool bits on the 82599
-using RAH_AV = Bit<31>;
-inline constexpr std::uint32_t MPSAR_LO(unsigned n) { return 0x0A600 + 8 * n; }  // pools 0-31
-inline constexpr std::uint32_t MPSAR_HI(unsigned n) { return 0x0A604 + 8 * n; }  // pools 32-63
-inline constexpr std::uint32_t PFVML2FLT(unsigned pool) { return 0x0F000 + 4 * pool; }
-using PFVML2FLT_AUPE = Bit<24>;
-using PFVML2FLT_ROMPE = Bit<25>;
-using PFVML2FLT_ROPE = Bit<26>;
-using PFVML2FLT_BAM = Bit<27>;
-using PFVML2FLT_MPE = Bit<28>;
-inline constexpr std::uint32_t VLVF(unsigned i) { return 0x0F100 + 4 * i; }
-using VLVF_VID = Field<11, 0>;  // IXGBE_VLVF_VLANID_MASK
-using VLVF_VIEN = Bit<31>;      // IXGBE_VLVF_VIEN
-// VLVFB(j), j = 0..127: the pool bitmap of VLVF entry i is VLVFB(2i) (pools 0-31) and
-// VLVFB(2i + 1) (pools 32-63), as ixgbe_set_vfta_generic indexes it.
-inline constexpr std::uint32_t VLVFB(unsigned j) { return 0x0F200 + 4 * j; }
-inline constexpr std::uint32_t PFVFRE(unsigned n) { return 0x051E0 + 4 * n; }  // n = pool / 32
-inline constexpr std::uint32_t PFVFTE(unsigned n) { return 0x08110 + 4 * n; }
-// Per-VF anti-spoofing: register vf / 8, MAC bit vf % 8, VLAN bit 8 + vf % 8
-// (ixgbe_set_mac_anti_spoofing / ixgbe_set_vlan_anti_spoofing). Not written by the policy:
-// ixgbe_vf_reset_event only touches it with a port VLAN, QoS or DCB, none of which the model has.
-inline constexpr std::uint32_t PFVFSPOOF(unsigned i) { return 0x08200 + 4 * i; }
+using regs82599::MPSAR_HI;
+using regs82599::MPSAR_LO;
+using regs82599::MTA;
+using regs82599::PFVFRE;
+using regs82599::PFVFSPOOF;
+using regs82599::PFVFTE;
+using regs82599::PFVML2FLT;
+using regs82599::PFVML2FLT_AUPE;
+using regs82599::PFVML2FLT_BAM;
+using regs82599::PFVML2FLT_MPE;
+using regs82599::PFVML2FLT_ROMPE;
+using regs82599::PFVML2FLT_ROPE;
+using regs82599::RAH;
+using regs82599::RAH_ADDR_HI;
+using regs82599::RAH_AV;
+using regs82599::RAL;
+using regs82599::VFTA;
+using regs82599::VLVF;
+using regs82599::VLVF_VID;
+using regs82599::VLVF_VIEN;
+using regs82599::VLVFB;
 
 }  // namespace iovsim::regs82599mbx

@@ -100,6 +100,11 @@ std::uint32_t Sorter::keep_pools(std::uint32_t v, unsigned first_pool) {
   return v & valid;
 }
 
+hls::PoolMask Sorter::write_half(std::uint32_t* pair, unsigned half, std::uint32_t v) {
+  pair[half] = keep_pools(v, 32 * half);
+  return pair[0] | hls::PoolMask{pair[1]} << 32;
+}
+
 void Sorter::map_tables(std::uint32_t mta, std::uint32_t vfta, std::uint32_t uta,
                         std::uint32_t reta, std::uint32_t rssrk) {
   add("MTA", mta, 128, 4, [this](unsigned i) { return t_.mta[i]; },
@@ -293,9 +298,7 @@ void Sorter::map_registers_82599() {
   // MPSAR_LO/HI(n): the pools of receive address n (the 82576 keeps them in RAH.POOLSEL).
   add("MPSAR", r::MPSAR_LO(0), 2 * prof_.num_rar, 4, [this](unsigned i) { return mpsar_[i]; },
       [this](unsigned i, std::uint32_t v) {
-        const unsigned n = i / 2, half = i % 2;
-        mpsar_[i] = keep_pools(v, 32 * half);
-        t_.rar[n].pools = mpsar_[2 * n] | hls::PoolMask{mpsar_[2 * n + 1]} << 32;
+        t_.rar[i / 2].pools = write_half(&mpsar_[i & ~1u], i % 2, v);
       });
   map_tables(r::MTA, r::VFTA, r::UTA, r::RETA, r::RSSRK);
   add("PFVML2FLT", r::PFVML2FLT(0), pools, 4, [this](unsigned i) { return vmolr_[i]; },
@@ -320,23 +323,17 @@ void Sorter::map_registers_82599() {
       });
   add("VLVFB", r::VLVFB(0), 2 * prof_.num_vlvf, 4, [this](unsigned i) { return vlvfb_[i]; },
       [this](unsigned i, std::uint32_t v) {
-        const unsigned n = i / 2, half = i % 2;
-        vlvfb_[i] = keep_pools(v, 32 * half);
-        t_.vlvf[n].pools = vlvfb_[2 * n] | hls::PoolMask{vlvfb_[2 * n + 1]} << 32;
+        t_.vlvf[i / 2].pools = write_half(&vlvfb_[i & ~1u], i % 2, v);
       });
-  add("PFVFRE", r::PFVFRE(0), 2, 4,
-      [this](unsigned i) { return static_cast<std::uint32_t>(vfre64_ >> (32 * i)); },
+  add("PFVFRE", r::PFVFRE(0), 2, 4, [this](unsigned i) { return vfre2_[i]; },
       [this, pools](unsigned i, std::uint32_t v) {
-        vfre64_ = (vfre64_ & ~(hls::PoolMask{0xFFFFFFFFu} << (32 * i))) |
-                  hls::PoolMask{keep_pools(v, 32 * i)} << (32 * i);
-        for (unsigned p = 0; p < pools; ++p) t_.pool[p].rx_enabled = vfre64_ >> p & 1;
+        const hls::PoolMask on = write_half(vfre2_, i, v);
+        for (unsigned p = 0; p < pools; ++p) t_.pool[p].rx_enabled = on >> p & 1;
       });
-  add("PFVFTE", r::PFVFTE(0), 2, 4,
-      [this](unsigned i) { return static_cast<std::uint32_t>(vfte64_ >> (32 * i)); },
+  add("PFVFTE", r::PFVFTE(0), 2, 4, [this](unsigned i) { return vfte2_[i]; },
       [this, pools](unsigned i, std::uint32_t v) {
-        vfte64_ = (vfte64_ & ~(hls::PoolMask{0xFFFFFFFFu} << (32 * i))) |
-                  hls::PoolMask{keep_pools(v, 32 * i)} << (32 * i);
-        for (unsigned p = 0; p < pools; ++p) t_.pool[p].tx_enabled = vfte64_ >> p & 1;
+        const hls::PoolMask on = write_half(vfte2_, i, v);
+        for (unsigned p = 0; p < pools; ++p) t_.pool[p].tx_enabled = on >> p & 1;
       });
   add("PFDTXGSWC", r::PFDTXGSWC, 1, 0, [this](unsigned) { return dtxswc_; },
       [this](unsigned, std::uint32_t v) {

@@ -58,6 +58,9 @@ private:
   // Pool bits [first_pool, first_pool + 32) of a register; bits for absent pools are ignored
   // and counted.
   std::uint32_t keep_pools(std::uint32_t v, unsigned first_pool);
+  // 82599 64-pool bitmaps held as two registers (pools 0-31, 32-63): writes one half and
+  // returns the whole bitmap.
+  hls::PoolMask write_half(std::uint32_t* pair, unsigned half, std::uint32_t v);
   RegisterSpace* regs_ = nullptr;  // during map_registers
   void count_drop(hls::RxVerdict v, int fn);
   // classify_rx is a pure function of the tables and the header: its decisions are memoised
@@ -79,7 +82,7 @@ private:
   std::uint32_t vmolr_[hls::kMaxPools] = {}, vlvf_[hls::kMaxVlvf] = {};
   std::uint32_t mpsar_[2 * hls::kMaxRar] = {}, vlvfb_[2 * hls::kMaxVlvf] = {};
   std::uint32_t fctrl_ = 0, vlnctrl_ = 0, mcstctrl_ = 0, spoof_[8] = {};
-  hls::PoolMask vfre64_ = 0, vfte64_ = 0;
+  std::uint32_t vfre2_[2] = {}, vfte2_[2] = {};
   std::uint64_t ignored_writes_ = 0;
   struct RxCacheEntry {
     hls::L2Header h{};
