@@ -56,12 +56,15 @@ using PFVFSPOOF_MAC = Field<7, 0>;
 using PFVFSPOOF_VLAN = Field<15, 8>;
 constexpr std::uint32_t SSVPC = 0x08780;  // spoofed packets, read to clear
 
-// ---- RSS: MRQE 0x8 = VMDq with 64 pools, 0xB = 64 pools with RSS (IXGBE_MRQC_VMDQ*EN)
-constexpr std::uint32_t MRQC = 0x0EC80;
+// ---- RSS: MRQE 0x8 = VMDq with 64 pools, 0xB = 64 pools with RSS (IXGBE_MRQC_VMDQ*EN).
+// The 82599's own offsets (as tinynf programs them from the datasheet, MRQC §8.2.3.7.12) and
+// the 82598 offsets Linux ixgbe_type.h defines (IXGBE_MRQC 0x05818, IXGBE_RETA(i) 0x05C00 + 4i,
+// IXGBE_RSSRK(i) 0x05C80 + 4i), which the 82599 answers as aliases (docs/registers.md).
+constexpr std::uint32_t MRQC = 0x0EC80, MRQC_ALIAS = 0x05818;
 using MRQC_MRQE = Field<3, 0>;
 constexpr std::uint32_t MRQE_VMDQ = 0x8, MRQE_VMDQ_RSS = 0xB;
-constexpr std::uint32_t RETA = 0x0EB00;
-constexpr std::uint32_t RSSRK = 0x0EB80;
+constexpr std::uint32_t RETA = 0x0EB00, RETA_ALIAS = 0x05C00;
+constexpr std::uint32_t RSSRK = 0x0EB80, RSSRK_ALIAS = 0x05C80;
 
 // ---- queues: RDBAL(n) n < 64 at 0x1000 + 0x40n, else 0xD000 + 0x40(n-64); SRRCTL in the
 // same block at +0x14; Tx at 0x6000 + 0x40n. A VF's queue i at 0x1000/0x2000 + 0x40i.

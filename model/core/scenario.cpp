@@ -30,7 +30,8 @@ void visit_function(V& v, FunctionCfg& f) {
           "Tx rate limit of this function's pool in Mb/s (RTTBCNRC), 0 = off");
   v.field("bad_dma", f.bad_dma,
           "misbehaving driver: posts Rx buffer addresses outside its VM's memory");
-  v.field("rss", f.rss, "RSS spreads this pool's flows over its queues (VMOLR.RSSE)");
+  v.field("rss", f.rss,
+          "RSS spreads this pool's flows over its queues (82599: every pool of the port)");
   v.field("spoofchk", f.spoofchk, "PF enables MAC and VLAN anti-spoofing for this VF");
   v.field("trusted", f.trusted, "PF policy: the VF may change an administratively set MAC (an auto one always)");
   v.field("vlan", f.vlan, Range{0, 4095}, "VLAN the VF asks the PF for via the mailbox, 0 = none");
@@ -67,7 +68,7 @@ void visit_scenario(V& v, Scenario& s) {
     v.field("ports", s.device.ports, Range{1, 2},
             "physical ports, one PF each (the 82576 and 82599 are dual-port devices)");
     v.field("vfs_per_port", s.device.vfs_per_port, Range{0, 63},
-            "VMs per port: each gets a VF (sriov) or a pool of the PF (vmdq); 82576: at most 7");
+            "VMs per port: a VF (sriov) or a pool of the PF (vmdq) each; at most 7 (82576), 63 (82599)");
     v.field("link_gbps", s.device.link_gbps, Range{1, 100}, "line rate: 1, 10, 25, 40 or 100");
     v.choice("unmatched_unicast", s.device.unmatched_unicast, {"default_pool", "drop"},
              "unicast that matches no filter: to the PF's default pool, or dropped");
@@ -79,9 +80,9 @@ void visit_scenario(V& v, Scenario& s) {
     v.field("frame_pool", s.device.frame_pool, Range{16, 1 << 20},
             "frame slots the model preallocates");
     v.field("rar_entries", s.device.rar_entries, Range{0, 128},
-            "receive address filters (RAL/RAH), 0 = the preset's (82576: 24)");
+            "receive address filters (RAL/RAH), 0 = the preset's (82576: 24, 82599: 128)");
     v.field("vlvf_entries", s.device.vlvf_entries, Range{0, 64},
-            "pool VLAN filters (VLVF), 0 = the preset's (82576: 32)");
+            "pool VLAN filters (VLVF), 0 = the preset's (82576: 32, 82599: 64)");
   });
   v.section("pcie", "the PCIe link to the host", [&] {
     v.field("gen", s.pcie.gen, Range{1, 5}, "PCIe generation");

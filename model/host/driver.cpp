@@ -164,7 +164,8 @@ void Driver::pf_bring_up() {
                                    MRQC_RSS_IPV6 | MRQC_RSS_IPV6_TCP | MRQC_RSS_IPV6_UDP;
   if (any_rss) {
     // igb_setup_mrqc / ixgbe_setup_mrqc: the key, a redirection table alternating the pool's
-    // two queues, and the hash types.
+    // two queues, and the hash types (82599: at its own offsets; ixgbe uses the 82598
+    // aliases, which the model also decodes).
     static const std::uint8_t kKey[40] = {
         0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3,
         0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3,

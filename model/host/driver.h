@@ -1,5 +1,5 @@
-// Driver models: software on the host CPU that programs the controller the way igb (PF) and
-// igbvf (VF, inside a VM) do, through PCIe config cycles and MMIO register writes, and that
+// Driver models: software on the host CPU that programs the controller the way igb/ixgbe (PF)
+// and igbvf/ixgbevf (VF, inside a VM) do, through PCIe config cycles and MMIO register writes, and that
 // runs each function's rings in host memory.
 //
 // Every function's driver: sets up its Rx rings (one; every queue of its pool with RSS; a

@@ -113,6 +113,10 @@ void Sorter::map_tables(std::uint32_t mta, std::uint32_t vfta, std::uint32_t uta
       [this](unsigned i, std::uint32_t v) { t_.vfta[i] = v; });
   add("UTA", uta, 128, 4, [this](unsigned i) { return t_.uta[i]; },
       [this](unsigned i, std::uint32_t v) { t_.uta[i] = v; });
+  map_rss_tables(reta, rssrk);
+}
+
+void Sorter::map_rss_tables(std::uint32_t reta, std::uint32_t rssrk) {
   add("RETA", reta, hls::kRetaEntries / 4, 4,
       [this](unsigned i) {
         return std::uint32_t{reta_[4 * i]} | reta_[4 * i + 1] << 8 | reta_[4 * i + 2] << 16 |
@@ -262,13 +266,16 @@ void Sorter::map_registers_82599() {
         t_.mta_shift = static_cast<std::uint8_t>(r::MCSTCTRL_MO::get(v));
       });
   // The 82599 has no per-pool RSS enable: with MRQE = 64 pools + RSS every pool hashes.
-  add("MRQC", r::MRQC, 1, 0, [this](unsigned) { return mrqc_; },
-      [this, pools](unsigned, std::uint32_t v) {
-        mrqc_ = v;
-        rss_on_ = r::MRQC_MRQE::get(v) == r::MRQE_VMDQ_RSS;
-        for (unsigned p = 0; p < pools; ++p) t_.pool[p].rsse = rss_on_;
-        rss_pools_ = rss_on_ ? ~hls::PoolMask{0} : 0;
-      });
+  // MRQC, RETA and RSSRK also answer at the 82598 offsets the Linux ixgbe driver writes
+  // (0x5818, 0x5C00, 0x5C80), which the 82599 keeps as aliases.
+  for (std::uint32_t off : {r::MRQC, r::MRQC_ALIAS})
+    add("MRQC", off, 1, 0, [this](unsigned) { return mrqc_; },
+        [this, pools](unsigned, std::uint32_t v) {
+          mrqc_ = v;
+          rss_on_ = r::MRQC_MRQE::get(v) == r::MRQE_VMDQ_RSS;
+          for (unsigned p = 0; p < pools; ++p) t_.pool[p].rsse = rss_on_;
+          rss_pools_ = rss_on_ ? ~hls::PoolMask{0} : 0;
+        });
   add("PFVTCTL", r::PFVTCTL, 1, 0, [this](unsigned) { return vt_ctl_; },
       [this, pools](unsigned, std::uint32_t v) {
         vt_ctl_ = v;
@@ -301,6 +308,7 @@ void Sorter::map_registers_82599() {
         t_.rar[i / 2].pools = write_half(&mpsar_[i & ~1u], i % 2, v);
       });
   map_tables(r::MTA, r::VFTA, r::UTA, r::RETA, r::RSSRK);
+  map_rss_tables(r::RETA_ALIAS, r::RSSRK_ALIAS);
   add("PFVML2FLT", r::PFVML2FLT(0), pools, 4, [this](unsigned i) { return vmolr_[i]; },
       [this](unsigned i, std::uint32_t v) {
         vmolr_[i] = v;

@@ -53,6 +53,7 @@ private:
   // Shared tables at the family's offsets: MTA, VFTA, UTA, RETA, RSSRK.
   void map_tables(std::uint32_t mta, std::uint32_t vfta, std::uint32_t uta, std::uint32_t reta,
                   std::uint32_t rssrk);
+  void map_rss_tables(std::uint32_t reta, std::uint32_t rssrk);
   void add(const std::string& name, std::uint32_t off, unsigned count, std::uint32_t stride,
            RegisterSpace::ReadFn read, RegisterSpace::WriteFn write);
   // Pool bits [first_pool, first_pool + 32) of a register; bits for absent pools are ignored

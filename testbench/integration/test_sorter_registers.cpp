@@ -267,3 +267,21 @@ TEST_CASE("82576 sorter programmed through registers matches the reference model
 TEST_CASE("82599 sorter programmed through registers matches the reference model") {
   scoreboard("82599");
 }
+
+TEST_CASE("82599 RSS registers answer at the 82598 offsets ixgbe writes, too") {
+  const DeviceProfile& prof = device_profile("82599");
+  Stats stats(1, 5, prof.queues_per_port);
+  RegisterSpace pf("pf0");
+  Sorter sorter("sorter", prof, PortLayout{0, 4, 0, false}, 128, 64, stats, pf);
+  std::uint32_t v = 0;
+  CHECK(pf.write(0x5C00 + 4 * 3, 0x01000100));  // IXGBE_RETA(3)
+  CHECK(pf.read(0xEB00 + 4 * 3, v));
+  CHECK(v == 0x01000100);
+  CHECK(pf.write(0xEB80 + 4 * 9, 0xCAFEF00D));  // RSSRK(9)
+  CHECK(pf.read(0x5C80 + 4 * 9, v));
+  CHECK(v == 0xCAFEF00D);
+  CHECK(pf.write(0x5818, 0xB));  // IXGBE_MRQC: 64 pools with RSS
+  CHECK(pf.read(0xEC80, v));
+  CHECK(v == 0xB);
+  CHECK(sorter.tables().pool[63].rsse);
+}
