@@ -102,16 +102,20 @@ std::uint8_t* Driver::gpa(std::uint64_t addr, std::uint64_t len) {
 
 std::uint32_t Driver::access(tlm_utils::simple_initiator_socket<Driver>& s, bool write,
                              std::uint64_t addr, unsigned len, std::uint32_t v) {
-  tlm::tlm_generic_payload gp;
+  // One payload, reused: a thread still waiting in here when the simulation ends is never
+  // unwound, so a local payload's storage would be left behind.
+  tlm::tlm_generic_payload& gp = gp_;
   gp.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
   gp.set_address(addr);
   gp.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
   gp.set_data_length(len);
   gp.set_streaming_width(len);
+  gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   sc_core::sc_time d = sc_core::SC_ZERO_TIME;
   s->b_transport(gp, d);
+  const bool ok = gp.is_response_ok();
   wait(d);  // the CPU stalls on its register access: per batch, not per frame
-  if (!gp.is_response_ok()) ++mmio_errors_;
+  if (!ok) ++mmio_errors_;
   return v;
 }
 

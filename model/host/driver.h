@@ -152,6 +152,7 @@ private:
   std::vector<std::uint64_t> spoof_events_;
   std::uint64_t spoofed_packets_ = 0;
   std::vector<std::uint64_t> vm_rx_;
+  tlm::tlm_generic_payload gp_;  // register accesses (one at a time: the thread waits)
   sc_core::sc_event mbx_event_;
   bool mbx_pending_ = false;
   std::unique_ptr<PfVfPolicy> policy_;            // PF
