@@ -132,7 +132,9 @@ void visit_scenario(V& v, Scenario& s) {
 // ---------------------------------------------------------------- reader
 class Reader {
 public:
-  Reader(YAML::Node root, std::string origin) : origin_(std::move(origin)) {
+  // `overridden`: key paths given with --set; errors under them name --set, not a line.
+  Reader(YAML::Node root, std::string origin, std::set<std::string> overridden = {})
+      : origin_(std::move(origin)), overridden_(std::move(overridden)) {
     stack_.push_back({std::move(root), "", {}});
   }
 
@@ -279,11 +281,15 @@ private:
   [[noreturn]] void fail(const YAML::Node& n, const char* key, const std::string& what) {
     const std::string& parent = stack_.back().path;
     std::string path = parent.empty() ? key : parent + "." + key;
+    for (const std::string& o : overridden_)
+      if (path == o || path.compare(0, o.size() + 1, o + ".") == 0)
+        throw ConfigError(fmt::format("--set {}: {}: {}", o, path, what));
     YAML::Mark m = n.Mark();
     std::string where = m.is_null() ? origin_ : fmt::format("{}:{}", origin_, m.line + 1);
     throw ConfigError(fmt::format("{}: {}: {}", where, path, what));
   }
   std::string origin_;
+  std::set<std::string> overridden_;
   std::vector<Frame> stack_;
 };
 
@@ -510,9 +516,13 @@ Scenario load_scenario(const std::string& yaml_text, const std::string& origin,
   }
   if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
   if (!root.IsMap()) throw ConfigError(origin + ": a scenario is a YAML map of keys");
-  for (const auto& o : overrides) apply_override(root, o);
+  std::set<std::string> overridden;
+  for (const auto& o : overrides) {
+    apply_override(root, o);
+    overridden.insert(o.substr(0, o.find('=')));
+  }
   Scenario s;
-  Reader r(root, origin);
+  Reader r(root, origin, overridden);
   visit_scenario(r, s);
   r.finish();
   validate(s, origin);

@@ -71,6 +71,8 @@ TEST_CASE("overrides given with --set reach any key, creating maps on the way") 
   CHECK(s.port[0].wire.frame_sizes.at(128) == 1);
   CHECK(s.seed == 42);
   CHECK_THROWS_WITH(load_scenario("", "d", {"device.nope=1"}), Catch::Contains("device.nope"));
+  CHECK_THROWS_WITH(load_scenario(default_scenario_yaml(), "d", {"device.ports=7"}),
+                    Catch::StartsWith("--set device.ports: device.ports: 7 is out of range"));
   CHECK_THROWS_WITH(load_scenario("", "d", {"novalue"}), Catch::Contains("key.path=value"));
 }
 
