@@ -83,8 +83,13 @@ void RxDma::receive(FramePayload& p, sc_core::sc_time& delay) {
 
   ext_->function = static_cast<std::int16_t>(fn >= 0 ? fn : layout_.first_function);
   ps_t t = std::max(arrive, busy_until_);
-  const ps_t start = t;
   const unsigned n = r.entries();
+  // The IOMMU refused a transfer: the engine spent the link time, the frame is dropped.
+  auto refused = [&] {
+    busy_until_ = t;
+    stats_.fn(static_cast<unsigned>(ext_->function)).iommu_faults++;
+    drop(p, Drop::IommuFault, fn, q);
+  };
   if (r.cached < need) {
     // fetch: as many descriptors as hardware owns, up to the cache size; a fetch that would
     // cross the end of the ring is split in two reads
@@ -93,11 +98,7 @@ void RxDma::receive(FramePayload& p, sc_core::sc_time& delay) {
     while (r.cached < k) {
       const unsigned first = r.index(r.cached);
       const unsigned run = std::min(k - r.cached, n - first);
-      if (!transfer(r.base() + first * 16ull, desc, run * 16, false, now, t)) {
-        busy_until_ = t;
-        stats_.fn(static_cast<unsigned>(ext_->function)).iommu_faults++;
-        return drop(p, Drop::IommuFault, fn, q);
-      }
+      if (!transfer(r.base() + first * 16ull, desc, run * 16, false, now, t)) return refused();
       for (unsigned i = 0; i < run; ++i) std::memcpy(&r.cache(r.cached + i), desc + 16 * i, 8);
       r.cached += run;
     }
@@ -105,12 +106,8 @@ void RxDma::receive(FramePayload& p, sc_core::sc_time& delay) {
   // write the data
   for (unsigned i = 0, off = 0; i < need; ++i, off += bufsize) {
     unsigned chunk = std::min(bufsize, bytes - off);
-    if (!transfer(r.cache(i), const_cast<std::uint8_t*>(f.data) + off, chunk, true, now, t)) {
-      busy_until_ = t;
-      busy_total_ += t - start;
-      stats_.fn(static_cast<unsigned>(ext_->function)).iommu_faults++;
-      return drop(p, Drop::IommuFault, fn, q);
-    }
+    if (!transfer(r.cache(i), const_cast<std::uint8_t*>(f.data) + off, chunk, true, now, t))
+      return refused();
   }
   const ps_t data_done = t;
   // write back: 82576 advanced Rx write-back format
@@ -121,17 +118,12 @@ void RxDma::receive(FramePayload& p, sc_core::sc_time& delay) {
     std::memcpy(wb + 4, &p.rss_hash, 4);  // RSS hash dword
     std::memcpy(wb + 8, &status, 4);
     std::memcpy(wb + 12, &len16, 2);
-    if (!transfer(r.base() + r.index(i) * 16ull, wb, 16, true, now, t)) {
-      stats_.fn(static_cast<unsigned>(ext_->function)).iommu_faults++;
-      busy_until_ = t;
-      return drop(p, Drop::IommuFault, fn, q);
-    }
+    if (!transfer(r.base() + r.index(i) * 16ull, wb, 16, true, now, t)) return refused();
   }
   r.head = r.index(need);
   r.cache_first = (r.cache_first + need) & (Ring::kCache - 1);
   r.cached -= need;
   busy_until_ = t;
-  busy_total_ += t - start;
 
   unsigned slot = pb_head_ + pb_count_;
   if (slot >= pb_.size()) slot -= static_cast<unsigned>(pb_.size());

@@ -42,7 +42,6 @@ public:
 
   const Ring& ring(unsigned q) const { return rings_[q]; }
   unsigned packet_buffer_peak() const { return pb_peak_; }
-  ps_t engine_busy_total() const { return busy_total_; }
 
 private:
   void receive(FramePayload& p, sc_core::sc_time& delay);
@@ -54,7 +53,7 @@ private:
   PortLayout layout_;
   Stats& stats_;
   std::vector<Ring> rings_;
-  ps_t busy_until_ = 0, busy_total_ = 0;
+  ps_t busy_until_ = 0;
   // Rx packet buffer occupancy: frames leave in the order the engine served them, so a FIFO
   // of (leave time, bytes) tracks it exactly.
   struct PbEntry {

@@ -16,7 +16,6 @@ void Mac::receive(FramePayload& p, sc_core::sc_time& delay) {
   ps_t data_end = start + serialization_ps(kPreambleSfdBytes + f.len, p_.line_bps);
   ps_t slot = frame_slot_ps(f.len, p_.line_bps);
   rx_busy_ = start + slot;
-  rx_busy_total_ += slot;
   f.t_origin = start;
   f.port = static_cast<std::uint16_t>(p_.port);
   PortStats& ps = stats_.port(p_.port);
@@ -48,7 +47,6 @@ void Mac::transmit(FramePayload& p, sc_core::sc_time& delay) {
   ps_t start = std::max(now + to_ps(delay), tx_busy_);
   ps_t slot = frame_slot_ps(f.len, p_.line_bps);
   tx_busy_ = start + slot;
-  tx_busy_total_ += slot;
   PortStats& ps = stats_.port(p_.port);
   ps.wire_tx_frames++;
   ps.wire_tx_bytes += f.len;

@@ -29,17 +29,13 @@ public:
   FrameTargetSocket<Mac> tx_in;   // from the sorter, to the wire
 
   Mac(sc_core::sc_module_name name, const MacParams& p, Stats& stats);
-  ps_t rx_busy_until() const { return rx_busy_; }
-  ps_t tx_busy_until() const { return tx_busy_; }
-  ps_t tx_busy_total() const { return tx_busy_total_; }
-  ps_t rx_busy_total() const { return rx_busy_total_; }
 
 private:
   void receive(FramePayload& p, sc_core::sc_time& delay);
   void transmit(FramePayload& p, sc_core::sc_time& delay);
   MacParams p_;
   Stats& stats_;
-  ps_t rx_busy_ = 0, tx_busy_ = 0, rx_busy_total_ = 0, tx_busy_total_ = 0;
+  ps_t rx_busy_ = 0, tx_busy_ = 0;
 };
 
 }  // namespace iovsim

@@ -99,6 +99,15 @@ std::uint32_t Mailbox::pf_read_ctl(unsigned vf) {
 // alone and release it by any write without PFU, e.g. STS (igb_write_mbx_pf,
 // ixgbe_write_mbx_pf) or ACK (igb_read_mbx_pf with unlock, ixgbe_read_mbx_pf); igb keeps it
 // with ACK|PFU (igb_read_mbx_pf, unlock = false). VFU is read only here.
+namespace {
+// PFU / VFU are level bits: writing 1 takes the buffer lock only while the other side does
+// not hold it (a refusal is counted); writing 0 releases it.
+void set_lock(bool want, bool other_holds, bool& mine, std::uint64_t& denied) {
+  mine = want && !other_holds;
+  if (want && other_holds) ++denied;
+}
+}  // namespace
+
 void Mailbox::pf_write_ctl(unsigned vf, std::uint32_t v) {
   if (vf >= num_vfs_) {
     ++absent_vf_accesses_;
@@ -112,16 +121,7 @@ void Mailbox::pf_write_ctl(unsigned vf, std::uint32_t v) {
     clear_causes(vf);
     ++b.stats.vfu_resets;
   }
-  if (P2VMAILBOX_PFU::get(v)) {
-    if (b.vfu) {
-      b.pfu = false;
-      ++b.stats.pf_lock_denied;
-    } else {
-      b.pfu = true;
-    }
-  } else {
-    b.pfu = false;
-  }
+  set_lock(P2VMAILBOX_PFU::get(v), b.vfu, b.pfu, b.stats.pf_lock_denied);
   if (P2VMAILBOX_STS::get(v)) {
     if (!held) ++b.stats.pf_send_unlocked;
     b.pfsts = true;
@@ -178,16 +178,7 @@ std::uint32_t Mailbox::vf_read_ctl(unsigned vf) {
 void Mailbox::vf_write_ctl(unsigned vf, std::uint32_t v) {
   Box& b = box_[vf];
   const bool held = b.vfu;
-  if (V2PMAILBOX_VFU::get(v)) {
-    if (b.pfu) {
-      b.vfu = false;
-      ++b.stats.vf_lock_denied;
-    } else {
-      b.vfu = true;
-    }
-  } else {
-    b.vfu = false;
-  }
+  set_lock(V2PMAILBOX_VFU::get(v), b.pfu, b.vfu, b.stats.vf_lock_denied);
   if (V2PMAILBOX_REQ::get(v)) {
     if (!held) ++b.stats.vf_send_unlocked;
     ++b.stats.vf_to_pf;
