@@ -2,46 +2,19 @@
 
 #include <stdexcept>
 
-#include "model/core/regs_82576.h"
-#include "model/core/regs_82599.h"
-
 namespace iovsim {
 
 namespace {
 // 82576: igb e1000_hw.h E1000_DEV_ID_82576 0x10C9, igbvf E1000_DEV_ID_82576_VF 0x10CA; 8 pools,
 // 16 queues, 24 RAR, 32 VLVF (e1000_82575.h); lspci with max_vfs=7 shows the VFs of 01:00.0 at
 // 01:10.0, 01:10.2, ... i.e. First VF Offset 0x80 and stride 2, TotalVFs 8; Rx PBA 64 KB.
-const DeviceProfile k82576{"82576", Family::i82576, 0x8086, 0x10C9, 0x10CA, 8, 0x80, 2, 0x160, 128 * 1024,
-                           16 * 1024, 8, 16, 2, 24, 32, 1.0, 64, true};
+const DeviceProfile k82576{"82576", Family::i82576, 0x8086, 0x10C9, 0x10CA, 8, 0x80, 2, 0x160,
+                           128 * 1024, 16 * 1024, 8, 16, 2, 24, 32, 1.0, 64, true, true};
 // 82599: ixgbe_type.h IXGBE_DEV_ID_82599_SFP 0x10FB, IXGBE_DEV_ID_82599_VF 0x10ED; 64 pools,
 // 128 queues (2 per pool in 64-pool mode), 128 RAR, 64 VLVF; Rx PBA 512 KB.
-const DeviceProfile k82599{"82599", Family::i82599, 0x8086, 0x10FB, 0x10ED, 64, 0x80, 2, 0x160, 512 * 1024,
-                           16 * 1024, 64, 128, 2, 128, 64, 10.0, 512, false};
+const DeviceProfile k82599{"82599", Family::i82599, 0x8086, 0x10FB, 0x10ED, 64, 0x80, 2, 0x160,
+                           512 * 1024, 16 * 1024, 64, 128, 2, 128, 64, 10.0, 512, false, false};
 }  // namespace
-
-const QueueRegs& queue_regs(Family f) {
-  static const QueueRegs k76{[](unsigned q) { return regs::RDBAL(q); },
-                             [](unsigned q) { return regs::TDBAL(q); },
-                             [](unsigned i) { return regs::VF_RDBAL(i); },
-                             [](unsigned i) { return regs::VF_TDBAL(i); },
-                             regs::Q_SRRCTL,
-                             regs::SRRCTL_DROP_EN::kMask,
-                             true,
-                             regs::RTTDQSEL,
-                             regs::RTTBCNRM,
-                             regs::RTTBCNRC};
-  static const QueueRegs k99{[](unsigned q) { return regs82599::RDBAL(q); },
-                             [](unsigned q) { return regs82599::TDBAL(q); },
-                             [](unsigned i) { return regs82599::VF_RDBAL(i); },
-                             [](unsigned i) { return regs82599::VF_TDBAL(i); },
-                             regs82599::Q_SRRCTL,
-                             regs82599::SRRCTL_DROP_EN::kMask,
-                             false,
-                             regs82599::RTTDQSEL,
-                             regs82599::RTTBCNRM,
-                             regs82599::RTTBCNRC};
-  return f == Family::i82576 ? k76 : k99;
-}
 
 const DeviceProfile& device_profile(const std::string& preset) {
   if (preset == "82576") return k82576;

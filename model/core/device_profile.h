@@ -1,15 +1,14 @@
-// Fixed facts of the modelled controller: PCI identity, SR-IOV capability values and table
-// sizes. Two presets, from the Linux drivers, lspci output and the public datasheets where
-// available (see docs/registers.md and docs/registers-research.md):
-// the 82576 (igb/igbvf) and the 82599 (ixgbe/ixgbevf).
+// Fixed facts of the modelled controller: PCI identity, SR-IOV capability values, table sizes
+// and the register map of its family. Two presets, from the Linux drivers, lspci output and
+// the public datasheets where available (see docs/registers.md and
+// docs/registers-research.md): the 82576 (igb/igbvf) and the 82599 (ixgbe/ixgbevf).
 #pragma once
 #include <cstdint>
 #include <string>
 
-namespace iovsim {
+#include "model/regs/device_map.h"
 
-// Which register map the device (and the driver models) use.
-enum class Family { i82576, i82599 };
+namespace iovsim {
 
 struct DeviceProfile {
   std::string name;
@@ -26,15 +25,17 @@ struct DeviceProfile {
   unsigned num_rar, num_vlvf;
   double max_link_gbps;
   unsigned rx_packet_buffer_kb;   // default per-port Rx packet buffer
-  // The hardware queue that serves queue `q` of pool `pool` (82576: pool n owns n and n+8;
-  // 82599 in 64-pool mode: 2n and 2n+1).
+  bool interleaved_queues;        // 82576: pool n owns n and n+8; 82599: 2n and 2n+1
+  bool per_pool_rss;              // VMOLR.RSSE exists (82576); the 82599 hashes every pool
+  // The hardware queue that serves queue `q` of pool `pool`.
   unsigned queue_of(unsigned pool, unsigned q) const {
     return interleaved_queues ? pool + q * num_pools : pool * queues_per_pool + q;
   }
   unsigned pool_of_queue(unsigned queue) const {
     return interleaved_queues ? queue % num_pools : queue / queues_per_pool;
   }
-  bool interleaved_queues;
+  // The family's register map: the one place the preset selects the layout.
+  const regs::DeviceMap& map() const { return regs::device_map(family); }
 };
 
 // Which function owns which pool on one port: VF v owns pool v and the PF takes the pool after
@@ -52,19 +53,6 @@ struct PortLayout {
     return -1;
   }
 };
-
-// Where a family keeps its queue and rate-limiter registers (PF and VF BARs).
-struct QueueRegs {
-  std::uint32_t (*pf_rx)(unsigned queue);  // RDBAL of a port queue
-  std::uint32_t (*pf_tx)(unsigned queue);  // TDBAL
-  std::uint32_t (*vf_rx)(unsigned i);      // RDBAL of a VF's queue i, in its BAR
-  std::uint32_t (*vf_tx)(unsigned i);
-  std::uint32_t srrctl;                    // SRRCTL's offset inside an Rx block
-  std::uint32_t srrctl_drop_en;            // SRRCTL.DROP_EN
-  bool legacy_aliases;                     // 82576: queues 0-3 also at 0x2800/0x3800 + 0x100n
-  std::uint32_t rttdqsel, rttbcnrm, rttbcnrc;
-};
-const QueueRegs& queue_regs(Family f);
 
 // Throws std::invalid_argument for an unknown preset name.
 const DeviceProfile& device_profile(const std::string& preset);

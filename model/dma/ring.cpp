@@ -1,10 +1,8 @@
 #include "model/dma/ring.h"
 
-#include "model/core/regs_82576.h"
-
 namespace iovsim {
 
-using namespace regs;
+using regs::RingReg;
 
 void Ring::ring_doorbell(std::uint32_t new_tail, ps_t at) {
   if (db_count == kDoorbells) {  // merge the two oldest
@@ -27,48 +25,83 @@ ps_t Ring::posted_at() {
   return db_count ? doorbells[db_first].at : 0;
 }
 
-bool Ring::enabled() const { return DCTL_ENABLE::get(dctl) && entries() > 0; }
+namespace {
+std::uint32_t read_ring(const Ring& r, RingReg role) {
+  switch (role) {
+    case RingReg::BaseLo: return r.bal;
+    case RingReg::BaseHi: return r.bah;
+    case RingReg::Length: return r.len;
+    case RingReg::BufferCtl: return r.srrctl;
+    case RingReg::Head: return r.head;
+    case RingReg::Tail: return r.tail;
+    case RingReg::Control: return r.dctl;
+  }
+  return 0;
+}
 
-void map_ring(RegisterSpace& rs, const std::string& name, std::uint32_t block, Ring& r, bool rx,
-              std::uint32_t srrctl, std::function<void()> on_tail) {
-  auto reg = [&](const char* what, std::uint32_t off, std::uint32_t Ring::*field,
-                 std::function<void(std::uint32_t)> write) {
-    rs.add(name + what, block + off, 1, 0, [&r, field](unsigned) { return r.*field; },
-           [write = std::move(write)](unsigned, std::uint32_t v) { write(v); });
-  };
-  const char* p = rx ? "RD" : "TD";
-  reg((std::string(p) + "BAL").c_str(), Q_BAL, &Ring::bal, [&r](std::uint32_t v) { r.bal = v & ~0x7Fu; });
-  reg((std::string(p) + "BAH").c_str(), Q_BAH, &Ring::bah, [&r](std::uint32_t v) { r.bah = v; });
-  reg((std::string(p) + "LEN").c_str(), Q_LEN, &Ring::len, [&r](std::uint32_t v) {
-    if (v % 128 || v > (1u << 20)) {  // xDLEN must be a multiple of 128 bytes
-      ++r.bad_writes;
-      return;
+// What a ring register write does, whatever the family.
+void write_ring(Ring& r, RingReg role, std::uint32_t v, const regs::DeviceMap& map,
+                regs::Direction d, const std::function<void()>& on_tail) {
+  switch (role) {
+    case RingReg::BaseLo: r.bal = v & ~0x7Fu; break;  // 128-byte aligned
+    case RingReg::BaseHi: r.bah = v; break;
+    case RingReg::Length:
+      if (v % 128 || v > (1u << 20)) {  // xDLEN must be a multiple of 128 bytes
+        ++r.bad_writes;
+        return;
+      }
+      r.len = v;
+      break;
+    case RingReg::BufferCtl:
+      r.srrctl = v;
+      r.buffer_bytes = map.decode_srrctl(v).buffer_bytes;
+      break;
+    case RingReg::Head:
+      if (r.enabled() || (r.entries() && v >= r.entries())) {
+        ++r.bad_writes;  // head belongs to the hardware once the queue runs
+        return;
+      }
+      r.head = v;
+      break;
+    case RingReg::Tail:
+      if (!r.entries() || v >= r.entries()) {
+        ++r.bad_writes;
+        return;
+      }
+      r.tail = v;
+      r.ring_doorbell(v, now_ps());
+      r.stalled_tail = 0xFFFFFFFFu;
+      if (on_tail) on_tail();
+      break;
+    case RingReg::Control: {
+      const bool was = r.enabled();
+      r.dctl = v;
+      r.enable = map.decode_dctl(d, v).enable;
+      if (was != r.enabled()) r.cached = 0, r.cache_first = 0;
+      break;
     }
-    r.len = v;
-  });
-  if (rx) reg("SRRCTL", srrctl, &Ring::srrctl, [&r](std::uint32_t v) { r.srrctl = v; });
-  reg((std::string(p) + "H").c_str(), Q_HEAD, &Ring::head, [&r](std::uint32_t v) {
-    if (r.enabled() || (r.entries() && v >= r.entries())) {
-      ++r.bad_writes;  // head belongs to the hardware once the queue runs
-      return;
-    }
-    r.head = v;
-  });
-  reg((std::string(p) + "T").c_str(), Q_TAIL, &Ring::tail, [&r, on_tail](std::uint32_t v) {
-    if (!r.entries() || v >= r.entries()) {
-      ++r.bad_writes;
-      return;
-    }
-    r.tail = v;
-    r.ring_doorbell(v, now_ps());
-    r.stalled_tail = 0xFFFFFFFFu;
-    if (on_tail) on_tail();
-  });
-  reg(rx ? "RXDCTL" : "TXDCTL", Q_DCTL, &Ring::dctl, [&r](std::uint32_t v) {
-    bool was = r.enabled();
-    r.dctl = v;
-    if (was != r.enabled()) r.cached = 0, r.cache_first = 0;
-  });
+  }
+}
+}  // namespace
+
+void map_rings(regs::RegisterSpace& rs, const regs::DeviceMap& map, regs::Direction d,
+               regs::View v, const std::function<Ring&(unsigned)>& ring_of,
+               const std::function<void()>& on_tail) {
+  for (const regs::RingRegDecl& x : map.ring_decls(d, v)) {
+    const RingReg role = x.role;
+    if (role == RingReg::BufferCtl)  // the register's reset value, as the hardware starts
+      for (unsigned i = 0; i < x.decl.info.count; ++i) {
+        Ring& r = ring_of(i);
+        r.srrctl = x.decl.info.reset;
+        r.buffer_bytes = map.decode_srrctl(r.srrctl).buffer_bytes;
+      }
+    auto h = rs.add(
+        x.decl, [ring_of, role](unsigned i) { return read_ring(ring_of(i), role); },
+        [ring_of, role, &map, d, on_tail](unsigned i, std::uint32_t value) {
+          write_ring(ring_of(i), role, value, map, d, on_tail);
+        });
+    for (const regs::RegInfo& a : x.aliases) rs.add_alias(a, h);
+  }
 }
 
 }  // namespace iovsim

@@ -1,19 +1,23 @@
 // A descriptor ring as the hardware sees it: base, length, head, tail and enable, programmed
-// through the xDBAL/xDBAH/xDLEN/xDH/xDT/xXDCTL registers (and SRRCTL for Rx). The same block
-// is mapped into the PF's BAR (every queue of the port) and into each VF's BAR (the queues of
-// its pool), as on the 82576. Software owns tail; hardware owns head; descriptors
-// [head, tail) belong to the hardware.
+// through the family's ring registers (RDBAL/RDBAH/RDLEN/SRRCTL/RDH/RDT/RXDCTL and the Tx
+// counterparts; declarations in the family's map, model/regs). The same ring answers in the
+// PF's BAR (every queue of the port) and in its VF's BAR (the queues of the pool). Software
+// owns tail; hardware owns head; descriptors [head, tail) belong to the hardware.
 #pragma once
 #include <cstdint>
 #include <functional>
 
-#include "model/core/register_space.h"
 #include "model/core/time.h"
+#include "model/regs/device_map.h"
 
 namespace iovsim {
 
 struct Ring {
+  // The registers as software wrote them (read back as written).
   std::uint32_t bal = 0, bah = 0, len = 0, srrctl = 0, head = 0, tail = 0, dctl = 0;
+  // Decoded through the family's codec.
+  unsigned buffer_bytes = 2048;  // SRRCTL.BSIZEPACKET
+  bool enable = false;           // xXDCTL.ENABLE
   // Recent doorbells (tail written, when): a descriptor was posted by the first doorbell whose
   // tail passed it. Bounded: when full the oldest two merge (the later time is kept).
   static constexpr unsigned kDoorbells = 64;
@@ -35,7 +39,7 @@ struct Ring {
 
   std::uint64_t base() const { return std::uint64_t{bah} << 32 | (bal & ~0x7Fu); }
   unsigned entries() const { return len / 16; }
-  bool enabled() const;
+  bool enabled() const { return enable && entries() > 0; }
   unsigned hw_owned() const {
     unsigned n = entries(), d = tail + n - head;
     return n == 0 ? 0 : d >= n ? d - n : d;
@@ -47,10 +51,11 @@ struct Ring {
   }
 };
 
-// Maps the ring's registers at `block` (offset of xDBAL) into `rs`. `on_tail` runs after a
-// tail write the hardware accepted.
-// `srrctl`: offset of SRRCTL within the block (Rx only; the families differ).
-void map_ring(RegisterSpace& rs, const std::string& name, std::uint32_t block, Ring& ring,
-              bool rx, std::uint32_t srrctl, std::function<void()> on_tail);
+// Attaches the ring registers of direction `d` in view `v` (declared by `map`) to the rings:
+// element i of each register array is `ring_of(i)`. `on_tail` runs after a tail write the
+// hardware accepted.
+void map_rings(regs::RegisterSpace& rs, const regs::DeviceMap& map, regs::Direction d,
+               regs::View v, const std::function<Ring&(unsigned)>& ring_of,
+               const std::function<void()>& on_tail);
 
 }  // namespace iovsim

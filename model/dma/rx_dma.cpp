@@ -5,11 +5,9 @@
 #include <algorithm>
 #include <cstring>
 
-#include "model/core/regs_82576.h"
+#include "model/regs/descriptors.h"
 
 namespace iovsim {
-
-using namespace regs;
 
 RxDma::RxDma(sc_core::sc_module_name name, const DeviceProfile& prof, const PortLayout& layout,
              unsigned packet_buffer_bytes, Stats& stats)
@@ -22,17 +20,13 @@ RxDma::RxDma(sc_core::sc_module_name name, const DeviceProfile& prof, const Port
   gp_.set_byte_enable_ptr(nullptr);
 }
 
-void RxDma::map_registers(RegisterSpace& pf, const std::vector<RegisterSpace*>& vfs) {
-  const QueueRegs& qr = queue_regs(prof_.family);
-  for (unsigned q = 0; q < rings_.size(); ++q) {
-    map_ring(pf, fmt::format("Q{}.", q), qr.pf_rx(q), rings_[q], true, qr.srrctl, {});
-    if (qr.legacy_aliases && q < 4)
-      map_ring(pf, fmt::format("Q{}.legacy.", q), RDBAL_LEGACY(q), rings_[q], true, qr.srrctl, {});
-  }
+void RxDma::map_registers(regs::RegisterSpace& pf, const std::vector<regs::RegisterSpace*>& vfs) {
+  const regs::DeviceMap& map = prof_.map();
+  map_rings(pf, map, regs::Direction::Rx, regs::View::PF,
+            [this](unsigned q) -> Ring& { return rings_[q]; }, {});
   for (unsigned v = 0; v < vfs.size(); ++v)
-    for (unsigned i = 0; i < prof_.queues_per_pool; ++i)
-      map_ring(*vfs[v], fmt::format("Q{}.", i), qr.vf_rx(i), rings_[prof_.queue_of(v, i)], true,
-               qr.srrctl, {});
+    map_rings(*vfs[v], map, regs::Direction::Rx, regs::View::VF,
+              [this, v](unsigned i) -> Ring& { return rings_[prof_.queue_of(v, i)]; }, {});
 }
 
 bool RxDma::transfer(std::uint64_t addr, void* data, unsigned len, bool write, ps_t now,
@@ -73,8 +67,7 @@ void RxDma::receive(FramePayload& p, sc_core::sc_time& delay) {
     return drop(p, Drop::RxBufferFull, fn, q);
 
   const unsigned bytes = f.len - kFcsBytes;  // RCTL.SECRC: the FCS is stripped
-  unsigned bufsize = SRRCTL_BSIZEPACKET::get(r.srrctl) * 1024;
-  if (bufsize == 0) bufsize = 2048;  // SRRCTL reset value: 2 KB buffers
+  const unsigned bufsize = r.buffer_bytes;
   const unsigned need = (bytes + bufsize - 1) / bufsize;
   const unsigned owned = r.hw_owned();
   stats_.queue(layout_.port, q).rx_ring_min_free =
@@ -99,7 +92,8 @@ void RxDma::receive(FramePayload& p, sc_core::sc_time& delay) {
       const unsigned first = r.index(r.cached);
       const unsigned run = std::min(k - r.cached, n - first);
       if (!transfer(r.base() + first * 16ull, desc, run * 16, false, now, t)) return refused();
-      for (unsigned i = 0; i < run; ++i) std::memcpy(&r.cache(r.cached + i), desc + 16 * i, 8);
+      for (unsigned i = 0; i < run; ++i)
+        r.cache(r.cached + i) = regs::desc::RxRead::load(desc + 16 * i).pkt_addr;
       r.cached += run;
     }
   }
@@ -110,14 +104,15 @@ void RxDma::receive(FramePayload& p, sc_core::sc_time& delay) {
       return refused();
   }
   const ps_t data_done = t;
-  // write back: 82576 advanced Rx write-back format
+  // write back: the advanced Rx write-back format
   for (unsigned i = 0, off = 0; i < need; ++i, off += bufsize) {
-    std::uint8_t wb[16] = {};
-    std::uint32_t status = RXD_STAT_DD | (i + 1 == need ? RXD_STAT_EOP : 0);
-    auto len16 = static_cast<std::uint16_t>(std::min(bufsize, bytes - off));
-    std::memcpy(wb + 4, &p.rss_hash, 4);  // RSS hash dword
-    std::memcpy(wb + 8, &status, 4);
-    std::memcpy(wb + 12, &len16, 2);
+    using WB = regs::desc::RxWriteBack;
+    WB w;
+    w.rss_hash = p.rss_hash;
+    w.status_error = WB::DD::make(1) | WB::EOP::make(i + 1 == need);
+    w.length = static_cast<std::uint16_t>(std::min(bufsize, bytes - off));
+    std::uint8_t wb[regs::desc::kBytes];
+    w.store(wb);
     if (!transfer(r.base() + r.index(i) * 16ull, wb, 16, true, now, t)) return refused();
   }
   r.head = r.index(need);

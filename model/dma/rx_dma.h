@@ -27,8 +27,6 @@
 
 namespace iovsim {
 
-class RegisterSpace;
-
 class RxDma : public sc_core::sc_module {
 public:
   FrameTargetSocket<RxDma> frames_in;                 // from the sorter
@@ -38,7 +36,7 @@ public:
         unsigned packet_buffer_bytes, Stats& stats);
   // Maps the ring registers of every queue into the PF's space and of pool v's queues into
   // VF v's space.
-  void map_registers(RegisterSpace& pf, const std::vector<RegisterSpace*>& vfs);
+  void map_registers(regs::RegisterSpace& pf, const std::vector<regs::RegisterSpace*>& vfs);
 
   const Ring& ring(unsigned q) const { return rings_[q]; }
   unsigned packet_buffer_peak() const { return pb_peak_; }

@@ -6,12 +6,9 @@
 #include <algorithm>
 #include <cstring>
 
-#include "model/core/regs_82576.h"
-#include "model/core/register_space.h"
+#include "model/regs/descriptors.h"
 
 namespace iovsim {
-
-using namespace regs;
 
 TxDma::TxDma(sc_core::sc_module_name name, const DeviceProfile& prof, const PortLayout& layout,
              FramePool& pool, Stats& stats, TxArbiter& arbiter)
@@ -24,19 +21,15 @@ TxDma::TxDma(sc_core::sc_module_name name, const DeviceProfile& prof, const Port
   SC_THREAD(run);
 }
 
-void TxDma::map_registers(RegisterSpace& pf, const std::vector<RegisterSpace*>& vfs) {
-  const QueueRegs& qr = queue_regs(prof_.family);
+void TxDma::map_registers(regs::RegisterSpace& pf, const std::vector<regs::RegisterSpace*>& vfs) {
+  const regs::DeviceMap& map = prof_.map();
   auto ring_doorbell = [this] { doorbell_.notify(sc_core::SC_ZERO_TIME); };
-  for (unsigned q = 0; q < rings_.size(); ++q) {
-    map_ring(pf, fmt::format("Q{}.", q), qr.pf_tx(q), rings_[q], false, 0, ring_doorbell);
-    if (qr.legacy_aliases && q < 4)
-      map_ring(pf, fmt::format("Q{}.legacy.", q), TDBAL_LEGACY(q), rings_[q], false, 0,
-               ring_doorbell);
-  }
+  map_rings(pf, map, regs::Direction::Tx, regs::View::PF,
+            [this](unsigned q) -> Ring& { return rings_[q]; }, ring_doorbell);
   for (unsigned v = 0; v < vfs.size(); ++v)
-    for (unsigned i = 0; i < prof_.queues_per_pool; ++i)
-      map_ring(*vfs[v], fmt::format("Q{}.", i), qr.vf_tx(i), rings_[prof_.queue_of(v, i)], false,
-               0, ring_doorbell);
+    map_rings(*vfs[v], map, regs::Direction::Tx, regs::View::VF,
+              [this, v](unsigned i) -> Ring& { return rings_[prof_.queue_of(v, i)]; },
+              ring_doorbell);
 }
 
 std::uint64_t TxDma::pending_descriptors() const {
@@ -110,13 +103,11 @@ ps_t TxDma::serve(unsigned q, ps_t t) {
       ++used;
       break;
     }
-    std::uint64_t addr;
-    std::uint32_t cmd;
-    std::memcpy(&addr, desc, 8);
-    std::memcpy(&cmd, desc + 8, 4);
-    unsigned len = TXD_DTALEN::get(cmd);
-    eop = cmd & TXD_DCMD_EOP;
-    if (cmd & TXD_DCMD_RS) report_status |= std::uint64_t{1} << used;
+    const regs::desc::TxData d = regs::desc::TxData::load(desc);
+    const std::uint64_t addr = d.addr;
+    const unsigned len = d.length();
+    eop = d.eop();
+    if (d.report_status()) report_status |= std::uint64_t{1} << used;
     ++used;
     if (len == 0 || bytes + len + kFcsBytes > kFrameCapacity) {
       bad = true;
@@ -136,8 +127,10 @@ ps_t TxDma::serve(unsigned q, ps_t t) {
   // write back DD on every descriptor of the frame that asked for it (RS)
   for (unsigned i = 0; i < used; ++i) {
     if (!(report_status >> i & 1)) continue;
-    std::uint32_t sta = TXD_STAT_DD;
-    transfer(r.base() + r.index(i) * 16ull + 12, &sta, 4, true, t);
+    using WB = regs::desc::TxWriteBack;
+    std::uint8_t sta[4];
+    regs::desc::put_le32(sta, WB::DD::make(1));
+    transfer(r.base() + r.index(i) * 16ull + WB::kStatusOffset, sta, 4, true, t);
   }
   const ps_t posted = r.posted_at();  // before head moves past the frame's descriptors
   r.head = r.index(used);

@@ -25,8 +25,6 @@
 
 namespace iovsim {
 
-class RegisterSpace;
-
 class TxDma : public sc_core::sc_module {
 public:
   FrameInitiatorSocket frames_out;                 // to the sorter's Tx side
@@ -34,7 +32,7 @@ public:
 
   TxDma(sc_core::sc_module_name name, const DeviceProfile& prof, const PortLayout& layout,
         FramePool& pool, Stats& stats, TxArbiter& arbiter);
-  void map_registers(RegisterSpace& pf, const std::vector<RegisterSpace*>& vfs);
+  void map_registers(regs::RegisterSpace& pf, const std::vector<regs::RegisterSpace*>& vfs);
 
   const Ring& ring(unsigned q) const { return rings_[q]; }
   // Descriptors software has posted that the engine has not yet consumed (frames in flight).

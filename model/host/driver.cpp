@@ -7,15 +7,16 @@
 #include <sstream>
 
 #include "model/core/frame.h"
-#include "model/core/regs_82576.h"
-#include "model/core/regs_82599.h"
-#include "model/core/regs_mbx_82576.h"
 #include "model/host/host_memory.h"
-#include "model/core/pci_regs.h"
+#include "model/regs/descriptors.h"
+#include "model/regs/pci_config.h"
 
 namespace iovsim {
 
-using namespace regs;
+using regs::Direction;
+using regs::RingReg;
+using regs::View;
+namespace desc = regs::desc;
 
 std::uint64_t parse_mac(const std::string& s) {
   unsigned b[6] = {};
@@ -50,16 +51,17 @@ Driver::Driver(sc_core::sc_module_name name, const DeviceProfile& prof, const Dr
   if (p.vmdq)
     for (unsigned v = 0; v < p.vf_cfg.size(); ++v)
       if (p.vf_cfg[v].netqueue) pools.push_back(v);
-  // The 82599 has no per-pool RSS enable: once MRQC selects VMDq + RSS, every pool hashes
-  // over its queues, so every driver on the port runs them all.
-  const bool rss = p.cfg.rss || (prof.family == Family::i82599 && p.port_rss);
+  // Without a per-pool RSS enable (the 82599) every pool hashes over its queues once MRQC
+  // selects VMDq + RSS, so every driver on the port runs them all.
+  const bool rss = p.cfg.rss || (!prof.per_pool_rss && p.port_rss);
   const unsigned per_pool = rss ? prof.queues_per_pool : 1;
+  const View view = p.vf < 0 ? View::PF : View::VF;
   for (unsigned pool : pools)
     for (unsigned i = 0; i < per_pool; ++i) {
       RxQueue q;
       q.hw_queue = prof.queue_of(pool, i);
-      q.rdbal = p.vf < 0 ? queue_regs(prof.family).pf_rx(q.hw_queue)
-                         : queue_regs(prof.family).vf_rx(i);
+      q.index = p.vf < 0 ? q.hw_queue : i;  // a VF's BAR numbers its own queues
+      q.tail_reg = prof.map().ring_offset(Direction::Rx, view, RingReg::Tail, q.index);
       rxq_.push_back(q);
     }
   const auto nq = static_cast<unsigned>(rxq_.size());
@@ -74,8 +76,8 @@ Driver::Driver(sc_core::sc_module_name name, const DeviceProfile& prof, const Dr
   for (unsigned i = 0; i < nq; ++i, at += std::uint64_t{rx_n_} * p.host.rx_buffer_bytes)
     rxq_[i].buffers = at;
   tx_buf_ = at;
-  tx_tdbal_ = p.vf < 0 ? queue_regs(prof.family).pf_tx(prof.queue_of(p.pool, 0))
-                       : queue_regs(prof.family).vf_tx(0);
+  tx_index_ = p.vf < 0 ? prof.queue_of(p.pool, 0) : 0;
+  tx_tail_reg_ = prof.map().ring_offset(Direction::Tx, view, RingReg::Tail, tx_index_);
   sc_assert(tx_buf_ + std::uint64_t{tx_n_} * tx_slot_ ==
             driver_memory_bytes(p.host, p.max_frame, nq));
   sc_assert(tx_buf_ + std::uint64_t{tx_n_} * tx_slot_ <= p.mem_bytes);
@@ -145,73 +147,42 @@ void Driver::pf_bring_up() {
   cfg_write(rid, cap + SRIOV_NUM_VF, 2, p_.vfs);
   if (p_.vfs) cfg_write(rid, cap + SRIOV_CTRL, 2, SRIOV_CTRL_ARI | SRIOV_CTRL_VFE | SRIOV_CTRL_MSE);
 
+  // The steps of igb's and ixgbe's bring-up; the family's map writes each one's registers.
+  const regs::DeviceMap& map = prof_.map();
+  regs::RegAccess bar = bar_access();
   // Receive control, VMDq, default pool, replication (igb_vmm_control/igb_set_rx_mode;
   // ixgbe_configure_virtualization/ixgbe_set_rx_mode). A unicast that matches no receive
   // address fails L2 filtering unless the port is unicast promiscuous (as when the PF is a
   // bridge port); it then lands in the default pool, the PF's. VLAN filtering stays on in VT
   // mode: untagged frames go by the pools' accept-untagged bit.
-  const bool i76 = prof_.family == Family::i82576;
-  namespace r9 = regs82599;
   const unsigned pf_pool = p_.pool;
-  const bool promisc = !p_.drop_unmatched;
   bool any_rss = p_.cfg.rss;
   for (const FunctionCfg& c : p_.vf_cfg) any_rss = any_rss || c.rss;
-  if (i76) {
-    write32(RCTL, RCTL_BAM::set(0, 1) | RCTL_SECRC::set(0, 1) | RCTL_VFE::set(0, 1) |
-                      RCTL_UPE::set(0, promisc));
-  } else {
-    write32(r9::FCTRL, r9::FCTRL_BAM::set(0, 1) | r9::FCTRL_UPE::set(0, promisc));
-    write32(r9::VLNCTRL, r9::VLNCTRL_VFE::set(0, 1));
-    write32(r9::MCSTCTRL, r9::MCSTCTRL_MFE::set(0, 1));
-  }
-  const std::uint32_t rss_fields = MRQC_RSS_IPV4 | MRQC_RSS_IPV4_TCP | MRQC_RSS_IPV4_UDP |
-                                   MRQC_RSS_IPV6 | MRQC_RSS_IPV6_TCP | MRQC_RSS_IPV6_UDP;
+  map.write_rx_filter_control(bar, {true, !p_.drop_unmatched, true});
+  regs::RssHashTypes types;
+  types.ipv4 = types.ipv4_tcp = types.ipv4_udp = true;
+  types.ipv6 = types.ipv6_tcp = types.ipv6_udp = true;
   if (any_rss) {
-    // igb_setup_mrqc / ixgbe_setup_mrqc: the key, a redirection table alternating the pool's
-    // two queues, and the hash types (82599: at its own offsets; ixgbe uses the 82598
-    // aliases, which the model also decodes).
+    // igb_setup_mrqc / ixgbe_setup_mrqc: the key and a redirection table alternating the
+    // pool's two queues.
     static const std::uint8_t kKey[40] = {
         0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3,
         0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3,
         0x80, 0x30, 0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa};  // Microsoft's
-    const std::uint32_t rssrk = i76 ? RSSRK : r9::RSSRK, reta = i76 ? RETA : r9::RETA;
-    for (unsigned i = 0; i < 10; ++i)
-      write32(rssrk + 4 * i, std::uint32_t{kKey[4 * i]} | kKey[4 * i + 1] << 8 |
-                                 kKey[4 * i + 2] << 16 | std::uint32_t{kKey[4 * i + 3]} << 24);
-    for (unsigned i = 0; i < 32; ++i) write32(reta + 4 * i, 0x01000100);
+    std::uint8_t reta[hls::kRetaEntries];
+    for (unsigned i = 0; i < hls::kRetaEntries; ++i) reta[i] = static_cast<std::uint8_t>(i % 2);
+    map.write_rss_tables(bar, kKey, reta);
   }
-  if (i76) {
-    write32(MRQC, MRQC_MRQE::set(0, any_rss ? MRQE_VMDQ_RSS : MRQE_VMDQ) | (any_rss ? rss_fields : 0));
-    write32(VT_CTL, VT_CTL_DEF_PL::set(0, pf_pool) | VT_CTL_VM_REPL_EN::set(0, 1));
-  } else {
-    write32(r9::MRQC, r9::MRQC_MRQE::set(0, any_rss ? r9::MRQE_VMDQ_RSS : r9::MRQE_VMDQ) |
-                          (any_rss ? rss_fields : 0));
-    write32(r9::PFVTCTL, r9::PFVTCTL_VT_ENA::set(0, 1) | r9::PFVTCTL_DEF_PL::set(0, pf_pool) |
-                             r9::PFVTCTL_REPLEN::set(0, 1));
-  }
-  // A receive address and its pool: RAH.POOLSEL on the 82576, MPSAR on the 82599.
-  auto set_rar = [this, i76](unsigned n, std::uint64_t mac, unsigned pool) {
-    const auto lo = static_cast<std::uint32_t>(mac), hi = static_cast<std::uint32_t>(mac >> 32);
-    if (i76) {
-      write32(RAL(n), lo);
-      write32(RAH(n), RAH_ADDR_HI::set(0, hi) | RAH_POOLSEL::set(0, 1u << pool) | RAH_AV::set(0, 1));
-    } else {
-      write32(r9::RAL(n), lo);
-      write32(r9::RAH(n), r9::RAH_ADDR_HI::set(0, hi) | r9::RAH_AV::set(0, 1));
-      write32(r9::MPSAR_LO(n), pool < 32 ? 1u << pool : 0);
-      write32(r9::MPSAR_HI(n), pool >= 32 ? 1u << (pool - 32) : 0);
-    }
-  };
-  set_rar(0, p_.mac, pf_pool);
+  map.write_pool_mode(bar, {any_rss, types, pf_pool, true});
+  map.write_receive_address(bar, 0, p_.mac, pf_pool);
   std::uint64_t pools = std::uint64_t{1} << pf_pool;
   if (p_.vfs) {
     // The PF/VF policy owns the VFs' filters from here on (igb_set_vf_mac: the VF's MAC at
     // RAR rar_entry_count - (vf + 1)). A MAC the administrator set ('ip link set vf N mac')
     // is locked against the VF's own SET_MAC_ADDR unless the VF is trusted; an automatic one
     // is not.
-    policy_ = std::make_unique<PfVfPolicy>(bar_access(), p_.vfs, p_.num_rar, p_.num_vlvf,
-                                           prof_.family);
-    mbx_service_ = std::make_unique<PfMailboxService>(bar_access(), p_.vfs, prof_.family);
+    policy_ = make_pf_policy(prof_.family, bar_access(), p_.vfs, p_.num_rar, p_.num_vlvf);
+    mbx_service_ = std::make_unique<PfMailboxService>(bar_access(), map.mailbox(), p_.vfs);
     for (unsigned v = 0; v < p_.vfs; ++v) {
       if (p_.vf_cfg[v].mac != "auto")
         policy_->set_vf_mac(v, p_.vf_macs[v]);
@@ -221,9 +192,7 @@ void Driver::pf_bring_up() {
       policy_->set_allow_vlan(v, true);
       pools |= std::uint64_t{1} << v;
     }
-    // Mailbox interrupts from every VF: igb_irq_enable writes MBVFIMR; the 82599's PFMBIMR
-    // comes up enabled and ixgbe leaves it.
-    if (i76) write32(MBVFIMR, 0xFF);
+    mbx_service_->enable_interrupts();  // mailbox interrupts from every VF
     mbx_pending_ = true;  // requests that arrived before the interrupt was enabled
   }
   // VMDq (NetQueue/VMQ): the hypervisor gives each NetQueue VM a filter into its own pool;
@@ -231,17 +200,13 @@ void Driver::pf_bring_up() {
   if (p_.vmdq)
     for (unsigned v = 0, n = 1; v < p_.vf_cfg.size(); ++v)
       if (p_.vf_cfg[v].netqueue) {
-        set_rar(n++, p_.vf_macs[v], v);
+        map.write_receive_address(bar, n++, p_.vf_macs[v], v);
         pools |= std::uint64_t{1} << v;
       }
   for (unsigned pool = 0; pool <= pf_pool; ++pool) {  // igb_set_vmolr / ixgbe_set_vmolr
     if (!(pools >> pool & 1)) continue;
     const FunctionCfg& c = pool == pf_pool ? p_.cfg : p_.vf_cfg[pool];
-    if (i76)
-      write32(VMOLR(pool), VMOLR_AUPE::set(0, 1) | VMOLR_BAM::set(0, 1) | VMOLR_LPE::set(0, 1) |
-                               VMOLR_RLPML::set(0, p_.max_frame) | VMOLR_RSSE::set(0, c.rss));
-    else
-      write32(r9::PFVML2FLT(pool), r9::PFVML2FLT_AUPE::set(0, 1) | r9::PFVML2FLT_BAM::set(0, 1));
+    map.write_pool_accept(bar, pool, {true, true, c.rss, p_.max_frame});
   }
   // MAC and VLAN anti-spoofing for the VFs that have spoofchk on (never the PF's own pool:
   // igb XORs its bits out). Loopback: the global VEB enable only; the per-pool LLE bits
@@ -249,66 +214,43 @@ void Driver::pf_bring_up() {
   std::uint64_t spoof = 0;
   for (unsigned v = 0; v < p_.vfs; ++v)
     if (p_.vf_cfg[v].spoofchk && !p_.vmdq) spoof |= std::uint64_t{1} << v;
-  if (i76) {
-    write32(VFRE, static_cast<std::uint32_t>(pools));
-    write32(VFTE, static_cast<std::uint32_t>(pools));
-    write32(DTXSWC, DTXSWC_LOOPBACK_EN::set(0, p_.loopback) |
-                        DTXSWC_MAC_SPOOF::set(0, static_cast<std::uint32_t>(spoof)) |
-                        DTXSWC_VLAN_SPOOF::set(0, static_cast<std::uint32_t>(spoof)));
-  } else {
-    for (unsigned i = 0; i < 2; ++i) {
-      write32(r9::PFVFRE(i), static_cast<std::uint32_t>(pools >> (32 * i)));
-      write32(r9::PFVFTE(i), static_cast<std::uint32_t>(pools >> (32 * i)));
-    }
-    write32(r9::PFDTXGSWC, r9::PFDTXGSWC_VT_LBEN::set(0, p_.loopback));
-    for (unsigned i = 0; i < 8 && 8 * i < p_.vfs; ++i) {  // ixgbe_ndo_set_vf_spoofchk
-      const auto bits = static_cast<std::uint32_t>(spoof >> (8 * i)) & 0xFF;
-      write32(r9::PFVFSPOOF(i), r9::PFVFSPOOF_MAC::set(0, bits) | r9::PFVFSPOOF_VLAN::set(0, bits));
-    }
-  }
+  map.write_pool_enables(bar, pools, pools);
+  map.write_switch_control(bar, p_.loopback, spoof, spoof, p_.vfs);
   // igb_set_vf_rate_limit / ixgbe_set_vf_rate_limit: the pool's first queue; the PF's likewise.
-  const QueueRegs& qr = queue_regs(prof_.family);
   for (unsigned v = 0; v <= p_.vfs; ++v) {
-    double rate = v < p_.vfs ? p_.vf_rate_limit_mbps[v] : p_.cfg.rate_limit_mbps;
+    const double rate = v < p_.vfs ? p_.vf_rate_limit_mbps[v] : p_.cfg.rate_limit_mbps;
     if (rate <= 0) continue;
-    double link = p_.link_bps / 1e6;
-    auto rf_int = static_cast<std::uint32_t>(link / rate);
-    auto rf_dec = static_cast<std::uint32_t>((link - rf_int * rate) * 16384.0 / rate);
-    write32(qr.rttdqsel, prof_.queue_of(v < p_.vfs ? v : pf_pool, 0));
-    write32(qr.rttbcnrm, i76 ? 0x14 : 0x4);  // MMW: igb for 9728-byte frames, ixgbe 82599
-    write32(qr.rttbcnrc, RTTBCNRC_RS_ENA::set(0, 1) | RTTBCNRC_RF_INT::set(0, rf_int) |
-                             RTTBCNRC_RF_DEC::set(0, rf_dec));
+    map.write_rate_limit(bar, prof_.queue_of(v < p_.vfs ? v : pf_pool, 0), rate, p_.link_bps / 1e6);
   }
 }
 
 void Driver::setup_rings() {
+  const regs::DeviceMap& map = prof_.map();
+  const View view = p_.vf < 0 ? View::PF : View::VF;
+  auto reg = [&](Direction d, RingReg r, unsigned index) { return map.ring_offset(d, view, r, index); };
   // Rx: SRRCTL (buffer size, advanced one-buffer descriptors, drop when no descriptor), ring.
   for (RxQueue& q : rxq_) {
-    const QueueRegs& qr = queue_regs(prof_.family);
-    write32(q.rdbal + qr.srrctl, SRRCTL_BSIZEPACKET::set(0, p_.host.rx_buffer_bytes / 1024) |
-                                     SRRCTL_DESCTYPE::set(0, 1) | qr.srrctl_drop_en);
-    write32(q.rdbal + Q_BAL, static_cast<std::uint32_t>(q.ring));
-    write32(q.rdbal + Q_BAH, static_cast<std::uint32_t>(q.ring >> 32));
-    write32(q.rdbal + Q_LEN, rx_n_ * 16);
-    write32(q.rdbal + Q_HEAD, 0);
-    write32(q.rdbal + Q_TAIL, 0);
-    for (unsigned i = 0; i + 1 < rx_n_; ++i) {
-      std::uint64_t buf = rx_buffer(q, i);
-      std::uint8_t* d = gpa(q.ring + 16ull * i, 16);
-      std::memset(d, 0, 16);
-      std::memcpy(d, &buf, 8);
-    }
+    const Direction d = Direction::Rx;
+    write32(reg(d, RingReg::BufferCtl, q.index), map.encode_srrctl({p_.host.rx_buffer_bytes, true, 1}));
+    write32(reg(d, RingReg::BaseLo, q.index), static_cast<std::uint32_t>(q.ring));
+    write32(reg(d, RingReg::BaseHi, q.index), static_cast<std::uint32_t>(q.ring >> 32));
+    write32(reg(d, RingReg::Length, q.index), rx_n_ * 16);
+    write32(reg(d, RingReg::Head, q.index), 0);
+    write32(q.tail_reg, 0);
+    for (unsigned i = 0; i + 1 < rx_n_; ++i)
+      desc::RxRead{rx_buffer(q, i), 0}.store(gpa(q.ring + 16ull * i, 16));
     q.ntu = rx_n_ - 1;
-    write32(q.rdbal + Q_DCTL, DCTL_ENABLE::set(0, 1));
-    write32(q.rdbal + Q_TAIL, q.ntu);
+    write32(reg(d, RingReg::Control, q.index), map.encode_dctl(d, {true}));
+    write32(q.tail_reg, q.ntu);
   }
   // Tx
-  write32(tx_tdbal_ + Q_BAL, static_cast<std::uint32_t>(tx_ring_));
-  write32(tx_tdbal_ + Q_BAH, static_cast<std::uint32_t>(tx_ring_ >> 32));
-  write32(tx_tdbal_ + Q_LEN, tx_n_ * 16);
-  write32(tx_tdbal_ + Q_HEAD, 0);
-  write32(tx_tdbal_ + Q_TAIL, 0);
-  write32(tx_tdbal_ + Q_DCTL, DCTL_ENABLE::set(0, 1));
+  const Direction d = Direction::Tx;
+  write32(reg(d, RingReg::BaseLo, tx_index_), static_cast<std::uint32_t>(tx_ring_));
+  write32(reg(d, RingReg::BaseHi, tx_index_), static_cast<std::uint32_t>(tx_ring_ >> 32));
+  write32(reg(d, RingReg::Length, tx_index_), tx_n_ * 16);
+  write32(reg(d, RingReg::Head, tx_index_), 0);
+  write32(tx_tail_reg_, 0);
+  write32(reg(d, RingReg::Control, tx_index_), map.encode_dctl(d, {true}));
 }
 
 void Driver::run() {
@@ -380,16 +322,17 @@ bool Driver::mailbox_request(const std::uint32_t* msg, unsigned n, std::uint32_t
 }
 
 void Driver::vf_mailbox_setup() {
-  vf_mbx_ = std::make_unique<VfMailbox>(bar_access(), prof_.family);
+  vf_mbx_ = std::make_unique<VfMailbox>(bar_access(), prof_.map().mailbox());
   for (int i = 0; i < 1000 && vf_mbx_->reset_in_progress(); ++i) wait(1, sc_core::SC_US);
   vf_mbx_->check_reset();
   std::uint32_t msg[mbx::WORDS], reply[mbx::WORDS];
   unsigned n = 0;
   // e1000_reset_hw_vf: RESET; the PF answers with the MAC it assigned.
   std::uint64_t mac = 0;
-  if (mailbox_request(msg, VfMailbox::build_reset(msg), reply, n) &&
-      VfMailbox::decode_reset_reply(reply, n, mac, prof_.family))
-    p_.mac = mac;
+  if (mailbox_request(msg, VfMailbox::build_reset(msg), reply, n)) {
+    const regs::ResetReply r = vf_mbx_->decode_reset_reply(reply, n);
+    if (r.has_mac) p_.mac = r.mac;
+  }
   if (!p_.cfg.request_mac.empty() && parse_mac_text(p_.cfg.request_mac, mac) &&
       mailbox_request(msg, VfMailbox::build_set_mac(msg, mac), reply, n))
     p_.mac = mac;  // granted: the PF moved the VF's filter to the new address
@@ -422,9 +365,7 @@ void Driver::harvest_rx() {
     unsigned refilled = 0;
     for (;;) {
       std::uint8_t* d = gpa(q.ring + 16ull * q.ntc, 16);
-      std::uint32_t status;
-      std::memcpy(&status, d + 8, 4);
-      if (!(status & RXD_STAT_DD)) break;
+      if (!desc::RxWriteBack::load(d).dd()) break;
       ++q.harvested;
       // A unicast for another station in a VM's buffer would be an isolation failure.
       const std::uint64_t filled = rx_buffer(q, q.ntc);
@@ -443,37 +384,29 @@ void Driver::harvest_rx() {
       }
       // re-post a buffer at next_to_use (read format), then advance both indices
       std::uint8_t* u = gpa(q.ring + 16ull * q.ntu, 16);
-      std::uint64_t buf = rx_buffer(q, q.ntu);
       std::memset(d, 0, 16);
-      std::memset(u, 0, 16);
-      std::memcpy(u, &buf, 8);
+      desc::RxRead{rx_buffer(q, q.ntu), 0}.store(u);
       q.ntc = (q.ntc + 1) % rx_n_;
       q.ntu = (q.ntu + 1) % rx_n_;
       ++refilled;
     }
-    if (refilled) write32(q.rdbal + Q_TAIL, q.ntu);
+    if (refilled) write32(q.tail_reg, q.ntu);
   }
 }
 
 void Driver::check_spoof() {
-  if (prof_.family == Family::i82599) {  // ixgbe_spoof_check: SSVPC counts spoofed packets
-    spoofed_packets_ += read32(regs82599::SSVPC);
-    return;
-  }
-  // igb_spoof_check: WVBR bit vf or vf + 8 (the VF's two queues) means a spoof event.
-  std::uint32_t wvbr = read32(WVBR);
-  if (!wvbr) return;
-  for (unsigned v = 0; v < p_.vfs; ++v)
-    for (unsigned i = 0; i < prof_.queues_per_pool; ++i)
-      if (wvbr >> prof_.queue_of(v, i) & 1) ++spoof_events_[v];
+  // igb_spoof_check (WVBR: which VF) / ixgbe_spoof_check (SSVPC: how many frames)
+  regs::RegAccess bar = bar_access();
+  regs::SpoofReport r{&spoof_events_, 0};
+  prof_.map().read_spoof_report(bar, p_.vfs, prof_.queues_per_pool,
+                                [this](unsigned v, unsigned i) { return prof_.queue_of(v, i); }, r);
+  spoofed_packets_ += r.frames;
 }
 
 void Driver::reclaim_tx() {
   while (tx_ntc_ != tx_ntu_) {
     std::uint8_t* d = gpa(tx_ring_ + 16ull * tx_ntc_, 16);
-    std::uint32_t sta;
-    std::memcpy(&sta, d + 12, 4);
-    if (!(sta & TXD_STAT_DD)) break;
+    if (!desc::TxWriteBack::load(d).dd()) break;
     std::memset(d, 0, 16);
     tx_ntc_ = (tx_ntc_ + 1) % tx_n_;
   }
@@ -522,17 +455,16 @@ void Driver::send_tx(double dt_us) {
     }
     std::uint64_t buf = tx_buf_ + std::uint64_t{tx_ntu_} * tx_slot_;
     build_tx_frame(gpa(buf, len), len);
-    std::uint8_t* d = gpa(tx_ring_ + 16ull * tx_ntu_, 16);
-    std::uint32_t cmd = TXD_DTALEN::set(0, len) | TXD_DTYP::set(0, 3) | TXD_DCMD_EOP |
-                        TXD_DCMD_IFCS | TXD_DCMD_RS | TXD_DCMD_DEXT;
-    std::uint32_t olinfo = len << TXD_PAYLEN_SHIFT;
-    std::memcpy(d, &buf, 8);
-    std::memcpy(d + 8, &cmd, 4);
-    std::memcpy(d + 12, &olinfo, 4);
+    using T = desc::TxData;
+    T{buf,
+      T::DTALEN::make(len) | T::DTYP::make(T::kTypeAdvancedData) | T::EOP::make(1) |
+          T::IFCS::make(1) | T::RS::make(1) | T::DEXT::make(1),
+      T::PAYLEN::make(len)}
+        .store(gpa(tx_ring_ + 16ull * tx_ntu_, 16));
     tx_ntu_ = (tx_ntu_ + 1) % tx_n_;
     ++posted;
   }
-  if (posted) write32(tx_tdbal_ + Q_TAIL, tx_ntu_);
+  if (posted) write32(tx_tail_reg_, tx_ntu_);
 }
 
 }  // namespace iovsim

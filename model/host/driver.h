@@ -31,6 +31,7 @@
 #include "model/core/scenario.h"
 #include "model/core/stats.h"
 #include "model/host/mailbox_protocol.h"
+#include "model/host/pf_policy.h"
 
 namespace iovsim {
 
@@ -116,7 +117,7 @@ private:
   // or when no answer comes within 50 ms.
   bool mailbox_request(const std::uint32_t* msg, unsigned n, std::uint32_t* reply,
                        unsigned& reply_words);
-  RegAccess bar_access();
+  regs::RegAccess bar_access();
   void reclaim_tx();
   void send_tx(double dt_us);
   std::uint32_t read32(std::uint32_t off);
@@ -138,7 +139,8 @@ private:
   // ring layout in guest-physical addresses
   struct RxQueue {
     std::uint64_t ring = 0, buffers = 0;  // guest-physical
-    std::uint32_t rdbal = 0;              // its register block in the function's BAR
+    unsigned index = 0;                   // the queue's number in the function's BAR
+    std::uint32_t tail_reg = 0;           // its tail register's offset
     unsigned hw_queue = 0;                // the port's queue index
     unsigned ntc = 0, ntu = 0;            // next to clean, next to use
     std::uint64_t harvested = 0;
@@ -147,7 +149,8 @@ private:
   std::uint64_t rx_buffer(const RxQueue& q, unsigned slot) const;  // slot's fixed buffer
   std::uint64_t tx_ring_ = 0, tx_buf_ = 0;
   unsigned rx_n_ = 0, tx_n_ = 0, tx_slot_ = 0;
-  std::uint32_t tx_tdbal_ = 0;  // register block of its Tx queue 0
+  unsigned tx_index_ = 0;       // its Tx queue's number in the function's BAR
+  std::uint32_t tx_tail_reg_ = 0;
   unsigned tx_ntc_ = 0, tx_ntu_ = 0;
   std::vector<std::uint64_t> spoof_events_;
   std::uint64_t spoofed_packets_ = 0;

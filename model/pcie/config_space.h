@@ -9,7 +9,7 @@
 #include <functional>
 
 #include "model/core/device_profile.h"
-#include "model/core/pci_regs.h"
+#include "model/regs/pci_config.h"
 
 namespace iovsim {
 

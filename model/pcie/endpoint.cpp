@@ -20,10 +20,10 @@ PcieEndpoint::PcieEndpoint(sc_core::sc_module_name name, const DeviceProfile& pr
   for (unsigned p = 0; p < ports; ++p) {
     pf_cfg_.push_back(std::make_unique<ConfigSpace>(prof, ConfigSpace::Kind::PF, p, max_vfs));
     pf_cfg_.back()->on_sriov_change = [this] { update_rids(); };
-    pf_regs_.push_back(std::make_unique<RegisterSpace>(fmt::format("pf{}", p)));
+    pf_regs_.push_back(std::make_unique<regs::RegisterSpace>(fmt::format("pf{}", p)));
     for (unsigned v = 0; v < max_vfs; ++v) {
       vf_cfg_.push_back(std::make_unique<ConfigSpace>(prof, ConfigSpace::Kind::VF, p, 0));
-      vf_regs_.push_back(std::make_unique<RegisterSpace>(fmt::format("pf{}.vf{}", p, v)));
+      vf_regs_.push_back(std::make_unique<regs::RegisterSpace>(fmt::format("pf{}.vf{}", p, v)));
     }
   }
   update_rids();
@@ -56,7 +56,7 @@ bool PcieEndpoint::vf_visible(unsigned port, unsigned vf) const {
   return c.vf_enable() && vf < c.num_vfs();
 }
 
-const RegisterSpace& PcieEndpoint::regs_of(unsigned fn) const {
+const regs::RegisterSpace& PcieEndpoint::regs_of(unsigned fn) const {
   unsigned port = fn / (max_vfs_ + 1), k = fn % (max_vfs_ + 1);
   return k == 0 ? *pf_regs_[port] : *vf_regs_[port * max_vfs_ + k - 1];
 }
@@ -85,7 +85,7 @@ void PcieEndpoint::cfg_b_transport(int, tlm::tlm_generic_payload& gp, sc_core::s
   gp.set_response_status(ok ? tlm::TLM_OK_RESPONSE : tlm::TLM_ADDRESS_ERROR_RESPONSE);
 }
 
-RegisterSpace* PcieEndpoint::decode(std::uint64_t addr, std::uint32_t& offset) {
+regs::RegisterSpace* PcieEndpoint::decode(std::uint64_t addr, std::uint32_t& offset) {
   for (unsigned p = 0; p < ports_; ++p) {
     const ConfigSpace& c = *pf_cfg_[p];
     std::uint64_t b = c.bar0();
@@ -109,7 +109,7 @@ void PcieEndpoint::mmio_b_transport(int, tlm::tlm_generic_payload& gp, sc_core::
   ps_t t = now_ps() + to_ps(delay);
   unsigned len = gp.get_data_length();
   std::uint32_t offset = 0;
-  RegisterSpace* rs = decode(gp.get_address(), offset);
+  regs::RegisterSpace* rs = decode(gp.get_address(), offset);
   if (!rs || len != 4 || offset % 4) {
     ++unsupported_;
     gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);

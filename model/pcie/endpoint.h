@@ -1,7 +1,7 @@
 // The PCIe endpoint of the controller: one PF per port, each with up to `max_vfs` VFs behind
 // its SR-IOV capability. Port shape (DESIGN.md idiom 4): a config target (ECAM-style address:
 // routing ID << 12 | register), an MMIO target that decodes the PF BAR0s and VF BAR0 windows
-// into a function and forwards to that function's RegisterSpace, a DMA target the device's
+// into a function and forwards to that function's regs::RegisterSpace, a DMA target the device's
 // engines use, and one DMA initiator towards the host that carries the function's requester
 // ID in a PcieExtension. Link timing is booked on per-direction timelines in PcieLinkTiming:
 // no thread, no event per transfer.
@@ -17,7 +17,7 @@
 
 #include "model/core/device_profile.h"
 #include "model/core/pcie_extension.h"
-#include "model/core/register_space.h"
+#include "model/regs/register_space.h"
 #include "model/pcie/config_space.h"
 #include "model/pcie/link_timing.h"
 
@@ -46,9 +46,9 @@ public:
   static std::string bdf(std::uint16_t rid);  // "01:10.2"
   bool vf_visible(unsigned port, unsigned vf) const;
 
-  RegisterSpace& pf_regs(unsigned port) { return *pf_regs_[port]; }
-  RegisterSpace& vf_regs(unsigned port, unsigned vf) { return *vf_regs_[port * max_vfs_ + vf]; }
-  const RegisterSpace& regs_of(unsigned fn) const;
+  regs::RegisterSpace& pf_regs(unsigned port) { return *pf_regs_[port]; }
+  regs::RegisterSpace& vf_regs(unsigned port, unsigned vf) { return *vf_regs_[port * max_vfs_ + vf]; }
+  const regs::RegisterSpace& regs_of(unsigned fn) const;
   ConfigSpace& pf_config(unsigned port) { return *pf_cfg_[port]; }
   PcieLinkTiming& link() { return link_; }
 
@@ -58,7 +58,7 @@ private:
   void cfg_b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   void mmio_b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   void dma_b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
-  RegisterSpace* decode(std::uint64_t addr, std::uint32_t& offset);
+  regs::RegisterSpace* decode(std::uint64_t addr, std::uint32_t& offset);
   void update_rids();  // after any SR-IOV capability change (ARI, offsets)
   void invalidate_dmi(sc_dt::uint64 start, sc_dt::uint64 end);
   // Per function: the host memory window the IOMMU granted for direct access (IO-virtual
@@ -74,7 +74,7 @@ private:
   const DeviceProfile& prof_;
   unsigned ports_, max_vfs_, bus_;
   std::vector<std::unique_ptr<ConfigSpace>> pf_cfg_, vf_cfg_;
-  std::vector<std::unique_ptr<RegisterSpace>> pf_regs_, vf_regs_;
+  std::vector<std::unique_ptr<regs::RegisterSpace>> pf_regs_, vf_regs_;
   PcieLinkTiming link_;
   std::vector<std::uint16_t> rid_by_fn_;
   std::uint64_t unsupported_ = 0;

@@ -14,26 +14,25 @@
 // Abstracted away: time (the registers change instantly), ICR/EICR and the VF's MSI-X vector
 // (callbacks stand in for them), CTRL_EXT.PFRSTD and VF FLR (pf_reset()/pf_reset_done()/
 // vf_reset() let the owner of those registers drive the RSTI/RSTD bits).
-// No SystemC process: register callbacks only.
+// The family's registers and counts come from its MailboxLayout (model/regs/mailbox_82576.h,
+// mailbox_82599.h); the logic here is the same for both. No SystemC process: register
+// callbacks only.
 #pragma once
 #include <array>
 #include <cstdint>
 #include <functional>
 #include <vector>
 
-#include "model/core/device_profile.h"
-#include "model/core/register_space.h"
-#include "model/core/regs_mbx_82576.h"
-#include "model/core/regs_mbx_82599.h"
+#include "model/regs/mailbox.h"
+#include "model/regs/register_space.h"
 
 namespace iovsim {
 
 class Mailbox {
 public:
-  static constexpr unsigned kMaxVfs = regs::MBX_MAX_VFS;  // 82576
-  static constexpr unsigned kMaxVfs82599 = regs82599mbx::MBX_MAX_VFS;
-  static constexpr unsigned kWords = regs::MBX_WORDS;
-  static_assert(regs82599mbx::MBX_WORDS == kWords, "both families use 16-DWORD buffers");
+  static constexpr unsigned kMaxVfs = 64;  // the most any family has (82599)
+  static constexpr unsigned kMaxIcrRegs = 4;
+  static constexpr unsigned kWords = regs::mbx::WORDS;
 
   struct VfStats {
     std::uint64_t vf_to_pf = 0;       // VF REQ writes: messages towards the PF
@@ -49,12 +48,12 @@ public:
     std::uint64_t vfu_resets = 0;        // PF RVFU writes
   };
 
-  // Maps the PF's registers for all max_vfs() mailboxes of `family` (accesses to mailboxes of
-  // VFs beyond `num_vfs` read 0, are ignored and counted) and each VF's mailbox register and
-  // buffer. `vfs` holds `num_vfs` register spaces, num_vfs <= max_vfs() (throws
+  // Maps the PF's registers for all layout.max_vfs mailboxes (accesses to mailboxes of VFs
+  // beyond `num_vfs` read 0, are ignored and counted) and each VF's mailbox register and
+  // buffer. `vfs` holds `num_vfs` register spaces, num_vfs <= layout.max_vfs (throws
   // std::invalid_argument otherwise: a model construction error, not guest input).
-  Mailbox(unsigned num_vfs, RegisterSpace& pf, std::vector<RegisterSpace*> vfs,
-          Family family = Family::i82576);
+  Mailbox(unsigned num_vfs, regs::RegisterSpace& pf, std::vector<regs::RegisterSpace*> vfs,
+          const regs::MailboxLayout& layout);
 
   // The PF interrupt: VF `vf` set VFREQ (on_vf_request) or VFACK (on_vf_ack) and the VF's
   // mask bit is set (82576: MBVFIMR bit vf, 0 at reset; 82599: PFMBIMR(vf / 16) bit vf % 16,
@@ -69,8 +68,7 @@ public:
   void vf_reset(unsigned vf);  // VF FLR or VF CTRL.RST: VFU and the VF's causes cleared, RSTD set
 
   unsigned num_vfs() const { return num_vfs_; }
-  unsigned max_vfs() const { return max_vfs_; }  // 8 (82576) or 64 (82599)
-  Family family() const { return family_; }
+  unsigned max_vfs() const { return layout_.max_vfs; }  // 8 (82576) or 64 (82599)
   const VfStats& stats(unsigned vf) const { return box_[vf].stats; }
   VfStats totals() const;
   // PF accesses to the mailbox register or buffer of a VF beyond num_vfs (ignored).
@@ -98,19 +96,16 @@ private:
   void vf_write_ctl(unsigned vf, std::uint32_t v);
   void vf_write_mem(unsigned vf, unsigned i, std::uint32_t v);
   void raise_pf(unsigned vf, std::uint32_t cause_bit, const std::function<void(unsigned)>& cb);
-  // Cause bits of VF `vf` in icr_[vf / 16]: 82576 MBVFICR bits vf and 16 + vf (vf < 8) and the
-  // 82599 PFMBICR layout coincide.
-  static unsigned icr_index(unsigned vf) { return vf / 16; }
-  static std::uint32_t req_bit(unsigned vf) { return 1u << (vf % 16); }
-  static std::uint32_t ack_bit(unsigned vf) { return 1u << (16 + vf % 16); }
   bool irq_enabled(unsigned vf) const;
-  void clear_causes(unsigned vf) { icr_[icr_index(vf)] &= ~(req_bit(vf) | ack_bit(vf)); }
+  void clear_causes(unsigned vf) {
+    using L = regs::MailboxLayout;
+    icr_[L::icr_index(vf)] &= ~(L::req_bit(vf) | L::ack_bit(vf));
+  }
 
-  Family family_;
-  unsigned max_vfs_, num_vfs_;
-  std::uint32_t icr_valid_;  // writable cause bits per register
-  std::array<Box, kMaxVfs82599> box_{};
-  std::array<std::uint32_t, regs82599mbx::MBX_ICR_REGS> icr_{}, imr_{};
+  const regs::MailboxLayout& layout_;
+  unsigned num_vfs_;
+  std::array<Box, kMaxVfs> box_{};
+  std::array<std::uint32_t, kMaxIcrRegs> icr_{}, imr_{};
   std::uint64_t absent_vf_accesses_ = 0;
 };
 

@@ -57,7 +57,7 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
   for (unsigned p = 0; p < P; ++p) {
     Port& port = ports_[p];
     const PortLayout layout = port_layout(p);
-    std::vector<RegisterSpace*> vf_spaces;
+    std::vector<regs::RegisterSpace*> vf_spaces;
     for (unsigned v = 0; v < ep_->max_vfs(); ++v) vf_spaces.push_back(&ep_->vf_regs(p, v));
     MacParams mp{p, line_bps, s.device.max_frame_bytes};
     port.mac = std::make_unique<Mac>(fmt::format("port{}_mac", p).c_str(), mp, stats_);
@@ -66,9 +66,8 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
     port.rx = std::make_unique<RxDma>(fmt::format("port{}_rxdma", p).c_str(), prof_, layout,
                                       pb_bytes, stats_);
     port.rx->map_registers(ep_->pf_regs(p), vf_spaces);
-    port.sched = std::make_unique<TxScheduler>(prof_.queues_per_port, line_bps);
-    const QueueRegs& qr = queue_regs(prof_.family);
-    port.sched->map_registers(ep_->pf_regs(p), qr.rttdqsel, qr.rttbcnrm, qr.rttbcnrc);
+    port.sched = std::make_unique<TxScheduler>(prof_.queues_per_port, line_bps, prof_.map());
+    port.sched->map_registers(ep_->pf_regs(p));
     port.tx = std::make_unique<TxDma>(fmt::format("port{}_txdma", p).c_str(), prof_, layout, pool_,
                                       stats_, *port.sched);
     port.tx->map_registers(ep_->pf_regs(p), vf_spaces);
@@ -94,7 +93,7 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
     port.vfs_ready = std::make_unique<sc_core::sc_event>();
     if (!vf_spaces.empty())
       port.mailbox =
-          std::make_unique<Mailbox>(ep_->max_vfs(), ep_->pf_regs(p), vf_spaces, prof_.family);
+          std::make_unique<Mailbox>(ep_->max_vfs(), ep_->pf_regs(p), vf_spaces, prof_.map().mailbox());
   }
 
   // Drivers: per port the PF's, then one per VF (VM).

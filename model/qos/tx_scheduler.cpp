@@ -3,11 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "model/core/regs_82576.h"
 
 namespace iovsim {
-
-using namespace regs;
 
 void TokenBucket::configure(double bytes_per_ps, double depth_bytes, ps_t now) {
   enabled_ = true;
@@ -42,15 +39,13 @@ void TokenBucket::take(unsigned bytes, ps_t t) {
   level_ -= bytes;
 }
 
-TxScheduler::TxScheduler(unsigned queues, double link_bps)
-    : queues_(queues), link_bps_(link_bps), bcnrc_(queues), bcnrm_(queues), buckets_(queues),
-      stats_(queues) {}
+TxScheduler::TxScheduler(unsigned queues, double link_bps, const regs::DeviceMap& map)
+    : queues_(queues), link_bps_(link_bps), map_(map), bcnrc_(queues), bcnrm_(queues),
+      buckets_(queues), stats_(queues) {}
 
 double TxScheduler::programmed_rate_bps(unsigned q) const {
-  std::uint32_t v = bcnrc_[q];
-  if (!RTTBCNRC_RS_ENA::get(v)) return 0;
-  double rf = RTTBCNRC_RF_INT::get(v) + RTTBCNRC_RF_DEC::get(v) / 16384.0;
-  return rf > 0 ? link_bps_ / rf : 0;
+  const regs::RateCtl c = map_.decode_rate(bcnrc_[q]);
+  return c.enabled && c.factor > 0 ? link_bps_ / c.factor : 0;
 }
 
 void TxScheduler::program(unsigned q) {
@@ -59,27 +54,32 @@ void TxScheduler::program(unsigned q) {
     buckets_[q].disable();
     return;
   }
-  double depth = std::max(512.0 * (bcnrm_[q] & 0x3FF), 1522.0);
+  double depth = std::max(512.0 * map_.decode_burst_units(bcnrm_[q]), 1522.0);
   buckets_[q].configure(bps / 8.0 / 1e12, depth, now_ps());
 }
 
-void TxScheduler::map_registers(RegisterSpace& pf, std::uint32_t rttdqsel,
-                                std::uint32_t rttbcnrm, std::uint32_t rttbcnrc) {
-  pf.add("RTTDQSEL", rttdqsel, 1, 0, [this](unsigned) { return qsel_; },
-         [this](unsigned, std::uint32_t v) { qsel_ = v; });
-  // A selector beyond the port's queues makes the next writes hit nothing: ignored, counted.
-  pf.add("RTTBCNRM", rttbcnrm, 1, 0,
-         [this](unsigned) { return qsel_ < queues_ ? bcnrm_[qsel_] : 0u; },
-         [this](unsigned, std::uint32_t v) {
-           if (qsel_ < queues_) bcnrm_[qsel_] = v;
-         });
-  pf.add("RTTBCNRC", rttbcnrc, 1, 0,
-         [this](unsigned) { return qsel_ < queues_ ? bcnrc_[qsel_] : 0u; },
-         [this](unsigned, std::uint32_t v) {
-           if (qsel_ >= queues_) return;
-           bcnrc_[qsel_] = v;
-           program(qsel_);
-         });
+void TxScheduler::map_registers(regs::RegisterSpace& pf) {
+  // A selector beyond the port's queues makes the next writes hit nothing: ignored.
+  for (const regs::RateRegDecl& r : map_.rate_decls()) switch (r.role) {
+      case regs::RateReg::Select:
+        pf.add(r.decl, [this](unsigned) { return qsel_; },
+               [this](unsigned, std::uint32_t v) { qsel_ = v; });
+        break;
+      case regs::RateReg::BurstWindow:
+        pf.add(r.decl, [this](unsigned) { return qsel_ < queues_ ? bcnrm_[qsel_] : 0u; },
+               [this](unsigned, std::uint32_t v) {
+                 if (qsel_ < queues_) bcnrm_[qsel_] = v;
+               });
+        break;
+      case regs::RateReg::RateCtl:
+        pf.add(r.decl, [this](unsigned) { return qsel_ < queues_ ? bcnrc_[qsel_] : 0u; },
+               [this](unsigned, std::uint32_t v) {
+                 if (qsel_ >= queues_) return;
+                 bcnrc_[qsel_] = v;
+                 program(qsel_);
+               });
+        break;
+    }
 }
 
 int TxScheduler::pick(const QueueMask& pending, ps_t now, ps_t& eligible_at) {

@@ -12,8 +12,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "model/core/register_space.h"
 #include "model/core/tx_arbiter.h"
+#include "model/regs/device_map.h"
 
 namespace iovsim {
 
@@ -42,10 +42,9 @@ struct QueueQosStats {
 
 class TxScheduler : public TxArbiter {
 public:
-  TxScheduler(unsigned queues, double link_bps);
-  // At the family's RTTDQSEL / RTTBCNRM / RTTBCNRC offsets (same fields on both).
-  void map_registers(RegisterSpace& pf, std::uint32_t rttdqsel, std::uint32_t rttbcnrm,
-                     std::uint32_t rttbcnrc);
+  TxScheduler(unsigned queues, double link_bps, const regs::DeviceMap& map);
+  // The family's RTTDQSEL / RTTBCNRM / RTTBCNRC, decoded by its codec.
+  void map_registers(regs::RegisterSpace& pf);
   int pick(const QueueMask& pending, ps_t now, ps_t& eligible_at) override;
   void charge(unsigned queue, unsigned bytes, ps_t now) override;
 
@@ -57,6 +56,7 @@ private:
   void program(unsigned q);
   unsigned queues_;
   double link_bps_;
+  const regs::DeviceMap& map_;
   unsigned next_ = 0;  // round-robin pointer
   std::uint32_t qsel_ = 0;
   std::vector<std::uint32_t> bcnrc_, bcnrm_;

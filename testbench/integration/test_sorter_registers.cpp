@@ -60,7 +60,7 @@ void scoreboard(const char* preset) {
   const bool f99 = prof.family == Family::i82599;
   const unsigned P = prof.num_pools, R = prof.num_rar, V = prof.num_vlvf;
   Stats stats(1, P + 1, prof.queues_per_port);
-  RegisterSpace pf("pf0");
+  regs::RegisterSpace pf("pf0");
   Sorter sorter("sorter", prof, PortLayout{0, P - 1, 0, false}, R, V, stats, pf);
   Capture cap("cap");
   cap.to_sorter.bind(sorter.rx_in);
@@ -271,7 +271,7 @@ TEST_CASE("82599 sorter programmed through registers matches the reference model
 TEST_CASE("82599 RSS registers answer at the 82598 offsets ixgbe writes, too") {
   const DeviceProfile& prof = device_profile("82599");
   Stats stats(1, 5, prof.queues_per_port);
-  RegisterSpace pf("pf0");
+  regs::RegisterSpace pf("pf0");
   Sorter sorter("sorter", prof, PortLayout{0, 4, 0, false}, 128, 64, stats, pf);
   std::uint32_t v = 0;
   CHECK(pf.write(0x5C00 + 4 * 3, 0x01000100));  // IXGBE_RETA(3)

@@ -32,6 +32,16 @@ port0:
   CHECK(test::function(m, "port0.vf0")["rx_queues_used"].size() <= 1);
 }
 
+namespace {
+// MRQC's hash-type bits (E1000_MRQC_RSS_FIELD_* / IXGBE_MRQC_RSS_FIELD_*), written out.
+regs::RssHashTypes types_of(std::uint32_t mrqc) {
+  regs::RssHashTypes t;
+  t.ipv4_tcp = mrqc >> 16 & 1, t.ipv4 = mrqc >> 17 & 1, t.ipv6 = mrqc >> 20 & 1;
+  t.ipv6_tcp = mrqc >> 21 & 1, t.ipv4_udp = mrqc >> 22 & 1, t.ipv6_udp = mrqc >> 23 & 1;
+  return t;
+}
+}  // namespace
+
 TEST_CASE("parse_flow builds the Microsoft RSS input for the hash types MRQC enables") {
   Frame f{};
   const std::uint8_t hdr[] = {
@@ -47,13 +57,13 @@ TEST_CASE("parse_flow builds the Microsoft RSS input for the hash types MRQC ena
                                 0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa};
   hls::FlowTuple t;
   // Microsoft's verification table: 66.9.149.187:2794 -> 161.142.100.80:1766
-  REQUIRE(parse_flow(f, h, (1u << 16) | (1u << 17), t));
+  REQUIRE(parse_flow(f, h, types_of((1u << 16) | (1u << 17)), t));
   CHECK(t.has_l4);
   CHECK(hls::rss_hash(key, t) == 0x51ccc178);
-  REQUIRE(parse_flow(f, h, 1u << 17, t));  // IPv4 only: no ports
+  REQUIRE(parse_flow(f, h, types_of(1u << 17), t));  // IPv4 only: no ports
   CHECK_FALSE(t.has_l4);
   CHECK(hls::rss_hash(key, t) == 0x323e8fc2);
-  CHECK_FALSE(parse_flow(f, h, 1u << 20, t));  // only IPv6 enabled: no hash for IPv4
+  CHECK_FALSE(parse_flow(f, h, types_of(1u << 20), t));  // only IPv6 enabled: no hash for IPv4
 }
 
 TEST_CASE("a VF forging its source MAC is dropped as spoof and the PF sees it in WVBR") {

@@ -14,17 +14,19 @@
 #include <random>
 #include <vector>
 
-#include "model/core/register_space.h"
-#include "model/core/regs_82576.h"
-#include "model/core/regs_82599.h"
-#include "model/core/regs_mbx_82576.h"
-#include "model/core/regs_mbx_82599.h"
 #include "model/host/mailbox_protocol.h"
 #include "model/pcie/mailbox.h"
+#include "model/regs/mailbox_82576.h"
+#include "model/regs/mailbox_82599.h"
+#include "model/regs/map_82599.h"
+#include "model/regs/register_space.h"
+#include "testbench/reg_offsets.h"
 
 using namespace iovsim;
-using namespace iovsim::regs;
-namespace x = iovsim::regs82599mbx;
+using namespace iovsim::test::t76;  // offsets written out in the test, not the model's map
+namespace x = iovsim::test::t99;
+using regs::RegAccess;
+using regs::RegisterSpace;
 
 namespace {
 
@@ -65,7 +67,7 @@ struct Bench {
       add_82576_filters();
     std::vector<RegisterSpace*> ptrs;
     for (auto& rs : vfs) ptrs.push_back(&rs);
-    mb = std::make_unique<Mailbox>(mapped, pf, ptrs, fam);
+    mb = std::make_unique<Mailbox>(mapped, pf, ptrs, layout());
     for (unsigned i = 0; i < mapped; ++i) {
       RegisterSpace* rs = &vfs[i];
       RegAccess va{[rs](std::uint32_t off) {
@@ -74,48 +76,49 @@ struct Bench {
                      return v;
                    },
                    [rs](std::uint32_t off, std::uint32_t v) { rs->write(off, v); }};
-      vf.push_back(std::make_unique<VfMailbox>(va, fam));
+      vf.push_back(std::make_unique<VfMailbox>(va, layout()));
     }
     RegAccess pa{[this](std::uint32_t off) { return reg(off); },
                  [this](std::uint32_t off, std::uint32_t v) { pf.write(off, v); }};
     if (fam == Family::i82599) {
-      pol = std::make_unique<PfVfPolicy>(pa, enabled, kRar99, 64, fam);
-      svc = std::make_unique<PfMailboxService>(pa, mapped, fam);
+      pol = make_pf_policy(fam, pa, enabled, kRar99, 64);
+      svc = std::make_unique<PfMailboxService>(pa, layout(), mapped);
     } else {
-      pol = std::make_unique<PfVfPolicy>(pa, enabled, kRar, 32);
-      svc = std::make_unique<PfMailboxService>(pa);
+      pol = make_pf_policy(fam, pa, enabled, kRar, 32);
+      svc = std::make_unique<PfMailboxService>(pa, layout(), 8);
     }
   }
   void add_82576_filters() {
-    for (unsigned n = 0; n < 16; ++n) {
-      pf.add_storage(fmt::format("RAL{}", n), RAL(n), 1, 0);
-      pf.add_storage(fmt::format("RAH{}", n), RAH(n), 1, 0);
-    }
-    pf.add_storage("RAL16", RAL(16), 8, 8);
-    pf.add_storage("RAH16", RAH(16), 8, 8);
-    pf.add_storage("MTA", MTA, 128, 4);
-    pf.add_storage("VFTA", VFTA, 128, 4);
-    pf.add_storage("VMOLR", VMOLR(0), 8, 4);
-    pf.add_storage("VLVF", VLVF(0), 32, 4);
-    pf.add_storage("VFRE", VFRE, 1, 0);
-    pf.add_storage("VFTE", VFTE, 1, 0);
+    using regs::reg;
+    pf.add_storage(reg("RAL", RAL(0)).array(16, 8));
+    pf.add_storage(reg("RAH", RAH(0)).array(16, 8));
+    pf.add_storage(reg("RAL16", RAL(16)).array(8, 8));
+    pf.add_storage(reg("RAH16", RAH(16)).array(8, 8));
+    pf.add_storage(reg("MTA", MTA).array(128, 4));
+    pf.add_storage(reg("VFTA", VFTA).array(128, 4));
+    pf.add_storage(reg("VMOLR", VMOLR(0)).array(8, 4));
+    pf.add_storage(reg("VLVF", VLVF(0)).array(32, 4));
+    pf.add_storage(reg("VFRE", VFRE));
+    pf.add_storage(reg("VFTE", VFTE));
   }
   // The 82599 filter registers ixgbe's VF policy writes, at their ixgbe_type.h offsets.
   void add_82599_filters() {
-    pf.add_storage("RAL", x::RAL(0), 16, 8);  // entries 0-15 at 0x05400
-    pf.add_storage("RAH", x::RAH(0), 16, 8);
-    pf.add_storage("RAL16", x::RAL(16), 112, 8);  // entries 16-127 at 0x0A200 + 8n
-    pf.add_storage("RAH16", x::RAH(16), 112, 8);
-    pf.add_storage("MPSAR_LO", x::MPSAR_LO(0), 128, 8);
-    pf.add_storage("MPSAR_HI", x::MPSAR_HI(0), 128, 8);
-    pf.add_storage("MTA", x::MTA, 128, 4);
-    pf.add_storage("VFTA", x::VFTA, 128, 4);
-    pf.add_storage("PFVML2FLT", x::PFVML2FLT(0), 64, 4);
-    pf.add_storage("VLVF", x::VLVF(0), 64, 4);
-    pf.add_storage("VLVFB", x::VLVFB(0), 128, 4);
-    pf.add_storage("PFVFRE", x::PFVFRE(0), 2, 4);
-    pf.add_storage("PFVFTE", x::PFVFTE(0), 2, 4);
+    using regs::reg;
+    pf.add_storage(reg("RAL", x::RAL(0)).array(16, 8));  // entries 0-15 at 0x05400
+    pf.add_storage(reg("RAH", x::RAH(0)).array(16, 8));
+    pf.add_storage(reg("RAL16", x::RAL(16)).array(112, 8));  // entries 16-127 at 0x0A200 + 8n
+    pf.add_storage(reg("RAH16", x::RAH(16)).array(112, 8));
+    pf.add_storage(reg("MPSAR_LO", x::MPSAR_LO(0)).array(128, 8));
+    pf.add_storage(reg("MPSAR_HI", x::MPSAR_HI(0)).array(128, 8));
+    pf.add_storage(reg("MTA", x::MTA).array(128, 4));
+    pf.add_storage(reg("VFTA", x::VFTA).array(128, 4));
+    pf.add_storage(reg("PFVML2FLT", x::PFVML2FLT(0)).array(64, 4));
+    pf.add_storage(reg("VLVF", x::VLVF(0)).array(64, 4));
+    pf.add_storage(reg("VLVFB", x::VLVFB(0)).array(128, 4));
+    pf.add_storage(reg("PFVFRE", x::PFVFRE(0)).array(2, 4));
+    pf.add_storage(reg("PFVFTE", x::PFVFTE(0)).array(2, 4));
   }
+  const regs::MailboxLayout& layout() const { return regs::device_map(fam).mailbox(); }
   Bench(const Bench&) = delete;
   Bench& operator=(const Bench&) = delete;
 
@@ -149,8 +152,9 @@ struct Bench {
     std::uint32_t w[mbx::WORDS], r[mbx::WORDS] = {};
     unsigned rn = 0;
     REQUIRE(transact(v, w, VfMailbox::build_reset(w), r, rn));
-    std::uint64_t m = 0;
-    if (VfMailbox::decode_reset_reply(r, rn, m, fam, &mc_filter_type) && mac) *mac = m;
+    const regs::ResetReply rr = vf[v]->decode_reset_reply(r, rn);
+    if (rr.accepted) mc_filter_type = rr.mc_filter_type;
+    if (rr.has_mac && mac) *mac = rr.mac;
     return r[0];
   }
   std::uint32_t request(unsigned v, const std::uint32_t* w, unsigned n) {
@@ -542,7 +546,7 @@ TEST_CASE("mailbox: a VF beyond NumVFs and unknown or stale messages are refused
   // SET_LPE programs VMOLR.RLPML and LPE, clamped to the jumbo limit.
   VfMailbox::build_set_lpe(w, 100000);
   CHECK(mbx::is_ack(b.request(0, w, 2)));
-  CHECK(VMOLR_RLPML::get(b.reg(VMOLR(0))) == mbx::MAX_JUMBO_FRAME);
+  CHECK(VMOLR_RLPML::get(b.reg(VMOLR(0))) == regs::i82576::kMaxJumboFrame);
   CHECK(VMOLR_LPE::get(b.reg(VMOLR(0))) == 1);
 
   // A message that already carries ACK is ignored: no reply, and the PF lock is released.
@@ -802,9 +806,9 @@ TEST_CASE("mailbox: randomized interleaved requests match the igb reference") {
       CHECK(mbx::is_nack(r[0]) == !want);
       CHECK(mbx::has_cts(r[0]) == (type != mbx::VF_RESET && cts_before));
       if (type == mbx::VF_RESET && want) {
-        std::uint64_t mac = 0;
-        CHECK(VfMailbox::decode_reset_reply(r, rn, mac));
-        CHECK(mac == ref.vf[p.vf].mac);
+        const regs::ResetReply rr = b.vf[p.vf]->decode_reset_reply(r, rn);
+        CHECK(rr.has_mac);
+        CHECK(rr.mac == ref.vf[p.vf].mac);
       }
     }
   }
@@ -870,21 +874,25 @@ TEST_CASE("mailbox 82599: offsets are ixgbe's and agree with the device-side 825
   static_assert(x::MPSAR_LO(0) == 0x0A600 && x::MPSAR_HI(127) == 0x0A9FC);
   static_assert(x::VLVF(63) == 0x0F1FC && x::VLVFB(127) == 0x0F3FC);
   static_assert(x::PFVFRE(1) == 0x051E4 && x::PFVFTE(1) == 0x08114 && x::PFVFSPOOF(7) == 0x0821C);
-  // The PF policy's map (regs_mbx_82599.h) and the switch's (regs_82599.h) must not drift.
-  static_assert(x::MTA == regs82599::MTA && x::VFTA == regs82599::VFTA);
-  static_assert(x::RAL(5) == regs82599::RAL(5) && x::RAH(100) == regs82599::RAH(100));
-  static_assert(x::MPSAR_LO(70) == regs82599::MPSAR_LO(70) &&
-                x::MPSAR_HI(70) == regs82599::MPSAR_HI(70));
-  static_assert(x::RAH_AV::kMask == regs82599::RAH_AV::kMask);
-  static_assert(x::PFVML2FLT(9) == regs82599::PFVML2FLT(9) &&
-                x::PFVML2FLT_AUPE::kMask == regs82599::PFVML2FLT_AUPE::kMask &&
-                x::PFVML2FLT_ROMPE::kMask == regs82599::PFVML2FLT_ROMPE::kMask &&
-                x::PFVML2FLT_BAM::kMask == regs82599::PFVML2FLT_BAM::kMask &&
-                x::PFVML2FLT_MPE::kMask == regs82599::PFVML2FLT_MPE::kMask);
-  static_assert(x::VLVF(9) == regs82599::VLVF(9) && x::VLVFB(19) == regs82599::VLVFB(19) &&
-                x::VLVF_VIEN::kMask == regs82599::VLVF_VIEN::kMask);
-  static_assert(x::PFVFRE(1) == regs82599::PFVFRE(1) && x::PFVFTE(1) == regs82599::PFVFTE(1) &&
-                x::PFVFSPOOF(3) == regs82599::PFVFSPOOF(3));
+  // The model's one 82599 map (model/regs/map_82599.h, mailbox_82599.h) agrees with them.
+  namespace m = regs::i82599;
+  static_assert(x::PFMAILBOX(63) == m::PFMAILBOX::at(63) && x::PFMBMEM(1) == m::PFMBMEM::at(16));
+  static_assert(x::PFMBICR(3) == m::PFMBICR::at(3) && x::PFMBIMR(0) == m::PFMBIMR::at(0));
+  static_assert(x::VFMAILBOX == m::VFMAILBOX::at() && x::VFMBMEM == m::VFMBMEM::at());
+  static_assert(x::MTA == m::MTA::at() && x::VFTA == m::VFTA::at());
+  static_assert(x::RAL(5) == m::RAL::at(5) && x::RAH(100) == m::RAH::at(100));
+  static_assert(x::RAL(15) == m::RAL::at(15) && x::RAL(16) == m::RAL::at(16));
+  static_assert(x::MPSAR_LO(70) == m::MPSAR_LO::at(70) && x::MPSAR_HI(70) == m::MPSAR_HI::at(70));
+  static_assert(x::RAH_AV::kMask == m::RAH::AV::kMask);
+  static_assert(x::PFVML2FLT(9) == m::PFVML2FLT::at(9) &&
+                x::PFVML2FLT_AUPE::kMask == m::PFVML2FLT::AUPE::kMask &&
+                x::PFVML2FLT_ROMPE::kMask == m::PFVML2FLT::ROMPE::kMask &&
+                x::PFVML2FLT_BAM::kMask == m::PFVML2FLT::BAM::kMask &&
+                x::PFVML2FLT_MPE::kMask == m::PFVML2FLT::MPE::kMask);
+  static_assert(x::VLVF(9) == m::VLVF::at(9) && x::VLVFB(19) == m::VLVFB::at(19) &&
+                x::VLVF_VIEN::kMask == m::VLVF::VIEN::kMask);
+  static_assert(x::PFVFRE(1) == m::PFVFRE::at(1) && x::PFVFTE(1) == m::PFVFTE::at(1) &&
+                x::PFVFSPOOF(3) == m::PFVFSPOOF::at(3));
 
   // Every mailbox register answers where ixgbe and ixgbevf look for it.
   Bench b(kVfs99, kVfs99, Family::i82599);
@@ -900,10 +908,10 @@ TEST_CASE("mailbox 82599: offsets are ixgbe's and agree with the device-side 825
   CHECK(b.vfs[39].read(x::VFMBMEM + 60, v));
   CHECK(b.vfs[39].unmapped_accesses() == 0);
   CHECK_FALSE(b.vfs[39].read(VF_V2PMAILBOX, v));  // no 82576 offsets on an 82599 VF
-  CHECK_THROWS_AS(PfVfPolicy(RegAccess{}, 65, 128, 64, Family::i82599), std::invalid_argument);
-  CHECK_THROWS_AS(PfVfPolicy(RegAccess{}, 8, 129, 64, Family::i82599), std::invalid_argument);
-  CHECK_THROWS_AS(PfVfPolicy(RegAccess{}, 8, 128, 65, Family::i82599), std::invalid_argument);
-  CHECK_THROWS_AS(PfVfPolicy(RegAccess{}, 9, 24, 32), std::invalid_argument);  // 82576
+  CHECK_THROWS_AS(make_pf_policy(Family::i82599, RegAccess{}, 65, 128, 64), std::invalid_argument);
+  CHECK_THROWS_AS(make_pf_policy(Family::i82599, RegAccess{}, 8, 129, 64), std::invalid_argument);
+  CHECK_THROWS_AS(make_pf_policy(Family::i82599, RegAccess{}, 8, 128, 65), std::invalid_argument);
+  CHECK_THROWS_AS(make_pf_policy(Family::i82576, RegAccess{}, 9, 24, 32), std::invalid_argument);
 }
 
 TEST_CASE("mailbox 82599: VF RESET returns the PF-assigned MAC in 4 words, RAR + MPSAR") {
@@ -928,13 +936,11 @@ TEST_CASE("mailbox 82599: VF RESET returns the PF-assigned MAC in 4 words, RAR +
   CHECK(r[1] == lo32(mac35));
   CHECK(r[2] == (static_cast<std::uint32_t>(mac35 >> 32) & 0xFFFF));
   CHECK(r[3] == 0);  // mc_filter_type 0
-  std::uint64_t got = 0;
-  std::uint32_t mc_type = 7;
-  CHECK(VfMailbox::decode_reset_reply(r, mbx::reset_reply_words(Family::i82599), got,
-                                      Family::i82599, &mc_type));
-  CHECK(got == mac35);
-  CHECK(mc_type == PfVfPolicy::kMcFilterType);
-  CHECK_FALSE(VfMailbox::decode_reset_reply(r, 3, got, Family::i82599));  // too short
+  const regs::ResetReply rr = b.vf[35]->decode_reset_reply(r, regs::i82599::kResetReplyWords);
+  CHECK(rr.has_mac);
+  CHECK(rr.mac == mac35);
+  CHECK(rr.mc_filter_type == PfVfPolicy::kMcFilterType);
+  CHECK_FALSE(b.vf[35]->decode_reset_reply(r, 3).accepted);  // too short
   CHECK(b.pol->cts(35));
   CHECK(b.ral(kRar99 - 36) == lo32(mac35));
   CHECK(b.rah(kRar99 - 36) == rah99(mac35));
@@ -1544,11 +1550,10 @@ TEST_CASE("mailbox 82599: randomized interleaved requests match the ixgbe refere
       CHECK(mbx::is_nack(r[0]) == !want);
       CHECK(mbx::has_cts(r[0]) == (type != mbx::VF_RESET && cts_before));
       if (type == mbx::VF_RESET && p.vf < kEnabled) {
-        std::uint64_t mac = 0;
-        std::uint32_t mc_type = 0xDEAD;
-        CHECK(VfMailbox::decode_reset_reply(r, rn, mac, Family::i82599, &mc_type) == want);
-        CHECK(mc_type == 0);
-        if (want) CHECK(mac == ref.vf[p.vf].mac);
+        const regs::ResetReply rr = b.vf[p.vf]->decode_reset_reply(r, rn);
+        CHECK(rr.has_mac == want);
+        CHECK(rr.mc_filter_type == 0);
+        if (want) CHECK(rr.mac == ref.vf[p.vf].mac);
       }
     }
   }

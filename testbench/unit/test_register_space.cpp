@@ -1,9 +1,10 @@
 // Register spaces: typed fields, arrays, unmapped and read-only accesses.
 #include <catch2/catch.hpp>
 
-#include "model/core/register_space.h"
+#include "model/regs/map_82576.h"
+#include "model/regs/register_space.h"
 
-using namespace iovsim;
+using namespace iovsim::regs;
 
 TEST_CASE("fields get and set their bits only") {
   using DEF_PL = Field<9, 7>;
@@ -16,9 +17,11 @@ TEST_CASE("fields get and set their bits only") {
 TEST_CASE("register arrays decode offset and stride; bad accesses are counted") {
   RegisterSpace rs("test");
   unsigned last_index = 99, last_value = 0;
-  std::uint32_t* regs = rs.add_storage("VMOLR", 0x5AD0, 8, 4, 0x1234,
-                                       [&](unsigned i, std::uint32_t v) { last_index = i, last_value = v; });
-  rs.add("STATUS", 0x8, 1, 0, [](unsigned) { return 0x80080783u; }, nullptr);
+  std::uint32_t* regs =
+      rs.add_storage(reg("VMOLR", 0x5AD0).array(8, 4).reset_value(0x1234),
+                     [&](unsigned i, std::uint32_t& v) { last_index = i, last_value = v; })
+          .storage();
+  rs.add(reg("STATUS", 0x8, Access::RO), [](unsigned) { return 0x80080783u; }, nullptr);
   std::uint32_t v = 0;
   CHECK(rs.read(0x5AD0 + 4 * 3, v));
   CHECK(v == 0x1234);
@@ -33,5 +36,54 @@ TEST_CASE("register arrays decode offset and stride; bad accesses are counted") 
   CHECK(rs.write(0x8, 0));  // read-only: accepted, ignored, counted
   CHECK(rs.read_only_writes() == 1);
   CHECK(rs.describe(0x5AD8) == "VMOLR[2]");
-  CHECK_THROWS(rs.add("X", 0x5AD4, 1, 0, nullptr, nullptr));  // overlap is a model bug
+  CHECK_THROWS(rs.add(reg("X", 0x5AD4), nullptr, nullptr));  // overlap is a model bug
+}
+
+TEST_CASE("declared access policies: RO, WO, W1C, RC; aliases; split arrays") {
+  RegisterSpace rs("test");
+  auto ro = rs.add_storage(reg("RO", 0x0, Access::RO).reset_value(7));
+  auto wo = rs.add_storage(reg("WO", 0x4, Access::WO));
+  auto w1c = rs.add_storage(reg("W1C", 0x8, Access::W1C).reset_value(0xF0));
+  auto rc = rs.add_storage(reg("RC", 0xC, Access::RC));
+  std::uint32_t v = 0;
+  CHECK(rs.write(0x0, 1));
+  CHECK(ro.storage()[0] == 7);  // ignored
+  CHECK(rs.read_only_writes() == 1);
+  CHECK(rs.write(0x4, 0xAB));
+  CHECK(wo.storage()[0] == 0xAB);
+  CHECK(rs.read(0x4, v));
+  CHECK(v == 0);  // write-only reads 0
+  CHECK(rs.write(0x8, 0x30));
+  CHECK(w1c.storage()[0] == 0xC0);  // the ones written are cleared
+  rc.storage()[0] = 5;  // set by the hardware
+  CHECK(rs.read(0xC, v));
+  CHECK(v == 5);
+  CHECK(rs.read(0xC, v));
+  CHECK(v == 0);  // the first read cleared it
+  // Aliases answer for the first elements of the primary.
+  auto arr = rs.add_storage(reg("Q", 0x100).array(4, 0x40));
+  rs.add_alias(reg("Q", 0x1000).array(2, 0x10), arr);
+  CHECK(rs.write(0x1010, 9));
+  CHECK(arr.storage()[1] == 9);
+  CHECK(rs.describe(0x1010) == "Q[1]");
+  CHECK_THROWS(rs.add_alias(reg("Q", 0x2000).array(5, 4), arr));  // more elements than Q has
+  // The 82576's RAL: entries 0-15 at 0x5400 + 8n, 16-23 at 0x54E0 + 8(n - 16).
+  CHECK(i82576::RAL::at(15) == 0x5478);
+  CHECK(i82576::RAL::at(16) == 0x54E0);
+  CHECK(i82576::RAH::at(23) == 0x5514);
+  rs.add_storage(i82576::RAL::decl());
+  CHECK(rs.describe(0x54E8) == "RAL[17]");
+  CHECK_THROWS(rs.add(reg("ODD", 0x2), nullptr, nullptr));  // not 32-bit aligned
+}
+
+TEST_CASE("register declarations carry their fields") {
+  const RegDecl d = i82576::RCTL::decl();
+  CHECK(std::string(d.info.name) == "RCTL");
+  CHECK(d.info.offset == 0x0100);
+  REQUIRE(d.nfields == 6);
+  CHECK(std::string(d.fields[2].name) == "MO");
+  CHECK(d.fields[2].hi == 13);
+  CHECK(d.fields[2].lo == 12);
+  CHECK(i82576::RCTL::MO::get(0x2000) == 2);
+  CHECK(i82576::VLVF::POOLSEL::make(1) == 1u << 12);
 }

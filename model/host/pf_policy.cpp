@@ -1,0 +1,139 @@
+#include "model/host/pf_policy.h"
+
+#include <algorithm>
+
+namespace iovsim {
+
+namespace mbx = regs::mbx;
+
+std::unique_ptr<PfVfPolicy> make_igb_pf_policy(regs::RegAccess, unsigned, unsigned, unsigned);
+std::unique_ptr<PfVfPolicy> make_ixgbe_pf_policy(regs::RegAccess, unsigned, unsigned, unsigned);
+
+std::unique_ptr<PfVfPolicy> make_pf_policy(Family family, regs::RegAccess pf_bar,
+                                           unsigned num_vfs, unsigned num_rar, unsigned num_vlvf) {
+  return family == Family::i82599
+             ? make_ixgbe_pf_policy(std::move(pf_bar), num_vfs, num_rar, num_vlvf)
+             : make_igb_pf_policy(std::move(pf_bar), num_vfs, num_rar, num_vlvf);
+}
+
+PfVfPolicy::PfVfPolicy(regs::RegAccess pf_bar, unsigned num_vfs, unsigned num_rar,
+                       unsigned num_vlvf)
+    : pf_(std::move(pf_bar)), num_vfs_(num_vfs), num_rar_(num_rar), num_vlvf_(num_vlvf),
+      vf_(num_vfs) {}
+
+bool PfVfPolicy::set_vf_mac(unsigned vf, std::uint64_t mac) {
+  // igb_ndo_set_vf_mac / ixgbe_ndo_set_vf_mac
+  if (vf >= num_vfs_) return false;
+  if (mac == 0)
+    vf_[vf].pf_set_mac = false;
+  else if (mbx::valid_unicast(mac))
+    vf_[vf].pf_set_mac = true;
+  else
+    return false;
+  program_vf_mac(vf, mac);
+  return true;
+}
+
+void PfVfPolicy::set_default_vf_mac(unsigned vf, std::uint64_t mac) {
+  if (vf < num_vfs_) program_vf_mac(vf, mac);
+}
+
+void PfVfPolicy::set_trusted(unsigned vf, bool t) {
+  if (vf >= num_vfs_) return;
+  // ixgbe_ndo_set_vf_trust: "reset VF to reconfigure features" (igb only records the flag).
+  if (trust_change_revokes_cts() && vf_[vf].trusted != t) vf_[vf].cts = false;
+  vf_[vf].trusted = t;
+}
+
+void PfVfPolicy::set_allow_vlan(unsigned vf, bool allow) {
+  if (vf < num_vfs_) vf_[vf].allow_vlan = allow;
+}
+
+void PfVfPolicy::set_pf_multicast(const std::uint16_t* hashes, unsigned n) {
+  pf_mc_hashes_.assign(hashes, hashes + n);  // configuration time, not per message
+  rebuild_mta();
+}
+
+void PfVfPolicy::revoke_cts(unsigned vf) {
+  if (vf < num_vfs_) vf_[vf].cts = false;
+}
+
+void PfVfPolicy::vf_flr(unsigned vf) {
+  if (vf < num_vfs_) vf_reset_event(vf);
+}
+
+void PfVfPolicy::count(unsigned vf, std::uint32_t type, bool granted) {
+  const unsigned kind = (type >= 1 && type < kMsgKinds) ? type : 0;
+  (granted ? vf_[vf].granted : vf_[vf].refused)[kind]++;
+}
+
+std::uint64_t PfVfPolicy::grants_total() const {
+  std::uint64_t t = 0;
+  for (const VfState& s : vf_)
+    for (auto c : s.granted) t += c;
+  return t;
+}
+
+std::uint64_t PfVfPolicy::refusals_total() const {
+  std::uint64_t t = 0;
+  for (const VfState& s : vf_)
+    for (auto c : s.refused) t += c;
+  return t;
+}
+
+unsigned PfVfPolicy::handle(unsigned vf, const std::uint32_t* msg, unsigned n,
+                            std::uint32_t* reply) {
+  const std::uint32_t w0 = n ? msg[0] : 0;
+  if (vf >= num_vfs_) {
+    // igb only polls its VFs; a request from beyond NumVFs is refused here and counted.
+    ++out_of_range_;
+    reply[0] = w0 | mbx::MSGTYPE_NACK;
+    return 1;
+  }
+  // "this is a message we already processed, do nothing"
+  if (w0 & (mbx::MSGTYPE_ACK | mbx::MSGTYPE_NACK)) {
+    ++stale_;
+    return 0;
+  }
+  // "until the vf completes a reset it should not be allowed to start any configuration"
+  // (exact comparison, as igb: RESET with MSGINFO bits falls through to the switch).
+  if (w0 == mbx::VF_RESET) return reset_msg(vf, reply);
+  const std::uint32_t type = mbx::msg_type(w0);
+  if (!vf_[vf].cts) {
+    // igb NACKs at most once per 2 s here and stays silent otherwise; the model answers every
+    // such message (there is no clock in this class) so a polling VF never waits for nothing.
+    ++not_cts_;
+    count(vf, type, false);
+    reply[0] = w0 | mbx::MSGTYPE_NACK;
+    return 1;
+  }
+  std::uint32_t w[mbx::WORDS] = {};
+  std::copy(msg, msg + std::min(n, mbx::WORDS), w);
+  int ret = -1;
+  switch (type) {
+    case mbx::VF_SET_MAC_ADDR: ret = set_mac_addr(vf, w); break;
+    case mbx::VF_SET_PROMISC: ret = message_6(vf, w); break;  // = VF_SET_MACVLAN (82599)
+    case mbx::VF_SET_MULTICAST: ret = set_multicasts(vf, w); break;
+    case mbx::VF_SET_LPE: ret = set_lpe(vf, w[1]); break;
+    case mbx::VF_SET_VLAN: {
+      // igb_rcv_msg_from_vf SET_VLAN case + igb_set_vf_vlan_msg. igb refuses when the PF set a
+      // port VLAN; the model's equivalent administrative knob is allow_vlan. ixgbe_set_vf_vlan_msg
+      // is the same up to here (it refuses for a port VLAN or DCB).
+      if (!vf_[vf].allow_vlan) break;
+      const bool add = mbx::msg_info(w[0]) != 0;
+      const std::uint32_t vid = w[1] & 0xFFFu;  // a VLAN ID is 12 bits (VLVF.VLANID)
+      // "VLAN 0 is a special case, don't allow it to be removed"
+      ret = !vid && !add ? 0 : set_vlan(vf, vid, add);
+      break;
+    }
+    default: ++unknown_; ret = -1; break;  // "Unhandled Msg"
+  }
+  count(vf, type, ret == 0);
+  reply[0] = w[0] | mbx::MSGTYPE_CTS | (ret ? mbx::MSGTYPE_NACK : mbx::MSGTYPE_ACK);
+  const unsigned words = reply_words();
+  // ixgbe_rcv_msg_from_vf writes the whole buffer back (ixgbe_write_mbx(..., mbx_size, vf)).
+  std::copy(w + 1, w + words, reply + 1);
+  return words;
+}
+
+}  // namespace iovsim

@@ -1,0 +1,159 @@
+// The register map of one device family as the family-neutral blocks and driver models see
+// it. The preset selects one map (DeviceProfile::map) once; no block asks which family it is.
+//
+// Device side, two idioms:
+//  - state registers decode into a block's value type: `bind_sorter` declares the filter
+//    registers as storage in the PF's space and keeps a `SorterRegs` decoded from them
+//    (hls::SorterTables, RssConfig), counting writes the hardware ignores;
+//  - registers with side effects are declared by the map and given behaviour by the block:
+//    the ring, rate-limiter and mailbox registers come as declarations tagged with a role
+//    (`RingReg`, `RateReg`, MailboxLayout), the block attaches its callbacks (VCML's idiom),
+//    and the map's pure codecs turn the fields into value types (RxBufferCtl, QueueCtl,
+//    RateCtl).
+// Driver side: the family's register writes for family-neutral bring-up steps (`write_*`),
+// over a RegAccess, in the order igb or ixgbe issues them.
+//
+// The implementations are map_82576.cpp (igb layout) and map_82599.cpp (ixgbe layout).
+#pragma once
+#include <bitset>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "hls/sorter/rss.h"
+#include "hls/sorter/sorter_core.h"
+#include "model/regs/mailbox.h"
+#include "model/regs/register_space.h"
+
+namespace iovsim {
+
+// Which register map the device (and the driver models) use.
+enum class Family { i82576, i82599 };
+
+namespace regs {
+
+// Register access from software (a driver's MMIO through its BAR).
+struct RegAccess {
+  std::function<std::uint32_t(std::uint32_t)> read32;
+  std::function<void(std::uint32_t, std::uint32_t)> write32;
+};
+
+// ---------------------------------------------------------------- sorter value types
+struct RssHashTypes {
+  bool ipv4 = false, ipv4_tcp = false, ipv4_udp = false;
+  bool ipv6 = false, ipv6_tcp = false, ipv6_udp = false;
+};
+struct RssConfig {
+  bool enabled = false;          // MRQC selects pools with RSS
+  hls::PoolMask pools = 0;       // pools that spread flows over their queues
+  RssHashTypes types{};
+  std::uint8_t key[hls::kRssKeyBytes] = {};
+  std::uint8_t reta[hls::kRetaEntries] = {};
+};
+using QueueBits = std::bitset<128>;
+// What the sorter classifies with, decoded from the filter registers, and the status it
+// reports back through them.
+struct SorterRegs {
+  hls::SorterTables tables{};  // num_rar / num_pools / num_vlvf set by the owner before binding
+  RssConfig rss{};
+  QueueBits spoofed_queues;        // Tx queues that sent a spoofed frame (82576 WVBR)
+  std::uint32_t spoofed_frames = 0;  // spoofed frames (82599 SSVPC)
+  std::uint64_t ignored_writes = 0;  // writes beyond the tables in use, bits of absent pools
+  std::uint64_t generation = 1;      // bumped by every filter register write
+};
+
+// ---------------------------------------------------------------- ring value types
+enum class RingReg : std::uint8_t { BaseLo, BaseHi, Length, BufferCtl, Head, Tail, Control };
+enum class Direction : std::uint8_t { Rx, Tx };
+enum class View : std::uint8_t { PF, VF };  // every queue of the port, or one VF's queues
+struct RingRegDecl {
+  RingReg role;
+  RegDecl decl;
+  std::vector<RegInfo> aliases;  // further offsets answering for the same elements
+};
+struct RxBufferCtl {  // SRRCTL
+  unsigned buffer_bytes = 2048;
+  bool drop_en = false;
+  unsigned desc_type = 0;
+};
+struct QueueCtl {  // RXDCTL / TXDCTL
+  bool enable = false;
+};
+
+// ---------------------------------------------------------------- rate limiter value types
+enum class RateReg : std::uint8_t { Select, BurstWindow, RateCtl };
+struct RateRegDecl {
+  RateReg role;
+  RegDecl decl;
+};
+struct RateCtl {  // RTTBCNRC
+  bool enabled = false;
+  double factor = 0;  // queue rate = link rate / factor; 0: off
+};
+
+// ---------------------------------------------------------------- driver-side value types
+struct RxFilterControl {
+  bool broadcast = true, unicast_promisc = false, vlan_filter = true;
+};
+struct PoolMode {
+  bool rss = false;
+  RssHashTypes types{};
+  unsigned default_pool = 0;
+  bool replication = true;
+};
+struct PoolAccept {  // VMOLR / PFVML2FLT as the PF driver sets a pool up
+  bool untagged = true, broadcast = true, rss = false;
+  unsigned max_frame = 1522;
+};
+struct SpoofReport {  // what the PF driver's spoof check learned from one read
+  std::vector<std::uint64_t>* per_vf = nullptr;  // 82576: events per VF (WVBR)
+  std::uint64_t frames = 0;                     // 82599: spoofed frames (SSVPC)
+};
+
+class DeviceMap {
+public:
+  virtual ~DeviceMap() = default;
+  virtual Family family() const = 0;
+  virtual const char* name() const = 0;  // "82576 (igb)"
+
+  // ---- device side
+  virtual void bind_sorter(RegisterSpace& pf, SorterRegs& s) const = 0;
+  virtual std::vector<RingRegDecl> ring_decls(Direction d, View v) const = 0;
+  virtual RxBufferCtl decode_srrctl(std::uint32_t v) const = 0;
+  virtual QueueCtl decode_dctl(Direction d, std::uint32_t v) const = 0;
+  virtual std::vector<RateRegDecl> rate_decls() const = 0;
+  virtual RateCtl decode_rate(std::uint32_t v) const = 0;
+  virtual unsigned decode_burst_units(std::uint32_t v) const = 0;  // RTTBCNRM MMW_SIZE
+  virtual const MailboxLayout& mailbox() const = 0;
+
+  // ---- driver side
+  // Offset of a ring register: element `index` of the view (a port queue, or a VF's queue i).
+  std::uint32_t ring_offset(Direction d, View v, RingReg r, unsigned index) const;
+  virtual std::uint32_t encode_srrctl(const RxBufferCtl& c) const = 0;
+  virtual std::uint32_t encode_dctl(Direction d, const QueueCtl& c) const = 0;
+  virtual void write_rx_filter_control(RegAccess& w, const RxFilterControl& c) const = 0;
+  // The RSS key and redirection table (entries as bytes, 128).
+  virtual void write_rss_tables(RegAccess& w, const std::uint8_t* key,
+                                const std::uint8_t* reta) const = 0;
+  virtual void write_pool_mode(RegAccess& w, const PoolMode& m) const = 0;
+  virtual void write_receive_address(RegAccess& w, unsigned n, std::uint64_t mac,
+                                     unsigned pool) const = 0;
+  virtual void write_pool_accept(RegAccess& w, unsigned pool, const PoolAccept& a) const = 0;
+  virtual void write_pool_enables(RegAccess& w, hls::PoolMask rx, hls::PoolMask tx) const = 0;
+  // VEB loopback and anti-spoofing; `pools_in_use`: the VFs, whose registers are written.
+  virtual void write_switch_control(RegAccess& w, bool loopback, hls::PoolMask mac_spoof,
+                                    hls::PoolMask vlan_spoof, unsigned pools_in_use) const = 0;
+  // Rate limit of one queue as igb_set_vf_rate_limit / ixgbe_set_vf_rate_limit program it.
+  virtual void write_rate_limit(RegAccess& w, unsigned queue, double rate_mbps,
+                                double link_mbps) const = 0;
+  // The PF driver's spoof check (igb_spoof_check / ixgbe_spoof_check); `queue_of(vf, i)`
+  // names the VF's queues.
+  virtual void read_spoof_report(RegAccess& w, unsigned vfs, unsigned queues_per_pool,
+                                 const std::function<unsigned(unsigned, unsigned)>& queue_of,
+                                 SpoofReport& out) const = 0;
+};
+
+const DeviceMap& device_map(Family f);
+
+}  // namespace regs
+}  // namespace iovsim

@@ -1,0 +1,279 @@
+// The 82576 codec: how the blocks' value types are held in the igb-layout registers
+// (device side) and the register writes igb and igbvf issue for the bring-up steps (driver
+// side). Declarations: map_82576.h and mailbox_82576.h.
+#include <cmath>
+
+#include "model/regs/device_map.h"
+#include "model/regs/mailbox_82576.h"
+#include "model/regs/map_82576.h"
+#include "model/regs/sorter_codec.h"
+
+namespace iovsim::regs {
+
+namespace {
+
+using namespace i82576;
+namespace sc = sorter_codec;
+
+RssHashTypes rss_types(std::uint32_t v) {
+  RssHashTypes t;
+  t.ipv4 = MRQC::RSS_IPV4::get(v);
+  t.ipv4_tcp = MRQC::RSS_IPV4_TCP::get(v);
+  t.ipv4_udp = MRQC::RSS_IPV4_UDP::get(v);
+  t.ipv6 = MRQC::RSS_IPV6::get(v);
+  t.ipv6_tcp = MRQC::RSS_IPV6_TCP::get(v);
+  t.ipv6_udp = MRQC::RSS_IPV6_UDP::get(v);
+  return t;
+}
+
+std::uint32_t rss_fields(const RssHashTypes& t) {
+  return MRQC::RSS_IPV4::make(t.ipv4) | MRQC::RSS_IPV4_TCP::make(t.ipv4_tcp) |
+         MRQC::RSS_IPV4_UDP::make(t.ipv4_udp) | MRQC::RSS_IPV6::make(t.ipv6) |
+         MRQC::RSS_IPV6_TCP::make(t.ipv6_tcp) | MRQC::RSS_IPV6_UDP::make(t.ipv6_udp);
+}
+
+ResetReply decode_reset_reply(const std::uint32_t* w, unsigned n) {
+  // igbvf e1000_reset_hw_vf: word 0 must be exactly RESET | ACK (a reply with CTS would not
+  // count); NACK means no MAC was assigned.
+  ResetReply r;
+  if (n < kResetReplyWords || w[0] != (mbx::VF_RESET | mbx::MSGTYPE_ACK)) return r;
+  r.accepted = r.has_mac = true;
+  r.mac = mbx::mac_of(w[1], w[2]);
+  return r;
+}
+
+class Map82576 final : public DeviceMap {
+public:
+  Family family() const override { return Family::i82576; }
+  const char* name() const override { return "82576 (igb layout)"; }
+
+  void bind_sorter(RegisterSpace& rs, SorterRegs& s) const override {
+    hls::SorterTables& t = s.tables;
+    sc::filter_register(rs, s, RCTL::decl(), [&t](unsigned, std::uint32_t& v) {
+      t.unicast_promisc = RCTL::UPE::get(v);
+      t.multicast_promisc = RCTL::MPE::get(v);
+      t.broadcast_accept = RCTL::BAM::get(v);
+      t.vlan_filter_enable = RCTL::VFE::get(v);
+      t.mta_shift = static_cast<std::uint8_t>(RCTL::MO::get(v));
+    });
+    sc::filter_register(rs, s, MRQC::decl(), [&s](unsigned, std::uint32_t& v) {
+      const unsigned e = MRQC::MRQE::get(v);
+      s.tables.vmdq_enable = e == MRQC::MRQE_VMDQ || e == MRQC::MRQE_VMDQ_RSS;
+      s.rss.enabled = e == MRQC::MRQE_VMDQ_RSS;
+      s.rss.types = rss_types(v);
+    });
+    sc::filter_register(rs, s, VT_CTL::decl(), [&s](unsigned, std::uint32_t& v) {
+      const unsigned def = VT_CTL::DEF_PL::get(v);
+      if (def >= s.tables.num_pools)
+        ++s.ignored_writes;
+      else
+        s.tables.default_pool = def;
+      s.tables.disable_default_pool = VT_CTL::DIS_DEF_POOL::get(v);
+      s.tables.replication_enable = VT_CTL::VM_REPL_EN::get(v);
+    });
+    sc::bind_receive_address_low(rs, s, RAL::decl());
+    sc::filter_register(rs, s, RAH::decl(), [&s](unsigned n, std::uint32_t& v) {
+      sc::decode_receive_address_high(s, n, RAH::ADDR_HI::get(v), RAH::AV::get(v));
+      s.tables.rar[n].pools = RAH::POOLSEL::get(v);
+    });
+    sc::bind_bit_tables(rs, s, MTA::decl(), VFTA::decl(), UTA::decl());
+    sc::bind_rss_tables(rs, s, RETA::decl(), RSSRK::decl());
+    sc::filter_register(rs, s, VMOLR::decl(), [&s](unsigned i, std::uint32_t& v) {
+      hls::PoolCfg& c = s.tables.pool[i];
+      c.rlpml = static_cast<std::uint16_t>(VMOLR::RLPML::get(v));
+      c.lpe = VMOLR::LPE::get(v);
+      c.rsse = VMOLR::RSSE::get(v);
+      s.rss.pools = (s.rss.pools & ~(hls::PoolMask{1} << i)) | (hls::PoolMask{c.rsse} << i);
+      c.aupe = VMOLR::AUPE::get(v);
+      c.rompe = VMOLR::ROMPE::get(v);
+      c.rope = VMOLR::ROPE::get(v);
+      c.bam = VMOLR::BAM::get(v);
+      c.mpe = VMOLR::MPME::get(v);
+      c.strip_vlan = VMOLR::STRVLAN::get(v);
+    });
+    sc::filter_register(rs, s, VLVF::decl(), [&s](unsigned i, std::uint32_t& v) {
+      if (i >= s.tables.num_vlvf) ++s.ignored_writes;
+      hls::VlvfEntry& e = s.tables.vlvf[i];
+      e.vid = static_cast<std::uint16_t>(VLVF::VLANID::get(v));
+      e.pools = sc::keep_pools(s, VLVF::POOLSEL::get(v), 0);
+      e.enabled = VLVF::VLANID_ENABLE::get(v);
+    });
+    // WVBR: the queue bits the sorter set, returned and cleared by a read.
+    rs.add(WVBR::decl(),
+           [&s](unsigned) {
+             std::uint32_t v = 0;
+             for (unsigned q = 0; q < s.spoofed_queues.size(); ++q)
+               if (s.spoofed_queues[q]) v |= 1u << (q & 31);
+             s.spoofed_queues.reset();
+             return v;
+           },
+           nullptr);
+    sc::filter_register(rs, s, VFRE::decl(), [&s](unsigned, std::uint32_t& v) {
+      v = sc::keep_pools(s, v, 0);
+      for (unsigned i = 0; i < s.tables.num_pools; ++i) s.tables.pool[i].rx_enabled = v >> i & 1;
+    });
+    sc::filter_register(rs, s, VFTE::decl(), [&s](unsigned, std::uint32_t& v) {
+      v = sc::keep_pools(s, v, 0);
+      for (unsigned i = 0; i < s.tables.num_pools; ++i) s.tables.pool[i].tx_enabled = v >> i & 1;
+    });
+    sc::filter_register(rs, s, DTXSWC::decl(), [&s](unsigned, std::uint32_t& v) {
+      for (unsigned i = 0; i < s.tables.num_pools && i < 8; ++i) {
+        hls::PoolCfg& c = s.tables.pool[i];
+        c.mac_antispoof = DTXSWC::MAC_SPOOF::get(v) >> i & 1;
+        c.vlan_antispoof = DTXSWC::VLAN_SPOOF::get(v) >> i & 1;
+        c.loopback_enable = DTXSWC::LLE::get(v) >> i & 1;
+      }
+      s.tables.global_loopback_enable = DTXSWC::LOOPBACK_EN::get(v);
+    });
+  }
+
+  std::vector<RingRegDecl> ring_decls(Direction d, View view) const override {
+    const bool rx = d == Direction::Rx, vf = view == View::VF;
+    auto one = [&](RingReg role, const RegDecl& decl) {
+      RingRegDecl r{role, decl, {}};
+      if (vf) {
+        r.decl = decl.with(rx ? vf_rx(decl.info) : vf_tx(decl.info));
+      } else {
+        r.aliases.push_back(rx ? rx_legacy(decl.info) : tx_legacy(decl.info));
+      }
+      return r;
+    };
+    if (rx)
+      return {one(RingReg::BaseLo, RDBAL::decl()),    one(RingReg::BaseHi, RDBAH::decl()),
+              one(RingReg::Length, RDLEN::decl()),    one(RingReg::BufferCtl, SRRCTL::decl()),
+              one(RingReg::Head, RDH::decl()),        one(RingReg::Tail, RDT::decl()),
+              one(RingReg::Control, RXDCTL::decl())};
+    return {one(RingReg::BaseLo, TDBAL::decl()), one(RingReg::BaseHi, TDBAH::decl()),
+            one(RingReg::Length, TDLEN::decl()), one(RingReg::Head, TDH::decl()),
+            one(RingReg::Tail, TDT::decl()),     one(RingReg::Control, TXDCTL::decl())};
+  }
+
+  RxBufferCtl decode_srrctl(std::uint32_t v) const override {
+    RxBufferCtl c;
+    const unsigned kb = SRRCTL::BSIZEPACKET::get(v);
+    c.buffer_bytes = kb ? kb * 1024 : 2048;  // 0 is not a valid size: the reset value, 2 KB
+    c.drop_en = SRRCTL::DROP_EN::get(v);
+    c.desc_type = SRRCTL::DESCTYPE::get(v);
+    return c;
+  }
+  std::uint32_t encode_srrctl(const RxBufferCtl& c) const override {
+    return SRRCTL::BSIZEPACKET::make(c.buffer_bytes / 1024) | SRRCTL::DESCTYPE::make(c.desc_type) |
+           SRRCTL::DROP_EN::make(c.drop_en);
+  }
+  QueueCtl decode_dctl(Direction d, std::uint32_t v) const override {
+    return QueueCtl{d == Direction::Rx ? RXDCTL::ENABLE::get(v) != 0 : TXDCTL::ENABLE::get(v) != 0};
+  }
+  std::uint32_t encode_dctl(Direction d, const QueueCtl& c) const override {
+    return d == Direction::Rx ? RXDCTL::ENABLE::make(c.enable) : TXDCTL::ENABLE::make(c.enable);
+  }
+
+  std::vector<RateRegDecl> rate_decls() const override {
+    return {{RateReg::Select, RTTDQSEL::decl()},
+            {RateReg::BurstWindow, RTTBCNRM::decl()},
+            {RateReg::RateCtl, RTTBCNRC::decl()}};
+  }
+  RateCtl decode_rate(std::uint32_t v) const override {
+    RateCtl c;
+    c.enabled = RTTBCNRC::RS_ENA::get(v);
+    c.factor = RTTBCNRC::RF_INT::get(v) + RTTBCNRC::RF_DEC::get(v) / 16384.0;
+    return c;
+  }
+  unsigned decode_burst_units(std::uint32_t v) const override { return RTTBCNRM::MMW_SIZE::get(v); }
+  const MailboxLayout& mailbox() const override { return i82576::mailbox_layout(); }
+
+  // ---- driver side (igb)
+  void write_rx_filter_control(RegAccess& w, const RxFilterControl& c) const override {
+    // igb_setup_rctl / igb_set_rx_mode: broadcast accept, strip the CRC, VLAN filtering (VT
+    // mode), unicast promiscuous when unmatched unicast is to reach the default pool.
+    w.write32(RCTL::at(), RCTL::BAM::make(c.broadcast) | RCTL::SECRC::make(1) |
+                              RCTL::VFE::make(c.vlan_filter) | RCTL::UPE::make(c.unicast_promisc));
+  }
+  void write_rss_tables(RegAccess& w, const std::uint8_t* key, const std::uint8_t* reta) const override {
+    for (unsigned i = 0; i < RSSRK::info.count; ++i) w.write32(RSSRK::at(i), desc_le32(key + 4 * i));
+    for (unsigned i = 0; i < RETA::info.count; ++i) w.write32(RETA::at(i), desc_le32(reta + 4 * i));
+  }
+  void write_pool_mode(RegAccess& w, const PoolMode& m) const override {
+    // igb_setup_mrqc, igb_vmm_control / igb_vmdq_set_replication_pf
+    w.write32(MRQC::at(), MRQC::MRQE::make(m.rss ? MRQC::MRQE_VMDQ_RSS : MRQC::MRQE_VMDQ) |
+                              (m.rss ? rss_fields(m.types) : 0));
+    w.write32(VT_CTL::at(), VT_CTL::DEF_PL::make(m.default_pool) | VT_CTL::VM_REPL_EN::make(m.replication));
+  }
+  void write_receive_address(RegAccess& w, unsigned n, std::uint64_t mac, unsigned pool) const override {
+    // igb_rar_set_index: RAL = bytes 0-3, RAH = bytes 4-5 | pool bit | AV
+    w.write32(RAL::at(n), mbx::mac_lo(mac));
+    w.write32(RAH::at(n), RAH::ADDR_HI::make(mbx::mac_hi16(mac)) | RAH::POOLSEL::make(1u << pool) |
+                              RAH::AV::make(1));
+  }
+  void write_pool_accept(RegAccess& w, unsigned pool, const PoolAccept& a) const override {
+    // igb_set_vmolr
+    w.write32(VMOLR::at(pool), VMOLR::AUPE::make(a.untagged) | VMOLR::BAM::make(a.broadcast) |
+                                   VMOLR::LPE::make(1) | VMOLR::RLPML::make(a.max_frame) |
+                                   VMOLR::RSSE::make(a.rss));
+  }
+  void write_pool_enables(RegAccess& w, hls::PoolMask rx, hls::PoolMask tx) const override {
+    w.write32(VFRE::at(), static_cast<std::uint32_t>(rx));
+    w.write32(VFTE::at(), static_cast<std::uint32_t>(tx));
+  }
+  void write_switch_control(RegAccess& w, bool loopback, hls::PoolMask mac_spoof,
+                            hls::PoolMask vlan_spoof, unsigned) const override {
+    // igb_vmm_control (loopback), igb_ndo_set_vf_spoofchk (both masks in DTXSWC)
+    w.write32(DTXSWC::at(), DTXSWC::LOOPBACK_EN::make(loopback) |
+                                DTXSWC::MAC_SPOOF::make(static_cast<std::uint32_t>(mac_spoof)) |
+                                DTXSWC::VLAN_SPOOF::make(static_cast<std::uint32_t>(vlan_spoof)));
+  }
+  void write_rate_limit(RegAccess& w, unsigned queue, double rate, double link) const override {
+    // igb_set_vf_rate_limit: RF = link / rate in 10.14 fixed point; RTTBCNRM = 0x14 (MMW for
+    // 9728-byte frames)
+    const auto rf_int = static_cast<std::uint32_t>(link / rate);
+    const auto rf_dec = static_cast<std::uint32_t>((link - rf_int * rate) * 16384.0 / rate);
+    w.write32(RTTDQSEL::at(), queue);
+    w.write32(RTTBCNRM::at(), 0x14);
+    w.write32(RTTBCNRC::at(), RTTBCNRC::RS_ENA::make(1) | RTTBCNRC::RF_INT::make(rf_int) |
+                                  RTTBCNRC::RF_DEC::make(rf_dec));
+  }
+  void read_spoof_report(RegAccess& w, unsigned vfs, unsigned queues_per_pool,
+                         const std::function<unsigned(unsigned, unsigned)>& queue_of,
+                         SpoofReport& out) const override {
+    // igb_spoof_check: WVBR bit vf or vf + 8 (the VF's two queues) means a spoof event.
+    const std::uint32_t wvbr = w.read32(WVBR::at());
+    if (!wvbr || !out.per_vf) return;
+    for (unsigned v = 0; v < vfs; ++v)
+      for (unsigned i = 0; i < queues_per_pool; ++i)
+        if (wvbr >> queue_of(v, i) & 1) ++(*out.per_vf)[v];
+  }
+
+private:
+  static std::uint32_t desc_le32(const std::uint8_t* p) {
+    return std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16 |
+           std::uint32_t{p[3]} << 24;
+  }
+};
+
+}  // namespace
+
+namespace i82576 {
+const MailboxLayout& mailbox_layout() {
+  static const MailboxLayout k{kMailboxes,
+                               1,
+                               MBVFICR::VFREQ::kMask | MBVFICR::VFACK::kMask,
+                               MBVFIMR::info.reset,
+                               MBVFIMR::VFIM::kMask,
+                               true,
+                               P2VMAILBOX::decl(),
+                               VMBMEM::decl(),
+                               MBVFICR::decl(),
+                               MBVFIMR::decl(),
+                               V2PMAILBOX::decl(),
+                               VF_VMBMEM::decl(),
+                               kResetReplyWords,
+                               decode_reset_reply};
+  return k;
+}
+}  // namespace i82576
+
+const DeviceMap& device_map_82576() {
+  static const Map82576 m;
+  return m;
+}
+
+}  // namespace iovsim::regs

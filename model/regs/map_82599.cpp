@@ -1,0 +1,301 @@
+// The 82599 codec: how the blocks' value types are held in the ixgbe-layout registers
+// (device side) and the register writes ixgbe and ixgbevf issue for the bring-up steps (driver
+// side). Declarations: map_82599.h and mailbox_82599.h.
+#include <memory>
+
+#include "model/regs/device_map.h"
+#include "model/regs/mailbox_82599.h"
+#include "model/regs/map_82599.h"
+#include "model/regs/sorter_codec.h"
+
+namespace iovsim::regs {
+
+namespace {
+
+using namespace i82599;
+namespace sc = sorter_codec;
+
+RssHashTypes rss_types(std::uint32_t v) {
+  RssHashTypes t;
+  t.ipv4 = MRQC::RSS_IPV4::get(v);
+  t.ipv4_tcp = MRQC::RSS_IPV4_TCP::get(v);
+  t.ipv4_udp = MRQC::RSS_IPV4_UDP::get(v);
+  t.ipv6 = MRQC::RSS_IPV6::get(v);
+  t.ipv6_tcp = MRQC::RSS_IPV6_TCP::get(v);
+  t.ipv6_udp = MRQC::RSS_IPV6_UDP::get(v);
+  return t;
+}
+
+std::uint32_t rss_fields(const RssHashTypes& t) {
+  return MRQC::RSS_IPV4::make(t.ipv4) | MRQC::RSS_IPV4_TCP::make(t.ipv4_tcp) |
+         MRQC::RSS_IPV4_UDP::make(t.ipv4_udp) | MRQC::RSS_IPV6::make(t.ipv6) |
+         MRQC::RSS_IPV6_TCP::make(t.ipv6_tcp) | MRQC::RSS_IPV6_UDP::make(t.ipv6_udp);
+}
+
+ResetReply decode_reset_reply(const std::uint32_t* w, unsigned n) {
+  // ixgbevf_reset_hw_vf: reads IXGBE_VF_PERMADDR_MSG_LEN (4) words; RESET | ACK carries the
+  // MAC, RESET | NACK means "no MAC assigned yet", anything else is an error; the multicast
+  // filter type (word 3) is taken in both accepted cases.
+  ResetReply r;
+  if (n < kResetReplyWords) return r;
+  const bool ack = w[0] == (mbx::VF_RESET | mbx::MSGTYPE_ACK);
+  if (!ack && w[0] != (mbx::VF_RESET | mbx::MSGTYPE_NACK)) return r;
+  r.accepted = true;
+  r.mc_filter_type = w[kResetMcTypeWord];
+  if (ack) {
+    r.has_mac = true;
+    r.mac = mbx::mac_of(w[1], w[2]);
+  }
+  return r;
+}
+
+std::uint32_t le32(const std::uint8_t* p) {
+  return std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16 |
+         std::uint32_t{p[3]} << 24;
+}
+
+class Map82599 final : public DeviceMap {
+public:
+  Family family() const override { return Family::i82599; }
+  const char* name() const override { return "82599 (ixgbe layout)"; }
+
+  void bind_sorter(RegisterSpace& rs, SorterRegs& s) const override {
+    hls::SorterTables& t = s.tables;
+    sc::filter_register(rs, s, FCTRL::decl(), [&t](unsigned, std::uint32_t& v) {
+      t.unicast_promisc = FCTRL::UPE::get(v);
+      t.multicast_promisc = FCTRL::MPE::get(v);
+      t.broadcast_accept = FCTRL::BAM::get(v);
+    });
+    sc::filter_register(rs, s, VLNCTRL::decl(), [&t](unsigned, std::uint32_t& v) {
+      t.vlan_filter_enable = VLNCTRL::VFE::get(v);
+    });
+    sc::filter_register(rs, s, MCSTCTRL::decl(), [&t](unsigned, std::uint32_t& v) {
+      t.mta_shift = static_cast<std::uint8_t>(MCSTCTRL::MO::get(v));
+    });
+    // The 82599 has no per-pool RSS enable: with MRQE = 64 pools + RSS every pool hashes.
+    auto mrqc = sc::filter_register(rs, s, MRQC::decl(), [&s](unsigned, std::uint32_t& v) {
+      s.rss.enabled = MRQC::MRQE::get(v) == MRQC::MRQE_VMDQ_RSS;
+      s.rss.types = rss_types(v);
+      for (unsigned p = 0; p < s.tables.num_pools; ++p) s.tables.pool[p].rsse = s.rss.enabled;
+      s.rss.pools = s.rss.enabled ? ~hls::PoolMask{0} : 0;
+    });
+    rs.add_alias(MRQC::alias, mrqc);
+    sc::filter_register(rs, s, PFVTCTL::decl(), [&s](unsigned, std::uint32_t& v) {
+      s.tables.vmdq_enable = PFVTCTL::VT_ENA::get(v);
+      const unsigned def = PFVTCTL::DEF_PL::get(v);
+      if (def >= s.tables.num_pools)
+        ++s.ignored_writes;
+      else
+        s.tables.default_pool = def;
+      s.tables.disable_default_pool = PFVTCTL::DIS_DEFPL::get(v);
+      s.tables.replication_enable = PFVTCTL::REPLEN::get(v);
+    });
+    sc::bind_receive_address_low(rs, s, RAL::decl());
+    sc::filter_register(rs, s, RAH::decl(), [&s](unsigned n, std::uint32_t& v) {
+      sc::decode_receive_address_high(s, n, RAH::ADDR_HI::get(v), RAH::AV::get(v));
+    });
+    // MPSAR_LO/HI(n): the pools of receive address n (the 82576 keeps them in RAH.POOLSEL).
+    // Each half decodes with the other, registered after it: the cell is filled below.
+    auto hi_cell = std::make_shared<std::uint32_t*>(nullptr);
+    auto lo = sc::filter_register(rs, s, MPSAR_LO::decl(), [&s, hi_cell](unsigned n, std::uint32_t& v) {
+      s.tables.rar[n].pools = sc::write_pool_half(s, &v, *hi_cell + n, 0, v);
+    });
+    std::uint32_t* lo_base = lo.storage();
+    auto hi = sc::filter_register(rs, s, MPSAR_HI::decl(), [&s, lo_base](unsigned n, std::uint32_t& v) {
+      s.tables.rar[n].pools = sc::write_pool_half(s, lo_base + n, &v, 1, v);
+    });
+    *hi_cell = hi.storage();
+    sc::bind_bit_tables(rs, s, MTA::decl(), VFTA::decl(), UTA::decl());
+    sc::bind_rss_tables(rs, s, RETA::decl(), RSSRK::decl(), &RETA::alias, &RSSRK::alias);
+    sc::filter_register(rs, s, PFVML2FLT::decl(), [&s](unsigned i, std::uint32_t& v) {
+      hls::PoolCfg& c = s.tables.pool[i];
+      c.aupe = PFVML2FLT::AUPE::get(v);
+      c.rompe = PFVML2FLT::ROMPE::get(v);
+      c.rope = PFVML2FLT::ROPE::get(v);
+      c.bam = PFVML2FLT::BAM::get(v);
+      c.mpe = PFVML2FLT::MPE::get(v);
+      c.lpe = true;  // no per-pool frame size limit: the MAC's (MAXFRS) is the only one
+      c.rlpml = 0x3FFF;
+    });
+    sc::filter_register(rs, s, VLVF::decl(), [&s](unsigned i, std::uint32_t& v) {
+      if (i >= s.tables.num_vlvf) ++s.ignored_writes;
+      s.tables.vlvf[i].vid = static_cast<std::uint16_t>(VLVF::VID::get(v));
+      s.tables.vlvf[i].enabled = VLVF::VIEN::get(v);
+    });
+    sc::filter_register(rs, s, VLVFB::decl(), [&s](unsigned i, std::uint32_t& v) {
+      std::uint32_t* pair = &v - i % 2;  // elements 2e and 2e+1 of one array
+      s.tables.vlvf[i / 2].pools = sc::write_pool_half(s, pair, pair + 1, i % 2, v);
+    });
+    sc::filter_register(rs, s, PFVFRE::decl(), [&s](unsigned i, std::uint32_t& v) {
+      std::uint32_t* pair = &v - i;
+      const hls::PoolMask on = sc::write_pool_half(s, pair, pair + 1, i, v);
+      for (unsigned p = 0; p < s.tables.num_pools; ++p) s.tables.pool[p].rx_enabled = on >> p & 1;
+    });
+    sc::filter_register(rs, s, PFVFTE::decl(), [&s](unsigned i, std::uint32_t& v) {
+      std::uint32_t* pair = &v - i;
+      const hls::PoolMask on = sc::write_pool_half(s, pair, pair + 1, i, v);
+      for (unsigned p = 0; p < s.tables.num_pools; ++p) s.tables.pool[p].tx_enabled = on >> p & 1;
+    });
+    sc::filter_register(rs, s, PFDTXGSWC::decl(), [&s](unsigned, std::uint32_t& v) {
+      s.tables.global_loopback_enable = PFDTXGSWC::VT_LBEN::get(v);
+    });
+    sc::filter_register(rs, s, PFVFSPOOF::decl(), [&s](unsigned i, std::uint32_t& v) {
+      for (unsigned b = 0; b < 8 && 8 * i + b < s.tables.num_pools; ++b) {
+        s.tables.pool[8 * i + b].mac_antispoof = PFVFSPOOF::MACAS::get(v) >> b & 1;
+        s.tables.pool[8 * i + b].vlan_antispoof = PFVFSPOOF::VLANAS::get(v) >> b & 1;
+      }
+    });
+    // SSVPC: the count the sorter kept, returned and cleared by a read.
+    rs.add(SSVPC::decl(),
+           [&s](unsigned) {
+             const std::uint32_t v = s.spoofed_frames;
+             s.spoofed_frames = 0;
+             return v;
+           },
+           nullptr);
+  }
+
+  std::vector<RingRegDecl> ring_decls(Direction d, View view) const override {
+    const bool rx = d == Direction::Rx, vf = view == View::VF;
+    auto one = [&](RingReg role, const RegDecl& decl, const char* vf_name) {
+      RingRegDecl r{role, decl, {}};
+      if (vf) r.decl = decl.with(rx ? vf_rx(vf_name, decl.info) : vf_tx(vf_name, decl.info));
+      return r;
+    };
+    if (rx)
+      return {one(RingReg::BaseLo, RDBAL::decl(), "VFRDBAL"),
+              one(RingReg::BaseHi, RDBAH::decl(), "VFRDBAH"),
+              one(RingReg::Length, RDLEN::decl(), "VFRDLEN"),
+              one(RingReg::BufferCtl, SRRCTL::decl(), "VFSRRCTL"),
+              one(RingReg::Head, RDH::decl(), "VFRDH"),
+              one(RingReg::Tail, RDT::decl(), "VFRDT"),
+              one(RingReg::Control, RXDCTL::decl(), "VFRXDCTL")};
+    return {one(RingReg::BaseLo, TDBAL::decl(), "VFTDBAL"),
+            one(RingReg::BaseHi, TDBAH::decl(), "VFTDBAH"),
+            one(RingReg::Length, TDLEN::decl(), "VFTDLEN"),
+            one(RingReg::Head, TDH::decl(), "VFTDH"),
+            one(RingReg::Tail, TDT::decl(), "VFTDT"),
+            one(RingReg::Control, TXDCTL::decl(), "VFTXDCTL")};
+  }
+
+  RxBufferCtl decode_srrctl(std::uint32_t v) const override {
+    RxBufferCtl c;
+    const unsigned kb = SRRCTL::BSIZEPACKET::get(v);
+    c.buffer_bytes = kb ? kb * 1024 : 2048;  // "should not be set to 0": the reset value, 2 KB
+    c.drop_en = SRRCTL::DROP_EN::get(v);
+    c.desc_type = SRRCTL::DESCTYPE::get(v);
+    return c;
+  }
+  std::uint32_t encode_srrctl(const RxBufferCtl& c) const override {
+    return SRRCTL::BSIZEPACKET::make(c.buffer_bytes / 1024) | SRRCTL::DESCTYPE::make(c.desc_type) |
+           SRRCTL::DROP_EN::make(c.drop_en);
+  }
+  QueueCtl decode_dctl(Direction d, std::uint32_t v) const override {
+    return QueueCtl{d == Direction::Rx ? RXDCTL::ENABLE::get(v) != 0 : TXDCTL::ENABLE::get(v) != 0};
+  }
+  std::uint32_t encode_dctl(Direction d, const QueueCtl& c) const override {
+    return d == Direction::Rx ? RXDCTL::ENABLE::make(c.enable) : TXDCTL::ENABLE::make(c.enable);
+  }
+
+  std::vector<RateRegDecl> rate_decls() const override {
+    return {{RateReg::Select, RTTDQSEL::decl()},
+            {RateReg::BurstWindow, RTTBCNRM::decl()},
+            {RateReg::RateCtl, RTTBCNRC::decl()}};
+  }
+  RateCtl decode_rate(std::uint32_t v) const override {
+    RateCtl c;
+    c.enabled = RTTBCNRC::RS_ENA::get(v);
+    c.factor = RTTBCNRC::RF_INT::get(v) + RTTBCNRC::RF_DEC::get(v) / 16384.0;
+    return c;
+  }
+  unsigned decode_burst_units(std::uint32_t v) const override { return RTTBCNRM::MMW_SIZE::get(v); }
+  const MailboxLayout& mailbox() const override { return i82599::mailbox_layout(); }
+
+  // ---- driver side (ixgbe)
+  void write_rx_filter_control(RegAccess& w, const RxFilterControl& c) const override {
+    // ixgbe_set_rx_mode: FCTRL.BAM (and UPE for a bridge port), VLNCTRL.VFE, MCSTCTRL.MFE
+    w.write32(FCTRL::at(), FCTRL::BAM::make(c.broadcast) | FCTRL::UPE::make(c.unicast_promisc));
+    w.write32(VLNCTRL::at(), VLNCTRL::VFE::make(c.vlan_filter));
+    w.write32(MCSTCTRL::at(), MCSTCTRL::MFE::make(1));
+  }
+  void write_rss_tables(RegAccess& w, const std::uint8_t* key, const std::uint8_t* reta) const override {
+    // the 82599's own offsets (ixgbe writes the 82598 aliases, which the model also decodes)
+    for (unsigned i = 0; i < RSSRK::info.count; ++i) w.write32(RSSRK::at(i), le32(key + 4 * i));
+    for (unsigned i = 0; i < RETA::info.count; ++i) w.write32(RETA::at(i), le32(reta + 4 * i));
+  }
+  void write_pool_mode(RegAccess& w, const PoolMode& m) const override {
+    // ixgbe_setup_mrqc, ixgbe_configure_virtualization
+    w.write32(MRQC::at(), MRQC::MRQE::make(m.rss ? MRQC::MRQE_VMDQ_RSS : MRQC::MRQE_VMDQ) |
+                              (m.rss ? rss_fields(m.types) : 0));
+    w.write32(PFVTCTL::at(), PFVTCTL::VT_ENA::make(1) | PFVTCTL::DEF_PL::make(m.default_pool) |
+                                 PFVTCTL::REPLEN::make(m.replication));
+  }
+  void write_receive_address(RegAccess& w, unsigned n, std::uint64_t mac, unsigned pool) const override {
+    // ixgbe_set_rar_generic with the pool in MPSAR
+    w.write32(RAL::at(n), mbx::mac_lo(mac));
+    w.write32(RAH::at(n), RAH::ADDR_HI::make(mbx::mac_hi16(mac)) | RAH::AV::make(1));
+    w.write32(MPSAR_LO::at(n), pool < 32 ? 1u << pool : 0);
+    w.write32(MPSAR_HI::at(n), pool >= 32 ? 1u << (pool - 32) : 0);
+  }
+  void write_pool_accept(RegAccess& w, unsigned pool, const PoolAccept& a) const override {
+    // ixgbe_set_vmolr: untagged and broadcast (no per-pool size or RSS bits on the 82599)
+    w.write32(PFVML2FLT::at(pool), PFVML2FLT::AUPE::make(a.untagged) | PFVML2FLT::BAM::make(a.broadcast));
+  }
+  void write_pool_enables(RegAccess& w, hls::PoolMask rx, hls::PoolMask tx) const override {
+    for (unsigned i = 0; i < 2; ++i) {
+      w.write32(PFVFRE::at(i), static_cast<std::uint32_t>(rx >> (32 * i)));
+      w.write32(PFVFTE::at(i), static_cast<std::uint32_t>(tx >> (32 * i)));
+    }
+  }
+  void write_switch_control(RegAccess& w, bool loopback, hls::PoolMask mac_spoof,
+                            hls::PoolMask vlan_spoof, unsigned pools_in_use) const override {
+    w.write32(PFDTXGSWC::at(), PFDTXGSWC::VT_LBEN::make(loopback));
+    for (unsigned i = 0; i < PFVFSPOOF::info.count && 8 * i < pools_in_use; ++i)  // ixgbe_ndo_set_vf_spoofchk
+      w.write32(PFVFSPOOF::at(i),
+                PFVFSPOOF::MACAS::make(static_cast<std::uint32_t>(mac_spoof >> (8 * i)) & 0xFF) |
+                    PFVFSPOOF::VLANAS::make(static_cast<std::uint32_t>(vlan_spoof >> (8 * i)) & 0xFF));
+  }
+  void write_rate_limit(RegAccess& w, unsigned queue, double rate, double link) const override {
+    // ixgbe_set_vf_rate_limit: RF = link / rate in 10.14 fixed point; RTTBCNRM = 0x4 (82599)
+    const auto rf_int = static_cast<std::uint32_t>(link / rate);
+    const auto rf_dec = static_cast<std::uint32_t>((link - rf_int * rate) * 16384.0 / rate);
+    w.write32(RTTDQSEL::at(), queue);
+    w.write32(RTTBCNRM::at(), 0x4);
+    w.write32(RTTBCNRC::at(), RTTBCNRC::RS_ENA::make(1) | RTTBCNRC::RF_INT::make(rf_int) |
+                                  RTTBCNRC::RF_DEC::make(rf_dec));
+  }
+  void read_spoof_report(RegAccess& w, unsigned, unsigned,
+                         const std::function<unsigned(unsigned, unsigned)>&,
+                         SpoofReport& out) const override {
+    out.frames += w.read32(SSVPC::at());  // ixgbe_spoof_check: a count, no VF named
+  }
+};
+
+}  // namespace
+
+namespace i82599 {
+const MailboxLayout& mailbox_layout() {
+  static const MailboxLayout k{kMailboxes,
+                               PFMBICR::info.count,
+                               PFMBICR::VFREQ::kMask | PFMBICR::VFACK::kMask,
+                               PFMBIMR::info.reset,
+                               PFMBIMR::VFIM::kMask,
+                               false,
+                               PFMAILBOX::decl(),
+                               PFMBMEM::decl(),
+                               PFMBICR::decl(),
+                               PFMBIMR::decl(),
+                               VFMAILBOX::decl(),
+                               VFMBMEM::decl(),
+                               kResetReplyWords,
+                               decode_reset_reply};
+  return k;
+}
+}  // namespace i82599
+
+const DeviceMap& device_map_82599() {
+  static const Map82599 m;
+  return m;
+}
+
+}  // namespace iovsim::regs

@@ -1,0 +1,113 @@
+#include "model/regs/register_space.h"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+namespace iovsim::regs {
+
+const char* access_name(Access a) {
+  switch (a) {
+    case Access::RW: return "RW";
+    case Access::RO: return "RO";
+    case Access::WO: return "WO";
+    case Access::W1C: return "W1C";
+    case Access::RC: return "RC";
+    case Access::Reg: return "";
+  }
+  return "?";
+}
+
+unsigned RegisterSpace::insert(Entry e) {
+  const auto id = static_cast<unsigned>(entries_.size());
+  entries_.push_back(std::move(e));
+  map_offsets(id, entries_.back().decl.info);
+  return id;
+}
+
+void RegisterSpace::map_offsets(unsigned entry, const RegInfo& where) {
+  for (unsigned i = 0; i < where.count; ++i) {
+    const std::uint32_t off = where.at(i);
+    if (off % 4)
+      throw std::logic_error(fmt::format("{}: register {} at {:#x} is not 32-bit aligned", name_,
+                                         where.name, off));
+    if (!slots_.emplace(off, Slot{entry, i}).second)
+      throw std::logic_error(fmt::format("{}: register {} at {:#x} overlaps {}", name_,
+                                         where.name, off, describe(off)));
+  }
+}
+
+RegisterSpace::Handle RegisterSpace::add(const RegDecl& d, ReadFn read, WriteFn write) {
+  return Handle(this, insert(Entry{d, std::move(read), std::move(write), nullptr, nullptr, -1}));
+}
+
+RegisterSpace::Handle RegisterSpace::add_storage(const RegDecl& d, StoreFn on_write) {
+  storage_.push_back(std::make_unique<std::uint32_t[]>(d.info.count));
+  std::uint32_t* regs = storage_.back().get();
+  for (unsigned i = 0; i < d.info.count; ++i) regs[i] = d.info.reset;
+  return Handle(this, insert(Entry{d, nullptr, nullptr, std::move(on_write), regs, -1}));
+}
+
+void RegisterSpace::add_alias(const RegInfo& where, Handle h) {
+  const Entry& p = entries_[h.id()];
+  if (where.count > p.decl.info.count)
+    throw std::logic_error(fmt::format("{}: alias {} has {} elements, {} only {}", name_,
+                                       where.name, where.count, p.decl.info.name,
+                                       p.decl.info.count));
+  Entry e{p.decl.with(where), p.read, p.write, p.store, p.storage, static_cast<int>(h.id())};
+  const auto id = static_cast<unsigned>(entries_.size());
+  entries_.push_back(std::move(e));
+  map_offsets(id, where);
+}
+
+bool RegisterSpace::read(std::uint32_t offset, std::uint32_t& value) {
+  auto it = slots_.find(offset);
+  if (it == slots_.end()) {
+    ++unmapped_;
+    value = 0;
+    return false;
+  }
+  Entry& e = entries_[it->second.entry];
+  const unsigned i = it->second.index;
+  const Access a = e.decl.info.access;
+  if (a == Access::WO) {
+    value = 0;
+  } else if (e.storage) {
+    value = e.storage[i];
+    if (a == Access::RC) e.storage[i] = 0;
+  } else {
+    value = e.read ? e.read(i) : 0;
+  }
+  return true;
+}
+
+bool RegisterSpace::write(std::uint32_t offset, std::uint32_t value) {
+  auto it = slots_.find(offset);
+  if (it == slots_.end()) {
+    ++unmapped_;
+    return false;
+  }
+  Entry& e = entries_[it->second.entry];
+  const unsigned i = it->second.index;
+  const Access a = e.decl.info.access;
+  if (a == Access::RO || a == Access::RC || (!e.storage && !e.write)) {
+    ++read_only_writes_;
+    return true;
+  }
+  if (e.storage) {
+    e.storage[i] = a == Access::W1C ? e.storage[i] & ~value : value;
+    if (e.store) e.store(i, e.storage[i]);
+  } else {
+    e.write(i, value);
+  }
+  return true;
+}
+
+std::string RegisterSpace::describe(std::uint32_t offset) const {
+  auto it = slots_.find(offset);
+  if (it == slots_.end()) return fmt::format("{:#06x} (unmapped)", offset);
+  const Entry& e = entries_[it->second.entry];
+  return fmt::format("{}[{}]", e.decl.info.name, it->second.index);
+}
+
+}  // namespace iovsim::regs

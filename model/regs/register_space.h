@@ -1,0 +1,89 @@
+// The memory-mapped registers of one PCIe function's BAR (or any register file), filled at
+// elaboration from declarations (model/regs/register.h). Two kinds of entry:
+//  - storage registers: values kept here, initialised to the declared reset value, with the
+//    declared access policy applied by the space (RW stores, RO ignores and counts writes,
+//    WO reads 0, W1C clears the bits written as 1, RC clears on read), then an optional hook;
+//  - computed registers: the block's read and write callbacks are the register (VCML's idiom:
+//    declaration from the map, behaviour attached by the block); RO still ignores and counts
+//    writes and WO still reads 0, W1C and RC are the callbacks' to implement.
+// Aliases answer at further offsets with the same entry. An access to an offset nobody
+// declared answers an address error and is counted, never crashes. Lookups hash the offset;
+// the data path does not use this (drivers touch registers per batch, not per frame).
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "model/regs/register.h"
+
+namespace iovsim::regs {
+
+class RegisterSpace {
+public:
+  using ReadFn = std::function<std::uint32_t(unsigned index)>;
+  using WriteFn = std::function<void(unsigned index, std::uint32_t value)>;
+  using StoreFn = std::function<void(unsigned index, std::uint32_t& stored)>;
+
+  struct Entry {
+    RegDecl decl;
+    ReadFn read;
+    WriteFn write;             // computed registers
+    StoreFn store;             // storage registers: the hook run after the store
+    std::uint32_t* storage;    // nullptr for computed registers
+    int alias_of;              // index of the primary entry, -1 for a primary
+  };
+  // A registered entry; stays valid while the space lives.
+  class Handle {
+  public:
+    Handle() = default;
+    std::uint32_t* storage() const { return rs_->entries_[id_].storage; }
+    unsigned id() const { return id_; }
+
+  private:
+    friend class RegisterSpace;
+    Handle(RegisterSpace* rs, unsigned id) : rs_(rs), id_(id) {}
+    RegisterSpace* rs_ = nullptr;
+    unsigned id_ = 0;
+  };
+
+  explicit RegisterSpace(std::string name = {}) : name_(std::move(name)) {}
+  RegisterSpace(RegisterSpace&&) = default;
+
+  // A computed register (array): `read`/`write` get the element index. A null write makes
+  // writes ignored and counted (as RO); a null read reads 0.
+  Handle add(const RegDecl& d, ReadFn read, WriteFn write);
+  // A storage register (array) with reset values and the access policy applied here, and a
+  // hook run after each accepted write with the element index and the stored value, which the
+  // hook may change (e.g. to drop bits the hardware does not keep).
+  Handle add_storage(const RegDecl& d, StoreFn on_write = {});
+  // Elements [0, where.count) of entry `h` also answer at `where`'s offsets.
+  void add_alias(const RegInfo& where, Handle h);
+
+  bool read(std::uint32_t offset, std::uint32_t& value);
+  bool write(std::uint32_t offset, std::uint32_t value);
+  std::string describe(std::uint32_t offset) const;  // "RAH[3]" or "0x5a04 (unmapped)"
+  bool mapped(std::uint32_t offset) const { return slots_.count(offset) != 0; }
+
+  const std::vector<Entry>& entries() const { return entries_; }
+  std::uint64_t unmapped_accesses() const { return unmapped_; }
+  std::uint64_t read_only_writes() const { return read_only_writes_; }
+  const std::string& name() const { return name_; }
+
+private:
+  struct Slot {
+    std::uint32_t entry;
+    std::uint32_t index;
+  };
+  unsigned insert(Entry e);
+  void map_offsets(unsigned entry, const RegInfo& where);
+  std::string name_;
+  std::vector<Entry> entries_;
+  std::unordered_map<std::uint32_t, Slot> slots_;
+  std::vector<std::unique_ptr<std::uint32_t[]>> storage_;
+  std::uint64_t unmapped_ = 0, read_only_writes_ = 0;
+};
+
+}  // namespace iovsim::regs
