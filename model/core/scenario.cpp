@@ -22,6 +22,60 @@ struct Range {
   double lo, hi;
 };
 
+// ---------------------------------------------------------------- typed values
+const char* kTxTargetHelp = "wire, pf, broadcast, unknown, a MAC or vfN";
+
+bool parse_vf_index(const std::string& s, unsigned& vf) {
+  if (s.size() < 3 || s.compare(0, 2, "vf") != 0 || s.size() > 12) return false;
+  if (!std::all_of(s.begin() + 2, s.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return false;
+  const unsigned long long v = std::stoull(s.substr(2));
+  if (v > 0xFFFFFFFFull) return false;
+  vf = static_cast<unsigned>(v);
+  return true;
+}
+
+std::string to_text(const StationMac& m) { return m.fixed ? m.fixed->str() : "auto"; }
+std::string parse_text(const std::string& s, StationMac& out) {
+  if (s == "auto") {
+    out.fixed.reset();
+    return {};
+  }
+  out.fixed = MacAddress::parse(s);
+  return out.fixed ? "" : fmt::format("'{}' is not a MAC address aa:bb:cc:dd:ee:ff", s);
+}
+std::string to_text(const std::optional<MacAddress>& m) { return m ? m->str() : ""; }
+std::string parse_text(const std::string& s, std::optional<MacAddress>& out) {
+  if (s.empty()) {
+    out.reset();
+    return {};
+  }
+  out = MacAddress::parse(s);
+  return out ? "" : fmt::format("'{}' is not a MAC address aa:bb:cc:dd:ee:ff", s);
+}
+std::string to_text(const std::vector<MacAddress>& v) {
+  std::string t;
+  for (const MacAddress& m : v) t += (t.empty() ? "" : ",") + m.str();
+  return t;
+}
+std::string parse_text(const std::string& s, std::vector<MacAddress>& out) {
+  out.clear();
+  std::stringstream groups(s);
+  for (std::string g; std::getline(groups, g, ',');) {
+    auto m = MacAddress::parse(g);
+    if (!m || !m->is_multicast()) return fmt::format("'{}' is not a multicast MAC address", g);
+    out.push_back(*m);
+  }
+  return {};
+}
+
+template <class T>
+struct is_text_value : std::false_type {};
+template <> struct is_text_value<StationMac> : std::true_type {};
+template <> struct is_text_value<std::optional<MacAddress>> : std::true_type {};
+template <> struct is_text_value<std::vector<MacAddress>> : std::true_type {};
+template <> struct is_text_value<TxTarget> : std::true_type {};
+
 // The one list of keys. Each visitor implements field/choice/weights/section/indexed.
 template <class V>
 void visit_function(V& v, FunctionCfg& f) {
@@ -63,14 +117,15 @@ void visit_scenario(V& v, Scenario& s) {
   v.section("device", "the Ethernet controller", [&] {
     v.choice("preset", s.device.preset, {"82576", "82599"},
              "controller: IDs, SR-IOV values, table sizes");
-    v.choice("mode", s.device.mode, {"sriov", "vmdq"},
+    v.choice("mode", s.device.mode, {{"sriov", Mode::sriov}, {"vmdq", Mode::vmdq}},
              "sriov: each VM owns a VF; vmdq: the hypervisor owns the queues (NetQueue/VMQ)");
     v.field("ports", s.device.ports, Range{1, 2},
             "physical ports, one PF each (the 82576 and 82599 are dual-port devices)");
     v.field("vfs_per_port", s.device.vfs_per_port, Range{0, 63},
             "VMs per port: a VF (sriov) or a pool of the PF (vmdq) each; at most 7 (82576), 63 (82599)");
     v.field("link_gbps", s.device.link_gbps, Range{1, 100}, "line rate: 1, 10, 25, 40 or 100");
-    v.choice("unmatched_unicast", s.device.unmatched_unicast, {"default_pool", "drop"},
+    v.choice("unmatched_unicast", s.device.unmatched_unicast,
+             {{"default_pool", UnmatchedUnicast::default_pool}, {"drop", UnmatchedUnicast::drop}},
              "unicast that matches no filter: to the PF's default pool, or dropped");
     v.field("loopback", s.device.loopback, "VF-to-VF switching inside the port (VEB)");
     v.field("rx_packet_buffer_kb", s.device.rx_packet_buffer_kb, Range{0, 4096},
@@ -112,7 +167,8 @@ void visit_scenario(V& v, Scenario& s) {
   for (PortCfg& p : s.port) p.vf.resize(s.device.vfs_per_port);
   v.indexed("port", s.port, "per physical port", [&](PortCfg& p, unsigned) {
     v.section("wire", "traffic arriving from the wire (the link partner)", [&] {
-      v.choice("pattern", p.wire.pattern, {"constant", "poisson", "off"},
+      v.choice("pattern", p.wire.pattern,
+               {{"constant", Pattern::constant}, {"poisson", Pattern::poisson}, {"off", Pattern::off}},
                "inter-arrival process");
       v.field("load", p.wire.load, Range{0, 1}, "offered load as a fraction of line rate");
       v.weights("frame_sizes", p.wire.frame_sizes, "frame size in bytes (incl. FCS) -> weight");
@@ -149,6 +205,9 @@ public:
     if (!n.IsScalar()) fail(n, key, "expected a single value");
     if constexpr (std::is_same_v<T, std::string>) {
       value = n.Scalar();
+    } else if constexpr (is_text_value<T>::value) {
+      const std::string err = parse_text(n.Scalar(), value);
+      if (!err.empty()) fail(n, key, err);
     } else if constexpr (std::is_same_v<T, bool>) {
       try {
         value = n.as<bool>();
@@ -186,6 +245,22 @@ public:
     for (const char* o : options) all += fmt::format("{}{}", all.empty() ? "" : ", ", o);
     fail(n, key, fmt::format("'{}' is not one of: {}", s, all));
   }
+  template <class E>
+  void choice(const char* key, E& value,
+              std::initializer_list<std::pair<const char*, E>> options, const char*) {
+    YAML::Node n;
+    if (!take(key, n)) return;
+    if (!n.IsScalar()) fail(n, key, "expected a single value");
+    const std::string s = n.Scalar();
+    for (const auto& [name, e] : options)
+      if (s == name) {
+        value = e;
+        return;
+      }
+    std::string all;
+    for (const auto& o : options) all += fmt::format("{}{}", all.empty() ? "" : ", ", o.first);
+    fail(n, key, fmt::format("'{}' is not one of: {}", s, all));
+  }
   template <class K>
   void weights(const char* key, std::map<K, double>& value, const char*) {
     YAML::Node n;
@@ -208,7 +283,10 @@ public:
           fail(it->first, key, fmt::format("'{}' is not a frame size in bytes", k));
         value[static_cast<unsigned>(v)] = w;
       } else {
-        value[k] = w;
+        K d;
+        const std::string err = parse_text(k, d);
+        if (!err.empty()) fail(it->first, fmt::format("{}.{}", key, k).c_str(), err);
+        value[d] = w;
       }
     }
   }
@@ -303,7 +381,10 @@ public:
   }
   template <class T>
   void field(const char* key, T& value, const char* doc) {
-    out_ << YAML::Key << key << YAML::Value << value << YAML::Comment(doc);
+    if constexpr (is_text_value<T>::value)
+      out_ << YAML::Key << key << YAML::Value << to_text(value) << YAML::Comment(doc);
+    else
+      out_ << YAML::Key << key << YAML::Value << value << YAML::Comment(doc);
   }
   template <class T>
   void field(const char* key, T& value, Range r, const char* doc) {
@@ -314,10 +395,21 @@ public:
               const char* doc) {
     out_ << YAML::Key << key << YAML::Value << value << YAML::Comment(doc);
   }
+  template <class E>
+  void choice(const char* key, E& value, std::initializer_list<std::pair<const char*, E>> options,
+              const char* doc) {
+    for (const auto& [name, e] : options)
+      if (e == value) out_ << YAML::Key << key << YAML::Value << name << YAML::Comment(doc);
+  }
   template <class K>
   void weights(const char* key, std::map<K, double>& value, const char* doc) {
     out_ << YAML::Key << key << YAML::Value << YAML::Flow << YAML::BeginMap;
-    for (auto& [k, w] : value) out_ << YAML::Key << k << YAML::Value << w;
+    for (auto& [k, w] : value) {
+      if constexpr (std::is_same_v<K, unsigned>)
+        out_ << YAML::Key << k << YAML::Value << w;
+      else
+        out_ << YAML::Key << to_text(k) << YAML::Value << w;
+    }
     out_ << YAML::EndMap << YAML::Comment(doc);
   }
   void section(const char* key, const char* doc, const std::function<void()>& body) {
@@ -402,7 +494,7 @@ void validate(const Scenario& s, const std::string& origin) {
     any_rss = any_rss || pc.pf.rss;
     for (const FunctionCfg& f : pc.vf) any_rss = any_rss || f.rss;
   }
-  const unsigned max_queues = s.device.mode == "vmdq" ? s.device.vfs_per_port + 1
+  const unsigned max_queues = s.device.mode == Mode::vmdq ? s.device.vfs_per_port + 1
                               : any_rss              ? prof.queues_per_pool
                                                      : 1;
   std::uint64_t ring_bytes = driver_memory_bytes(s.host, s.device.max_frame_bytes, max_queues);
@@ -416,66 +508,39 @@ void validate(const Scenario& s, const std::string& origin) {
       total += w;
       (void)k;
     }
-    if (pc.wire.pattern != "off" && pc.wire.load > 0 && total <= 0)
+    const bool sends = pc.wire.pattern != Pattern::off && pc.wire.load > 0;
+    if (sends && total <= 0)
       bad(fmt::format("port{}.wire.frame_sizes", p), "needs at least one positive weight");
     double dtotal = 0;
-    for (auto& [k, w] : pc.wire.destinations) {
+    for (auto& [d, w] : pc.wire.destinations) {
       dtotal += w;
-      std::uint64_t mac = 0;
-      bool ok = k == "vfs" || k == "pf" || k == "broadcast" || k == "unknown" ||
-                parse_mac_text(k, mac);
-      if (k.rfind("vf", 0) == 0 && k.size() > 2 &&
-          std::all_of(k.begin() + 2, k.end(), ::isdigit)) {
-        ok = std::stoul(k.substr(2)) < s.device.vfs_per_port;
-        if (!ok)
-          bad(fmt::format("port{}.wire.destinations.{}", p, k),
-              fmt::format("there are {} VFs per port", s.device.vfs_per_port));
-      }
-      if (!ok)
-        bad(fmt::format("port{}.wire.destinations.{}", p, k),
-            "unknown destination (vfs, vfN, pf, broadcast, unknown, or a MAC address)");
+      if (d.kind == Destination::Kind::Vf && d.vf >= s.device.vfs_per_port)
+        bad(fmt::format("port{}.wire.destinations.{}", p, to_text(d)),
+            fmt::format("there are {} VFs per port", s.device.vfs_per_port));
+      if (d.kind == Destination::Kind::AllVfs && w > 0 && s.device.vfs_per_port == 0)
+        bad(fmt::format("port{}.wire.destinations.vfs", p), "there are no VFs");
     }
-    if (pc.wire.pattern != "off" && pc.wire.load > 0 && dtotal <= 0)
+    if (sends && dtotal <= 0)
       bad(fmt::format("port{}.wire.destinations", p), "needs at least one positive weight");
-    if (pc.wire.destinations.count("vfs") && pc.wire.destinations.at("vfs") > 0 &&
-        s.device.vfs_per_port == 0)
-      bad(fmt::format("port{}.wire.destinations.vfs", p), "there are no VFs");
     auto check_fn = [&](const FunctionCfg& f, const std::string& key) {
-      const std::string& to = f.tx.to;
-      std::uint64_t mac = 0;
-      bool ok = to == "wire" || to == "pf" || to == "broadcast" || to == "unknown" ||
-                parse_mac_text(to, mac);
-      if (to.rfind("vf", 0) == 0 && to.size() > 2 &&
-          std::all_of(to.begin() + 2, to.end(), ::isdigit))
-        ok = std::stoul(to.substr(2)) < s.device.vfs_per_port;
-      if (!ok)
+      if (f.tx.to.kind == TxTarget::Kind::Vf && f.tx.to.vf >= s.device.vfs_per_port)
         bad(key + ".tx.to",
-            fmt::format("'{}' is not wire, pf, broadcast, unknown, a MAC or vf0..vf{}", to,
-                        static_cast<int>(s.device.vfs_per_port) - 1));
+            fmt::format("'{}' is not wire, pf, broadcast, unknown, a MAC or vf0..vf{}",
+                        to_text(f.tx.to), static_cast<int>(s.device.vfs_per_port) - 1));
       if (f.tx.frame_bytes > s.device.max_frame_bytes)
         bad(key + ".tx.frame_bytes", "larger than device.max_frame_bytes");
-      for (const auto& [name, text] : {std::pair<const char*, const std::string&>{"mac", f.mac},
-                                       {"request_mac", f.request_mac}}) {
-        if (text.empty() || text == "auto") continue;
-        if (!parse_mac_text(text, mac))
-          bad(key + "." + name, fmt::format("'{}' is not a MAC address aa:bb:cc:dd:ee:ff", text));
-        if (mac & 1) bad(key + "." + name, "a multicast address cannot be a station address");
-      }
-      std::stringstream groups(f.multicast);
-      unsigned n = 0;
-      for (std::string g; std::getline(groups, g, ',');) {
-        if (!parse_mac_text(g, mac) || !(mac & 1))
-          bad(key + ".multicast", fmt::format("'{}' is not a multicast MAC address", g));
-        ++n;
-      }
-      if (n > 30) bad(key + ".multicast", "at most 30 groups (one mailbox message)");
+      if (f.mac.fixed && f.mac.fixed->is_multicast())
+        bad(key + ".mac", "a multicast address cannot be a station address");
+      if (f.request_mac && f.request_mac->is_multicast())
+        bad(key + ".request_mac", "a multicast address cannot be a station address");
+      if (f.multicast.size() > 30) bad(key + ".multicast", "at most 30 groups (one mailbox message)");
       if (f.rate_limit_mbps > s.device.link_gbps * 1000)
         bad(key + ".rate_limit_mbps", "above the link rate");
     };
-    if (s.device.mode == "vmdq")
+    if (s.device.mode == Mode::vmdq)
       for (unsigned v = 0; v < pc.vf.size(); ++v)
         if (pc.vf[v].tx.load_mbps > 0 || pc.vf[v].vlan || !pc.vf[v].multicast.empty() ||
-            !pc.vf[v].request_mac.empty() || pc.vf[v].rate_limit_mbps > 0 || pc.vf[v].rss)
+            pc.vf[v].request_mac || pc.vf[v].rate_limit_mbps > 0 || pc.vf[v].rss)
           bad(fmt::format("port{}.vf{}", p, v),
               "in vmdq mode a VM only receives (its Tx through the hypervisor, its mailbox, "
               "RSS and rate limit are not modelled in this mode)");
@@ -495,16 +560,57 @@ std::uint64_t driver_memory_bytes(const HostCfg& h, unsigned max_frame, unsigned
          std::uint64_t{h.tx_ring_entries} * align(max_frame, 64);
 }
 
-bool parse_mac_text(const std::string& s, std::uint64_t& mac) {
-  unsigned b[6];
-  char tail;
-  if (std::sscanf(s.c_str(), "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4],
-                  &b[5], &tail) != 6)
-    return false;
-  mac = 0;
-  for (int i = 5; i >= 0; --i) mac = mac << 8 | b[i];
-  return true;
+std::string to_text(const TxTarget& t) {
+  switch (t.kind) {
+    case TxTarget::Kind::Wire: return "wire";
+    case TxTarget::Kind::Pf: return "pf";
+    case TxTarget::Kind::Vf: return fmt::format("vf{}", t.vf);
+    case TxTarget::Kind::Broadcast: return "broadcast";
+    case TxTarget::Kind::Unknown: return "unknown";
+    case TxTarget::Kind::Mac: return t.mac.str();
+  }
+  return "?";
 }
+
+std::string parse_text(const std::string& s, TxTarget& out) {
+  using K = TxTarget::Kind;
+  out = TxTarget{};
+  if (s == "wire") out.kind = K::Wire;
+  else if (s == "pf") out.kind = K::Pf;
+  else if (s == "broadcast") out.kind = K::Broadcast;
+  else if (s == "unknown") out.kind = K::Unknown;
+  else if (parse_vf_index(s, out.vf)) out.kind = K::Vf;
+  else if (auto m = MacAddress::parse(s)) out.kind = K::Mac, out.mac = *m;
+  else return fmt::format("'{}' is not {}", s, kTxTargetHelp);
+  return {};
+}
+
+std::string to_text(const Destination& d) {
+  switch (d.kind) {
+    case Destination::Kind::AllVfs: return "vfs";
+    case Destination::Kind::Vf: return fmt::format("vf{}", d.vf);
+    case Destination::Kind::Pf: return "pf";
+    case Destination::Kind::Broadcast: return "broadcast";
+    case Destination::Kind::Unknown: return "unknown";
+    case Destination::Kind::Mac: return d.mac.str();
+  }
+  return "?";
+}
+
+std::string parse_text(const std::string& s, Destination& out) {
+  using K = Destination::Kind;
+  out = Destination{};
+  if (s == "vfs") out.kind = K::AllVfs;
+  else if (s == "pf") out.kind = K::Pf;
+  else if (s == "broadcast") out.kind = K::Broadcast;
+  else if (s == "unknown") out.kind = K::Unknown;
+  else if (parse_vf_index(s, out.vf)) out.kind = K::Vf;
+  else if (auto m = MacAddress::parse(s)) out.kind = K::Mac, out.mac = *m;
+  else return "unknown destination (vfs, vfN, pf, broadcast, unknown, or a MAC address)";
+  return {};
+}
+
+bool Destination::operator<(const Destination& o) const { return to_text(*this) < to_text(o); }
 
 Scenario load_scenario(const std::string& yaml_text, const std::string& origin,
                        const std::vector<std::string>& overrides) {

@@ -5,9 +5,12 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "model/core/mac_address.h"
 
 namespace iovsim {
 
@@ -15,34 +18,75 @@ struct ConfigError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// ---- typed values, each resolved from its text once when the scenario loads
+enum class Mode : std::uint8_t { sriov, vmdq };  // a VF per VM, or hypervisor-owned queues
+enum class Pattern : std::uint8_t { constant, poisson, off };
+enum class UnmatchedUnicast : std::uint8_t { default_pool, drop };
+
+// Where a VM's application sends (tx.to): wire | pf | vfN | broadcast | unknown | a MAC.
+struct TxTarget {
+  enum class Kind : std::uint8_t { Wire, Pf, Vf, Broadcast, Unknown, Mac };
+  Kind kind = Kind::Wire;
+  unsigned vf = 0;  // Kind::Vf
+  MacAddress mac;   // Kind::Mac
+};
+
+// Where the link partner sends (a key of wire.destinations): vfs (all VFs evenly) | vfN | pf |
+// broadcast | unknown | a MAC address.
+struct Destination {
+  enum class Kind : std::uint8_t { AllVfs, Vf, Pf, Broadcast, Unknown, Mac };
+  Kind kind = Kind::AllVfs;
+  unsigned vf = 0;
+  MacAddress mac;
+  static Destination of(Kind k) { return Destination{k, 0, {}}; }
+  // Ordered by their text, the order the weights are drawn in.
+  bool operator<(const Destination& o) const;
+};
+
+// A function's station address: the model's (auto: 00:1b:21:00:PP:ff for a PF, 02:1b:21:00:PP:VV
+// for a VF) or a fixed one.
+struct StationMac {
+  std::optional<MacAddress> fixed;
+  bool is_auto() const { return !fixed; }
+};
+
+// The text of each typed value (`iovsim defaults`, error messages) and its parser (an error
+// message, empty when the text is valid).
+std::string to_text(const TxTarget& t);
+std::string to_text(const Destination& d);
+std::string parse_text(const std::string& s, TxTarget& out);
+std::string parse_text(const std::string& s, Destination& out);
+
 struct TxFlowCfg {
   double load_mbps = 0;        // offered by the VM's application; 0 = silent
   unsigned frame_bytes = 512;  // incl. FCS
-  std::string to = "wire";     // wire | pf | vfN | broadcast | unknown | a MAC address
+  TxTarget to;                 // wire
   unsigned vlan = 0;           // VID the VM tags its frames with, 0 = untagged
   bool spoof_mac = false;      // the VM forges its source MAC
 };
 
 struct FunctionCfg {
-  std::string mac = "auto";      // auto: 00:1b:21:00:PP:ff for a PF, 02:1b:21:00:PP:VV for a VF
+  StationMac mac;                 // auto
   double rate_limit_mbps = 0;    // Tx rate limiter of the VF's pool, 0 = off
   bool bad_dma = false;          // driver posts Rx buffers outside its VM's memory
   bool rss = false;              // the pool spreads flows over its queues (VMOLR.RSSE)
   bool spoofchk = true;          // PF enables MAC and VLAN anti-spoofing for this VF
   bool trusted = false;          // PF policy: the VF may change its MAC
   unsigned vlan = 0;             // VLAN the VF asks the PF for (mailbox), 0 = none
-  std::string multicast;         // groups the VM joins, comma-separated MACs (mailbox)
-  std::string request_mac;       // MAC the VM asks to switch to (mailbox), empty = none
+  std::vector<MacAddress> multicast;       // groups the VM joins (mailbox)
+  std::optional<MacAddress> request_mac;   // MAC the VM asks to switch to (mailbox)
   bool netqueue = true;          // VMDq mode: the hypervisor gives this VM its own queue
   TxFlowCfg tx;
 };
 
 struct WireCfg {
-  std::string pattern = "poisson";  // constant | poisson | off
+  Pattern pattern = Pattern::poisson;
   double load = 0.5;                // fraction of line rate offered by the link partner
   std::map<unsigned, double> frame_sizes{{64, 7}, {594, 4}, {1518, 1}};  // bytes -> weight
-  std::map<std::string, double> destinations{{"vfs", 90}, {"pf", 2}, {"broadcast", 4},
-                                             {"unknown", 4}};
+  std::map<Destination, double> destinations{{Destination::of(Destination::Kind::AllVfs), 90},
+                                             {Destination::of(Destination::Kind::Pf), 2},
+                                             {Destination::of(Destination::Kind::Broadcast), 4},
+                                             {Destination::of(Destination::Kind::Unknown), 4}};
   double fcs_error_rate = 0;        // fraction of frames sent with a bad FCS
   unsigned vlan = 0;                // VID the link partner tags frames with, 0 = untagged
 };
@@ -55,11 +99,11 @@ struct PortCfg {
 
 struct DeviceCfg {
   std::string preset = "82576";
-  std::string mode = "sriov";  // sriov: a VF per VM; vmdq: hypervisor-owned queues per VM
+  Mode mode = Mode::sriov;
   unsigned ports = 2;
   unsigned vfs_per_port = 7;
   double link_gbps = 1;
-  std::string unmatched_unicast = "default_pool";  // default_pool | drop
+  UnmatchedUnicast unmatched_unicast = UnmatchedUnicast::default_pool;
   bool loopback = true;
   unsigned rx_packet_buffer_kb = 0;  // 0 = the preset's size
   unsigned max_frame_bytes = 1522;
@@ -109,8 +153,6 @@ const std::string& default_scenario_yaml();
 // Guest memory one function's driver lays out: page 0 unused, Rx ring, Tx ring, Rx buffers,
 // Tx buffers (one max-size frame per Tx descriptor). The driver models use this layout.
 std::uint64_t driver_memory_bytes(const HostCfg& h, unsigned max_frame, unsigned rx_queues);
-// A MAC address written aa:bb:cc:dd:ee:ff, byte 0 in bits 7:0; false when `s` is not one.
-bool parse_mac_text(const std::string& s, std::uint64_t& mac);
 // Reads a file (ConfigError when it cannot).
 std::string read_text_file(const std::string& path);
 

@@ -18,20 +18,6 @@ using regs::RingReg;
 using regs::View;
 namespace desc = regs::desc;
 
-std::uint64_t parse_mac(const std::string& s) {
-  unsigned b[6] = {};
-  if (std::sscanf(s.c_str(), "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]) != 6)
-    throw std::invalid_argument("bad MAC address " + s);
-  std::uint64_t m = 0;
-  for (int i = 5; i >= 0; --i) m = m << 8 | (b[i] & 0xFF);
-  return m;
-}
-
-std::string format_mac(std::uint64_t m) {
-  return fmt::format("{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", m & 0xFF, m >> 8 & 0xFF,
-                     m >> 16 & 0xFF, m >> 24 & 0xFF, m >> 32 & 0xFF, m >> 40 & 0xFF);
-}
-
 namespace {
 constexpr std::uint64_t kRingsGpa = 0x1000;  // first page left unused
 std::uint64_t align(std::uint64_t v, std::uint64_t a) { return (v + a - 1) / a * a; }
@@ -184,7 +170,7 @@ void Driver::pf_bring_up() {
     policy_ = make_pf_policy(prof_.family, bar_access(), p_.vfs, p_.num_rar, p_.num_vlvf);
     mbx_service_ = std::make_unique<PfMailboxService>(bar_access(), map.mailbox(), p_.vfs);
     for (unsigned v = 0; v < p_.vfs; ++v) {
-      if (p_.vf_cfg[v].mac != "auto")
+      if (!p_.vf_cfg[v].mac.is_auto())
         policy_->set_vf_mac(v, p_.vf_macs[v]);
       else
         policy_->set_default_vf_mac(v, p_.vf_macs[v]);
@@ -328,18 +314,15 @@ void Driver::vf_mailbox_setup() {
   std::uint32_t msg[mbx::WORDS], reply[mbx::WORDS];
   unsigned n = 0;
   // e1000_reset_hw_vf: RESET; the PF answers with the MAC it assigned.
-  std::uint64_t mac = 0;
   if (mailbox_request(msg, VfMailbox::build_reset(msg), reply, n)) {
     const regs::ResetReply r = vf_mbx_->decode_reset_reply(reply, n);
     if (r.has_mac) p_.mac = r.mac;
   }
-  if (!p_.cfg.request_mac.empty() && parse_mac_text(p_.cfg.request_mac, mac) &&
-      mailbox_request(msg, VfMailbox::build_set_mac(msg, mac), reply, n))
-    p_.mac = mac;  // granted: the PF moved the VF's filter to the new address
+  if (p_.cfg.request_mac &&
+      mailbox_request(msg, VfMailbox::build_set_mac(msg, p_.cfg.request_mac->value()), reply, n))
+    p_.mac = p_.cfg.request_mac->value();  // granted: the PF moved the VF's filter there
   std::vector<std::uint64_t> groups;
-  std::stringstream list(p_.cfg.multicast);
-  for (std::string g; std::getline(list, g, ',');)
-    if (parse_mac_text(g, mac)) groups.push_back(mac);
+  for (const MacAddress& g : p_.cfg.multicast) groups.push_back(g.value());
   if (!groups.empty())
     mailbox_request(msg,
                     VfMailbox::build_set_multicast(msg, groups.data(),

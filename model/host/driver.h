@@ -166,7 +166,5 @@ private:
   std::uint64_t rx_foreign_ = 0, mmio_errors_ = 0, tx_seq_ = 0;
 };
 
-std::uint64_t parse_mac(const std::string& s);  // "aa:bb:cc:dd:ee:ff", byte 0 in bits 7:0
-std::string format_mac(std::uint64_t mac);
 
 }  // namespace iovsim

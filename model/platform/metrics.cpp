@@ -78,7 +78,7 @@ json System::metrics(double wall_seconds) const {
                      {"kind", v < 0 ? "pf" : "vf"},
                      {"port", p},
                      {"pool", pool},
-                     {"mac", format_mac(drivers_[fn]->mac())},
+                     {"mac", MacAddress(drivers_[fn]->mac()).str()},
                      {"rx_frames", f.rx_frames},
                      {"rx_bytes", f.rx_bytes},
                      {"rx_gbps", gbps(window_end_.fn(fn).rx_bytes - window_start_.fn(fn).rx_bytes, traffic_s)},
@@ -128,7 +128,7 @@ json System::metrics(double wall_seconds) const {
   m["queues"] = queues;
 
   // VMDq mode: which queue each VM's frames used (the hypervisor sorts them by MAC).
-  if (s_.device.mode == "vmdq") {
+  if (s_.device.mode == Mode::vmdq) {
     json vms = json::array();
     for (unsigned p = 0; p < P; ++p) {
       const Driver& hv = *drivers_[ep_->function_index(p, -1)];
@@ -142,7 +142,7 @@ json System::metrics(double wall_seconds) const {
                                {"default_queue", i == 0}});
         }
         vms.push_back({{"name", fmt::format("port{}.vm{}", p, v)},
-                       {"mac", format_mac(mac_of(p, static_cast<int>(v)))},
+                       {"mac", MacAddress(mac_of(p, static_cast<int>(v))).str()},
                        {"netqueue", s_.port[p].vf[v].netqueue},
                        {"rx_frames", total},
                        {"queues", qs}});

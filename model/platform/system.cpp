@@ -41,7 +41,7 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
   SC_HAS_PROCESS(System);
   SC_THREAD(snapshot_traffic_window);
   const unsigned P = s.device.ports, V = s.device.vfs_per_port;
-  const bool vmdq = s.device.mode == "vmdq";
+  const bool vmdq = s.device.mode == Mode::vmdq;
   const std::uint64_t fn_mem = std::uint64_t{s.host.vm_memory_kb} * 1024;
   mem_ = std::make_unique<HostMemory>("memory", fn_mem * P * (vfs_enabled(s) + 1));
   iommu_ = std::make_unique<Iommu>("iommu");
@@ -108,12 +108,7 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
       dp.pool = v < 0 ? V : static_cast<unsigned>(v);
       dp.rid = routing_id(p, v);
       dp.mac = mac_of(p, v);
-      const std::string& to = fc.tx.to;
-      if (to == "wire") dp.tx_dst_mac = parse_mac(fmt::format("00:aa:bb:cc:dd:{:02x}", p));
-      else if (to == "pf") dp.tx_dst_mac = mac_of(p, -1);
-      else if (to == "broadcast") dp.tx_dst_mac = 0xFFFFFFFFFFFFull;
-      else if (to == "unknown") dp.tx_dst_mac = parse_mac("02:ee:ee:00:00:01");
-      else if (!parse_mac_text(to, dp.tx_dst_mac)) dp.tx_dst_mac = mac_of(p, std::stoi(to.substr(2)));
+      dp.tx_dst_mac = tx_destination(p, fc.tx.to);
       dp.mem_hpa = function_memory_hpa(fn);
       dp.mem_bytes = fn_mem;
       dp.bar0 = v < 0 ? kPfBarBase + p * kBarWindow
@@ -135,7 +130,7 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
       dp.num_rar = rar_entries();
       dp.num_vlvf = vlvf_entries();
       dp.loopback = s.device.loopback;
-      dp.drop_unmatched = s.device.unmatched_unicast == "drop";
+      dp.drop_unmatched = s.device.unmatched_unicast == UnmatchedUnicast::drop;
       dp.max_frame = s.device.max_frame_bytes;
       dp.link_bps = line_bps;
       auto d = std::make_unique<Driver>(
@@ -173,12 +168,12 @@ std::uint16_t System::routing_id(unsigned port, int vf) const {
 }
 
 unsigned System::vfs_enabled(const Scenario& s) {
-  return s.device.mode == "vmdq" ? 0 : s.device.vfs_per_port;
+  return s.device.mode == Mode::vmdq ? 0 : s.device.vfs_per_port;
 }
 
 PortLayout System::port_layout(unsigned port) const {
   return PortLayout{port, s_.device.vfs_per_port, ep_->function_index(port, -1),
-                    s_.device.mode == "vmdq"};
+                    s_.device.mode == Mode::vmdq};
 }
 
 unsigned System::rar_entries() const {
@@ -196,9 +191,25 @@ ps_t System::run_end() const { return traffic_end() + static_cast<ps_t>(s_.drain
 
 std::uint64_t System::mac_of(unsigned port, int vf) const {
   const FunctionCfg& fc = vf < 0 ? s_.port[port].pf : s_.port[port].vf[static_cast<unsigned>(vf)];
-  if (fc.mac != "auto") return parse_mac(fc.mac);
-  return vf < 0 ? parse_mac(fmt::format("00:1b:21:00:{:02x}:ff", port))
-                : parse_mac(fmt::format("02:1b:21:00:{:02x}:{:02x}", port, vf));
+  if (fc.mac.fixed) return fc.mac.fixed->value();
+  const auto pb = static_cast<std::uint8_t>(port);
+  return (vf < 0 ? MacAddress::from_bytes({0x00, 0x1b, 0x21, 0x00, pb, 0xff})
+                 : MacAddress::from_bytes({0x02, 0x1b, 0x21, 0x00, pb, static_cast<std::uint8_t>(vf)}))
+      .value();
+}
+
+std::uint64_t System::tx_destination(unsigned port, const TxTarget& to) const {
+  switch (to.kind) {
+    case TxTarget::Kind::Wire:  // the link partner's station
+      return MacAddress::from_bytes({0x00, 0xaa, 0xbb, 0xcc, 0xdd, static_cast<std::uint8_t>(port)})
+          .value();
+    case TxTarget::Kind::Pf: return mac_of(port, -1);
+    case TxTarget::Kind::Vf: return mac_of(port, static_cast<int>(to.vf));
+    case TxTarget::Kind::Broadcast: return MacAddress::broadcast().value();
+    case TxTarget::Kind::Unknown: return MacAddress::from_bytes({0x02, 0xee, 0xee, 0x00, 0x00, 0x01}).value();
+    case TxTarget::Kind::Mac: return to.mac.value();
+  }
+  return 0;
 }
 
 std::uint64_t System::function_memory_hpa(unsigned fn) const {

@@ -54,6 +54,7 @@ public:
   ps_t traffic_end() const;
   ps_t run_end() const;
   std::uint64_t mac_of(unsigned port, int vf) const;
+  std::uint64_t tx_destination(unsigned port, const TxTarget& to) const;  // where tx.to sends
   std::uint16_t routing_id(unsigned port, int vf) const;
   static unsigned vfs_enabled(const Scenario& s);  // VFs per port the PF enables (0 in vmdq)
   PortLayout port_layout(unsigned port) const;

@@ -25,24 +25,20 @@ WireSource::WireSource(sc_core::sc_module_name name, const WireSourceParams& p, 
   // Expand the destination mix into one entry per address.
   std::vector<double> dw;
   const unsigned nvf = static_cast<unsigned>(p.vf_macs.size());
-  for (auto& [key, weight] : p.cfg.destinations) {
-    if (key == "vfs") {
-      for (unsigned v = 0; v < nvf; ++v) dests_.push_back(p.vf_macs[v]), dw.push_back(weight / nvf);
-    } else if (key == "pf") {
-      dests_.push_back(p.pf_mac), dw.push_back(weight);
-    } else if (key == "broadcast") {
-      dests_.push_back(kBroadcast), dw.push_back(weight);
-    } else if (key == "unknown") {
-      dests_.push_back(0), dw.push_back(weight);
-    } else {  // vfN or a MAC address, validated by the scenario loader
-      std::uint64_t mac = 0;
-      if (!parse_mac_text(key, mac)) mac = p.vf_macs[std::stoul(key.substr(2))];
-      dests_.push_back(mac), dw.push_back(weight);
+  using K = Destination::Kind;
+  for (auto& [d, weight] : p.cfg.destinations) switch (d.kind) {
+      case K::AllVfs:
+        for (unsigned v = 0; v < nvf; ++v) dests_.push_back(p.vf_macs[v]), dw.push_back(weight / nvf);
+        break;
+      case K::Pf: dests_.push_back(p.pf_mac), dw.push_back(weight); break;
+      case K::Broadcast: dests_.push_back(kBroadcast), dw.push_back(weight); break;
+      case K::Unknown: dests_.push_back(0), dw.push_back(weight); break;  // randomised per frame
+      case K::Vf: dests_.push_back(p.vf_macs[d.vf]), dw.push_back(weight); break;  // validated
+      case K::Mac: dests_.push_back(d.mac.value()), dw.push_back(weight); break;
     }
-  }
   dest_pick_ = std::discrete_distribution<unsigned>(dw.begin(), dw.end());
   SC_HAS_PROCESS(WireSource);
-  if (p.cfg.pattern != "off" && p.cfg.load > 0) SC_THREAD(run);
+  if (p.cfg.pattern != Pattern::off && p.cfg.load > 0) SC_THREAD(run);
 }
 
 void WireSource::fill(Frame& f, unsigned len) {
@@ -79,7 +75,7 @@ void WireSource::fill(Frame& f, unsigned len) {
 void WireSource::run() {
   tlm_utils::tlm_quantumkeeper qk;
   qk.reset();
-  const bool poisson = p_.cfg.pattern == "poisson";
+  const bool poisson = p_.cfg.pattern == Pattern::poisson;
   double mean_slot = 0;
   {
     double wsum = 0;

@@ -14,8 +14,10 @@ TEST_CASE("the embedded default scenario is the 82576 set-up of the VT-c brief")
   CHECK(s.duration_us == 10000);
   REQUIRE(s.port.size() == 2);
   CHECK(s.port[0].vf.size() == 7);
-  CHECK(s.port[0].wire.destinations.at("broadcast") > 0);
-  CHECK(s.port[0].vf[1].tx.to == "vf2");  // the VF-to-VF flow
+  CHECK(s.port[0].wire.destinations.at(Destination::of(Destination::Kind::Broadcast)) > 0);
+  CHECK(s.port[0].vf[1].tx.to.kind == TxTarget::Kind::Vf);  // the VF-to-VF flow
+  CHECK(s.port[0].vf[1].tx.to.vf == 2);
+  CHECK(to_text(s.port[0].vf[1].tx.to) == "vf2");
 }
 
 TEST_CASE("an empty scenario takes every default") {
@@ -84,6 +86,41 @@ TEST_CASE("dump_scenario writes every key and reads back to the same scenario") 
   CHECK(text.find("rate_limit_mbps") != std::string::npos);
   Scenario b = load_scenario(text, "dump");
   CHECK(dump_scenario(b) == text);
-  CHECK(b.port[0].vf[2].mac == "02:00:00:00:00:09");
+  REQUIRE(b.port[0].vf[2].mac.fixed);
+  CHECK(b.port[0].vf[2].mac.fixed->value() == 0x090000000002ull);
+  CHECK(b.port[0].vf[0].mac.is_auto());
   CHECK(b.port[0].vf[0].rate_limit_mbps == a.port[0].vf[0].rate_limit_mbps);
+}
+
+TEST_CASE("typed values are resolved when the scenario loads") {
+  Scenario s = load_scenario(R"(
+device: {mode: vmdq, unmatched_unicast: drop, vfs_per_port: 3}
+host: {vm_memory_kb: 4096}
+port0:
+  wire: {pattern: constant, destinations: {vf2: 1, "01:00:5e:00:00:fb": 2, vfs: 1}}
+  pf: {tx: {to: "02:00:00:00:00:aa"}}
+)",
+                             "s");
+  CHECK(s.device.mode == Mode::vmdq);
+  CHECK(s.device.unmatched_unicast == UnmatchedUnicast::drop);
+  CHECK(s.port[0].wire.pattern == Pattern::constant);
+  std::vector<std::string> keys;  // drawn in the order of their text
+  for (const auto& [d, w] : s.port[0].wire.destinations) keys.push_back(to_text(d));
+  CHECK(keys == std::vector<std::string>{"01:00:5e:00:00:fb", "vf2", "vfs"});
+  const TxTarget& to = s.port[0].pf.tx.to;
+  CHECK(to.kind == TxTarget::Kind::Mac);
+  CHECK(to.mac.value() == 0xAA0000000002ull);
+  // one MAC parser: 1-2 hex digits per byte, six bytes, nothing after
+  CHECK(MacAddress::parse("2:0:0:0:0:1")->value() == 0x010000000002ull);
+  CHECK_FALSE(MacAddress::parse("02:00:00:00:00"));
+  CHECK_FALSE(MacAddress::parse("02:00:00:00:00:01:"));
+  CHECK_FALSE(MacAddress::parse("02:00:00:00:00:0g"));
+  CHECK_FALSE(MacAddress::parse("002:00:00:00:00:01"));
+  CHECK(MacAddress::parse("02:1B:21:00:00:05")->str() == "02:1b:21:00:00:05");
+  CHECK_THROWS_WITH(load_scenario("port0: {vf1: {multicast: '01:00:5e:00:00:01,02:00:00:00:00:01'}}", "s"),
+                    Catch::Contains("port0.vf1.multicast: '02:00:00:00:00:01' is not a multicast"));
+  CHECK_THROWS_WITH(load_scenario("port0: {vf1: {request_mac: nonsense}}", "s"),
+                    Catch::Contains("port0.vf1.request_mac: 'nonsense' is not a MAC address"));
+  CHECK_THROWS_WITH(load_scenario("device: {mode: both}", "s"),
+                    Catch::Contains("device.mode: 'both' is not one of: sriov, vmdq"));
 }
