@@ -47,6 +47,7 @@ struct PortLayout {
   unsigned first_function = 0;  // model function index of the port's PF; VF v is +1+v
   bool vmdq = false;            // pools belong to the PF's driver, not to VFs
   unsigned pf_pool() const { return vfs; }
+  unsigned functions() const { return vmdq ? 1 : vfs + 1; }  // PCIe functions of the port
   int function_of_pool(unsigned pool) const {
     if (pool < vfs) return static_cast<int>(vmdq ? first_function : first_function + 1 + pool);
     if (pool == vfs) return static_cast<int>(first_function);

@@ -1,6 +1,10 @@
 #include "model/core/stats.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+
+#include "model/core/metrics_registry.h"
 
 namespace iovsim {
 
@@ -62,8 +66,16 @@ double LatencyHistogram::quantile_ns(double q) const {
   return max_ns();
 }
 
-Stats::Stats(unsigned ports, unsigned functions, unsigned queues_per_port)
-    : queues_per_port_(queues_per_port), fn_(functions), port_(ports),
-      queue_(ports * queues_per_port) {}
+void DropCounter::publish(MetricsRegistry& m) const {
+  for (unsigned r = 0; r < kDropReasons; ++r) {
+    const char* name = drop_name(static_cast<Drop>(r));
+    m.counter(fmt::format("/ports/{}/drops/{}", port_, name), port_drops_[r], Unit::Frames,
+              "drops on the port, by reason");
+    for (unsigned f = 0; f < fn_.size(); ++f)
+      m.counter(fmt::format("/functions/{}/drops/{}", first_fn_ + f, name), fn_[f][r],
+                Unit::Frames, "drops of the function's frames, by reason");
+  }
+  m.counter("/conservation/dropped", total_, Unit::Frames, "frames dropped, any reason");
+}
 
 }  // namespace iovsim

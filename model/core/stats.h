@@ -1,6 +1,7 @@
-// Per-entity counters: per port, per PCIe function, per queue, plus the global frame
-// conservation ledger. Blocks increment these directly (plain integers, no locking: the kernel
-// is single-threaded); reporting reads them at the end of a run.
+// Counting helpers the blocks use for the stats they own: a latency histogram and a drop
+// counter (per port, per function of the port, and the total the frame ledger adds up). Each
+// block keeps its counters in a stats struct of its own and publishes them, with names and
+// units, in the MetricsRegistry (model/core/metrics_registry.h); no block writes another's.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -10,6 +11,8 @@
 #include "model/core/time.h"
 
 namespace iovsim {
+
+class MetricsRegistry;
 
 using DropCounts = std::array<std::uint64_t, kDropReasons>;
 
@@ -32,64 +35,29 @@ private:
   std::uint64_t count_ = 0, sum_ps_ = 0, max_ps_ = 0;
 };
 
-struct FunctionStats {
-  std::uint64_t rx_frames = 0, rx_bytes = 0;  // written into this function's memory
-  std::uint64_t tx_frames = 0, tx_bytes = 0;  // sent by this function (wire or loopback)
-  std::uint64_t loopback_frames = 0;          // of rx_frames: switched inside the port
-  std::uint64_t iommu_faults = 0;
-  DropCounts drops{};
-  LatencyHistogram latency;                   // origin -> descriptor write-back visible
-};
-
-struct PortStats {
-  std::uint64_t wire_rx_frames = 0, wire_rx_bytes = 0;
-  std::uint64_t wire_tx_frames = 0, wire_tx_bytes = 0;
-  std::uint64_t loopback_frames = 0;
-  std::uint64_t replicated_frames = 0;  // wire or Tx frames delivered to more than one pool
-  DropCounts drops{};
-};
-
-struct QueueStats {
-  std::uint64_t rx_frames = 0, rx_bytes = 0, tx_frames = 0, tx_bytes = 0;
-  std::uint64_t rx_drops = 0;
-  std::uint32_t rx_ring_min_free = 0xFFFFFFFFu;
-};
-
-// injected + replicas = delivered + dropped + in_flight; `replicas` counts the extra copies
-// replication makes (a broadcast reaching N pools adds N-1).
-struct Ledger {
-  std::uint64_t injected_wire = 0, injected_host = 0, replicas = 0;
-  std::uint64_t delivered_host = 0, delivered_wire = 0, dropped = 0;
-};
-
-class Stats {
+// The drops one block makes on one port: by reason for the port, by reason for each function
+// of the port (function index relative to the port's first), and their total for the ledger.
+class DropCounter {
 public:
-  Stats(unsigned ports, unsigned functions, unsigned queues_per_port);
-  void drop(Drop why, unsigned port, int fn) {
-    ++port_[port].drops[static_cast<unsigned>(why)];
-    if (fn >= 0) ++fn_[fn].drops[static_cast<unsigned>(why)];
-    ++ledger_.dropped;
+  DropCounter(unsigned port, unsigned first_function, unsigned functions)
+      : port_(port), first_fn_(first_function), fn_(functions) {}
+  // `fn`: the model's function index, or -1 for a frame that belongs to no function.
+  void count(Drop why, int fn) {
+    ++port_drops_[static_cast<unsigned>(why)];
+    if (fn >= 0) ++fn_[static_cast<unsigned>(fn) - first_fn_][static_cast<unsigned>(why)];
+    ++total_;
   }
-  FunctionStats& fn(unsigned i) { return fn_[i]; }
-  PortStats& port(unsigned i) { return port_[i]; }
-  QueueStats& queue(unsigned port, unsigned q) { return queue_[port * queues_per_port_ + q]; }
-  Ledger& ledger() { return ledger_; }
-  const FunctionStats& fn(unsigned i) const { return fn_[i]; }
-  const PortStats& port(unsigned i) const { return port_[i]; }
-  const QueueStats& queue(unsigned port, unsigned q) const {
-    return queue_[port * queues_per_port_ + q];
-  }
-  const Ledger& ledger() const { return ledger_; }
-  unsigned functions() const { return static_cast<unsigned>(fn_.size()); }
-  unsigned ports() const { return static_cast<unsigned>(port_.size()); }
-  unsigned queues_per_port() const { return queues_per_port_; }
+  std::uint64_t total() const { return total_; }
+  const DropCounts& port() const { return port_drops_; }
+  const DropCounts& function(unsigned fn) const { return fn_[fn - first_fn_]; }
+  // Publishes the port's and each function's drops by reason, and the total.
+  void publish(MetricsRegistry& m) const;
 
 private:
-  unsigned queues_per_port_;
-  std::vector<FunctionStats> fn_;
-  std::vector<PortStats> port_;
-  std::vector<QueueStats> queue_;
-  Ledger ledger_;
+  unsigned port_, first_fn_;
+  DropCounts port_drops_{};
+  std::vector<DropCounts> fn_;
+  std::uint64_t total_ = 0;
 };
 
 }  // namespace iovsim

@@ -10,14 +10,64 @@
 namespace iovsim {
 
 RxDma::RxDma(sc_core::sc_module_name name, const DeviceProfile& prof, const PortLayout& layout,
-             unsigned packet_buffer_bytes, Stats& stats)
+             unsigned packet_buffer_bytes)
     : sc_module(name), frames_in("frames_in", this, &RxDma::receive), dma("dma"), prof_(prof),
-      layout_(layout), stats_(stats), rings_(prof.queues_per_port),
+      layout_(layout), rings_(prof.queues_per_port), queue_stats_(prof.queues_per_port),
+      fn_stats_(layout.functions()), drops_(layout.port, layout.first_function, layout.functions()),
       pb_(packet_buffer_bytes / kMinFrame + 1), pb_cap_(packet_buffer_bytes),
       ext_(new PcieExtension) {
   gp_.set_extension(ext_);  // owned by the payload from here on
   gp_.set_streaming_width(0);
   gp_.set_byte_enable_ptr(nullptr);
+}
+
+void RxDma::publish(MetricsRegistry& m) const {
+  const unsigned Q = prof_.queues_per_port;
+  for (unsigned q = 0; q < Q; ++q) {
+    const std::string path = fmt::format("/queues/{}/", layout_.port * Q + q);
+    const QueueStats& s = queue_stats_[q];
+    m.counter(path + "rx_frames", s.rx_frames, Unit::Frames, "frames the Rx DMA delivered from the queue");
+    m.counter(path + "rx_bytes", s.rx_bytes, Unit::Bytes, "their frame bytes");
+    m.counter(path + "rx_drops", s.rx_drops, Unit::Frames, "frames the Rx DMA dropped for the queue");
+    m.counter("/register_errors/ring_register_writes_ignored", rings_[q].bad_writes, Unit::Count,
+              "ring register writes the hardware ignored");
+  }
+  for (unsigned k = 0; k < fn_stats_.size(); ++k) {
+    const FunctionStats& s = fn_stats_[k];
+    const std::string path = fmt::format("/functions/{}/", layout_.first_function + k);
+    m.counter(path + "rx_frames", s.rx_frames, Unit::Frames,
+              "frames written into the function's memory, descriptor written back");
+    m.counter(path + "rx_bytes", s.rx_bytes, Unit::Bytes, "their frame bytes");
+    m.rate_gbps(path + "rx_gbps", path + "rx_bytes", "Rx over the traffic window");
+    m.counter(path + "rx_loopback_frames", s.loopback_frames, Unit::Frames,
+              "of rx_frames: switched inside the port");
+    const LatencyHistogram& h = s.latency;
+    const std::string lat = path + "latency_ns/";
+    m.value(lat + "count", [&h] { return h.count(); }, Unit::Frames, "frames with a latency");
+    m.value(lat + "mean", [&h] { return h.mean_ns(); }, Unit::Nanoseconds,
+            "origin to descriptor write-back");
+    m.value(lat + "p50", [&h] { return h.quantile_ns(0.50); }, Unit::Nanoseconds, "median");
+    m.value(lat + "p99", [&h] { return h.quantile_ns(0.99); }, Unit::Nanoseconds, "99th percentile");
+    m.value(lat + "max", [&h] { return h.max_ns(); }, Unit::Nanoseconds, "maximum");
+    // The queues of the function's pool that received frames.
+    const unsigned pool = k == 0 ? layout_.pf_pool() : k - 1;
+    m.value(path + "rx_queues_used",
+            [this, pool] {
+              nlohmann::json q = nlohmann::json::array();
+              for (unsigned i = 0; i < prof_.queues_per_pool; ++i) {
+                const unsigned hwq = prof_.queue_of(pool, i);
+                if (queue_stats_[hwq].rx_frames)
+                  q.push_back({{"queue", hwq}, {"rx_frames", queue_stats_[hwq].rx_frames}});
+              }
+              return q;
+            },
+            Unit::None, "the queues of its pool that received frames");
+  }
+  m.value(fmt::format("/ports/{}/rx_packet_buffer_peak_bytes", layout_.port),
+          [this] { return pb_peak_; }, Unit::Bytes, "peak Rx packet buffer occupancy");
+  m.counter("/conservation/delivered_host", delivered_, Unit::Frames,
+            "frames delivered into host memory");
+  drops_.publish(m);
 }
 
 void RxDma::map_registers(regs::RegisterSpace& pf, const std::vector<regs::RegisterSpace*>& vfs) {
@@ -43,8 +93,8 @@ bool RxDma::transfer(std::uint64_t addr, void* data, unsigned len, bool write, p
 }
 
 void RxDma::drop(FramePayload& p, Drop why, int fn, unsigned queue) {
-  stats_.drop(why, layout_.port, fn);
-  stats_.queue(layout_.port, queue).rx_drops++;
+  drops_.count(why, fn);
+  queue_stats_[queue].rx_drops++;
   p.pool->release(p.handle);
 }
 
@@ -70,8 +120,6 @@ void RxDma::receive(FramePayload& p, sc_core::sc_time& delay) {
   const unsigned bufsize = r.buffer_bytes;
   const unsigned need = (bytes + bufsize - 1) / bufsize;
   const unsigned owned = r.hw_owned();
-  stats_.queue(layout_.port, q).rx_ring_min_free =
-      std::min(stats_.queue(layout_.port, q).rx_ring_min_free, owned);
   if (owned < need || need > Ring::kCache) return drop(p, Drop::NoDescriptor, fn, q);
 
   ext_->function = static_cast<std::int16_t>(fn >= 0 ? fn : layout_.first_function);
@@ -80,7 +128,6 @@ void RxDma::receive(FramePayload& p, sc_core::sc_time& delay) {
   // The IOMMU refused a transfer: the engine spent the link time, the frame is dropped.
   auto refused = [&] {
     busy_until_ = t;
-    stats_.fn(static_cast<unsigned>(ext_->function)).iommu_faults++;
     drop(p, Drop::IommuFault, fn, q);
   };
   if (r.cached < need) {
@@ -127,17 +174,17 @@ void RxDma::receive(FramePayload& p, sc_core::sc_time& delay) {
   pb_used_ += f.len;
   pb_peak_ = std::max(pb_peak_, pb_used_);
 
-  QueueStats& qs = stats_.queue(layout_.port, q);
+  QueueStats& qs = queue_stats_[q];
   qs.rx_frames++;
   qs.rx_bytes += f.len;
   if (fn >= 0) {
-    FunctionStats& fs = stats_.fn(static_cast<unsigned>(fn));
+    FunctionStats& fs = fn_stats_[static_cast<unsigned>(fn) - layout_.first_function];
     fs.rx_frames++;
     fs.rx_bytes += f.len;
     if (f.origin == Origin::Host) fs.loopback_frames++;
     fs.latency.record_ps(t - f.t_origin);
   }
-  stats_.ledger().delivered_host++;
+  ++delivered_;
   p.pool->release(p.handle);
 }
 

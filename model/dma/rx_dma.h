@@ -21,6 +21,7 @@
 
 #include "model/core/device_profile.h"
 #include "model/core/frame_protocol.h"
+#include "model/core/metrics_registry.h"
 #include "model/core/pcie_extension.h"
 #include "model/core/stats.h"
 #include "model/dma/ring.h"
@@ -33,13 +34,28 @@ public:
   tlm_utils::simple_initiator_socket<RxDma> dma;      // to the PCIe endpoint
 
   RxDma(sc_core::sc_module_name name, const DeviceProfile& prof, const PortLayout& layout,
-        unsigned packet_buffer_bytes, Stats& stats);
+        unsigned packet_buffer_bytes);
   // Maps the ring registers of every queue into the PF's space and of pool v's queues into
   // VF v's space.
   void map_registers(regs::RegisterSpace& pf, const std::vector<regs::RegisterSpace*>& vfs);
 
   const Ring& ring(unsigned q) const { return rings_[q]; }
   unsigned packet_buffer_peak() const { return pb_peak_; }
+
+  struct QueueStats {
+    std::uint64_t rx_frames = 0, rx_bytes = 0, rx_drops = 0;
+  };
+  struct FunctionStats {
+    std::uint64_t rx_frames = 0, rx_bytes = 0;  // written into the function's memory
+    std::uint64_t loopback_frames = 0;          // of rx_frames: switched inside the port
+    LatencyHistogram latency;                   // origin -> descriptor write-back visible
+  };
+  const QueueStats& queue_stats(unsigned q) const { return queue_stats_[q]; }
+  const FunctionStats& function_stats(unsigned fn) const {
+    return fn_stats_[fn - layout_.first_function];
+  }
+  const DropCounter& drops() const { return drops_; }
+  void publish(MetricsRegistry& m) const;
 
 private:
   void receive(FramePayload& p, sc_core::sc_time& delay);
@@ -49,8 +65,11 @@ private:
 
   const DeviceProfile& prof_;
   PortLayout layout_;
-  Stats& stats_;
   std::vector<Ring> rings_;
+  std::vector<QueueStats> queue_stats_;
+  std::vector<FunctionStats> fn_stats_;
+  DropCounter drops_;
+  std::uint64_t delivered_ = 0;
   ps_t busy_until_ = 0;
   // Rx packet buffer occupancy: frames leave in the order the engine served them, so a FIFO
   // of (leave time, bytes) tracks it exactly.

@@ -11,9 +11,11 @@
 namespace iovsim {
 
 TxDma::TxDma(sc_core::sc_module_name name, const DeviceProfile& prof, const PortLayout& layout,
-             FramePool& pool, Stats& stats, TxArbiter& arbiter)
+             FramePool& pool, TxArbiter& arbiter)
     : sc_module(name), frames_out("frames_out"), dma("dma"), prof_(prof), layout_(layout),
-      pool_(pool), stats_(stats), arbiter_(arbiter), rings_(prof.queues_per_port),
+      pool_(pool), arbiter_(arbiter), queue_stats_(prof.queues_per_port),
+      fn_stats_(layout.functions()), drops_(layout.port, layout.first_function, layout.functions()),
+      rings_(prof.queues_per_port),
       ext_(new PcieExtension) {
   gp_.set_extension(ext_);
   gp_.set_streaming_width(0);
@@ -30,6 +32,28 @@ void TxDma::map_registers(regs::RegisterSpace& pf, const std::vector<regs::Regis
     map_rings(*vfs[v], map, regs::Direction::Tx, regs::View::VF,
               [this, v](unsigned i) -> Ring& { return rings_[prof_.queue_of(v, i)]; },
               ring_doorbell);
+}
+
+void TxDma::publish(MetricsRegistry& m) const {
+  const unsigned Q = prof_.queues_per_port;
+  for (unsigned q = 0; q < Q; ++q) {
+    const std::string path = fmt::format("/queues/{}/", layout_.port * Q + q);
+    m.counter(path + "tx_frames", queue_stats_[q].tx_frames, Unit::Frames,
+              "frames the Tx DMA fetched from the queue");
+    m.counter(path + "tx_bytes", queue_stats_[q].tx_bytes, Unit::Bytes, "their frame bytes");
+    m.counter("/register_errors/ring_register_writes_ignored", rings_[q].bad_writes, Unit::Count,
+              "ring register writes the hardware ignored");
+  }
+  for (unsigned k = 0; k < fn_stats_.size(); ++k) {
+    const std::string path = fmt::format("/functions/{}/", layout_.first_function + k);
+    m.counter(path + "tx_frames", fn_stats_[k].tx_frames, Unit::Frames,
+              "frames the function sent (wire or loopback)");
+    m.counter(path + "tx_bytes", fn_stats_[k].tx_bytes, Unit::Bytes, "their frame bytes");
+    m.rate_gbps(path + "tx_gbps", path + "tx_bytes", "Tx over the traffic window");
+  }
+  m.gauge("/conservation/in_flight", [this] { return pending_descriptors(); }, Unit::Frames,
+          "frames posted to Tx rings and not yet fetched (one descriptor each)");
+  drops_.publish(m);
 }
 
 std::uint64_t TxDma::pending_descriptors() const {
@@ -135,12 +159,11 @@ ps_t TxDma::serve(unsigned q, ps_t t) {
   const ps_t posted = r.posted_at();  // before head moves past the frame's descriptors
   r.head = r.index(used);
   if (h == kNoFrame) {
-    stats_.drop(Drop::FramePoolEmpty, layout_.port, fn);
+    drops_.count(Drop::FramePoolEmpty, fn);
     return t;
   }
   if (fault || bad) {
-    if (fault && fn >= 0) stats_.fn(static_cast<unsigned>(fn)).iommu_faults++;
-    stats_.drop(fault ? Drop::IommuFault : Drop::BadDescriptor, layout_.port, fn);
+    drops_.count(fault ? Drop::IommuFault : Drop::BadDescriptor, fn);
     pool_.release(h);
     return t;
   }
@@ -153,12 +176,13 @@ ps_t TxDma::serve(unsigned q, ps_t t) {
   f.origin = Origin::Host;
   f.fcs_ok = true;
   f.t_origin = posted;
-  QueueStats& qs = stats_.queue(layout_.port, q);
+  QueueStats& qs = queue_stats_[q];
   qs.tx_frames++;
   qs.tx_bytes += len;
   if (fn >= 0) {
-    stats_.fn(static_cast<unsigned>(fn)).tx_frames++;
-    stats_.fn(static_cast<unsigned>(fn)).tx_bytes += len;
+    FunctionStats& fs = fn_stats_[static_cast<unsigned>(fn) - layout_.first_function];
+    fs.tx_frames++;
+    fs.tx_bytes += len;
   }
   arbiter_.charge(q, len, t);
   FramePayload p;

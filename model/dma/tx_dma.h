@@ -18,6 +18,7 @@
 
 #include "model/core/device_profile.h"
 #include "model/core/frame_protocol.h"
+#include "model/core/metrics_registry.h"
 #include "model/core/pcie_extension.h"
 #include "model/core/stats.h"
 #include "model/core/tx_arbiter.h"
@@ -31,12 +32,25 @@ public:
   tlm_utils::simple_initiator_socket<TxDma> dma;   // to the PCIe endpoint
 
   TxDma(sc_core::sc_module_name name, const DeviceProfile& prof, const PortLayout& layout,
-        FramePool& pool, Stats& stats, TxArbiter& arbiter);
+        FramePool& pool, TxArbiter& arbiter);
   void map_registers(regs::RegisterSpace& pf, const std::vector<regs::RegisterSpace*>& vfs);
 
   const Ring& ring(unsigned q) const { return rings_[q]; }
   // Descriptors software has posted that the engine has not yet consumed (frames in flight).
   std::uint64_t pending_descriptors() const;
+
+  struct QueueStats {
+    std::uint64_t tx_frames = 0, tx_bytes = 0;
+  };
+  struct FunctionStats {
+    std::uint64_t tx_frames = 0, tx_bytes = 0;  // sent by the function (wire or loopback)
+  };
+  const QueueStats& queue_stats(unsigned q) const { return queue_stats_[q]; }
+  const FunctionStats& function_stats(unsigned fn) const {
+    return fn_stats_[fn - layout_.first_function];
+  }
+  const DropCounter& drops() const { return drops_; }
+  void publish(MetricsRegistry& m) const;
 
 private:
   void run();
@@ -47,8 +61,10 @@ private:
   const DeviceProfile& prof_;
   PortLayout layout_;
   FramePool& pool_;
-  Stats& stats_;
   TxArbiter& arbiter_;
+  std::vector<QueueStats> queue_stats_;
+  std::vector<FunctionStats> fn_stats_;
+  DropCounter drops_;
   std::vector<Ring> rings_;
   sc_core::sc_event doorbell_;
   tlm::tlm_generic_payload gp_;

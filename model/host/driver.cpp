@@ -24,8 +24,9 @@ std::uint64_t align(std::uint64_t v, std::uint64_t a) { return (v + a - 1) / a *
 }  // namespace
 
 Driver::Driver(sc_core::sc_module_name name, const DeviceProfile& prof, const DriverParams& p,
-               HostMemory& mem, Stats& stats, sc_core::sc_event& vfs_ready)
-    : sc_module(name), mmio("mmio"), cfg("cfg"), prof_(prof), p_(p), mem_(mem), stats_(stats),
+               HostMemory& mem, sc_core::sc_event& vfs_ready)
+    : sc_module(name), mmio("mmio"), cfg("cfg"), prof_(prof), p_(p), mem_(mem),
+      drops_(p.port, p.function, 1),
       vfs_ready_(vfs_ready) {
   rx_n_ = p.host.rx_ring_entries;
   tx_n_ = p.host.tx_ring_entries;
@@ -77,6 +78,72 @@ std::uint64_t Driver::rx_buffer(const RxQueue& q, unsigned slot) const {
   return p_.cfg.bad_dma ? buf + p_.mem_bytes : buf;  // bad_dma: outside this VM's memory
 }
 
+void Driver::publish(MetricsRegistry& m) const {
+  const std::string fn = fmt::format("/functions/{}/", p_.function);
+  m.value(fn + "mac", [this] { return MacAddress(p_.mac).str(); }, Unit::None,
+          "its station address at the end of the run");
+  m.value(fn + "driver_rx_frames", [this] { return rx_harvested(); }, Unit::Frames,
+          "frames the driver harvested from its Rx rings");
+  m.counter(fn + "driver_rx_foreign_unicast", rx_foreign_, Unit::Frames,
+            "unicast frames for another station found in its buffers");
+  m.counter(fn + "register_errors", mmio_errors_, Unit::Count,
+            "its register or config accesses that failed");
+  if (p_.vf < 0) {
+    // 82576: per VF from WVBR; 82599: SSVPC's count, on the PF's entry
+    m.counter(fn + "spoof_events_seen_by_pf", spoofed_packets_, Unit::Events,
+              "spoof events the PF driver's check saw (82599: SSVPC)");
+    for (unsigned v = 0; v < spoof_events_.size(); ++v)
+      m.counter(fmt::format("/functions/{}/spoof_events_seen_by_pf", p_.function + 1 + v),
+                spoof_events_[v], Unit::Events, "spoof events the PF driver's check saw (82576: WVBR)");
+    m.value(fn + "mailbox",
+            [this] {
+              const PfVfPolicy* pol = policy_.get();
+              return nlohmann::json{{"messages_handled", mailbox_messages_handled()},
+                                    {"granted", pol ? pol->grants_total() : 0},
+                                    {"refused", pol ? pol->refusals_total() : 0}};
+            },
+            Unit::None, "the PF's mailbox service: messages handled, grants and refusals");
+  } else {
+    m.value(fn + "mailbox",
+            [this] {
+              const MailboxStats& s = mbx_stats_;
+              const std::uint64_t answered = s.acks + s.nacks;
+              return nlohmann::json{
+                  {"requests", s.requests},
+                  {"acks", s.acks},
+                  {"nacks", s.nacks},
+                  {"timeouts", s.timeouts},
+                  {"latency_ns_mean",
+                   answered ? static_cast<double>(s.latency_total) / answered / 1000 : 0.0},
+                  {"latency_ns_max", static_cast<double>(s.latency_max) / 1000}};
+            },
+            Unit::None, "the VF's mailbox requests, answers and request-to-reply latency");
+  }
+  // VMDq mode: which queue each VM's frames used (the hypervisor sorts them by MAC).
+  if (p_.vmdq)
+    for (unsigned v = 0; v < p_.vf_cfg.size(); ++v)
+      m.value(fmt::format("/vms/{}", p_.port * p_.vf_cfg.size() + v),
+              [this, v] {
+                nlohmann::json qs = nlohmann::json::array();
+                std::uint64_t total = 0;
+                for (unsigned i = 0; i < rx_queues(); ++i) {
+                  const std::uint64_t n = vm_rx(v, i);
+                  total += n;
+                  if (n)
+                    qs.push_back({{"queue", rx_queue_hw(i)}, {"rx_frames", n}, {"default_queue", i == 0}});
+                }
+                return nlohmann::json{{"name", fmt::format("port{}.vm{}", p_.port, v)},
+                                      {"mac", MacAddress(p_.vf_macs[v]).str()},
+                                      {"netqueue", p_.vf_cfg[v].netqueue},
+                                      {"rx_frames", total},
+                                      {"queues", qs}};
+              },
+              Unit::None, "a VM behind the hypervisor: its frames and the queues they used");
+  m.counter("/conservation/injected_host", injected_, Unit::Frames,
+            "frames the VMs' applications produced");
+  drops_.publish(m);
+}
+
 std::uint64_t Driver::rx_harvested() const {
   std::uint64_t n = 0;
   for (const RxQueue& q : rxq_) n += q.harvested;
@@ -122,7 +189,7 @@ void Driver::cfg_write(std::uint16_t rid, std::uint32_t off, unsigned len, std::
 
 void Driver::pf_bring_up() {
   using namespace pcicfg;
-  const std::uint16_t rid = p_.rid;
+  const std::uint16_t rid = p_.routing_id();
   // PCI core: BAR0, memory decoding, bus mastering.
   cfg_write(rid, BAR0, 4, static_cast<std::uint32_t>(p_.bar0));
   cfg_write(rid, COMMAND, 2, CMD_MEMORY | CMD_BUS_MASTER);
@@ -247,7 +314,7 @@ void Driver::run() {
     wait(vfs_ready_);
     // The VM sees its VF: check it answers config cycles (a VF's vendor ID reads FFFFh, its
     // class code does not), then the igbvf start-up handshake with the PF.
-    if ((cfg_read(p_.rid, pcicfg::CLASS_REV, 4) >> 8) != 0x020000) ++mmio_errors_;
+    if ((cfg_read(p_.routing_id(), pcicfg::CLASS_REV, 4) >> 8) != 0x020000) ++mmio_errors_;
     vf_mailbox_setup();
   }
   setup_rings();
@@ -430,10 +497,10 @@ void Driver::send_tx(double dt_us) {
   unsigned posted = 0;
   while (tx_credit_bits_ >= frame_bits) {
     tx_credit_bits_ -= frame_bits;
-    stats_.ledger().injected_host++;
+    ++injected_;
     unsigned in_use = (tx_ntu_ + tx_n_ - tx_ntc_) % tx_n_;
     if (in_use + 1 >= tx_n_) {
-      stats_.drop(Drop::TxRingFull, p_.port, static_cast<int>(p_.function));
+      drops_.count(Drop::TxRingFull, static_cast<int>(p_.function));
       continue;
     }
     std::uint64_t buf = tx_buf_ + std::uint64_t{tx_ntu_} * tx_slot_;

@@ -19,6 +19,7 @@
 // driver answers when the mailbox interrupt wakes it, by its policy (PfVfPolicy).
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,6 +29,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "model/core/device_profile.h"
+#include "model/core/metrics_registry.h"
 #include "model/core/scenario.h"
 #include "model/core/stats.h"
 #include "model/host/mailbox_protocol.h"
@@ -42,7 +44,7 @@ struct DriverParams {
   int vf = -1;                  // -1: the port's PF driver
   unsigned function = 0;        // model function index
   unsigned pool = 0;            // its pool on the port
-  std::uint16_t rid = 0;        // its PCIe routing ID
+  std::function<std::uint16_t()> routing_id;  // its PCIe routing ID, from the endpoint
   std::uint64_t mac = 0;        // station address, byte 0 in bits 7:0
   std::uint64_t tx_dst_mac = 0; // where its application sends
   std::uint64_t mem_hpa = 0;    // host-physical base of its (guest) memory
@@ -74,7 +76,10 @@ public:
   tlm_utils::simple_initiator_socket<Driver> cfg;
 
   Driver(sc_core::sc_module_name name, const DeviceProfile& prof, const DriverParams& p,
-         HostMemory& mem, Stats& stats, sc_core::sc_event& vfs_ready);
+         HostMemory& mem, sc_core::sc_event& vfs_ready);
+  // Its counters under /functions/<its index>/ (and, for a PF, its VFs' spoof events and, as
+  // a VMDq hypervisor, /vms/), the frames its VM sent and those it could not post.
+  void publish(MetricsRegistry& m) const;
 
   std::uint64_t rx_harvested() const;
   std::uint64_t rx_harvested(unsigned queue) const { return rxq_[queue].harvested; }
@@ -133,7 +138,8 @@ private:
   const DeviceProfile& prof_;
   DriverParams p_;
   HostMemory& mem_;
-  Stats& stats_;
+  std::uint64_t injected_ = 0;  // frames the VM's application produced
+  DropCounter drops_;           // of those, the ones no Tx descriptor was free for
   sc_core::sc_event& vfs_ready_;
   bool ready_ = false;
   // ring layout in guest-physical addresses

@@ -54,6 +54,11 @@ void Iommu::map(std::uint16_t rid, std::uint64_t iova, std::uint64_t hpa, std::u
   if (dmi_granted_) target->invalidate_direct_mem_ptr(0, ~sc_dt::uint64{0});
 }
 
+void Iommu::unmap(std::uint16_t rid) {
+  domain_[rid].clear();
+  if (dmi_granted_) target->invalidate_direct_mem_ptr(0, ~sc_dt::uint64{0});
+}
+
 const Iommu::Mapping* Iommu::lookup(const tlm::tlm_generic_payload& gp) const {
   PcieExtension* ext = nullptr;
   gp.get_extension(ext);

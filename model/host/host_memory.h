@@ -39,6 +39,8 @@ public:
   explicit Iommu(sc_core::sc_module_name name);
 
   void map(std::uint16_t rid, std::uint64_t iova, std::uint64_t hpa, std::uint64_t size);
+  void unmap(std::uint16_t rid);  // the routing ID's domain is empty again
+  bool has_domain(std::uint16_t rid) const { return !domain_[rid].empty(); }
   std::uint64_t faults(std::uint16_t rid) const;
   std::uint64_t total_faults() const { return total_faults_; }
   std::uint64_t last_fault_address() const { return last_fault_; }

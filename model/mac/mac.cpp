@@ -1,12 +1,29 @@
 #include "model/mac/mac.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace iovsim {
 
-Mac::Mac(sc_core::sc_module_name name, const MacParams& p, Stats& stats)
+Mac::Mac(sc_core::sc_module_name name, const MacParams& p)
     : sc_module(name), rx_in("rx_in", this, &Mac::receive), rx_out("rx_out"),
-      tx_in("tx_in", this, &Mac::transmit), p_(p), stats_(stats) {}
+      tx_in("tx_in", this, &Mac::transmit), p_(p), drops_(p.port, 0, 0) {}
+
+void Mac::publish(MetricsRegistry& m) const {
+  const std::string port = fmt::format("/ports/{}/", p_.port);
+  m.counter(port + "wire_rx_frames", stats_.wire_rx_frames, Unit::Frames,
+            "frames the MAC received, good or bad");
+  m.counter(port + "wire_rx_bytes", stats_.wire_rx_bytes, Unit::Bytes, "their frame bytes");
+  m.rate_gbps(port + "wire_rx_gbps", port + "wire_rx_bytes", "wire Rx over the traffic window");
+  m.counter(port + "wire_tx_frames", stats_.wire_tx_frames, Unit::Frames,
+            "frames the MAC put on the wire");
+  m.counter(port + "wire_tx_bytes", stats_.wire_tx_bytes, Unit::Bytes, "their frame bytes");
+  m.rate_gbps(port + "wire_tx_gbps", port + "wire_tx_bytes", "wire Tx over the traffic window");
+  m.counter("/conservation/delivered_wire", stats_.wire_tx_frames, Unit::Frames,
+            "frames delivered to the wire");
+  drops_.publish(m);
+}
 
 // `delay`: when the link partner starts sending. On return: when the wire is free again.
 void Mac::receive(FramePayload& p, sc_core::sc_time& delay) {
@@ -18,9 +35,8 @@ void Mac::receive(FramePayload& p, sc_core::sc_time& delay) {
   rx_busy_ = start + slot;
   f.t_origin = start;
   f.port = static_cast<std::uint16_t>(p_.port);
-  PortStats& ps = stats_.port(p_.port);
-  ps.wire_rx_frames++;
-  ps.wire_rx_bytes += f.len;
+  stats_.wire_rx_frames++;
+  stats_.wire_rx_bytes += f.len;
   Drop why = Drop::kCount;
   if (f.len < kMinFrame)
     why = Drop::Runt;
@@ -29,7 +45,7 @@ void Mac::receive(FramePayload& p, sc_core::sc_time& delay) {
   else if (!f.fcs_ok)
     why = Drop::FcsError;
   if (why != Drop::kCount) {
-    stats_.drop(why, p_.port, -1);
+    drops_.count(why, -1);
     p.pool->release(p.handle);
   } else {
     sc_core::sc_time d = to_sc(data_end - now);
@@ -47,10 +63,8 @@ void Mac::transmit(FramePayload& p, sc_core::sc_time& delay) {
   ps_t start = std::max(now + to_ps(delay), tx_busy_);
   ps_t slot = frame_slot_ps(f.len, p_.line_bps);
   tx_busy_ = start + slot;
-  PortStats& ps = stats_.port(p_.port);
-  ps.wire_tx_frames++;
-  ps.wire_tx_bytes += f.len;
-  stats_.ledger().delivered_wire++;
+  stats_.wire_tx_frames++;
+  stats_.wire_tx_bytes += f.len;
   p.pool->release(p.handle);
   delay = to_sc(start - now);
 }

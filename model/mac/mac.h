@@ -7,6 +7,7 @@
 #include <systemc>
 
 #include "model/core/frame_protocol.h"
+#include "model/core/metrics_registry.h"
 #include "model/core/stats.h"
 
 namespace iovsim {
@@ -28,13 +29,21 @@ public:
   FrameInitiatorSocket rx_out;    // to the sorter
   FrameTargetSocket<Mac> tx_in;   // from the sorter, to the wire
 
-  Mac(sc_core::sc_module_name name, const MacParams& p, Stats& stats);
+  Mac(sc_core::sc_module_name name, const MacParams& p);
+
+  struct Stats {
+    std::uint64_t wire_rx_frames = 0, wire_rx_bytes = 0;  // every frame from the link partner
+    std::uint64_t wire_tx_frames = 0, wire_tx_bytes = 0;  // frames put on the wire
+  };
+  const Stats& stats() const { return stats_; }
+  void publish(MetricsRegistry& m) const;
 
 private:
   void receive(FramePayload& p, sc_core::sc_time& delay);
   void transmit(FramePayload& p, sc_core::sc_time& delay);
   MacParams p_;
-  Stats& stats_;
+  Stats stats_;
+  DropCounter drops_;  // runts, giants, FCS errors: frames of no function
   ps_t rx_busy_ = 0, tx_busy_ = 0;
 };
 

@@ -32,7 +32,7 @@ public:
   unsigned vf_stride() const { return get16(sriov_ + pcicfg::SRIOV_VF_STRIDE); }
   unsigned num_vfs() const { return get16(sriov_ + pcicfg::SRIOV_NUM_VF); }
   std::uint32_t vf_bar0() const { return get32(sriov_ + pcicfg::SRIOV_BAR) & ~0xFu; }
-  std::uint64_t rejected_writes() const { return rejected_; }
+  const std::uint64_t& rejected_writes() const { return rejected_; }
   // Called after any SR-IOV control or NumVFs change.
   std::function<void()> on_sriov_change;
 

@@ -29,6 +29,40 @@ PcieEndpoint::PcieEndpoint(sc_core::sc_module_name name, const DeviceProfile& pr
   update_rids();
 }
 
+void PcieEndpoint::publish(MetricsRegistry& m) const {
+  for (unsigned fn = 0; fn < functions(); ++fn) {
+    m.value(fmt::format("/functions/{}/bdf", fn), [this, fn] { return bdf(rid_of(fn)); },
+            Unit::None, "bus:device.function of its routing ID, from the live SR-IOV capability");
+    m.counter("/register_errors/unmapped_accesses", regs_of(fn).unmapped_accesses(), Unit::Count,
+              "accesses to offsets no register is declared at");
+    m.counter("/register_errors/read_only_writes", regs_of(fn).read_only_writes(), Unit::Count,
+              "writes to read-only registers");
+  }
+  for (unsigned p = 0; p < ports_; ++p)
+    m.counter("/register_errors/config_writes_rejected", pf_cfg_[p]->rejected_writes(), Unit::Count,
+              "config writes the function rejected");
+  m.counter("/register_errors/unsupported_requests", unsupported_, Unit::Count,
+            "MMIO or config accesses no function claimed, or of a bad size");
+  m.counter("/pcie/unsupported_requests", unsupported_, Unit::Count,
+            "MMIO or config accesses no function claimed, or of a bad size");
+  m.value("/pcie/upstream_bytes", [this] { return link_.upstream_bytes(); }, Unit::Bytes,
+          "bytes on the link towards the host (TLP overheads included)");
+  m.value("/pcie/downstream_bytes", [this] { return link_.downstream_bytes(); }, Unit::Bytes,
+          "bytes on the link towards the device");
+  m.value("/pcie/upstream_utilization",
+          [this] {
+            const double run_ps = static_cast<double>(now_ps());
+            return run_ps > 0 ? link_.upstream_busy_ps() / run_ps : 0;
+          },
+          Unit::Ratio, "fraction of the run the upstream direction was busy");
+  m.value("/pcie/downstream_utilization",
+          [this] {
+            const double run_ps = static_cast<double>(now_ps());
+            return run_ps > 0 ? link_.downstream_busy_ps() / run_ps : 0;
+          },
+          Unit::Ratio, "fraction of the run the downstream direction was busy");
+}
+
 std::uint16_t PcieEndpoint::vf_rid(unsigned port, unsigned vf) const {
   const ConfigSpace& c = *pf_cfg_[port];
   return static_cast<std::uint16_t>(pf_rid(port) + c.first_vf_offset() + vf * c.vf_stride());
@@ -45,6 +79,7 @@ void PcieEndpoint::update_rids() {
     unsigned port = fn / (max_vfs_ + 1), k = fn % (max_vfs_ + 1);
     rid_by_fn_[fn] = k == 0 ? pf_rid(port) : vf_rid(port, k - 1);
   }
+  if (on_routing_change) on_routing_change();
 }
 
 std::string PcieEndpoint::bdf(std::uint16_t rid) {

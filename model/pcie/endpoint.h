@@ -6,6 +6,7 @@
 // ID in a PcieExtension. Link timing is booked on per-direction timelines in PcieLinkTiming:
 // no thread, no event per transfer.
 #pragma once
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "model/core/device_profile.h"
+#include "model/core/metrics_registry.h"
 #include "model/core/pcie_extension.h"
 #include "model/regs/register_space.h"
 #include "model/pcie/config_space.h"
@@ -53,6 +55,10 @@ public:
   PcieLinkTiming& link() { return link_; }
 
   std::uint64_t unsupported_requests() const { return unsupported_; }
+  // Called after every change of the VFs' routing IDs or visibility (SR-IOV capability).
+  std::function<void()> on_routing_change;
+  // Each function's bdf, the link's totals and the register accesses the device ignored.
+  void publish(MetricsRegistry& m) const;
 
 private:
   void cfg_b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);

@@ -35,9 +35,7 @@ PcieLinkParams link_params(const PcieCfg& c) {
 }  // namespace
 
 System::System(sc_core::sc_module_name name, const Scenario& s)
-    : sc_module(name), s_(s), prof_(device_profile(s.device.preset)), pool_(s.device.frame_pool),
-      stats_(s.device.ports, s.device.ports * (vfs_enabled(s) + 1), prof_.queues_per_port),
-      window_start_(stats_), window_end_(stats_) {
+    : sc_module(name), s_(s), prof_(device_profile(s.device.preset)), pool_(s.device.frame_pool) {
   SC_HAS_PROCESS(System);
   SC_THREAD(snapshot_traffic_window);
   const unsigned P = s.device.ports, V = s.device.vfs_per_port;
@@ -60,16 +58,16 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
     std::vector<regs::RegisterSpace*> vf_spaces;
     for (unsigned v = 0; v < ep_->max_vfs(); ++v) vf_spaces.push_back(&ep_->vf_regs(p, v));
     MacParams mp{p, line_bps, s.device.max_frame_bytes};
-    port.mac = std::make_unique<Mac>(fmt::format("port{}_mac", p).c_str(), mp, stats_);
+    port.mac = std::make_unique<Mac>(fmt::format("port{}_mac", p).c_str(), mp);
     port.sorter = std::make_unique<Sorter>(fmt::format("port{}_sorter", p).c_str(), prof_, layout,
-                                           rar_entries(), vlvf_entries(), stats_, ep_->pf_regs(p));
+                                           rar_entries(), vlvf_entries(), ep_->pf_regs(p));
     port.rx = std::make_unique<RxDma>(fmt::format("port{}_rxdma", p).c_str(), prof_, layout,
-                                      pb_bytes, stats_);
+                                      pb_bytes);
     port.rx->map_registers(ep_->pf_regs(p), vf_spaces);
     port.sched = std::make_unique<TxScheduler>(prof_.queues_per_port, line_bps, prof_.map());
     port.sched->map_registers(ep_->pf_regs(p));
     port.tx = std::make_unique<TxDma>(fmt::format("port{}_txdma", p).c_str(), prof_, layout, pool_,
-                                      stats_, *port.sched);
+                                      *port.sched);
     port.tx->map_registers(ep_->pf_regs(p), vf_spaces);
 
     WireSourceParams wp;
@@ -81,8 +79,7 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
     wp.seed = s.seed;
     for (unsigned v = 0; v < V; ++v) wp.vf_macs.push_back(mac_of(p, static_cast<int>(v)));
     wp.pf_mac = mac_of(p, -1);
-    port.source = std::make_unique<WireSource>(fmt::format("port{}_wire", p).c_str(), wp, pool_,
-                                               stats_);
+    port.source = std::make_unique<WireSource>(fmt::format("port{}_wire", p).c_str(), wp, pool_);
     port.source->out.bind(port.mac->rx_in);
     port.mac->rx_out.bind(port.sorter->rx_in);
     port.sorter->to_dma.bind(port.rx->frames_in);
@@ -106,7 +103,10 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
       dp.vf = v;
       dp.function = fn;
       dp.pool = v < 0 ? V : static_cast<unsigned>(v);
-      dp.rid = routing_id(p, v);
+      // The endpoint's live SR-IOV capability is the one source of routing IDs; a VF driver
+      // reads its own when its VM starts, after the PF enabled the VFs.
+      dp.routing_id = v < 0 ? std::function<std::uint16_t()>([this, p] { return ep_->pf_rid(p); })
+                            : [this, p, v] { return ep_->vf_rid(p, static_cast<unsigned>(v)); };
       dp.mac = mac_of(p, v);
       dp.tx_dst_mac = tx_destination(p, fc.tx.to);
       dp.mem_hpa = function_memory_hpa(fn);
@@ -136,35 +136,45 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
       auto d = std::make_unique<Driver>(
           (v < 0 ? fmt::format("port{}_pf_driver", p) : fmt::format("port{}_vf{}_driver", p, v))
               .c_str(),
-          prof_, dp, *mem_, stats_, *ports_[p].vfs_ready);
+          prof_, dp, *mem_, *ports_[p].vfs_ready);
       if (v < 0 && ports_[p].mailbox) {
         Driver* pf = d.get();
         ports_[p].mailbox->on_vf_request = [pf](unsigned) { pf->mailbox_interrupt(); };
       }
       d->mmio.bind(ep_->mmio);
       d->cfg.bind(ep_->cfg);
-      // The hypervisor gives the function's routing ID a DMA domain over its memory only.
-      iommu_->map(dp.rid, 0, dp.mem_hpa, fn_mem);
       drivers_.push_back(std::move(d));
     }
   }
+  // The hypervisor gives each function's routing ID a DMA domain over its memory only: the
+  // PFs' now, the VFs' whenever the SR-IOV capability changes which VFs exist and where.
+  for (unsigned p = 0; p < P; ++p)
+    iommu_->map(ep_->pf_rid(p), 0, function_memory_hpa(ep_->function_index(p, -1)), fn_mem);
+  vf_rids_.assign(ep_->functions(), kNoRid);
+  ep_->on_routing_change = [this] { assign_vf_domains(); };
+  publish();
+}
+
+void System::assign_vf_domains() {
+  const std::uint64_t fn_mem = std::uint64_t{s_.host.vm_memory_kb} * 1024;
+  for (unsigned p = 0; p < s_.device.ports; ++p)
+    for (unsigned v = 0; v < ep_->max_vfs(); ++v) {
+      const unsigned fn = ep_->function_index(p, static_cast<int>(v));
+      const std::uint32_t rid = ep_->vf_visible(p, v) ? ep_->vf_rid(p, v) : kNoRid;
+      if (rid == vf_rids_[fn]) continue;
+      if (vf_rids_[fn] != kNoRid) iommu_->unmap(static_cast<std::uint16_t>(vf_rids_[fn]));
+      if (rid != kNoRid) iommu_->map(static_cast<std::uint16_t>(rid), 0, function_memory_hpa(fn), fn_mem);
+      vf_rids_[fn] = rid;
+    }
 }
 
 System::~System() = default;
 
 void System::snapshot_traffic_window() {
   wait(to_sc(traffic_start()));
-  window_start_ = stats_;
+  registry_.mark_window_start();
   wait(to_sc(traffic_end() - traffic_start()));
-  window_end_ = stats_;
-}
-
-std::uint16_t System::routing_id(unsigned port, int vf) const {
-  // A VF's routing ID once the PF driver has set ARI Capable Hierarchy (First VF Offset and
-  // VF Stride from the SR-IOV capability): what the hypervisor assigns to the VM.
-  if (vf < 0) return ep_->pf_rid(port);
-  return static_cast<std::uint16_t>(ep_->pf_rid(port) + prof_.first_vf_offset +
-                                    prof_.vf_stride * static_cast<unsigned>(vf));
+  registry_.mark_window_end();
 }
 
 unsigned System::vfs_enabled(const Scenario& s) {
@@ -212,14 +222,71 @@ std::uint64_t System::tx_destination(unsigned port, const TxTarget& to) const {
   return 0;
 }
 
+void System::publish() {
+  MetricsRegistry& m = registry_;
+  m.set_window_seconds(s_.duration_us / 1e6);
+  const unsigned P = s_.device.ports, V = ep_->max_vfs(), Q = prof_.queues_per_port;
+  // The platform's own facts: names, indices and settings.
+  for (unsigned p = 0; p < P; ++p) {
+    const std::string port = fmt::format("/ports/{}/", p);
+    m.value(port + "port", [p] { return p; }, Unit::None, "port index");
+    m.value(port + "link_gbps", [this] { return s_.device.link_gbps; }, Unit::Gbps,
+            "device.link_gbps");
+    const unsigned pf_fn = ep_->function_index(p, -1);
+    for (int v = -1; v < static_cast<int>(V); ++v) {
+      const unsigned fn = ep_->function_index(p, v);
+      const std::string f = fmt::format("/functions/{}/", fn);
+      const std::string name = function_name(p, v);
+      m.value(f + "name", [name] { return name; }, Unit::None, "portP.pf or portP.vfV");
+      m.value(f + "kind", [v] { return v < 0 ? "pf" : "vf"; }, Unit::None, "pf or vf");
+      m.value(f + "port", [p] { return p; }, Unit::None, "its port");
+      const unsigned pool = v < 0 ? s_.device.vfs_per_port : static_cast<unsigned>(v);
+      m.value(f + "pool", [pool] { return pool; }, Unit::None, "the pool it owns");
+      m.value(f + "iommu_faults", [this, fn] { return iommu_->faults(ep_->rid_of(fn)); },
+              Unit::Count, "DMA the IOMMU refused for its routing ID");
+    }
+    for (unsigned q = 0; q < Q; ++q) {
+      const std::string path = fmt::format("/queues/{}/", p * Q + q);
+      const unsigned pool = prof_.pool_of_queue(q);
+      const int fn = port_layout(p).function_of_pool(pool);
+      m.value(path + "port", [p] { return p; }, Unit::None, "port index");
+      m.value(path + "queue", [q] { return q; }, Unit::None, "queue index within the port");
+      m.value(path + "pool", [pool] { return pool; }, Unit::None, "the pool the queue serves");
+      const nlohmann::json owner =
+          fn < 0 ? nlohmann::json(nullptr) : nlohmann::json(function_name(p, fn - static_cast<int>(pf_fn) - 1));
+      m.value(path + "function", [owner] { return owner; }, Unit::None,
+              "the function owning the pool, or null");
+      m.value(path + "tx_rate_limit_mbps",
+              [this, p, q] { return ports_[p].sched->programmed_rate_bps(q) / 1e6; }, Unit::Mbps,
+              "the programmed Tx rate limit, 0 = off");
+    }
+  }
+  m.value("/pcie/gen", [this] { return s_.pcie.gen; }, Unit::None, "PCIe generation");
+  m.value("/pcie/lanes", [this] { return s_.pcie.lanes; }, Unit::None, "link width");
+  m.value("/pcie/iommu_faults", [this] { return iommu_->total_faults(); }, Unit::Count,
+          "DMA the IOMMU refused, all routing IDs");
+  m.value("/conservation/frame_slots_in_use", [this] { return pool_.in_use(); }, Unit::Count,
+          "frame pool slots still held at the end");
+  // The blocks' own stats.
+  ep_->publish(m);
+  for (const Port& port : ports_) {
+    port.source->publish(m);
+    port.mac->publish(m);
+    port.sorter->publish(m);
+    port.rx->publish(m);
+    port.tx->publish(m);
+  }
+  for (const auto& d : drivers_) d->publish(m);
+}
+
+std::string System::function_name(unsigned port, int vf) {
+  return vf < 0 ? fmt::format("port{}.pf", port) : fmt::format("port{}.vf{}", port, vf);
+}
+
 std::uint64_t System::function_memory_hpa(unsigned fn) const {
   return std::uint64_t{fn} * s_.host.vm_memory_kb * 1024;
 }
 
-std::uint64_t System::in_flight() const {
-  std::uint64_t n = 0;  // the driver models post one descriptor per frame
-  for (const Port& p : ports_) n += p.tx->pending_descriptors();
-  return n;
-}
+
 
 }  // namespace iovsim

@@ -15,8 +15,8 @@
 
 #include "model/core/device_profile.h"
 #include "model/core/frame.h"
+#include "model/core/metrics_registry.h"
 #include "model/core/scenario.h"
-#include "model/core/stats.h"
 
 namespace iovsim {
 
@@ -39,7 +39,7 @@ public:
 
   const Scenario& scenario() const { return s_; }
   const DeviceProfile& profile() const { return prof_; }
-  Stats& stats() { return stats_; }
+  MetricsRegistry& registry() { return registry_; }
   FramePool& frame_pool() { return pool_; }
   HostMemory& memory() { return *mem_; }
   Iommu& iommu() { return *iommu_; }
@@ -55,19 +55,15 @@ public:
   ps_t run_end() const;
   std::uint64_t mac_of(unsigned port, int vf) const;
   std::uint64_t tx_destination(unsigned port, const TxTarget& to) const;  // where tx.to sends
-  std::uint16_t routing_id(unsigned port, int vf) const;
   static unsigned vfs_enabled(const Scenario& s);  // VFs per port the PF enables (0 in vmdq)
   PortLayout port_layout(unsigned port) const;
+  static std::string function_name(unsigned port, int vf);  // "port0.pf", "port0.vf3"
   unsigned rar_entries() const;   // table sizes in use (scenario, else the preset's)
   unsigned vlvf_entries() const;
   std::uint64_t function_memory_hpa(unsigned fn) const;
-  std::uint64_t in_flight() const;
-  // Metrics of the finished run (see docs/metrics.md); wall_seconds is the only input that
-  // is not simulated.
+  // Metrics of the finished run (see docs/metrics.md), composed from what the blocks
+  // published; wall_seconds is the only input that is not simulated.
   nlohmann::json metrics(double wall_seconds) const;
-  double port_rate_mbps(unsigned port, unsigned queue) const;  // programmed Tx limit, 0 = off
-  nlohmann::json rx_queues_used(unsigned port, int vf) const;   // its pool's queues with traffic
-  nlohmann::json mailbox_json(unsigned port, int vf) const;
 
 private:
   struct Port {
@@ -81,12 +77,14 @@ private:
     std::unique_ptr<sc_core::sc_event> vfs_ready;
   };
   void snapshot_traffic_window();
+  void publish();  // every block's stats, and the platform's own facts, into registry_
+  void assign_vf_domains();  // the hypervisor: IOMMU domains for the VFs that exist now
+  static constexpr std::uint32_t kNoRid = 0x10000;
+  std::vector<std::uint32_t> vf_rids_;  // per function: the routing ID its domain is mapped at
   Scenario s_;
   const DeviceProfile& prof_;
   FramePool pool_;
-  Stats stats_;
-  // The counters when traffic started and stopped: rates are over the traffic window.
-  Stats window_start_, window_end_;
+  MetricsRegistry registry_;
   std::unique_ptr<HostMemory> mem_;
   std::unique_ptr<Iommu> iommu_;
   std::unique_ptr<PcieEndpoint> ep_;

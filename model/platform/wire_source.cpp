@@ -12,9 +12,8 @@ namespace {
 constexpr std::uint64_t kBroadcast = 0xFFFFFFFFFFFFull;
 }
 
-WireSource::WireSource(sc_core::sc_module_name name, const WireSourceParams& p, FramePool& pool,
-                       Stats& stats)
-    : sc_module(name), out("out"), p_(p), pool_(pool), stats_(stats),
+WireSource::WireSource(sc_core::sc_module_name name, const WireSourceParams& p, FramePool& pool)
+    : sc_module(name), out("out"), p_(p), pool_(pool), drops_(p.port, 0, 0),
       rng_(p.seed * 0x9E3779B97F4A7C15ull + p.port) {
   std::vector<double> w;
   for (auto& [size, weight] : p.cfg.frame_sizes) {
@@ -39,6 +38,12 @@ WireSource::WireSource(sc_core::sc_module_name name, const WireSourceParams& p, 
   dest_pick_ = std::discrete_distribution<unsigned>(dw.begin(), dw.end());
   SC_HAS_PROCESS(WireSource);
   if (p.cfg.pattern != Pattern::off && p.cfg.load > 0) SC_THREAD(run);
+}
+
+void WireSource::publish(MetricsRegistry& m) const {
+  m.counter("/conservation/injected_wire", injected_, Unit::Frames,
+            "frames the link partners started sending");
+  drops_.publish(m);
 }
 
 void WireSource::fill(Frame& f, unsigned len) {
@@ -94,10 +99,10 @@ void WireSource::run() {
     if (t > now_ps()) qk.set(to_sc(t - now_ps()));
     if (qk.need_sync()) qk.sync();
     unsigned len = sizes_[size_pick_(rng_)];
-    stats_.ledger().injected_wire++;
+    ++injected_;
     FrameHandle h = pool_.alloc();
     if (h == kNoFrame) {
-      stats_.drop(Drop::FramePoolEmpty, p_.port, -1);
+      drops_.count(Drop::FramePoolEmpty, -1);
     } else {
       fill(pool_[h], len);
       FramePayload pl;

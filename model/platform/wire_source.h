@@ -10,6 +10,7 @@
 #include <systemc>
 
 #include "model/core/frame_protocol.h"
+#include "model/core/metrics_registry.h"
 #include "model/core/scenario.h"
 #include "model/core/stats.h"
 
@@ -29,15 +30,17 @@ struct WireSourceParams {
 class WireSource : public sc_core::sc_module {
 public:
   FrameInitiatorSocket out;
-  WireSource(sc_core::sc_module_name name, const WireSourceParams& p, FramePool& pool,
-             Stats& stats);
+  WireSource(sc_core::sc_module_name name, const WireSourceParams& p, FramePool& pool);
+  std::uint64_t injected() const { return injected_; }
+  void publish(MetricsRegistry& m) const;
 
 private:
   void run();
   void fill(Frame& f, unsigned len);
   WireSourceParams p_;
   FramePool& pool_;
-  Stats& stats_;
+  std::uint64_t injected_ = 0;  // frames the link partner started
+  DropCounter drops_;           // frames the model had no slot for
   std::mt19937_64 rng_;
   std::vector<unsigned> sizes_;
   std::discrete_distribution<unsigned> size_pick_;

@@ -68,8 +68,8 @@ public:
   bool mapped(std::uint32_t offset) const { return slots_.count(offset) != 0; }
 
   const std::vector<Entry>& entries() const { return entries_; }
-  std::uint64_t unmapped_accesses() const { return unmapped_; }
-  std::uint64_t read_only_writes() const { return read_only_writes_; }
+  const std::uint64_t& unmapped_accesses() const { return unmapped_; }
+  const std::uint64_t& read_only_writes() const { return read_only_writes_; }
   const std::string& name() const { return name_; }
 
 private:

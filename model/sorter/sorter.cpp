@@ -67,10 +67,10 @@ bool parse_flow(const Frame& f, const hls::L2Header& h, const regs::RssHashTypes
 }
 
 Sorter::Sorter(sc_core::sc_module_name name, const DeviceProfile& prof, const PortLayout& layout,
-               unsigned num_rar, unsigned num_vlvf, Stats& stats, regs::RegisterSpace& pf_regs)
+               unsigned num_rar, unsigned num_vlvf, regs::RegisterSpace& pf_regs)
     : sc_module(name), rx_in("rx_in", this, &Sorter::receive),
       tx_in("tx_in", this, &Sorter::transmit), to_dma("to_dma"), to_wire("to_wire"),
-      prof_(prof), p_(layout), stats_(stats) {
+      prof_(prof), p_(layout), drops_(layout.port, layout.first_function, layout.functions()) {
   hls::SorterTables& t = r_.tables;
   t.num_rar = std::min(num_rar, prof.num_rar);
   t.num_pools = prof.num_pools;
@@ -78,12 +78,27 @@ Sorter::Sorter(sc_core::sc_module_name name, const DeviceProfile& prof, const Po
   prof.map().bind_sorter(pf_regs, r_);
 }
 
+void Sorter::publish(MetricsRegistry& m) const {
+  const std::string port = fmt::format("/ports/{}/", p_.port);
+  m.counter(port + "loopback_frames", stats_.loopback_frames, Unit::Frames,
+            "copies the VEB switched from a Tx queue to a local pool");
+  m.counter(port + "replicated_frames", stats_.replicated_frames, Unit::Frames,
+            "frames delivered to more than one destination");
+  m.counter(port + "spoof_events", stats_.spoof_events, Unit::Frames,
+            "Tx frames that failed MAC or VLAN anti-spoofing");
+  m.counter("/conservation/replicas", stats_.replicas, Unit::Frames,
+            "extra copies made by replication");
+  m.counter("/register_errors/filter_writes_ignored", r_.ignored_writes, Unit::Count,
+            "filter register writes beyond the tables in use or for absent pools");
+  drops_.publish(m);
+}
+
 void Sorter::count_drop(hls::RxVerdict v, int fn) {
   switch (v) {
-    case hls::RxVerdict::DropVlanFilter: stats_.drop(Drop::VlanFilter, p_.port, fn); break;
-    case hls::RxVerdict::DropSize: stats_.drop(Drop::PoolSize, p_.port, fn); break;
-    case hls::RxVerdict::DropPoolDisabled: stats_.drop(Drop::PoolDisabled, p_.port, fn); break;
-    default: stats_.drop(Drop::NoPool, p_.port, fn); break;
+    case hls::RxVerdict::DropVlanFilter: drops_.count(Drop::VlanFilter, fn); break;
+    case hls::RxVerdict::DropSize: drops_.count(Drop::PoolSize, fn); break;
+    case hls::RxVerdict::DropPoolDisabled: drops_.count(Drop::PoolDisabled, fn); break;
+    default: drops_.count(Drop::NoPool, fn); break;
   }
 }
 
@@ -91,8 +106,8 @@ void Sorter::deliver(FramePayload& p, const hls::L2Header& h, hls::PoolMask pool
                      unsigned other_copies, sc_core::sc_time& delay) {
   unsigned n = static_cast<unsigned>(__builtin_popcountll(pools));
   if (n + other_copies > 1) {
-    stats_.ledger().replicas += n + other_copies - 1;
-    stats_.port(p_.port).replicated_frames++;
+    stats_.replicas += n + other_copies - 1;
+    stats_.replicated_frames++;
   }
   for (unsigned i = 1; i < n; ++i) p.pool->retain(p.handle);
   // RSS (MRQC.MRQE = VMDq + RSS): one hash per frame; pools with VMOLR.RSSE spread flows over
@@ -155,18 +170,18 @@ void Sorter::transmit(FramePayload& p, sc_core::sc_time& delay) {
     // The family's status registers report it (82576 WVBR: which queue; 82599 SSVPC: a count).
     r_.spoofed_queues.set(p.queue);
     ++r_.spoofed_frames;
-    ++spoof_events_;
+    ++stats_.spoof_events;
   }
   if (d.drop || (!d.to_wire && d.loopback_pools == 0)) {
-    stats_.drop(d.spoof_mac || d.spoof_vlan ? Drop::Spoof
+    drops_.count(d.spoof_mac || d.spoof_vlan ? Drop::Spoof
                  : d.tx_disabled            ? Drop::PoolDisabled
                                             : Drop::NoPool,
-                 p_.port, fn);
+                 fn);
     p.pool->release(p.handle);
     return;
   }
   if (d.loopback_pools) {
-    stats_.port(p_.port).loopback_frames += __builtin_popcountll(d.loopback_pools);
+    stats_.loopback_frames += static_cast<unsigned>(__builtin_popcountll(d.loopback_pools));
     if (d.to_wire) p.pool->retain(p.handle);  // the wire keeps one reference
     sc_core::sc_time d_lb = delay;
     deliver(p, h, d.loopback_pools, d.to_wire ? 1 : 0, d_lb);

@@ -16,6 +16,7 @@
 #include "hls/sorter/sorter_core.h"
 #include "model/core/device_profile.h"
 #include "model/core/frame_protocol.h"
+#include "model/core/metrics_registry.h"
 #include "model/core/stats.h"
 #include "model/regs/device_map.h"
 
@@ -38,12 +39,21 @@ public:
   // `num_rar`/`num_vlvf`: the table sizes in use (at most the preset's); entries beyond them
   // exist as registers but are ignored, and writes to them are counted.
   Sorter(sc_core::sc_module_name name, const DeviceProfile& prof, const PortLayout& layout,
-         unsigned num_rar, unsigned num_vlvf, Stats& stats, regs::RegisterSpace& pf_regs);
+         unsigned num_rar, unsigned num_vlvf, regs::RegisterSpace& pf_regs);
+
+  struct Stats {
+    std::uint64_t loopback_frames = 0;    // copies switched from a Tx queue to a local pool
+    std::uint64_t replicated_frames = 0;  // frames delivered to more than one destination
+    std::uint64_t replicas = 0;           // the extra copies replication made (ledger)
+    std::uint64_t spoof_events = 0;       // Tx frames that failed anti-spoofing
+  };
+  const Stats& stats() const { return stats_; }
+  const DropCounter& drops() const { return drops_; }
+  void publish(MetricsRegistry& m) const;
 
   const hls::SorterTables& tables() const { return r_.tables; }
   std::uint64_t ignored_writes() const { return r_.ignored_writes; }
   std::uint64_t classify_calls() const { return cache_misses_; }
-  std::uint64_t spoof_events() const { return spoof_events_; }
 
 private:
   void receive(FramePayload& p, sc_core::sc_time& delay);
@@ -57,9 +67,9 @@ private:
 
   const DeviceProfile& prof_;
   PortLayout p_;
-  Stats& stats_;
+  Stats stats_;
+  DropCounter drops_;
   regs::SorterRegs r_;  // decoded from the filter registers by the family's codec
-  std::uint64_t spoof_events_ = 0;
   struct RxCacheEntry {
     hls::L2Header h{};
     hls::RxDecision d{};

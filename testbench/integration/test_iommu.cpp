@@ -26,7 +26,7 @@ port0:
   CHECK(test::u64(vf1, "rx_frames") == 0);
   CHECK(test::u64(vf1["drops"], "iommu_fault") > 100);
   CHECK(test::u64(vf1, "iommu_faults") == test::u64(vf1["drops"], "iommu_fault"));
-  CHECK(sys.iommu().faults(sys.routing_id(0, 1)) == test::u64(vf1, "iommu_faults"));
+  CHECK(sys.iommu().faults(sys.endpoint().vf_rid(0, 1)) == test::u64(vf1, "iommu_faults"));
   // Without the IOMMU the buffers (vf1 memory + its size) would be vf2's memory: untouched.
   const unsigned vf2 = sys.endpoint().function_index(0, 2);
   const std::uint64_t bytes = std::uint64_t{s.host.vm_memory_kb} * 1024;

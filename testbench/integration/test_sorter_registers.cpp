@@ -59,9 +59,8 @@ void scoreboard(const char* preset) {
   const DeviceProfile& prof = device_profile(preset);
   const bool f99 = prof.family == Family::i82599;
   const unsigned P = prof.num_pools, R = prof.num_rar, V = prof.num_vlvf;
-  Stats stats(1, P + 1, prof.queues_per_port);
   regs::RegisterSpace pf("pf0");
-  Sorter sorter("sorter", prof, PortLayout{0, P - 1, 0, false}, R, V, stats, pf);
+  Sorter sorter("sorter", prof, PortLayout{0, P - 1, 0, false}, R, V, pf);
   Capture cap("cap");
   cap.to_sorter.bind(sorter.rx_in);
   cap.tx_unused.bind(sorter.tx_in);
@@ -224,13 +223,13 @@ void scoreboard(const char* preset) {
           const unsigned queue = f99 ? 2 * pl + q : pl + 8 * q;  // 64 x 2 / 8 pools x 2
           want.insert({static_cast<int>(pl), static_cast<int>(queue)});
         }
-        const std::uint64_t drops_before = stats.ledger().dropped;
+        const std::uint64_t drops_before = sorter.drops().total();
         cap.deliveries.clear();
         FramePayload p;
         p.pool = &pool, p.handle = h2;
         sc_core::sc_time d = sc_core::SC_ZERO_TIME;
         cap.to_sorter.send(p, d);
-        const bool dropped = stats.ledger().dropped == drops_before + 1;
+        const bool dropped = sorter.drops().total() == drops_before + 1;
         ++frames;
         expected_deliveries += want.size();
         expected_drops += want.empty();
@@ -253,8 +252,8 @@ void scoreboard(const char* preset) {
   CHECK(classes["multi"] > 100);
   CHECK(classes["one+rss"] > 100);
   // conservation: every frame was delivered to its pools or counted as one drop
-  CHECK(stats.ledger().dropped == expected_drops);
-  CHECK(stats.ledger().replicas + frames == expected_deliveries + expected_drops);
+  CHECK(sorter.drops().total() == expected_drops);
+  CHECK(sorter.stats().replicas + frames == expected_deliveries + expected_drops);
   CHECK(pool.in_use() == 0);
   CHECK(sorter.classify_calls() < frames);  // the cache answered the repeats
 }
@@ -270,9 +269,8 @@ TEST_CASE("82599 sorter programmed through registers matches the reference model
 
 TEST_CASE("82599 RSS registers answer at the 82598 offsets ixgbe writes, too") {
   const DeviceProfile& prof = device_profile("82599");
-  Stats stats(1, 5, prof.queues_per_port);
   regs::RegisterSpace pf("pf0");
-  Sorter sorter("sorter", prof, PortLayout{0, 4, 0, false}, 128, 64, stats, pf);
+  Sorter sorter("sorter", prof, PortLayout{0, 4, 0, false}, 128, 64, pf);
   std::uint32_t v = 0;
   CHECK(pf.write(0x5C00 + 4 * 3, 0x01000100));  // IXGBE_RETA(3)
   CHECK(pf.read(0xEB00 + 4 * 3, v));

@@ -5,6 +5,7 @@
 #include <random>
 #include <vector>
 
+#include "model/core/metrics_registry.h"
 #include "model/core/stats.h"
 
 using namespace iovsim;
@@ -37,12 +38,57 @@ TEST_CASE("small latencies are exact and an empty histogram reports zero") {
 }
 
 TEST_CASE("drops are counted per port, per function and in the ledger") {
-  Stats s(2, 4, 8);
-  s.drop(Drop::NoDescriptor, 1, 3);
-  s.drop(Drop::Runt, 0, -1);
-  CHECK(s.port(1).drops[static_cast<unsigned>(Drop::NoDescriptor)] == 1);
-  CHECK(s.fn(3).drops[static_cast<unsigned>(Drop::NoDescriptor)] == 1);
-  CHECK(s.port(0).drops[static_cast<unsigned>(Drop::Runt)] == 1);
-  CHECK(s.ledger().dropped == 2);
+  DropCounter a(1, 2, 2), b(0, 0, 0);  // port 1 with functions 2 and 3; port 0, no functions
+  a.count(Drop::NoDescriptor, 3);
+  b.count(Drop::Runt, -1);
+  CHECK(a.port()[static_cast<unsigned>(Drop::NoDescriptor)] == 1);
+  CHECK(a.function(3)[static_cast<unsigned>(Drop::NoDescriptor)] == 1);
+  CHECK(a.function(2)[static_cast<unsigned>(Drop::NoDescriptor)] == 0);
+  CHECK(b.port()[static_cast<unsigned>(Drop::Runt)] == 1);
+  CHECK(a.total() + b.total() == 2);
   CHECK(std::string(drop_name(Drop::NoDescriptor)) == "no_descriptor");
+  // Published, the counters of one path add up and every reason is listed.
+  MetricsRegistry m;
+  a.publish(m);
+  b.publish(m);
+  DropCounter c(1, 2, 2);
+  c.count(Drop::NoDescriptor, 2);
+  c.publish(m);
+  const nlohmann::json j = m.compose();
+  CHECK(j["ports"][1]["drops"]["no_descriptor"] == 2);
+  CHECK(j["ports"][1]["drops"].size() == kDropReasons);
+  CHECK(j["ports"][0]["drops"]["runt"] == 1);
+  CHECK(j["functions"][2]["drops"]["no_descriptor"] == 1);
+  CHECK(j["functions"][3]["drops"]["no_descriptor"] == 1);
+  CHECK(j["conservation"]["dropped"] == 3);
+}
+
+TEST_CASE("the registry takes rates over the traffic window and lists what it publishes") {
+  MetricsRegistry m;
+  std::uint64_t bytes = 1000, other = 5;
+  m.counter("/ports/0/wire_rx_bytes", bytes, Unit::Bytes, "bytes");
+  m.counter("/ports/0/other", other, Unit::Frames, "other");
+  m.rate_gbps("/ports/0/wire_rx_gbps", "/ports/0/wire_rx_bytes", "rate");
+  m.value("/ports/0/name", [] { return "p0"; }, Unit::None, "name");
+  m.set_window_seconds(1e-3);
+  m.mark_window_start();
+  bytes += 125000;  // 1 Mbit in 1 ms: 1 Gb/s
+  m.mark_window_end();
+  bytes += 999;  // after the window: not in the rate
+  nlohmann::json j = m.compose();
+  CHECK(j["ports"][0]["wire_rx_bytes"] == 126999);
+  CHECK(j["ports"][0]["wire_rx_gbps"].get<double>() == Approx(1.0));
+  CHECK(j["ports"][0]["name"] == "p0");
+  // A window whose end was never marked (no drain time) ends when the metrics are composed.
+  MetricsRegistry n;
+  std::uint64_t b2 = 0;
+  n.counter("/x/bytes", b2, Unit::Bytes, "bytes");
+  n.rate_gbps("/x/gbps", "/x/bytes", "rate");
+  n.set_window_seconds(1e-3);
+  n.mark_window_start();
+  b2 = 125000;
+  CHECK(n.compose()["x"]["gbps"].get<double>() == Approx(1.0));
+  const auto d = m.describe();
+  REQUIRE(d.size() == 4);
+  CHECK(d[0].path == "/ports/*/wire_rx_bytes");
 }

@@ -1,0 +1,103 @@
+#include "model/core/metrics_registry.h"
+
+#include <map>
+#include <set>
+
+namespace iovsim {
+
+const char* unit_name(Unit u) {
+  switch (u) {
+    case Unit::None: return "";
+    case Unit::Frames: return "frames";
+    case Unit::Bytes: return "bytes";
+    case Unit::Events: return "events";
+    case Unit::Count: return "count";
+    case Unit::Nanoseconds: return "ns";
+    case Unit::Gbps: return "Gb/s";
+    case Unit::Mbps: return "Mb/s";
+    case Unit::Ratio: return "ratio";
+  }
+  return "?";
+}
+
+void MetricsRegistry::counter(std::string path, const std::uint64_t& value, Unit unit,
+                              const char* doc) {
+  counters_.push_back({std::move(path), &value, unit, doc});
+}
+
+void MetricsRegistry::gauge(std::string path, std::function<std::uint64_t()> fn, Unit unit,
+                            const char* doc) {
+  gauges_.push_back({std::move(path), std::move(fn), unit, doc});
+}
+
+void MetricsRegistry::value(std::string path, std::function<nlohmann::json()> fn, Unit unit,
+                            const char* doc) {
+  values_.push_back({std::move(path), std::move(fn), unit, doc});
+}
+
+void MetricsRegistry::rate_gbps(std::string path, std::string bytes_path, const char* doc) {
+  rates_.push_back({std::move(path), std::move(bytes_path), doc});
+}
+
+void MetricsRegistry::mark_window_start() {
+  start_.clear();
+  for (const Counter& c : counters_) start_.push_back(*c.v);
+  started_ = true;
+}
+
+void MetricsRegistry::mark_window_end() {
+  end_.clear();
+  for (const Counter& c : counters_) end_.push_back(*c.v);
+  ended_ = true;
+}
+
+nlohmann::json MetricsRegistry::compose() const {
+  using nlohmann::json;
+  json j = json::object();
+  std::map<std::string, std::uint64_t> sums;
+  for (const Counter& c : counters_) sums[c.path] += *c.v;
+  for (const Gauge& g : gauges_) sums[g.path] += g.fn();
+  for (const auto& [path, v] : sums) j[json::json_pointer(path)] = v;
+  for (const Value& v : values_) j[json::json_pointer(v.path)] = v.fn();
+  for (const Rate& r : rates_) {
+    std::uint64_t bytes = 0;
+    for (std::size_t i = 0; i < counters_.size(); ++i) {
+      if (counters_[i].path != r.bytes_path) continue;
+      const std::uint64_t at_start = started_ ? start_[i] : 0;
+      const std::uint64_t at_end = ended_ ? end_[i] : *counters_[i].v;
+      bytes += at_end - at_start;
+    }
+    j[json::json_pointer(r.path)] =
+        window_s_ > 0 ? static_cast<double>(bytes) * 8 / window_s_ / 1e9 : 0.0;
+  }
+  return j;
+}
+
+std::vector<MetricsRegistry::Description> MetricsRegistry::describe() const {
+  auto pattern = [](const std::string& path) {
+    std::string out;
+    std::size_t i = 0;
+    while (i < path.size()) {
+      std::size_t j = path.find('/', i + 1);
+      if (j == std::string::npos) j = path.size();
+      const std::string seg = path.substr(i + 1, j - i - 1);
+      const bool index = !seg.empty() && seg.find_first_not_of("0123456789") == std::string::npos;
+      out += "/" + (index ? std::string("*") : seg);
+      i = j;
+    }
+    return out;
+  };
+  std::vector<Description> d;
+  std::set<std::string> seen;
+  auto add = [&](const std::string& path, Unit u, const char* doc) {
+    const std::string p = pattern(path);
+    if (seen.insert(p).second) d.push_back({p, u, doc});
+  };
+  for (const Counter& c : counters_) add(c.path, c.unit, c.doc);
+  for (const Gauge& g : gauges_) add(g.path, g.unit, g.doc);
+  for (const Value& v : values_) add(v.path, v.unit, v.doc);
+  for (const Rate& r : rates_) add(r.path, Unit::Gbps, r.doc);
+  return d;
+}
+
+}  // namespace iovsim
