@@ -170,6 +170,15 @@ void System::assign_vf_domains() {
 
 System::~System() = default;
 
+std::string register_map(System& sys, bool vf, regs::ListingFormat format) {
+  const regs::RegisterSpace& rs = vf ? sys.endpoint().vf_regs(0, 0) : sys.endpoint().pf_regs(0);
+  const std::string title = fmt::format("{} {} BAR0 ({})", sys.profile().name, vf ? "VF" : "PF",
+                                        sys.profile().map().name());
+  return (format == regs::ListingFormat::Markdown ? fmt::format("## {}\n\n", title)
+                                                  : fmt::format("{}\n", title)) +
+         regs::list_registers(rs, format);
+}
+
 void System::snapshot_traffic_window() {
   wait(to_sc(traffic_start()));
   registry_.mark_window_start();

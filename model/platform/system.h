@@ -17,6 +17,7 @@
 #include "model/core/frame.h"
 #include "model/core/metrics_registry.h"
 #include "model/core/scenario.h"
+#include "model/regs/listing.h"
 
 namespace iovsim {
 
@@ -91,6 +92,10 @@ private:
   std::vector<Port> ports_;
   std::vector<std::unique_ptr<Driver>> drivers_;
 };
+
+// The register map of port 0's PF (or its first VF) as the elaborated system holds it: a
+// heading and the listing of model/regs/listing.h.
+std::string register_map(System& sys, bool vf, regs::ListingFormat format);
 
 // Elaborates `s`, simulates it to the end and returns its metrics. Once per process (SystemC
 // allows one elaboration).

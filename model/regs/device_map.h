@@ -114,7 +114,7 @@ class DeviceMap {
 public:
   virtual ~DeviceMap() = default;
   virtual Family family() const = 0;
-  virtual const char* name() const = 0;  // "82576 (igb)"
+  virtual const char* name() const = 0;  // "igb layout"
 
   // ---- device side
   virtual void bind_sorter(RegisterSpace& pf, SorterRegs& s) const = 0;

@@ -45,7 +45,7 @@ ResetReply decode_reset_reply(const std::uint32_t* w, unsigned n) {
 class Map82576 final : public DeviceMap {
 public:
   Family family() const override { return Family::i82576; }
-  const char* name() const override { return "82576 (igb layout)"; }
+  const char* name() const override { return "igb layout"; }
 
   void bind_sorter(RegisterSpace& rs, SorterRegs& s) const override {
     hls::SorterTables& t = s.tables;

@@ -57,7 +57,7 @@ std::uint32_t le32(const std::uint8_t* p) {
 class Map82599 final : public DeviceMap {
 public:
   Family family() const override { return Family::i82599; }
-  const char* name() const override { return "82599 (ixgbe layout)"; }
+  const char* name() const override { return "ixgbe layout"; }
 
   void bind_sorter(RegisterSpace& rs, SorterRegs& s) const override {
     hls::SorterTables& t = s.tables;
