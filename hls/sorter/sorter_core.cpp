@@ -112,9 +112,12 @@ RxDecision classify_rx(const SorterTables& t, const L2Header& h) {
   const unsigned hash = mta_index(da, t.mta_shift);
   const bool mta_hit = mcast && table_bit(t.mta, hash);
   const bool uta_hit = ucast && table_bit(t.uta, hash);
+  // The unicast filter is the exact filters and the 4 KB unicast hash table (X550 §7.1.2.1.1:
+  // "checked against the 128 host unicast addresses and 4 KB hash-based unicast address
+  // filters"): a UTA hit admits a unicast frame as an MTA hit admits a multicast one.
   const bool global_l2 = rar_hit || (bcast && t.broadcast_accept) ||
                          (mcast && (mta_hit || t.multicast_promisc)) ||
-                         (ucast && t.unicast_promisc);
+                         (ucast && (uta_hit || t.unicast_promisc));
 
   if (!t.vmdq_enable) {
     // No pools: one queue set (pool 0) gets everything that passes L2 filtering.

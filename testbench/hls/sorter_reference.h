@@ -138,8 +138,9 @@ inline Rx classify(const SorterTables& t, const L2Header& h) {
   const unsigned h12 = hash12(h.da, t.mta_shift);
   const bool mta = mcast && table_has(t.mta, h12);
   const bool uta = ucast && table_has(t.uta, h12);
+  // X550 §7.1.2.1.1: the unicast filter includes the hash-based unicast table.
   const bool l2 = hit || (bcast && t.broadcast_accept) || (mcast && (mta || t.multicast_promisc)) ||
-                  (ucast && t.unicast_promisc);
+                  (ucast && (uta || t.unicast_promisc));
 
   if (!t.vmdq_enable) {
     if (!l2) return r;

@@ -209,6 +209,23 @@ TEST_CASE("Rx unicast hash (UTA) with VMOLR.ROPE", "[sorter][rx][unicast][uta]")
   SECTION("UTA miss") {
     require_drop(classify_rx(t, frame(kStranger)), RxVerdict::DropNoPool);
   }
+  SECTION("a UTA hit passes L2 filtering: with no ROPE pool it reaches the default pool") {
+    // X550 §7.1.2.1.1: the unicast L2 filter is the exact filters plus the unicast hash table;
+    // DEF_PL receives "packets that passed L2 filtering but did not pass any of the pool filters"
+    t.pool[2].rope = t.pool[4].rope = false;
+    set_bit(t.uta, mta_index(kStranger, t.mta_shift));
+    RxDecision d = classify_rx(t, frame(kStranger));
+    CHECK(d.passed_l2);
+    require_deliver(d, P(t.default_pool));
+    CHECK(d.to_default_pool);
+    t.disable_default_pool = true;  // no default pool: nobody takes it
+    require_drop(classify_rx(t, frame(kStranger)), RxVerdict::DropNoPool);
+    t.disable_default_pool = false;
+    t.replication_enable = false;  // the same with replication disabled
+    require_deliver(classify_rx(t, frame(kStranger)), P(t.default_pool));
+    t.vmdq_enable = false;  // and without pools: pool 0
+    require_deliver(classify_rx(t, frame(kStranger)), P(0));
+  }
   SECTION("UTA is not consulted when the exact filters gave pools") {
     set_bit(t.uta, mta_index(kVm1, t.mta_shift));
     require_deliver(classify_rx(t, frame(kVm1)), P(1));
