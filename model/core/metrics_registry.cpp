@@ -39,6 +39,13 @@ void MetricsRegistry::rate_gbps(std::string path, std::string bytes_path, const 
   rates_.push_back({std::move(path), std::move(bytes_path), doc});
 }
 
+void MetricsRegistry::traffic(const std::string& prefix, const std::uint64_t& frames,
+                              const std::uint64_t& bytes, const char* doc) {
+  counter(prefix + "_frames", frames, Unit::Frames, doc);
+  counter(prefix + "_bytes", bytes, Unit::Bytes, "their frame bytes (DA through FCS)");
+  rate_gbps(prefix + "_gbps", prefix + "_bytes", "their bytes over the traffic window");
+}
+
 void MetricsRegistry::mark_window_start() {
   start_.clear();
   for (const Counter& c : counters_) start_.push_back(*c.v);

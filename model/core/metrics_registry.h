@@ -28,6 +28,10 @@ public:
   void value(std::string path, std::function<nlohmann::json()> fn, Unit unit, const char* doc);
   // Gb/s of the bytes counted at `bytes_path` during the traffic window.
   void rate_gbps(std::string path, std::string bytes_path, const char* doc);
+  // `prefix`_frames and `prefix`_bytes counters and the `prefix`_gbps rate of the bytes: one
+  // direction of traffic through a block ("/ports/0/wire_rx", "/functions/3/tx").
+  void traffic(const std::string& prefix, const std::uint64_t& frames, const std::uint64_t& bytes,
+               const char* doc);
 
   // The traffic window: counter values when it starts and ends, and its length. A window
   // whose end was not marked ends at composition (a run without drain time).

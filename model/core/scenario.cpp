@@ -23,8 +23,6 @@ struct Range {
 };
 
 // ---------------------------------------------------------------- typed values
-const char* kTxTargetHelp = "wire, pf, broadcast, unknown, a MAC or vfN";
-
 bool parse_vf_index(const std::string& s, unsigned& vf) {
   if (s.size() < 3 || s.compare(0, 2, "vf") != 0 || s.size() > 12) return false;
   if (!std::all_of(s.begin() + 2, s.end(), [](char c) { return c >= '0' && c <= '9'; }))
@@ -514,6 +512,9 @@ void validate(const Scenario& s, const std::string& origin) {
     double dtotal = 0;
     for (auto& [d, w] : pc.wire.destinations) {
       dtotal += w;
+      if (d.kind == Destination::Kind::Wire)
+        bad(fmt::format("port{}.wire.destinations.wire", p),
+            "unknown destination (vfs, vfN, pf, broadcast, unknown, or a MAC address)");
       if (d.kind == Destination::Kind::Vf && d.vf >= s.device.vfs_per_port)
         bad(fmt::format("port{}.wire.destinations.{}", p, to_text(d)),
             fmt::format("there are {} VFs per port", s.device.vfs_per_port));
@@ -523,7 +524,8 @@ void validate(const Scenario& s, const std::string& origin) {
     if (sends && dtotal <= 0)
       bad(fmt::format("port{}.wire.destinations", p), "needs at least one positive weight");
     auto check_fn = [&](const FunctionCfg& f, const std::string& key) {
-      if (f.tx.to.kind == TxTarget::Kind::Vf && f.tx.to.vf >= s.device.vfs_per_port)
+      if (f.tx.to.kind == Peer::Kind::AllVfs ||
+          (f.tx.to.kind == Peer::Kind::Vf && f.tx.to.vf >= s.device.vfs_per_port))
         bad(key + ".tx.to",
             fmt::format("'{}' is not wire, pf, broadcast, unknown, a MAC or vf0..vf{}",
                         to_text(f.tx.to), static_cast<int>(s.device.vfs_per_port) - 1));
@@ -560,57 +562,42 @@ std::uint64_t driver_memory_bytes(const HostCfg& h, unsigned max_frame, unsigned
          std::uint64_t{h.tx_ring_entries} * align(max_frame, 64);
 }
 
-std::string to_text(const TxTarget& t) {
-  switch (t.kind) {
-    case TxTarget::Kind::Wire: return "wire";
-    case TxTarget::Kind::Pf: return "pf";
-    case TxTarget::Kind::Vf: return fmt::format("vf{}", t.vf);
-    case TxTarget::Kind::Broadcast: return "broadcast";
-    case TxTarget::Kind::Unknown: return "unknown";
-    case TxTarget::Kind::Mac: return t.mac.str();
+std::string to_text(const Peer& p) {
+  switch (p.kind) {
+    case Peer::Kind::Wire: return "wire";
+    case Peer::Kind::AllVfs: return "vfs";
+    case Peer::Kind::Pf: return "pf";
+    case Peer::Kind::Vf: return fmt::format("vf{}", p.vf);
+    case Peer::Kind::Broadcast: return "broadcast";
+    case Peer::Kind::Unknown: return "unknown";
+    case Peer::Kind::Mac: return p.mac.str();
   }
   return "?";
 }
 
-std::string parse_text(const std::string& s, TxTarget& out) {
-  using K = TxTarget::Kind;
-  out = TxTarget{};
-  if (s == "wire") out.kind = K::Wire;
-  else if (s == "pf") out.kind = K::Pf;
-  else if (s == "broadcast") out.kind = K::Broadcast;
-  else if (s == "unknown") out.kind = K::Unknown;
-  else if (parse_vf_index(s, out.vf)) out.kind = K::Vf;
-  else if (auto m = MacAddress::parse(s)) out.kind = K::Mac, out.mac = *m;
-  else return fmt::format("'{}' is not {}", s, kTxTargetHelp);
-  return {};
-}
-
-std::string to_text(const Destination& d) {
-  switch (d.kind) {
-    case Destination::Kind::AllVfs: return "vfs";
-    case Destination::Kind::Vf: return fmt::format("vf{}", d.vf);
-    case Destination::Kind::Pf: return "pf";
-    case Destination::Kind::Broadcast: return "broadcast";
-    case Destination::Kind::Unknown: return "unknown";
-    case Destination::Kind::Mac: return d.mac.str();
+std::string parse_text(const std::string& s, Peer& out) {
+  using K = Peer::Kind;
+  out = Peer{};
+  static const std::pair<const char*, K> kNamed[] = {{"wire", K::Wire},           {"vfs", K::AllVfs},
+                                                     {"pf", K::Pf},               {"broadcast", K::Broadcast},
+                                                     {"unknown", K::Unknown}};
+  for (const auto& [name, kind] : kNamed)
+    if (s == name) {
+      out.kind = kind;
+      return {};
+    }
+  if (parse_vf_index(s, out.vf)) {
+    out.kind = K::Vf;
+    return {};
   }
-  return "?";
+  if (auto m = MacAddress::parse(s)) {
+    out.kind = K::Mac, out.mac = *m;
+    return {};
+  }
+  return fmt::format("'{}' is not a station: wire, vfs, pf, vfN, broadcast, unknown or a MAC", s);
 }
 
-std::string parse_text(const std::string& s, Destination& out) {
-  using K = Destination::Kind;
-  out = Destination{};
-  if (s == "vfs") out.kind = K::AllVfs;
-  else if (s == "pf") out.kind = K::Pf;
-  else if (s == "broadcast") out.kind = K::Broadcast;
-  else if (s == "unknown") out.kind = K::Unknown;
-  else if (parse_vf_index(s, out.vf)) out.kind = K::Vf;
-  else if (auto m = MacAddress::parse(s)) out.kind = K::Mac, out.mac = *m;
-  else return "unknown destination (vfs, vfN, pf, broadcast, unknown, or a MAC address)";
-  return {};
-}
-
-bool Destination::operator<(const Destination& o) const { return to_text(*this) < to_text(o); }
+bool Peer::operator<(const Peer& o) const { return to_text(*this) < to_text(o); }
 
 Scenario load_scenario(const std::string& yaml_text, const std::string& origin,
                        const std::vector<std::string>& overrides) {

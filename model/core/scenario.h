@@ -23,25 +23,20 @@ enum class Mode : std::uint8_t { sriov, vmdq };  // a VF per VM, or hypervisor-o
 enum class Pattern : std::uint8_t { constant, poisson, off };
 enum class UnmatchedUnicast : std::uint8_t { default_pool, drop };
 
-// Where a VM's application sends (tx.to): wire | pf | vfN | broadcast | unknown | a MAC.
-struct TxTarget {
-  enum class Kind : std::uint8_t { Wire, Pf, Vf, Broadcast, Unknown, Mac };
+// A station traffic goes to: the target of a VM's application (tx.to: wire | pf | vfN |
+// broadcast | unknown | a MAC), or a key of the link partner's wire.destinations (vfs, i.e. all
+// VFs evenly | vfN | pf | broadcast | unknown | a MAC). The loader checks each use's kinds.
+struct Peer {
+  enum class Kind : std::uint8_t { Wire, AllVfs, Pf, Vf, Broadcast, Unknown, Mac };
   Kind kind = Kind::Wire;
   unsigned vf = 0;  // Kind::Vf
   MacAddress mac;   // Kind::Mac
+  static Peer of(Kind k) { return Peer{k, 0, {}}; }
+  // Ordered by their text, the order the destination weights are drawn in.
+  bool operator<(const Peer& o) const;
 };
-
-// Where the link partner sends (a key of wire.destinations): vfs (all VFs evenly) | vfN | pf |
-// broadcast | unknown | a MAC address.
-struct Destination {
-  enum class Kind : std::uint8_t { AllVfs, Vf, Pf, Broadcast, Unknown, Mac };
-  Kind kind = Kind::AllVfs;
-  unsigned vf = 0;
-  MacAddress mac;
-  static Destination of(Kind k) { return Destination{k, 0, {}}; }
-  // Ordered by their text, the order the weights are drawn in.
-  bool operator<(const Destination& o) const;
-};
+using TxTarget = Peer;
+using Destination = Peer;
 
 // A function's station address: the model's (auto: 00:1b:21:00:PP:ff for a PF, 02:1b:21:00:PP:VV
 // for a VF) or a fixed one.
@@ -52,15 +47,13 @@ struct StationMac {
 
 // The text of each typed value (`iovsim defaults`, error messages) and its parser (an error
 // message, empty when the text is valid).
-std::string to_text(const TxTarget& t);
-std::string to_text(const Destination& d);
-std::string parse_text(const std::string& s, TxTarget& out);
-std::string parse_text(const std::string& s, Destination& out);
+std::string to_text(const Peer& p);
+std::string parse_text(const std::string& s, Peer& out);
 
 struct TxFlowCfg {
   double load_mbps = 0;        // offered by the VM's application; 0 = silent
   unsigned frame_bytes = 512;  // incl. FCS
-  TxTarget to;                 // wire
+  TxTarget to = Peer::of(Peer::Kind::Wire);
   unsigned vlan = 0;           // VID the VM tags its frames with, 0 = untagged
   bool spoof_mac = false;      // the VM forges its source MAC
 };
@@ -83,10 +76,10 @@ struct WireCfg {
   Pattern pattern = Pattern::poisson;
   double load = 0.5;                // fraction of line rate offered by the link partner
   std::map<unsigned, double> frame_sizes{{64, 7}, {594, 4}, {1518, 1}};  // bytes -> weight
-  std::map<Destination, double> destinations{{Destination::of(Destination::Kind::AllVfs), 90},
-                                             {Destination::of(Destination::Kind::Pf), 2},
-                                             {Destination::of(Destination::Kind::Broadcast), 4},
-                                             {Destination::of(Destination::Kind::Unknown), 4}};
+  std::map<Destination, double> destinations{{Peer::of(Peer::Kind::AllVfs), 90},
+                                             {Peer::of(Peer::Kind::Pf), 2},
+                                             {Peer::of(Peer::Kind::Broadcast), 4},
+                                             {Peer::of(Peer::Kind::Unknown), 4}};
   double fcs_error_rate = 0;        // fraction of frames sent with a bad FCS
   unsigned vlan = 0;                // VID the link partner tags frames with, 0 = untagged
 };

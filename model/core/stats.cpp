@@ -71,9 +71,9 @@ void DropCounter::publish(MetricsRegistry& m) const {
     const char* name = drop_name(static_cast<Drop>(r));
     m.counter(fmt::format("/ports/{}/drops/{}", port_, name), port_drops_[r], Unit::Frames,
               "drops on the port, by reason");
-    for (unsigned f = 0; f < fn_.size(); ++f)
-      m.counter(fmt::format("/functions/{}/drops/{}", first_fn_ + f, name), fn_[f][r],
-                Unit::Frames, "drops of the function's frames, by reason");
+    for (unsigned f = fn_.first(); f < fn_.first() + fn_.size(); ++f)
+      m.counter(fmt::format("/functions/{}/drops/{}", f, name), fn_[f][r], Unit::Frames,
+                "drops of the function's frames, by reason");
   }
   m.counter("/conservation/dropped", total_, Unit::Frames, "frames dropped, any reason");
 }

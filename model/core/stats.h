@@ -35,28 +35,52 @@ private:
   std::uint64_t count_ = 0, sum_ps_ = 0, max_ps_ = 0;
 };
 
+// Frames and their bytes (DA through FCS) through one point of a block.
+struct FrameCount {
+  std::uint64_t frames = 0, bytes = 0;
+  void add(std::uint64_t len) {
+    ++frames;
+    bytes += len;
+  }
+};
+
+// One stats record per PCIe function of a port, indexed by the model's function index.
+template <class T>
+class PerFunction {
+public:
+  PerFunction(unsigned first_function, unsigned functions) : first_(first_function), v_(functions) {}
+  T& operator[](unsigned fn) { return v_[fn - first_]; }
+  const T& operator[](unsigned fn) const { return v_[fn - first_]; }
+  unsigned first() const { return first_; }
+  unsigned size() const { return static_cast<unsigned>(v_.size()); }
+
+private:
+  unsigned first_;
+  std::vector<T> v_;
+};
+
 // The drops one block makes on one port: by reason for the port, by reason for each function
 // of the port (function index relative to the port's first), and their total for the ledger.
 class DropCounter {
 public:
   DropCounter(unsigned port, unsigned first_function, unsigned functions)
-      : port_(port), first_fn_(first_function), fn_(functions) {}
+      : port_(port), fn_(first_function, functions) {}
   // `fn`: the model's function index, or -1 for a frame that belongs to no function.
   void count(Drop why, int fn) {
     ++port_drops_[static_cast<unsigned>(why)];
-    if (fn >= 0) ++fn_[static_cast<unsigned>(fn) - first_fn_][static_cast<unsigned>(why)];
+    if (fn >= 0) ++fn_[static_cast<unsigned>(fn)][static_cast<unsigned>(why)];
     ++total_;
   }
   std::uint64_t total() const { return total_; }
   const DropCounts& port() const { return port_drops_; }
-  const DropCounts& function(unsigned fn) const { return fn_[fn - first_fn_]; }
+  const DropCounts& function(unsigned fn) const { return fn_[fn]; }
   // Publishes the port's and each function's drops by reason, and the total.
   void publish(MetricsRegistry& m) const;
 
 private:
-  unsigned port_, first_fn_;
+  unsigned port_;
   DropCounts port_drops_{};
-  std::vector<DropCounts> fn_;
+  PerFunction<DropCounts> fn_;
   std::uint64_t total_ = 0;
 };
 

@@ -13,7 +13,8 @@ RxDma::RxDma(sc_core::sc_module_name name, const DeviceProfile& prof, const Port
              unsigned packet_buffer_bytes)
     : sc_module(name), frames_in("frames_in", this, &RxDma::receive), dma("dma"), prof_(prof),
       layout_(layout), rings_(prof.queues_per_port), queue_stats_(prof.queues_per_port),
-      fn_stats_(layout.functions()), drops_(layout.port, layout.first_function, layout.functions()),
+      fn_stats_(layout.first_function, layout.functions()),
+      drops_(layout.port, layout.first_function, layout.functions()),
       pb_(packet_buffer_bytes / kMinFrame + 1), pb_cap_(packet_buffer_bytes),
       ext_(new PcieExtension) {
   gp_.set_extension(ext_);  // owned by the payload from here on
@@ -26,19 +27,17 @@ void RxDma::publish(MetricsRegistry& m) const {
   for (unsigned q = 0; q < Q; ++q) {
     const std::string path = fmt::format("/queues/{}/", layout_.port * Q + q);
     const QueueStats& s = queue_stats_[q];
-    m.counter(path + "rx_frames", s.rx_frames, Unit::Frames, "frames the Rx DMA delivered from the queue");
-    m.counter(path + "rx_bytes", s.rx_bytes, Unit::Bytes, "their frame bytes");
-    m.counter(path + "rx_drops", s.rx_drops, Unit::Frames, "frames the Rx DMA dropped for the queue");
+    m.counter(path + "rx_frames", s.rx.frames, Unit::Frames, "frames the Rx DMA delivered from the queue");
+    m.counter(path + "rx_bytes", s.rx.bytes, Unit::Bytes, "their frame bytes");
+    m.counter(path + "rx_drops", s.drops, Unit::Frames, "frames the Rx DMA dropped for the queue");
     m.counter("/register_errors/ring_register_writes_ignored", rings_[q].bad_writes, Unit::Count,
               "ring register writes the hardware ignored");
   }
-  for (unsigned k = 0; k < fn_stats_.size(); ++k) {
-    const FunctionStats& s = fn_stats_[k];
-    const std::string path = fmt::format("/functions/{}/", layout_.first_function + k);
-    m.counter(path + "rx_frames", s.rx_frames, Unit::Frames,
+  for (unsigned fn = fn_stats_.first(); fn < fn_stats_.first() + fn_stats_.size(); ++fn) {
+    const FunctionStats& s = fn_stats_[fn];
+    const std::string path = fmt::format("/functions/{}/", fn);
+    m.traffic(path + "rx", s.rx.frames, s.rx.bytes,
               "frames written into the function's memory, descriptor written back");
-    m.counter(path + "rx_bytes", s.rx_bytes, Unit::Bytes, "their frame bytes");
-    m.rate_gbps(path + "rx_gbps", path + "rx_bytes", "Rx over the traffic window");
     m.counter(path + "rx_loopback_frames", s.loopback_frames, Unit::Frames,
               "of rx_frames: switched inside the port");
     const LatencyHistogram& h = s.latency;
@@ -50,14 +49,15 @@ void RxDma::publish(MetricsRegistry& m) const {
     m.value(lat + "p99", [&h] { return h.quantile_ns(0.99); }, Unit::Nanoseconds, "99th percentile");
     m.value(lat + "max", [&h] { return h.max_ns(); }, Unit::Nanoseconds, "maximum");
     // The queues of the function's pool that received frames.
+    const unsigned k = fn - fn_stats_.first();  // 0: the PF, 1 + v: VF v
     const unsigned pool = k == 0 ? layout_.pf_pool() : k - 1;
     m.value(path + "rx_queues_used",
             [this, pool] {
               nlohmann::json q = nlohmann::json::array();
               for (unsigned i = 0; i < prof_.queues_per_pool; ++i) {
                 const unsigned hwq = prof_.queue_of(pool, i);
-                if (queue_stats_[hwq].rx_frames)
-                  q.push_back({{"queue", hwq}, {"rx_frames", queue_stats_[hwq].rx_frames}});
+                if (queue_stats_[hwq].rx.frames)
+                  q.push_back({{"queue", hwq}, {"rx_frames", queue_stats_[hwq].rx.frames}});
               }
               return q;
             },
@@ -94,7 +94,7 @@ bool RxDma::transfer(std::uint64_t addr, void* data, unsigned len, bool write, p
 
 void RxDma::drop(FramePayload& p, Drop why, int fn, unsigned queue) {
   drops_.count(why, fn);
-  queue_stats_[queue].rx_drops++;
+  queue_stats_[queue].drops++;
   p.pool->release(p.handle);
 }
 
@@ -174,13 +174,10 @@ void RxDma::receive(FramePayload& p, sc_core::sc_time& delay) {
   pb_used_ += f.len;
   pb_peak_ = std::max(pb_peak_, pb_used_);
 
-  QueueStats& qs = queue_stats_[q];
-  qs.rx_frames++;
-  qs.rx_bytes += f.len;
+  queue_stats_[q].rx.add(f.len);
   if (fn >= 0) {
-    FunctionStats& fs = fn_stats_[static_cast<unsigned>(fn) - layout_.first_function];
-    fs.rx_frames++;
-    fs.rx_bytes += f.len;
+    FunctionStats& fs = fn_stats_[static_cast<unsigned>(fn)];
+    fs.rx.add(f.len);
     if (f.origin == Origin::Host) fs.loopback_frames++;
     fs.latency.record_ps(t - f.t_origin);
   }

@@ -43,17 +43,16 @@ public:
   unsigned packet_buffer_peak() const { return pb_peak_; }
 
   struct QueueStats {
-    std::uint64_t rx_frames = 0, rx_bytes = 0, rx_drops = 0;
+    FrameCount rx;              // delivered from the queue
+    std::uint64_t drops = 0;    // dropped for the queue
   };
   struct FunctionStats {
-    std::uint64_t rx_frames = 0, rx_bytes = 0;  // written into the function's memory
-    std::uint64_t loopback_frames = 0;          // of rx_frames: switched inside the port
-    LatencyHistogram latency;                   // origin -> descriptor write-back visible
+    FrameCount rx;                      // written into the function's memory
+    std::uint64_t loopback_frames = 0;  // of rx: switched inside the port
+    LatencyHistogram latency;           // origin -> descriptor write-back visible
   };
   const QueueStats& queue_stats(unsigned q) const { return queue_stats_[q]; }
-  const FunctionStats& function_stats(unsigned fn) const {
-    return fn_stats_[fn - layout_.first_function];
-  }
+  const FunctionStats& function_stats(unsigned fn) const { return fn_stats_[fn]; }
   const DropCounter& drops() const { return drops_; }
   void publish(MetricsRegistry& m) const;
 
@@ -67,7 +66,7 @@ private:
   PortLayout layout_;
   std::vector<Ring> rings_;
   std::vector<QueueStats> queue_stats_;
-  std::vector<FunctionStats> fn_stats_;
+  PerFunction<FunctionStats> fn_stats_;
   DropCounter drops_;
   std::uint64_t delivered_ = 0;
   ps_t busy_until_ = 0;

@@ -14,7 +14,8 @@ TxDma::TxDma(sc_core::sc_module_name name, const DeviceProfile& prof, const Port
              FramePool& pool, TxArbiter& arbiter)
     : sc_module(name), frames_out("frames_out"), dma("dma"), prof_(prof), layout_(layout),
       pool_(pool), arbiter_(arbiter), queue_stats_(prof.queues_per_port),
-      fn_stats_(layout.functions()), drops_(layout.port, layout.first_function, layout.functions()),
+      fn_stats_(layout.first_function, layout.functions()),
+      drops_(layout.port, layout.first_function, layout.functions()),
       rings_(prof.queues_per_port),
       ext_(new PcieExtension) {
   gp_.set_extension(ext_);
@@ -38,19 +39,15 @@ void TxDma::publish(MetricsRegistry& m) const {
   const unsigned Q = prof_.queues_per_port;
   for (unsigned q = 0; q < Q; ++q) {
     const std::string path = fmt::format("/queues/{}/", layout_.port * Q + q);
-    m.counter(path + "tx_frames", queue_stats_[q].tx_frames, Unit::Frames,
+    m.counter(path + "tx_frames", queue_stats_[q].frames, Unit::Frames,
               "frames the Tx DMA fetched from the queue");
-    m.counter(path + "tx_bytes", queue_stats_[q].tx_bytes, Unit::Bytes, "their frame bytes");
+    m.counter(path + "tx_bytes", queue_stats_[q].bytes, Unit::Bytes, "their frame bytes");
     m.counter("/register_errors/ring_register_writes_ignored", rings_[q].bad_writes, Unit::Count,
               "ring register writes the hardware ignored");
   }
-  for (unsigned k = 0; k < fn_stats_.size(); ++k) {
-    const std::string path = fmt::format("/functions/{}/", layout_.first_function + k);
-    m.counter(path + "tx_frames", fn_stats_[k].tx_frames, Unit::Frames,
+  for (unsigned fn = fn_stats_.first(); fn < fn_stats_.first() + fn_stats_.size(); ++fn)
+    m.traffic(fmt::format("/functions/{}/tx", fn), fn_stats_[fn].frames, fn_stats_[fn].bytes,
               "frames the function sent (wire or loopback)");
-    m.counter(path + "tx_bytes", fn_stats_[k].tx_bytes, Unit::Bytes, "their frame bytes");
-    m.rate_gbps(path + "tx_gbps", path + "tx_bytes", "Tx over the traffic window");
-  }
   m.gauge("/conservation/in_flight", [this] { return pending_descriptors(); }, Unit::Frames,
           "frames posted to Tx rings and not yet fetched (one descriptor each)");
   drops_.publish(m);
@@ -176,14 +173,8 @@ ps_t TxDma::serve(unsigned q, ps_t t) {
   f.origin = Origin::Host;
   f.fcs_ok = true;
   f.t_origin = posted;
-  QueueStats& qs = queue_stats_[q];
-  qs.tx_frames++;
-  qs.tx_bytes += len;
-  if (fn >= 0) {
-    FunctionStats& fs = fn_stats_[static_cast<unsigned>(fn) - layout_.first_function];
-    fs.tx_frames++;
-    fs.tx_bytes += len;
-  }
+  queue_stats_[q].add(len);
+  if (fn >= 0) fn_stats_[static_cast<unsigned>(fn)].add(len);
   arbiter_.charge(q, len, t);
   FramePayload p;
   p.pool = &pool_;

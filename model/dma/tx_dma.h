@@ -39,16 +39,9 @@ public:
   // Descriptors software has posted that the engine has not yet consumed (frames in flight).
   std::uint64_t pending_descriptors() const;
 
-  struct QueueStats {
-    std::uint64_t tx_frames = 0, tx_bytes = 0;
-  };
-  struct FunctionStats {
-    std::uint64_t tx_frames = 0, tx_bytes = 0;  // sent by the function (wire or loopback)
-  };
-  const QueueStats& queue_stats(unsigned q) const { return queue_stats_[q]; }
-  const FunctionStats& function_stats(unsigned fn) const {
-    return fn_stats_[fn - layout_.first_function];
-  }
+  // Frames fetched from each queue and sent by each function (to the wire or looped back).
+  const FrameCount& queue_stats(unsigned q) const { return queue_stats_[q]; }
+  const FrameCount& function_stats(unsigned fn) const { return fn_stats_[fn]; }
   const DropCounter& drops() const { return drops_; }
   void publish(MetricsRegistry& m) const;
 
@@ -62,8 +55,8 @@ private:
   PortLayout layout_;
   FramePool& pool_;
   TxArbiter& arbiter_;
-  std::vector<QueueStats> queue_stats_;
-  std::vector<FunctionStats> fn_stats_;
+  std::vector<FrameCount> queue_stats_;
+  PerFunction<FrameCount> fn_stats_;
   DropCounter drops_;
   std::vector<Ring> rings_;
   sc_core::sc_event doorbell_;

@@ -1,25 +1,34 @@
 #include "model/host/pf_policy.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <stdexcept>
+
+#include "model/host/pf_policy_igb.h"
+#include "model/host/pf_policy_ixgbe.h"
 
 namespace iovsim {
 
 namespace mbx = regs::mbx;
 
-std::unique_ptr<PfVfPolicy> make_igb_pf_policy(regs::RegAccess, unsigned, unsigned, unsigned);
-std::unique_ptr<PfVfPolicy> make_ixgbe_pf_policy(regs::RegAccess, unsigned, unsigned, unsigned);
-
 std::unique_ptr<PfVfPolicy> make_pf_policy(Family family, regs::RegAccess pf_bar,
                                            unsigned num_vfs, unsigned num_rar, unsigned num_vlvf) {
-  return family == Family::i82599
-             ? make_ixgbe_pf_policy(std::move(pf_bar), num_vfs, num_rar, num_vlvf)
-             : make_igb_pf_policy(std::move(pf_bar), num_vfs, num_rar, num_vlvf);
+  if (family == Family::i82599)
+    return std::make_unique<IxgbePfPolicy>(std::move(pf_bar), num_vfs, num_rar, num_vlvf);
+  return std::make_unique<IgbPfPolicy>(std::move(pf_bar), num_vfs, num_rar, num_vlvf);
 }
 
 PfVfPolicy::PfVfPolicy(regs::RegAccess pf_bar, unsigned num_vfs, unsigned num_rar,
-                       unsigned num_vlvf)
+                       unsigned num_vlvf, const Limits& limits)
     : pf_(std::move(pf_bar)), num_vfs_(num_vfs), num_rar_(num_rar), num_vlvf_(num_vlvf),
-      vf_(num_vfs) {}
+      vf_(num_vfs) {
+  if (num_vfs > limits.max_vfs || num_rar < num_vfs + 1 ||
+      (limits.max_rar && num_rar > limits.max_rar) || num_vlvf < 2 || num_vlvf > limits.max_vlvf)
+    throw std::invalid_argument(fmt::format(
+        "PF mailbox policy: {} VFs, {} RAR entries, {} VLVF entries are not an {} layout", num_vfs,
+        num_rar, num_vlvf, limits.part));
+}
 
 bool PfVfPolicy::set_vf_mac(unsigned vf, std::uint64_t mac) {
   // igb_ndo_set_vf_mac / ixgbe_ndo_set_vf_mac

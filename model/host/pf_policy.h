@@ -91,7 +91,13 @@ public:
   std::uint64_t stale() const { return stale_; }                // already ACK/NACK
 
 protected:
-  PfVfPolicy(regs::RegAccess pf_bar, unsigned num_vfs, unsigned num_rar, unsigned num_vlvf);
+  // What the family's layout can hold: std::invalid_argument otherwise. `max_rar` 0: any.
+  struct Limits {
+    const char* part;
+    unsigned max_vfs, max_rar, max_vlvf;
+  };
+  PfVfPolicy(regs::RegAccess pf_bar, unsigned num_vfs, unsigned num_rar, unsigned num_vlvf,
+             const Limits& limits);
 
   struct VfState {
     std::uint64_t mac = 0;
@@ -119,8 +125,23 @@ protected:
   virtual unsigned reply_words() const = 0;  // replies other than RESET and early NACKs
 
   void count(unsigned vf, std::uint32_t type, bool granted);
+  // The MTA as igb_set_rx_mode / ixgbe_set_rx_mode rebuild it: a cleared table with the PF's
+  // own hashes; add() sets bit hash & 31 of register (hash >> 5) & 127 (igb_mta_set).
+  struct MtaImage {
+    std::array<std::uint32_t, 128> reg{};
+    void add(std::uint16_t h) { reg[(h >> 5) & 127u] |= 1u << (h & 31u); }
+    void add(const VfState& s) {
+      for (unsigned j = 0; j < s.num_mc_hashes && j < s.mc_hashes.size(); ++j) add(s.mc_hashes[j]);
+    }
+  };
+  MtaImage pf_mta() const {
+    MtaImage m;
+    for (std::uint16_t h : pf_mc_hashes_) m.add(h);
+    return m;
+  }
   std::uint32_t rd(std::uint32_t off) { return pf_.read32(off); }
   void wr(std::uint32_t off, std::uint32_t v) { pf_.write32(off, v); }
+  void set_bits(std::uint32_t off, std::uint32_t mask) { wr(off, rd(off) | mask); }
 
   regs::RegAccess pf_;
   unsigned num_vfs_, num_rar_, num_vlvf_;

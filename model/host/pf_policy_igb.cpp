@@ -1,11 +1,8 @@
 // The igb side of the PF/VF mailbox (82576): what igb_main.c does with each VF message, by
 // register writes in the 82576 layout (model/regs/map_82576.h). See model/host/pf_policy.h.
 #include <algorithm>
-#include <stdexcept>
 
-#include <fmt/format.h>
-
-#include "model/host/pf_policy.h"
+#include "model/host/pf_policy_igb.h"
 #include "model/regs/mailbox_82576.h"
 #include "model/regs/map_82576.h"
 
@@ -19,45 +16,10 @@ namespace {
 std::uint32_t vlvf_pool_bit(unsigned pool) { return 1u << (VLVF::POOLSEL::lo + pool); }
 std::uint32_t vfta_reg(std::uint32_t vid) { return VFTA::at(vid / 32); }
 
-class IgbPfPolicy final : public PfVfPolicy {
-public:
-  IgbPfPolicy(regs::RegAccess pf_bar, unsigned num_vfs, unsigned num_rar, unsigned num_vlvf)
-      : PfVfPolicy(std::move(pf_bar), num_vfs, num_rar, num_vlvf) {
-    if (num_vfs > kMailboxes || num_rar < num_vfs + 1 || num_vlvf < 2 ||
-        num_vlvf > VLVF::info.count)
-      throw std::invalid_argument(fmt::format(
-          "PF mailbox policy: {} VFs, {} RAR entries, {} VLVF entries are not an 82576 layout",
-          num_vfs, num_rar, num_vlvf));
-  }
+}  // namespace
 
-private:
-  unsigned reset_msg(unsigned vf, std::uint32_t* reply) override;
-  int set_mac_addr(unsigned vf, const std::uint32_t* w) override;
-  int set_multicasts(unsigned vf, const std::uint32_t* w) override;
-  int set_lpe(unsigned vf, std::uint32_t size) override;  // igb_set_vf_rlpml
-  int set_vlan(unsigned vf, std::uint32_t vid, bool add) override {
-    const int ret = vfta_set(vid, vf, add);  // igb_set_vf_vlan without the PF's own VLANs
-    if (!ret) set_vlan_strip(vf, vid != 0);
-    return ret;
-  }
-  int message_6(unsigned vf, std::uint32_t* w) override;  // igb_set_vf_promisc
-  void vf_reset_event(unsigned vf) override {
-    // igb_vf_reset_event: "clear mac address as we were hotplug removed/added"
-    if (!vf_[vf].pf_set_mac) vf_[vf].mac = 0;
-    vf_reset(vf);
-  }
-  void program_vf_mac(unsigned vf, std::uint64_t mac) override;
-  void rebuild_mta() override;
-  bool trust_change_revokes_cts() const override { return false; }
-  unsigned reply_words() const override { return 1; }
-
-  void vf_reset(unsigned vf);                  // igb_vf_reset
-  int vfta_set(std::uint32_t vid, unsigned pool, bool on);  // igb_vfta_set (VT mode)
-  int find_vlvf_slot(std::uint32_t vid);                    // igb_find_vlvf_slot
-  void clear_vf_vfta(unsigned vf);                          // igb_clear_vf_vfta
-  void set_vlan_strip(unsigned vf, bool on);                // igb_set_vf_vlan_strip
-  void set_vmolr(unsigned vf);                              // igb_set_vmolr(aupe = true)
-};
+IgbPfPolicy::IgbPfPolicy(regs::RegAccess pf_bar, unsigned num_vfs, unsigned num_rar, unsigned num_vlvf)
+    : PfVfPolicy(std::move(pf_bar), num_vfs, num_rar, num_vlvf, {"82576", kMailboxes, 0, VLVF::info.count}) {}
 
 unsigned IgbPfPolicy::reset_msg(unsigned vf, std::uint32_t* reply) {
   // igb_vf_reset_msg
@@ -135,22 +97,18 @@ void IgbPfPolicy::rebuild_mta() {
   // then igb_restore_vf_multicasts (each VF: ROMPE and its hashes, or MPME when it sent more
   // than 30 or asked for multicast promiscuous). igb_mta_set: register (hash >> 5) & 127, bit
   // hash & 31. The end state is igb's; the register write order differs (one pass).
-  std::uint32_t mta[128] = {};
-  auto set = [&mta](std::uint16_t h) { mta[(h >> 5) & 127u] |= 1u << (h & 31u); };
-  for (std::uint16_t h : pf_mc_hashes_) set(h);
+  MtaImage mta = pf_mta();
   for (unsigned v = 0; v < num_vfs_; ++v) {
     const VfState& s = vf_[v];
-    std::uint32_t vmolr = rd(VMOLR::at(v));
-    vmolr = VMOLR::ROMPE::set(VMOLR::MPME::set(vmolr, 0), 0);
-    if (s.num_mc_hashes > mbx::MAX_MC_HASHES || s.multi_promisc) {
-      vmolr = VMOLR::MPME::set(vmolr, 1);
-    } else if (s.num_mc_hashes) {
-      vmolr = VMOLR::ROMPE::set(vmolr, 1);
-      for (unsigned j = 0; j < s.num_mc_hashes; ++j) set(s.mc_hashes[j]);
-    }
+    const bool promisc = s.num_mc_hashes > mbx::MAX_MC_HASHES || s.multi_promisc;
+    std::uint32_t vmolr = rd(VMOLR::at(v)) & ~(VMOLR::ROMPE::kMask | VMOLR::MPME::kMask);
+    if (promisc)
+      vmolr |= VMOLR::MPME::kMask;
+    else if (s.num_mc_hashes)
+      vmolr |= VMOLR::ROMPE::kMask, mta.add(s);
     wr(VMOLR::at(v), vmolr);
   }
-  for (unsigned i = 0; i < MTA::info.count; ++i) wr(MTA::at(i), mta[i]);
+  for (unsigned i = 0; i < MTA::info.count; ++i) wr(MTA::at(i), mta.reg[i]);
 }
 
 int IgbPfPolicy::message_6(unsigned vf, std::uint32_t* w) {
@@ -259,17 +217,7 @@ void IgbPfPolicy::set_vmolr(unsigned vf) {
   // igb_set_vmolr(adapter, vf, aupe = !pf_vlan = true): accept untagged, accept broadcast.
   // igb also clears RSSE for a VF; the model keeps it, since the platform may give a VF RSS
   // as a scenario option.
-  std::uint32_t vmolr = rd(VMOLR::at(vf));
-  vmolr = VMOLR::BAM::set(VMOLR::AUPE::set(vmolr, 1), 1);
-  wr(VMOLR::at(vf), vmolr);
-}
-
-
-}  // namespace
-
-std::unique_ptr<PfVfPolicy> make_igb_pf_policy(regs::RegAccess pf_bar, unsigned num_vfs,
-                                               unsigned num_rar, unsigned num_vlvf) {
-  return std::make_unique<IgbPfPolicy>(std::move(pf_bar), num_vfs, num_rar, num_vlvf);
+  set_bits(VMOLR::at(vf), VMOLR::AUPE::kMask | VMOLR::BAM::kMask);
 }
 
 }  // namespace iovsim

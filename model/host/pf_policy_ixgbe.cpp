@@ -2,11 +2,8 @@
 // each VF message, by register writes in the 82599 layout (model/regs/map_82599.h). See
 // model/host/pf_policy.h.
 #include <algorithm>
-#include <stdexcept>
 
-#include <fmt/format.h>
-
-#include "model/host/pf_policy.h"
+#include "model/host/pf_policy_ixgbe.h"
 #include "model/regs/mailbox_82599.h"
 #include "model/regs/map_82599.h"
 
@@ -20,45 +17,10 @@ namespace {
 std::uint32_t vfta_reg(std::uint32_t vid) { return VFTA::at(vid / 32); }
 std::uint32_t pool_bit(unsigned pool) { return 1u << (pool % 32); }  // PFVFRE/TE, MPSAR, VLVFB
 
-class IxgbePfPolicy final : public PfVfPolicy {
-public:
-  IxgbePfPolicy(regs::RegAccess pf_bar, unsigned num_vfs, unsigned num_rar, unsigned num_vlvf)
-      : PfVfPolicy(std::move(pf_bar), num_vfs, num_rar, num_vlvf) {
-    if (num_vfs > kMailboxes || num_rar < num_vfs + 1 || num_rar > RAL::info.count ||
-        num_vlvf < 2 || num_vlvf > VLVF::info.count)
-      throw std::invalid_argument(fmt::format(
-          "PF mailbox policy: {} VFs, {} RAR entries, {} VLVF entries are not an 82599 layout",
-          num_vfs, num_rar, num_vlvf));
-  }
+}  // namespace
 
-private:
-  unsigned reset_msg(unsigned vf, std::uint32_t* reply) override;  // ixgbe_vf_reset_msg
-  int set_mac_addr(unsigned vf, const std::uint32_t* w) override;
-  int set_multicasts(unsigned vf, const std::uint32_t* w) override;
-  int set_lpe(unsigned vf, std::uint32_t max_frame) override;
-  int set_vlan(unsigned vf, std::uint32_t vid, bool add) override {
-    // ixgbe_set_vf_vlan, which does not touch VLAN stripping (the VF sets RXDCTL.VME)
-    return vfta_set(vid, vf, add);
-  }
-  int message_6(unsigned vf, std::uint32_t* w) override;  // ixgbe_set_vf_macvlan_msg
-  void vf_reset_event(unsigned vf) override {
-    // ixgbe_check_for_rst -> ixgbe_vf_reset_event: filters reset and the RAR entry removed;
-    // vf_mac_addresses and clear_to_send are left as they are (the VF's next RESET
-    // re-programs the MAC).
-    vf_reset(vf);
-  }
-  void program_vf_mac(unsigned vf, std::uint64_t mac) override;  // ixgbe_set_vf_mac
-  void rebuild_mta() override;  // ixgbe_set_rx_mode + ixgbe_restore_vf_multicasts
-  bool trust_change_revokes_cts() const override { return true; }
-  unsigned reply_words() const override { return mbx::WORDS; }
-
-  void vf_reset(unsigned vf);                             // ixgbe_vf_reset_event
-  void clear_vf_rar(unsigned vf);                         // ixgbe_del_mac_filter
-  int vfta_set(std::uint32_t vid, unsigned pool, bool on);  // ixgbe_set_vfta_generic
-  int find_vlvf_slot(std::uint32_t vid);                  // ixgbe_find_vlvf_slot
-  void clear_vf_vlans(unsigned vf);                       // ixgbe_clear_vf_vlans
-  void set_vmolr(unsigned vf);                            // ixgbe_set_vmolr(aupe)
-};
+IxgbePfPolicy::IxgbePfPolicy(regs::RegAccess pf_bar, unsigned num_vfs, unsigned num_rar, unsigned num_vlvf)
+    : PfVfPolicy(std::move(pf_bar), num_vfs, num_rar, num_vlvf, {"82599", kMailboxes, RAL::info.count, VLVF::info.count}) {}
 
 unsigned IxgbePfPolicy::reset_msg(unsigned vf, std::uint32_t* reply) {
   // ixgbe_vf_reset_msg
@@ -167,15 +129,12 @@ void IxgbePfPolicy::rebuild_mta() {
   // ixgbe_set_rx_mode: the PF's list written to a cleared MTA
   // (ixgbe_update_mc_addr_list_generic), then ixgbe_restore_vf_multicasts: each VF's hashes
   // OR-ed in, ROMPE = "has hashes"; MPE is not touched. ixgbe's end state, in one pass.
-  std::uint32_t mta[128] = {};
-  auto set = [&mta](std::uint16_t h) { mta[(h >> 5) & 127u] |= 1u << (h & 31u); };
-  for (std::uint16_t h : pf_mc_hashes_) set(h);
+  MtaImage mta = pf_mta();
   for (unsigned v = 0; v < num_vfs_; ++v) {
-    const VfState& s = vf_[v];
-    for (unsigned j = 0; j < s.num_mc_hashes; ++j) set(s.mc_hashes[j]);
-    wr(PFVML2FLT::at(v), PFVML2FLT::ROMPE::set(rd(PFVML2FLT::at(v)), s.num_mc_hashes != 0));
+    mta.add(vf_[v]);
+    wr(PFVML2FLT::at(v), PFVML2FLT::ROMPE::set(rd(PFVML2FLT::at(v)), vf_[v].num_mc_hashes != 0));
   }
-  for (unsigned i = 0; i < MTA::info.count; ++i) wr(MTA::at(i), mta[i]);
+  for (unsigned i = 0; i < MTA::info.count; ++i) wr(MTA::at(i), mta.reg[i]);
 }
 
 int IxgbePfPolicy::set_lpe(unsigned vf, std::uint32_t max_frame) {
@@ -274,17 +233,7 @@ void IxgbePfPolicy::clear_vf_vlans(unsigned vf) {
 
 void IxgbePfPolicy::set_vmolr(unsigned vf) {
   // ixgbe_set_vmolr(hw, vf, aupe = !pf_vlan = true): broadcast and untagged frames accepted.
-  std::uint32_t v = rd(PFVML2FLT::at(vf));
-  v = PFVML2FLT::BAM::set(PFVML2FLT::AUPE::set(v, 1), 1);
-  wr(PFVML2FLT::at(vf), v);
-}
-
-
-}  // namespace
-
-std::unique_ptr<PfVfPolicy> make_ixgbe_pf_policy(regs::RegAccess pf_bar, unsigned num_vfs,
-                                                 unsigned num_rar, unsigned num_vlvf) {
-  return std::make_unique<IxgbePfPolicy>(std::move(pf_bar), num_vfs, num_rar, num_vlvf);
+  set_bits(PFVML2FLT::at(vf), PFVML2FLT::AUPE::kMask | PFVML2FLT::BAM::kMask);
 }
 
 }  // namespace iovsim

@@ -12,15 +12,11 @@ Mac::Mac(sc_core::sc_module_name name, const MacParams& p)
 
 void Mac::publish(MetricsRegistry& m) const {
   const std::string port = fmt::format("/ports/{}/", p_.port);
-  m.counter(port + "wire_rx_frames", stats_.wire_rx_frames, Unit::Frames,
+  m.traffic(port + "wire_rx", stats_.wire_rx.frames, stats_.wire_rx.bytes,
             "frames the MAC received, good or bad");
-  m.counter(port + "wire_rx_bytes", stats_.wire_rx_bytes, Unit::Bytes, "their frame bytes");
-  m.rate_gbps(port + "wire_rx_gbps", port + "wire_rx_bytes", "wire Rx over the traffic window");
-  m.counter(port + "wire_tx_frames", stats_.wire_tx_frames, Unit::Frames,
+  m.traffic(port + "wire_tx", stats_.wire_tx.frames, stats_.wire_tx.bytes,
             "frames the MAC put on the wire");
-  m.counter(port + "wire_tx_bytes", stats_.wire_tx_bytes, Unit::Bytes, "their frame bytes");
-  m.rate_gbps(port + "wire_tx_gbps", port + "wire_tx_bytes", "wire Tx over the traffic window");
-  m.counter("/conservation/delivered_wire", stats_.wire_tx_frames, Unit::Frames,
+  m.counter("/conservation/delivered_wire", stats_.wire_tx.frames, Unit::Frames,
             "frames delivered to the wire");
   drops_.publish(m);
 }
@@ -35,8 +31,7 @@ void Mac::receive(FramePayload& p, sc_core::sc_time& delay) {
   rx_busy_ = start + slot;
   f.t_origin = start;
   f.port = static_cast<std::uint16_t>(p_.port);
-  stats_.wire_rx_frames++;
-  stats_.wire_rx_bytes += f.len;
+  stats_.wire_rx.add(f.len);
   Drop why = Drop::kCount;
   if (f.len < kMinFrame)
     why = Drop::Runt;
@@ -63,8 +58,7 @@ void Mac::transmit(FramePayload& p, sc_core::sc_time& delay) {
   ps_t start = std::max(now + to_ps(delay), tx_busy_);
   ps_t slot = frame_slot_ps(f.len, p_.line_bps);
   tx_busy_ = start + slot;
-  stats_.wire_tx_frames++;
-  stats_.wire_tx_bytes += f.len;
+  stats_.wire_tx.add(f.len);
   p.pool->release(p.handle);
   delay = to_sc(start - now);
 }

@@ -32,8 +32,8 @@ public:
   Mac(sc_core::sc_module_name name, const MacParams& p);
 
   struct Stats {
-    std::uint64_t wire_rx_frames = 0, wire_rx_bytes = 0;  // every frame from the link partner
-    std::uint64_t wire_tx_frames = 0, wire_tx_bytes = 0;  // frames put on the wire
+    FrameCount wire_rx;  // every frame from the link partner, good or bad
+    FrameCount wire_tx;  // frames put on the wire
   };
   const Stats& stats() const { return stats_; }
   void publish(MetricsRegistry& m) const;

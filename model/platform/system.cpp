@@ -227,6 +227,7 @@ std::uint64_t System::tx_destination(unsigned port, const TxTarget& to) const {
     case TxTarget::Kind::Broadcast: return MacAddress::broadcast().value();
     case TxTarget::Kind::Unknown: return MacAddress::from_bytes({0x02, 0xee, 0xee, 0x00, 0x00, 0x01}).value();
     case TxTarget::Kind::Mac: return to.mac.value();
+    case TxTarget::Kind::AllVfs: break;  // not a Tx target (the loader refuses it)
   }
   return 0;
 }

@@ -34,6 +34,7 @@ WireSource::WireSource(sc_core::sc_module_name name, const WireSourceParams& p, 
       case K::Unknown: dests_.push_back(0), dw.push_back(weight); break;  // randomised per frame
       case K::Vf: dests_.push_back(p.vf_macs[d.vf]), dw.push_back(weight); break;  // validated
       case K::Mac: dests_.push_back(d.mac.value()), dw.push_back(weight); break;
+      case K::Wire: break;  // not a destination on the wire (the loader refuses it)
     }
   dest_pick_ = std::discrete_distribution<unsigned>(dw.begin(), dw.end());
   SC_HAS_PROCESS(WireSource);

@@ -2,58 +2,39 @@
 // PFMBIMR registers of 16 VFs each. Sources: ixgbe_type.h (IXGBE_PFMAILBOX, IXGBE_PFMBMEM,
 // IXGBE_PFMBICR, IXGBE_PFMBIMR: "4 total"), ixgbe_mbx.h (IXGBE_MBVFICR_VFREQ/VFACK masks and
 // ixgbe_check_for_msg_pf's register vf >> 4, bit vf % 16), ixgbevf defines.h (IXGBE_VFMAILBOX
-// 0x002FC, IXGBE_VFMBMEM 0x00200). The bits are the family-neutral ones of mailbox.h.
+// 0x002FC, IXGBE_VFMBMEM 0x00200). The registers' fields are those of family_map.h.
 #pragma once
-#include "model/regs/mailbox.h"
+#include "model/regs/family_map.h"
 
 namespace iovsim::regs::i82599 {
 
-// ---- PF BAR0
-struct PFMAILBOX : Register<PFMAILBOX> {
-  static constexpr RegInfo info = reg("PFMAILBOX", 0x04B00).array(64, 4).doc(
-      "PF side of VF v's mailbox: commands (STS, ACK, RVFU) and the lock bits; reads VFU, PFU");
-  using fields = pfmbx::fields;
+struct MailboxLayout64 {
+  static constexpr const char *kPfCtl = "PFMAILBOX", *kPfMem = "PFMBMEM", *kIcr = "PFMBICR",
+                             *kImr = "PFMBIMR", *kVfCtl = "VFMAILBOX", *kVfMem = "VFMBMEM";
+  static constexpr std::uint32_t kPfCtlAt = 0x04B00, kPfMemAt = 0x13000, kIcrAt = 0x00710,
+                                 kImrAt = 0x00720, kVfCtlAt = 0x002FC, kVfMemAt = 0x00200;
+  static constexpr unsigned kVfs = 64;  // 64 PFMAILBOX registers
+  static constexpr unsigned kIcrRegs = 4, kVfsPerIcr = 16;
+  // X550 datasheet §7.8.2.9.1 names PFMBIMR; its bit layout was not found. Linux ixgbe never
+  // writes it yet takes mailbox interrupts, so the model starts with every VF enabled and gives
+  // register i bit b to VF 16i + b, the PFMBICR layout (FreeBSD's ixgbe sets bit pool % 32 of
+  // register pool / 32 instead: unverified).
+  static constexpr std::uint32_t kImrReset = 0xFFFF;
+  static constexpr bool kPfDriverUnmasks = false;
+  static constexpr const char* kImrDoc =
+      "mailbox interrupt mask of VFs 16i..16i+15 (layout unverified: docs/registers.md)";
+  // The family's VF driver reading the PF's reply to RESET (map_82599.cpp).
+  static ResetReply decode_reset_reply(const std::uint32_t* w, unsigned n);
+  static constexpr unsigned kResetReplyWords = 4;  // IXGBE_VF_PERMADDR_MSG_LEN
 };
-struct PFMBMEM : Register<PFMBMEM>, NoFields {
-  static constexpr RegInfo info = reg("PFMBMEM", 0x13000).array(64 * mbx::WORDS, 4).doc(
-      "VF v's 16-DWORD buffer at 0x13000 + 64v, PF view; PF writes need PFU");
-};
-struct PFMBICR : Register<PFMBICR> {
-  static constexpr RegInfo info = reg("PFMBICR", 0x00710, Access::W1C).array(4, 4).doc(
-      "mailbox causes of VFs 16i..16i+15");
-  IOVSIM_FIELD(VFREQ, 15, 0, "bit b: VF 16i+b sent a message");
-  IOVSIM_FIELD(VFACK, 31, 16, "bit 16+b: VF 16i+b acknowledged a message");
-  using fields = FieldList<VFREQ, VFACK>;
-};
-struct PFMBIMR : Register<PFMBIMR> {
-  // X550 datasheet §7.8.2.9.1 names the register; its bit layout was not found. Linux ixgbe
-  // never writes it yet takes mailbox interrupts, so the model starts with every VF enabled and
-  // gives register i bit b to VF 16i + b, the PFMBICR layout (FreeBSD's ixgbe sets bit
-  // pool % 32 of register pool / 32 instead: unverified).
-  static constexpr RegInfo info = reg("PFMBIMR", 0x00720).array(4, 4).reset_value(0xFFFF).doc(
-      "mailbox interrupt mask of VFs 16i..16i+15 (layout unverified, see the map)");
-  IOVSIM_FIELD(VFIM, 15, 0, "bit b: VF 16i+b may interrupt the PF");
-  using fields = FieldList<VFIM>;
-};
+using Mailbox = MailboxRegisters<MailboxLayout64>;
 
-// ---- VF BAR0
-struct VFMAILBOX : Register<VFMAILBOX> {
-  static constexpr RegInfo info = reg("VFMAILBOX", 0x002FC).doc(
-      "the VF's side of its mailbox: REQ, ACK, the lock bits and the PF's indications");
-  using fields = vfmbx::fields;
-};
-struct VFMBMEM : Register<VFMBMEM>, NoFields {
-  static constexpr RegInfo info = reg("VFMBMEM", 0x00200).array(mbx::WORDS, 4).doc(
-      "the VF's 16-DWORD mailbox buffer; VF writes need VFU");
-};
-
-// ---- message formats (ixgbe_vf_reset_msg, ixgbe_set_vf_lpe)
-constexpr unsigned kResetReplyWords = 4;  // IXGBE_VF_PERMADDR_MSG_LEN
-constexpr unsigned kResetMcTypeWord = 3;  // IXGBE_VF_MC_TYPE_WORD
+constexpr unsigned kResetReplyWords = MailboxLayout64::kResetReplyWords;
+constexpr unsigned kResetMcTypeWord = 3;        // IXGBE_VF_MC_TYPE_WORD
 constexpr std::uint32_t kMaxJumboFrame = 9728;  // ixgbe.h IXGBE_MAX_JUMBO_FRAME_SIZE
 constexpr std::uint32_t kMinFrame = 68;         // ETH_MIN_MTU, ixgbe_set_vf_lpe's floor
-constexpr unsigned kMailboxes = 64;             // 64 PFMAILBOX registers
+constexpr unsigned kMailboxes = MailboxLayout64::kVfs;
 
-const MailboxLayout& mailbox_layout();
+inline const MailboxLayout& mailbox_layout() { return Mailbox::layout(); }
 
 }  // namespace iovsim::regs::i82599

@@ -1,38 +1,17 @@
 // The 82576 codec: how the blocks' value types are held in the igb-layout registers
 // (device side) and the register writes igb and igbvf issue for the bring-up steps (driver
 // side). Declarations: map_82576.h and mailbox_82576.h.
-#include <cmath>
-
-#include "model/regs/device_map.h"
+#include "model/regs/family_map.h"
 #include "model/regs/mailbox_82576.h"
 #include "model/regs/map_82576.h"
 #include "model/regs/sorter_codec.h"
 
 namespace iovsim::regs {
 
-namespace {
-
 using namespace i82576;
 namespace sc = sorter_codec;
 
-RssHashTypes rss_types(std::uint32_t v) {
-  RssHashTypes t;
-  t.ipv4 = MRQC::RSS_IPV4::get(v);
-  t.ipv4_tcp = MRQC::RSS_IPV4_TCP::get(v);
-  t.ipv4_udp = MRQC::RSS_IPV4_UDP::get(v);
-  t.ipv6 = MRQC::RSS_IPV6::get(v);
-  t.ipv6_tcp = MRQC::RSS_IPV6_TCP::get(v);
-  t.ipv6_udp = MRQC::RSS_IPV6_UDP::get(v);
-  return t;
-}
-
-std::uint32_t rss_fields(const RssHashTypes& t) {
-  return MRQC::RSS_IPV4::make(t.ipv4) | MRQC::RSS_IPV4_TCP::make(t.ipv4_tcp) |
-         MRQC::RSS_IPV4_UDP::make(t.ipv4_udp) | MRQC::RSS_IPV6::make(t.ipv6) |
-         MRQC::RSS_IPV6_TCP::make(t.ipv6_tcp) | MRQC::RSS_IPV6_UDP::make(t.ipv6_udp);
-}
-
-ResetReply decode_reset_reply(const std::uint32_t* w, unsigned n) {
+ResetReply i82576::MailboxLayout8::decode_reset_reply(const std::uint32_t* w, unsigned n) {
   // igbvf e1000_reset_hw_vf: word 0 must be exactly RESET | ACK (a reply with CTS would not
   // count); NACK means no MAC was assigned.
   ResetReply r;
@@ -42,7 +21,27 @@ ResetReply decode_reset_reply(const std::uint32_t* w, unsigned n) {
   return r;
 }
 
-class Map82576 final : public DeviceMap {
+namespace {
+
+// The declarations FamilyMap builds the ring, rate-limiter and mailbox parts from.
+struct Layout {
+  using RxRing = i82576::RxRing;
+  using TxRing = i82576::TxRing;
+  using Rate = i82576::Rate;
+  static constexpr std::uint32_t kRateWindowValue = 0x14;  // igb: MMW for 9728-byte frames
+  // PF view: every queue, queues 0-3 also at the legacy blocks; VF view: the pool's two
+  // queues at the legacy offsets, 0x100 apart.
+  static RingRegDecl ring_view(Direction d, View v, RingReg role, const RegDecl& decl) {
+    const std::uint32_t base = d == Direction::Rx ? RxBlock::kBase : TxBlock::kBase;
+    const std::uint32_t legacy = d == Direction::Rx ? RxBlock::kLegacy : TxBlock::kLegacy;
+    const RegInfo at_legacy = decl.info.moved(legacy + (decl.info.offset - base), 4, 0x100);
+    if (v == View::VF) return {role, decl.with(at_legacy.moved(at_legacy.offset, 2, 0x100)), {}};
+    return {role, decl, {at_legacy}};
+  }
+  static const MailboxLayout& mailbox_layout() { return i82576::mailbox_layout(); }
+};
+
+class Map82576 final : public FamilyMap<Layout> {
 public:
   Family family() const override { return Family::i82576; }
   const char* name() const override { return "igb layout"; }
@@ -60,7 +59,7 @@ public:
       const unsigned e = MRQC::MRQE::get(v);
       s.tables.vmdq_enable = e == MRQC::MRQE_VMDQ || e == MRQC::MRQE_VMDQ_RSS;
       s.rss.enabled = e == MRQC::MRQE_VMDQ_RSS;
-      s.rss.types = rss_types(v);
+      s.rss.types = MrqcHashFields::decode(v);
     });
     sc::filter_register(rs, s, VT_CTL::decl(), [&s](unsigned, std::uint32_t& v) {
       const unsigned def = VT_CTL::DEF_PL::get(v);
@@ -127,60 +126,6 @@ public:
     });
   }
 
-  std::vector<RingRegDecl> ring_decls(Direction d, View view) const override {
-    const bool rx = d == Direction::Rx, vf = view == View::VF;
-    auto one = [&](RingReg role, const RegDecl& decl) {
-      RingRegDecl r{role, decl, {}};
-      if (vf) {
-        r.decl = decl.with(rx ? vf_rx(decl.info) : vf_tx(decl.info));
-      } else {
-        r.aliases.push_back(rx ? rx_legacy(decl.info) : tx_legacy(decl.info));
-      }
-      return r;
-    };
-    if (rx)
-      return {one(RingReg::BaseLo, RDBAL::decl()),    one(RingReg::BaseHi, RDBAH::decl()),
-              one(RingReg::Length, RDLEN::decl()),    one(RingReg::BufferCtl, SRRCTL::decl()),
-              one(RingReg::Head, RDH::decl()),        one(RingReg::Tail, RDT::decl()),
-              one(RingReg::Control, RXDCTL::decl())};
-    return {one(RingReg::BaseLo, TDBAL::decl()), one(RingReg::BaseHi, TDBAH::decl()),
-            one(RingReg::Length, TDLEN::decl()), one(RingReg::Head, TDH::decl()),
-            one(RingReg::Tail, TDT::decl()),     one(RingReg::Control, TXDCTL::decl())};
-  }
-
-  RxBufferCtl decode_srrctl(std::uint32_t v) const override {
-    RxBufferCtl c;
-    const unsigned kb = SRRCTL::BSIZEPACKET::get(v);
-    c.buffer_bytes = kb ? kb * 1024 : 2048;  // 0 is not a valid size: the reset value, 2 KB
-    c.drop_en = SRRCTL::DROP_EN::get(v);
-    c.desc_type = SRRCTL::DESCTYPE::get(v);
-    return c;
-  }
-  std::uint32_t encode_srrctl(const RxBufferCtl& c) const override {
-    return SRRCTL::BSIZEPACKET::make(c.buffer_bytes / 1024) | SRRCTL::DESCTYPE::make(c.desc_type) |
-           SRRCTL::DROP_EN::make(c.drop_en);
-  }
-  QueueCtl decode_dctl(Direction d, std::uint32_t v) const override {
-    return QueueCtl{d == Direction::Rx ? RXDCTL::ENABLE::get(v) != 0 : TXDCTL::ENABLE::get(v) != 0};
-  }
-  std::uint32_t encode_dctl(Direction d, const QueueCtl& c) const override {
-    return d == Direction::Rx ? RXDCTL::ENABLE::make(c.enable) : TXDCTL::ENABLE::make(c.enable);
-  }
-
-  std::vector<RateRegDecl> rate_decls() const override {
-    return {{RateReg::Select, RTTDQSEL::decl()},
-            {RateReg::BurstWindow, RTTBCNRM::decl()},
-            {RateReg::RateCtl, RTTBCNRC::decl()}};
-  }
-  RateCtl decode_rate(std::uint32_t v) const override {
-    RateCtl c;
-    c.enabled = RTTBCNRC::RS_ENA::get(v);
-    c.factor = RTTBCNRC::RF_INT::get(v) + RTTBCNRC::RF_DEC::get(v) / 16384.0;
-    return c;
-  }
-  unsigned decode_burst_units(std::uint32_t v) const override { return RTTBCNRM::MMW_SIZE::get(v); }
-  const MailboxLayout& mailbox() const override { return i82576::mailbox_layout(); }
-
   // ---- driver side (igb)
   void write_rx_filter_control(RegAccess& w, const RxFilterControl& c) const override {
     // igb_setup_rctl / igb_set_rx_mode: broadcast accept, strip the CRC, VLAN filtering (VT
@@ -195,7 +140,7 @@ public:
   void write_pool_mode(RegAccess& w, const PoolMode& m) const override {
     // igb_setup_mrqc, igb_vmm_control / igb_vmdq_set_replication_pf
     w.write32(MRQC::at(), MRQC::MRQE::make(m.rss ? MRQC::MRQE_VMDQ_RSS : MRQC::MRQE_VMDQ) |
-                              (m.rss ? rss_fields(m.types) : 0));
+                              (m.rss ? MrqcHashFields::encode(m.types) : 0));
     w.write32(VT_CTL::at(), VT_CTL::DEF_PL::make(m.default_pool) | VT_CTL::VM_REPL_EN::make(m.replication));
   }
   void write_receive_address(RegAccess& w, unsigned n, std::uint64_t mac, unsigned pool) const override {
@@ -221,16 +166,6 @@ public:
                                 DTXSWC::MAC_SPOOF::make(static_cast<std::uint32_t>(mac_spoof)) |
                                 DTXSWC::VLAN_SPOOF::make(static_cast<std::uint32_t>(vlan_spoof)));
   }
-  void write_rate_limit(RegAccess& w, unsigned queue, double rate, double link) const override {
-    // igb_set_vf_rate_limit: RF = link / rate in 10.14 fixed point; RTTBCNRM = 0x14 (MMW for
-    // 9728-byte frames)
-    const auto rf_int = static_cast<std::uint32_t>(link / rate);
-    const auto rf_dec = static_cast<std::uint32_t>((link - rf_int * rate) * 16384.0 / rate);
-    w.write32(RTTDQSEL::at(), queue);
-    w.write32(RTTBCNRM::at(), 0x14);
-    w.write32(RTTBCNRC::at(), RTTBCNRC::RS_ENA::make(1) | RTTBCNRC::RF_INT::make(rf_int) |
-                                  RTTBCNRC::RF_DEC::make(rf_dec));
-  }
   void read_spoof_report(RegAccess& w, unsigned vfs, unsigned queues_per_pool,
                          const std::function<unsigned(unsigned, unsigned)>& queue_of,
                          SpoofReport& out) const override {
@@ -250,26 +185,6 @@ private:
 };
 
 }  // namespace
-
-namespace i82576 {
-const MailboxLayout& mailbox_layout() {
-  static const MailboxLayout k{kMailboxes,
-                               1,
-                               MBVFICR::VFREQ::kMask | MBVFICR::VFACK::kMask,
-                               MBVFIMR::info.reset,
-                               MBVFIMR::VFIM::kMask,
-                               true,
-                               P2VMAILBOX::decl(),
-                               VMBMEM::decl(),
-                               MBVFICR::decl(),
-                               MBVFIMR::decl(),
-                               V2PMAILBOX::decl(),
-                               VF_VMBMEM::decl(),
-                               kResetReplyWords,
-                               decode_reset_reply};
-  return k;
-}
-}  // namespace i82576
 
 const DeviceMap& device_map_82576() {
   static const Map82576 m;

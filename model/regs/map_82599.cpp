@@ -3,36 +3,17 @@
 // side). Declarations: map_82599.h and mailbox_82599.h.
 #include <memory>
 
-#include "model/regs/device_map.h"
+#include "model/regs/family_map.h"
 #include "model/regs/mailbox_82599.h"
 #include "model/regs/map_82599.h"
 #include "model/regs/sorter_codec.h"
 
 namespace iovsim::regs {
 
-namespace {
-
 using namespace i82599;
 namespace sc = sorter_codec;
 
-RssHashTypes rss_types(std::uint32_t v) {
-  RssHashTypes t;
-  t.ipv4 = MRQC::RSS_IPV4::get(v);
-  t.ipv4_tcp = MRQC::RSS_IPV4_TCP::get(v);
-  t.ipv4_udp = MRQC::RSS_IPV4_UDP::get(v);
-  t.ipv6 = MRQC::RSS_IPV6::get(v);
-  t.ipv6_tcp = MRQC::RSS_IPV6_TCP::get(v);
-  t.ipv6_udp = MRQC::RSS_IPV6_UDP::get(v);
-  return t;
-}
-
-std::uint32_t rss_fields(const RssHashTypes& t) {
-  return MRQC::RSS_IPV4::make(t.ipv4) | MRQC::RSS_IPV4_TCP::make(t.ipv4_tcp) |
-         MRQC::RSS_IPV4_UDP::make(t.ipv4_udp) | MRQC::RSS_IPV6::make(t.ipv6) |
-         MRQC::RSS_IPV6_TCP::make(t.ipv6_tcp) | MRQC::RSS_IPV6_UDP::make(t.ipv6_udp);
-}
-
-ResetReply decode_reset_reply(const std::uint32_t* w, unsigned n) {
+ResetReply i82599::MailboxLayout64::decode_reset_reply(const std::uint32_t* w, unsigned n) {
   // ixgbevf_reset_hw_vf: reads IXGBE_VF_PERMADDR_MSG_LEN (4) words; RESET | ACK carries the
   // MAC, RESET | NACK means "no MAC assigned yet", anything else is an error; the multicast
   // filter type (word 3) is taken in both accepted cases.
@@ -49,12 +30,35 @@ ResetReply decode_reset_reply(const std::uint32_t* w, unsigned n) {
   return r;
 }
 
+namespace {
+
 std::uint32_t le32(const std::uint8_t* p) {
   return std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16 |
          std::uint32_t{p[3]} << 24;
 }
 
-class Map82599 final : public DeviceMap {
+// The declarations FamilyMap builds the ring, rate-limiter and mailbox parts from.
+struct Layout {
+  using RxRing = i82599::RxRing;
+  using TxRing = i82599::TxRing;
+  using Rate = i82599::Rate;
+  static constexpr std::uint32_t kRateWindowValue = 0x4;  // ixgbe on the 82599
+  // PF view: every queue, no aliases; VF view: the pool's two queues, 0x40 apart, under
+  // ixgbevf's names.
+  static RingRegDecl ring_view(Direction d, View v, RingReg role, const RegDecl& decl) {
+    if (v == View::PF) return {role, decl, {}};
+    const bool rx = d == Direction::Rx;
+    const std::uint32_t base = rx ? RxBlock::kBase : TxBlock::kBase;
+    const std::uint32_t vf_base = rx ? RxBlock::kVfBase : TxBlock::kVfBase;
+    static constexpr unsigned kSlot[] = {0, 1, 2, 6, 3, 4, 5};  // RingReg -> kVfNames index
+    RegInfo at = decl.info.moved(vf_base + (decl.info.offset - base), 2, 0x40);
+    at.name = (rx ? RxBlock::kVfNames : TxBlock::kVfNames)[kSlot[static_cast<unsigned>(role)]];
+    return {role, decl.with(at), {}};
+  }
+  static const MailboxLayout& mailbox_layout() { return i82599::mailbox_layout(); }
+};
+
+class Map82599 final : public FamilyMap<Layout> {
 public:
   Family family() const override { return Family::i82599; }
   const char* name() const override { return "ixgbe layout"; }
@@ -75,7 +79,7 @@ public:
     // The 82599 has no per-pool RSS enable: with MRQE = 64 pools + RSS every pool hashes.
     auto mrqc = sc::filter_register(rs, s, MRQC::decl(), [&s](unsigned, std::uint32_t& v) {
       s.rss.enabled = MRQC::MRQE::get(v) == MRQC::MRQE_VMDQ_RSS;
-      s.rss.types = rss_types(v);
+      s.rss.types = MrqcHashFields::decode(v);
       for (unsigned p = 0; p < s.tables.num_pools; ++p) s.tables.pool[p].rsse = s.rss.enabled;
       s.rss.pools = s.rss.enabled ? ~hls::PoolMask{0} : 0;
     });
@@ -155,62 +159,6 @@ public:
            nullptr);
   }
 
-  std::vector<RingRegDecl> ring_decls(Direction d, View view) const override {
-    const bool rx = d == Direction::Rx, vf = view == View::VF;
-    auto one = [&](RingReg role, const RegDecl& decl, const char* vf_name) {
-      RingRegDecl r{role, decl, {}};
-      if (vf) r.decl = decl.with(rx ? vf_rx(vf_name, decl.info) : vf_tx(vf_name, decl.info));
-      return r;
-    };
-    if (rx)
-      return {one(RingReg::BaseLo, RDBAL::decl(), "VFRDBAL"),
-              one(RingReg::BaseHi, RDBAH::decl(), "VFRDBAH"),
-              one(RingReg::Length, RDLEN::decl(), "VFRDLEN"),
-              one(RingReg::BufferCtl, SRRCTL::decl(), "VFSRRCTL"),
-              one(RingReg::Head, RDH::decl(), "VFRDH"),
-              one(RingReg::Tail, RDT::decl(), "VFRDT"),
-              one(RingReg::Control, RXDCTL::decl(), "VFRXDCTL")};
-    return {one(RingReg::BaseLo, TDBAL::decl(), "VFTDBAL"),
-            one(RingReg::BaseHi, TDBAH::decl(), "VFTDBAH"),
-            one(RingReg::Length, TDLEN::decl(), "VFTDLEN"),
-            one(RingReg::Head, TDH::decl(), "VFTDH"),
-            one(RingReg::Tail, TDT::decl(), "VFTDT"),
-            one(RingReg::Control, TXDCTL::decl(), "VFTXDCTL")};
-  }
-
-  RxBufferCtl decode_srrctl(std::uint32_t v) const override {
-    RxBufferCtl c;
-    const unsigned kb = SRRCTL::BSIZEPACKET::get(v);
-    c.buffer_bytes = kb ? kb * 1024 : 2048;  // "should not be set to 0": the reset value, 2 KB
-    c.drop_en = SRRCTL::DROP_EN::get(v);
-    c.desc_type = SRRCTL::DESCTYPE::get(v);
-    return c;
-  }
-  std::uint32_t encode_srrctl(const RxBufferCtl& c) const override {
-    return SRRCTL::BSIZEPACKET::make(c.buffer_bytes / 1024) | SRRCTL::DESCTYPE::make(c.desc_type) |
-           SRRCTL::DROP_EN::make(c.drop_en);
-  }
-  QueueCtl decode_dctl(Direction d, std::uint32_t v) const override {
-    return QueueCtl{d == Direction::Rx ? RXDCTL::ENABLE::get(v) != 0 : TXDCTL::ENABLE::get(v) != 0};
-  }
-  std::uint32_t encode_dctl(Direction d, const QueueCtl& c) const override {
-    return d == Direction::Rx ? RXDCTL::ENABLE::make(c.enable) : TXDCTL::ENABLE::make(c.enable);
-  }
-
-  std::vector<RateRegDecl> rate_decls() const override {
-    return {{RateReg::Select, RTTDQSEL::decl()},
-            {RateReg::BurstWindow, RTTBCNRM::decl()},
-            {RateReg::RateCtl, RTTBCNRC::decl()}};
-  }
-  RateCtl decode_rate(std::uint32_t v) const override {
-    RateCtl c;
-    c.enabled = RTTBCNRC::RS_ENA::get(v);
-    c.factor = RTTBCNRC::RF_INT::get(v) + RTTBCNRC::RF_DEC::get(v) / 16384.0;
-    return c;
-  }
-  unsigned decode_burst_units(std::uint32_t v) const override { return RTTBCNRM::MMW_SIZE::get(v); }
-  const MailboxLayout& mailbox() const override { return i82599::mailbox_layout(); }
-
   // ---- driver side (ixgbe)
   void write_rx_filter_control(RegAccess& w, const RxFilterControl& c) const override {
     // ixgbe_set_rx_mode: FCTRL.BAM (and UPE for a bridge port), VLNCTRL.VFE, MCSTCTRL.MFE
@@ -226,7 +174,7 @@ public:
   void write_pool_mode(RegAccess& w, const PoolMode& m) const override {
     // ixgbe_setup_mrqc, ixgbe_configure_virtualization
     w.write32(MRQC::at(), MRQC::MRQE::make(m.rss ? MRQC::MRQE_VMDQ_RSS : MRQC::MRQE_VMDQ) |
-                              (m.rss ? rss_fields(m.types) : 0));
+                              (m.rss ? MrqcHashFields::encode(m.types) : 0));
     w.write32(PFVTCTL::at(), PFVTCTL::VT_ENA::make(1) | PFVTCTL::DEF_PL::make(m.default_pool) |
                                  PFVTCTL::REPLEN::make(m.replication));
   }
@@ -255,15 +203,6 @@ public:
                 PFVFSPOOF::MACAS::make(static_cast<std::uint32_t>(mac_spoof >> (8 * i)) & 0xFF) |
                     PFVFSPOOF::VLANAS::make(static_cast<std::uint32_t>(vlan_spoof >> (8 * i)) & 0xFF));
   }
-  void write_rate_limit(RegAccess& w, unsigned queue, double rate, double link) const override {
-    // ixgbe_set_vf_rate_limit: RF = link / rate in 10.14 fixed point; RTTBCNRM = 0x4 (82599)
-    const auto rf_int = static_cast<std::uint32_t>(link / rate);
-    const auto rf_dec = static_cast<std::uint32_t>((link - rf_int * rate) * 16384.0 / rate);
-    w.write32(RTTDQSEL::at(), queue);
-    w.write32(RTTBCNRM::at(), 0x4);
-    w.write32(RTTBCNRC::at(), RTTBCNRC::RS_ENA::make(1) | RTTBCNRC::RF_INT::make(rf_int) |
-                                  RTTBCNRC::RF_DEC::make(rf_dec));
-  }
   void read_spoof_report(RegAccess& w, unsigned, unsigned,
                          const std::function<unsigned(unsigned, unsigned)>&,
                          SpoofReport& out) const override {
@@ -272,26 +211,6 @@ public:
 };
 
 }  // namespace
-
-namespace i82599 {
-const MailboxLayout& mailbox_layout() {
-  static const MailboxLayout k{kMailboxes,
-                               PFMBICR::info.count,
-                               PFMBICR::VFREQ::kMask | PFMBICR::VFACK::kMask,
-                               PFMBIMR::info.reset,
-                               PFMBIMR::VFIM::kMask,
-                               false,
-                               PFMAILBOX::decl(),
-                               PFMBMEM::decl(),
-                               PFMBICR::decl(),
-                               PFMBIMR::decl(),
-                               VFMAILBOX::decl(),
-                               VFMBMEM::decl(),
-                               kResetReplyWords,
-                               decode_reset_reply};
-  return k;
-}
-}  // namespace i82599
 
 const DeviceMap& device_map_82599() {
   static const Map82599 m;

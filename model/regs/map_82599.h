@@ -10,7 +10,7 @@
 #pragma once
 #include <cstdint>
 
-#include "model/regs/register.h"
+#include "model/regs/family_map.h"
 
 namespace iovsim::regs::i82599 {
 
@@ -150,15 +150,9 @@ struct SSVPC : Register<SSVPC> {
 // The 82599 also answers MRQC, RETA and RSSRK at the 82598 offsets Linux ixgbe_type.h defines
 // (IXGBE_MRQC 0x05818, IXGBE_RETA(i) 0x05C00 + 4i, IXGBE_RSSRK(i) 0x05C80 + 4i): aliases.
 
-struct MRQC : Register<MRQC> {
+struct MRQC : Register<MRQC>, MrqcHashFields {
   static constexpr RegInfo info = reg("MRQC", 0x0EC80).doc("multiple receive queues command");
   IOVSIM_FIELD(MRQE, 3, 0, "0x8: 64 pools, 0xB: 64 pools with RSS (every pool hashes)");
-  IOVSIM_FIELD(RSS_IPV4_TCP, 16, 16, "hash TCP over IPv4 with ports");
-  IOVSIM_FIELD(RSS_IPV4, 17, 17, "hash IPv4 addresses");
-  IOVSIM_FIELD(RSS_IPV6, 20, 20, "hash IPv6 addresses");
-  IOVSIM_FIELD(RSS_IPV6_TCP, 21, 21, "hash TCP over IPv6 with ports");
-  IOVSIM_FIELD(RSS_IPV4_UDP, 22, 22, "hash UDP over IPv4 with ports");
-  IOVSIM_FIELD(RSS_IPV6_UDP, 23, 23, "hash UDP over IPv6 with ports");
   using fields = FieldList<MRQE, RSS_IPV4_TCP, RSS_IPV4, RSS_IPV6, RSS_IPV6_TCP, RSS_IPV4_UDP,
                            RSS_IPV6_UDP>;
   static constexpr std::uint32_t MRQE_VMDQ = 0x8, MRQE_VMDQ_RSS = 0xB;
@@ -178,106 +172,38 @@ struct RSSRK : Register<RSSRK>, NoFields {
 };
 
 // ---------------------------------------------------------------- Tx rate limiters
-
-struct RTTDQSEL : Register<RTTDQSEL> {
-  static constexpr RegInfo info = reg("RTTDQSEL", 0x04904).doc(
-      "Tx descriptor queue select: the queue the next RTTBCNRM/RTTBCNRC access applies to");
-  IOVSIM_FIELD(TXDQ_IDX, 6, 0, "queue index");
-  using fields = FieldList<TXDQ_IDX>;
+// ixgbe_set_vf_rate_limit writes RTTBCNRM = 0x4 on the 82599 (0x14 on the X540).
+struct RateLayout {
+  static constexpr std::uint32_t kSelect = 0x04904, kWindow = 0x04980, kRate = 0x04984;
 };
-
-struct RTTBCNRM : Register<RTTBCNRM> {
-  static constexpr RegInfo info = reg("RTTBCNRM", 0x04980).doc(
-      "rate-scheduler memory window (per selected queue in the model)");
-  IOVSIM_FIELD(MMW_SIZE, 9, 0, "burst window, taken in 512-byte units (inferred)");
-  using fields = FieldList<MMW_SIZE>;
-};
-
-struct RTTBCNRC : Register<RTTBCNRC> {
-  static constexpr RegInfo info = reg("RTTBCNRC", 0x04984).doc(
-      "rate-scheduler config of the selected queue (ixgbe_set_vf_rate_limit)");
-  IOVSIM_FIELD(RF_DEC, 13, 0, "rate factor, fraction (1/16384)");
-  IOVSIM_FIELD(RF_INT, 23, 14, "rate factor, integer part");
-  IOVSIM_FIELD(RS_ENA, 31, 31, "rate scheduler enable");
-  using fields = FieldList<RF_DEC, RF_INT, RS_ENA>;
-};
+using Rate = RateRegisters<RateLayout>;
 
 // ---------------------------------------------------------------- queues
 // PF view: Rx queue n < 64 at 0x1000 + 0x40n, n >= 64 at 0xD000 + 0x40(n - 64); Tx queue n at
-// 0x6000 + 0x40n. VF view (ixgbevf): the pool's two queues at 0x1000 / 0x2000 + 0x40i; VF v's
-// queue i is PF queue 2v + i.
-
+// 0x6000 + 0x40n. VF view (ixgbevf): the pool's two queues at 0x1000 / 0x2000 + 0x40i, named
+// VFRDBAL ... (IXGBE_VFRDBAL); VF v's queue i is PF queue 2v + i.
 constexpr unsigned kQueues = 128;
-constexpr RegInfo rx_queue(const char* name, std::uint32_t off) {
-  return reg(name, 0x01000 + off).array(kQueues, 0x40).second_segment(64, 0x0D000 + off);
-}
-constexpr RegInfo tx_queue(const char* name, std::uint32_t off) {
-  return reg(name, 0x06000 + off).array(kQueues, 0x40);
-}
-constexpr RegInfo vf_rx(const char* name, const RegInfo& r) {
-  RegInfo v = r.moved(r.offset, 2, 0x40);  // VF Rx blocks sit at the PF's first offsets
-  v.name = name;
-  return v;
-}
-constexpr RegInfo vf_tx(const char* name, const RegInfo& r) {
-  RegInfo v = r.moved(0x02000 + (r.offset - 0x06000), 2, 0x40);
-  v.name = name;
-  return v;
-}
-
-struct RDBAL : Register<RDBAL>, NoFields {
-  static constexpr RegInfo info = rx_queue("RDBAL", 0x00).doc("Rx ring base, low; bits 6:0 read 0");
+struct RxBlock {
+  static constexpr const char* kNames[] = {"RDBAL", "RDBAH", "RDLEN", "RDH", "RDT", "RXDCTL"};
+  static constexpr const char* kVfNames[] = {"VFRDBAL", "VFRDBAH", "VFRDLEN", "VFRDH",
+                                             "VFRDT",   "VFRXDCTL", "VFSRRCTL"};
+  static constexpr std::uint32_t kBase = 0x01000, kVfBase = 0x01000, kSrrctl = 0x14;
+  static constexpr unsigned kDropEn = 28;  // SRRCTL.DROP_EN (IXGBE_SRRCTL_DROP_EN)
+  static constexpr RegInfo reg(const char* name, std::uint32_t off) {
+    return regs::reg(name, kBase + off).array(kQueues, 0x40).second_segment(64, 0x0D000 + off);
+  }
 };
-struct RDBAH : Register<RDBAH>, NoFields {
-  static constexpr RegInfo info = rx_queue("RDBAH", 0x04).doc("Rx ring base, high");
+struct TxBlock {
+  static constexpr const char* kNames[] = {"TDBAL", "TDBAH", "TDLEN", "TDH", "TDT", "TXDCTL"};
+  static constexpr const char* kVfNames[] = {"VFTDBAL", "VFTDBAH", "VFTDLEN", "VFTDH",
+                                             "VFTDT",   "VFTXDCTL", ""};
+  static constexpr std::uint32_t kBase = 0x06000, kVfBase = 0x02000, kSrrctl = 0;
+  static constexpr unsigned kDropEn = 0;
+  static constexpr RegInfo reg(const char* name, std::uint32_t off) {
+    return regs::reg(name, kBase + off).array(kQueues, 0x40);
+  }
 };
-struct RDLEN : Register<RDLEN>, NoFields {
-  static constexpr RegInfo info = rx_queue("RDLEN", 0x08).doc(
-      "Rx ring length in bytes: a multiple of 128 up to 1 MB, else ignored and counted");
-};
-struct RDH : Register<RDH>, NoFields {
-  static constexpr RegInfo info = rx_queue("RDH", 0x10).doc(
-      "Rx head, owned by the hardware: writes ignored and counted while the queue runs");
-};
-struct SRRCTL : Register<SRRCTL> {
-  static constexpr RegInfo info =
-      rx_queue("SRRCTL", 0x14).reset_value(0x2).doc("split and replication Rx control");
-  IOVSIM_FIELD(BSIZEPACKET, 6, 0, "Rx buffer size in KB (0 is read as 2 KB)");
-  IOVSIM_FIELD(DESCTYPE, 27, 25, "descriptor type, 1 = advanced one buffer (stored)");
-  IOVSIM_FIELD(DROP_EN, 28, 28, "drop when no descriptor (stored; the model always drops)");
-  using fields = FieldList<BSIZEPACKET, DESCTYPE, DROP_EN>;
-};
-struct RDT : Register<RDT>, NoFields {
-  static constexpr RegInfo info = rx_queue("RDT", 0x18).doc(
-      "Rx tail: writes beyond the ring (or with no length) ignored and counted");
-};
-struct RXDCTL : Register<RXDCTL> {
-  static constexpr RegInfo info = rx_queue("RXDCTL", 0x28).doc("Rx descriptor control");
-  IOVSIM_FIELD(ENABLE, 25, 25, "queue enable (runs with a non-zero length)");
-  using fields = FieldList<ENABLE>;
-};
-struct TDBAL : Register<TDBAL>, NoFields {
-  static constexpr RegInfo info = tx_queue("TDBAL", 0x00).doc("Tx ring base, low; bits 6:0 read 0");
-};
-struct TDBAH : Register<TDBAH>, NoFields {
-  static constexpr RegInfo info = tx_queue("TDBAH", 0x04).doc("Tx ring base, high");
-};
-struct TDLEN : Register<TDLEN>, NoFields {
-  static constexpr RegInfo info = tx_queue("TDLEN", 0x08).doc(
-      "Tx ring length in bytes: a multiple of 128 up to 1 MB, else ignored and counted");
-};
-struct TDH : Register<TDH>, NoFields {
-  static constexpr RegInfo info = tx_queue("TDH", 0x10).doc(
-      "Tx head, owned by the hardware: writes ignored and counted while the queue runs");
-};
-struct TDT : Register<TDT>, NoFields {
-  static constexpr RegInfo info = tx_queue("TDT", 0x18).doc(
-      "Tx tail (doorbell): wakes the Tx engine; writes beyond the ring ignored and counted");
-};
-struct TXDCTL : Register<TXDCTL> {
-  static constexpr RegInfo info = tx_queue("TXDCTL", 0x28).doc("Tx descriptor control");
-  IOVSIM_FIELD(ENABLE, 25, 25, "queue enable (runs with a non-zero length)");
-  using fields = FieldList<ENABLE>;
-};
+using RxRing = RingRegisters<RxBlock>;
+using TxRing = RingRegisters<TxBlock>;
 
 }  // namespace iovsim::regs::i82599

@@ -876,9 +876,10 @@ TEST_CASE("mailbox 82599: offsets are ixgbe's and agree with the device-side 825
   static_assert(x::PFVFRE(1) == 0x051E4 && x::PFVFTE(1) == 0x08114 && x::PFVFSPOOF(7) == 0x0821C);
   // The model's one 82599 map (model/regs/map_82599.h, mailbox_82599.h) agrees with them.
   namespace m = regs::i82599;
-  static_assert(x::PFMAILBOX(63) == m::PFMAILBOX::at(63) && x::PFMBMEM(1) == m::PFMBMEM::at(16));
-  static_assert(x::PFMBICR(3) == m::PFMBICR::at(3) && x::PFMBIMR(0) == m::PFMBIMR::at(0));
-  static_assert(x::VFMAILBOX == m::VFMAILBOX::at() && x::VFMBMEM == m::VFMBMEM::at());
+  using MB = m::Mailbox;
+  static_assert(x::PFMAILBOX(63) == MB::PfCtl::at(63) && x::PFMBMEM(1) == MB::PfMem::at(16));
+  static_assert(x::PFMBICR(3) == MB::Icr::at(3) && x::PFMBIMR(0) == MB::Imr::at(0));
+  static_assert(x::VFMAILBOX == MB::VfCtl::at() && x::VFMBMEM == MB::VfMem::at());
   static_assert(x::MTA == m::MTA::at() && x::VFTA == m::VFTA::at());
   static_assert(x::RAL(5) == m::RAL::at(5) && x::RAH(100) == m::RAH::at(100));
   static_assert(x::RAL(15) == m::RAL::at(15) && x::RAL(16) == m::RAL::at(16));

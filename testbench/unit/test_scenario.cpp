@@ -121,6 +121,10 @@ port0:
                     Catch::Contains("port0.vf1.multicast: '02:00:00:00:00:01' is not a multicast"));
   CHECK_THROWS_WITH(load_scenario("port0: {vf1: {request_mac: nonsense}}", "s"),
                     Catch::Contains("port0.vf1.request_mac: 'nonsense' is not a MAC address"));
+  CHECK_THROWS_WITH(load_scenario("port0: {vf1: {tx: {to: vfs}}}", "s"),
+                    Catch::Contains("port0.vf1.tx.to: 'vfs' is not wire, pf"));
+  CHECK_THROWS_WITH(load_scenario("port0: {wire: {destinations: {wire: 1}}}", "s"),
+                    Catch::Contains("port0.wire.destinations.wire: unknown destination"));
   CHECK_THROWS_WITH(load_scenario("device: {mode: both}", "s"),
                     Catch::Contains("device.mode: 'both' is not one of: sriov, vmdq"));
 }

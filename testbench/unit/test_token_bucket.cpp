@@ -1,7 +1,8 @@
 // The Tx rate limiter and the round-robin arbiter, programmed through their registers.
 #include <catch2/catch.hpp>
 
-#include "model/regs/map_82576.h"
+#include "model/regs/device_map.h"
+#include "testbench/reg_offsets.h"
 #include "model/qos/tx_scheduler.h"
 
 using namespace iovsim;
@@ -11,8 +12,9 @@ namespace {
 std::uint32_t bcnrc(double link, double rate) {
   auto rf_int = static_cast<std::uint32_t>(link / rate);
   auto rf_dec = static_cast<std::uint32_t>((link - rf_int * rate) * 16384 / rate);
-  using R = regs::i82576::RTTBCNRC;
-  return R::RS_ENA::make(1) | R::RF_INT::make(rf_int) | R::RF_DEC::make(rf_dec);
+  namespace t = test::t76;  // the fields written out in the test
+  return t::RTTBCNRC_RS_ENA::set(0, 1) | t::RTTBCNRC_RF_INT::set(0, rf_int) |
+         t::RTTBCNRC_RF_DEC::set(0, rf_dec);
 }
 }  // namespace
 
@@ -20,18 +22,18 @@ TEST_CASE("RTTBCNRC programs link / RF") {
   TxScheduler s(16, 1e9, regs::device_map(Family::i82576));
   regs::RegisterSpace rs;
   s.map_registers(rs);
-  rs.write(regs::i82576::RTTDQSEL::at(), 3);
-  rs.write(regs::i82576::RTTBCNRM::at(), 0x14);
-  rs.write(regs::i82576::RTTBCNRC::at(), bcnrc(1000, 300));
+  rs.write(test::t76::RTTDQSEL, 3);
+  rs.write(test::t76::RTTBCNRM, 0x14);
+  rs.write(test::t76::RTTBCNRC, bcnrc(1000, 300));
   CHECK(s.programmed_rate_bps(3) == Approx(300e6).epsilon(1e-4));
   CHECK(s.programmed_rate_bps(2) == 0);
-  rs.write(regs::i82576::RTTBCNRC::at(), 0);  // RS_ENA clear: off
+  rs.write(test::t76::RTTBCNRC, 0);  // RS_ENA clear: off
   CHECK(s.programmed_rate_bps(3) == 0);
   CHECK_FALSE(s.limiter(3).enabled());
-  rs.write(regs::i82576::RTTDQSEL::at(), 40);  // beyond the port's queues: ignored
-  rs.write(regs::i82576::RTTBCNRC::at(), bcnrc(1000, 300));
+  rs.write(test::t76::RTTDQSEL, 40);  // beyond the port's queues: ignored
+  rs.write(test::t76::RTTBCNRC, bcnrc(1000, 300));
   std::uint32_t v = 1;
-  rs.read(regs::i82576::RTTBCNRC::at(), v);
+  rs.read(test::t76::RTTBCNRC, v);
   CHECK(v == 0);
 }
 
@@ -39,8 +41,8 @@ TEST_CASE("a backlogged limited queue gets its rate; round robin serves the othe
   TxScheduler s(4, 1e9, regs::device_map(Family::i82576));
   regs::RegisterSpace rs;
   s.map_registers(rs);
-  rs.write(regs::i82576::RTTDQSEL::at(), 1);
-  rs.write(regs::i82576::RTTBCNRC::at(), bcnrc(1000, 100));
+  rs.write(test::t76::RTTDQSEL, 1);
+  rs.write(test::t76::RTTBCNRC, bcnrc(1000, 100));
   QueueMask pending;
   pending.set(1);
   ps_t t = 0, horizon = 100 * kPsPerMs;
