@@ -97,6 +97,12 @@ public:
       e.pools = sc::keep_pools(s, VLVF::POOLSEL::get(v), 0);
       e.enabled = VLVF::VLANID_ENABLE::get(v);
     });
+    // VMVIR: a port VLAN the pool's frames are switched with (switch_tx); a VM-supplied tag
+    // then counts as a VLAN spoof where VLAN anti-spoofing is on.
+    sc::filter_register(rs, s, VMVIR::decl(), [&s](unsigned i, std::uint32_t& v) {
+      s.tables.pool[i].port_vlan = static_cast<std::uint16_t>(VMVIR::PORT_VLAN::get(v) & 0xFFF);
+      s.tables.pool[i].port_vlan_insert = VMVIR::VLANA::get(v) == VMVIR::VLANA_DEFAULT;
+    });
     // WVBR: the queue bits the sorter set, returned and cleared by a read.
     rs.add(WVBR::decl(),
            [&s](unsigned) {

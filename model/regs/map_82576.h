@@ -50,6 +50,15 @@ struct DTXSWC : Register<DTXSWC> {
   using fields = FieldList<MAC_SPOOF, VLAN_SPOOF, LLE, LOOPBACK_EN>;
 };
 
+struct VMVIR : Register<VMVIR> {
+  static constexpr RegInfo info = reg("VMVIR", 0x03700).array(8, 4).doc(
+      "VM VLAN insert, per pool: the port VLAN (E1000_VMVIR, igb_set_vmvir)");
+  IOVSIM_FIELD(PORT_VLAN, 15, 0, "port VLAN tag: VID 11:0 (PCP 15:13)");
+  IOVSIM_FIELD(VLANA, 31, 30, "0: tag from the descriptor, 1: always insert the port VLAN, 2: never");
+  using fields = FieldList<PORT_VLAN, VLANA>;
+  static constexpr std::uint32_t VLANA_DEFAULT = 1;  // E1000_VMVIR_VLANA_DEFAULT >> 30
+};
+
 struct WVBR : Register<WVBR> {
   static constexpr RegInfo info =
       reg("WVBR", 0x03554, Access::RC)

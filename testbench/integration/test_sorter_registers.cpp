@@ -283,3 +283,60 @@ TEST_CASE("82599 RSS registers answer at the 82598 offsets ixgbe writes, too") {
   CHECK(v == 0xB);
   CHECK(sorter.tables().pool[63].rsse);
 }
+
+TEST_CASE("82576 VMVIR gives a pool a port VLAN: its frames switch tagged, its own tags are spoofs") {
+  // E1000_VMVIR(n) = 0x3700 + 4n, VLANA_DEFAULT = 0x40000000 (always insert), PORT_VLAN 15:0
+  const DeviceProfile& prof = device_profile("82576");
+  regs::RegisterSpace pf("pf0");
+  Sorter sorter("sorter", prof, PortLayout{0, 7, 0, false}, 24, 32, pf);
+  Capture cap("cap");
+  cap.to_sorter.bind(sorter.rx_in);
+  FrameInitiatorSocket& tx = cap.tx_unused;  // the VM's Tx side, here used
+  tx.bind(sorter.tx_in);
+  sorter.to_dma.bind(cap.from_sorter);
+  sorter.to_wire.bind(cap.wire);
+  sc_core::sc_start(sc_core::SC_ZERO_TIME);
+  const std::uint64_t mac1 = 0x010000000002ull, mac2 = 0x020000000002ull;  // 02:00:00:00:00:0n
+  auto rar = [&](unsigned n, std::uint64_t mac, unsigned pool) {
+    pf.write(0x5400 + 8 * n, static_cast<std::uint32_t>(mac));
+    pf.write(0x5404 + 8 * n, static_cast<std::uint32_t>(mac >> 32) | 1u << (18 + pool) | 1u << 31);
+  };
+  rar(0, mac1, 1);
+  rar(1, mac2, 2);
+  pf.write(0x0100, 1u << 18 | 1u << 15);        // RCTL: VFE, BAM
+  pf.write(0x5818, 0x3);                         // MRQC: VMDq
+  pf.write(0x581C, 1u << 30);                    // VT_CTL: replication
+  pf.write(0x0C8C, 0xFF), pf.write(0x0C90, 0xFF);  // VFRE, VFTE
+  pf.write(0x3500, 1u << 31 | (1u << 1) << 8);   // DTXSWC: loopback, VLAN anti-spoof on pool 1
+  pf.write(0x5D00, 100 | (0x6u << 12) | 1u << 31);  // VLVF 0: VID 100, pools 1 and 2
+  pf.write(0x5600 + 4 * (100 / 32), 1u << (100 % 32));  // VFTA: VID 100
+  CHECK(pf.write(0x3700 + 4 * 1, 0x40000000 | 100));  // VMVIR(1): always insert VID 100
+  std::uint32_t v = 0;
+  CHECK(pf.read(0x3704, v));
+  CHECK(v == 0x40000064);
+  CHECK(sorter.tables().pool[1].port_vlan_insert);
+  CHECK(sorter.tables().pool[1].port_vlan == 100);
+
+  FramePool pool(4);
+  auto send = [&](bool tagged) {
+    FrameHandle h = pool.alloc();
+    Frame& f = pool[h];
+    f.len = 64;
+    std::memset(f.data, 0, 64);
+    for (int i = 0; i < 6; ++i) f.data[i] = static_cast<std::uint8_t>(mac2 >> (8 * i));
+    for (int i = 0; i < 6; ++i) f.data[6 + i] = static_cast<std::uint8_t>(mac1 >> (8 * i));
+    if (tagged) f.data[12] = 0x81, f.data[14] = 0, f.data[15] = 100;
+    else f.data[12] = 0x08;
+    FramePayload p{&pool, h, 0, 1, 1, 0};
+    sc_core::sc_time d = sc_core::SC_ZERO_TIME;
+    cap.deliveries.clear();
+    tx.send(p, d);
+  };
+  // Untagged from pool 1: switched with the port VLAN, pool 2 (a member of VLAN 100) receives it.
+  send(false);
+  CHECK(cap.deliveries.count({2, 2}) == 1);
+  // A tag the VM put in itself while the port VLAN is inserted: a VLAN spoof, dropped.
+  send(true);
+  CHECK(cap.deliveries.empty());
+  CHECK(sorter.stats().spoof_events == 1);
+}
