@@ -58,24 +58,53 @@ void MetricsRegistry::mark_window_end() {
   ended_ = true;
 }
 
+namespace {
+// The value at `path` ("/a/0/b") in `j`, created on the way: numeric segments index arrays.
+nlohmann::json& at(nlohmann::json& j, const std::string& path) {
+  nlohmann::json* cur = &j;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    std::size_t e = path.find('/', i + 1);
+    if (e == std::string::npos) e = path.size();
+    const char* seg = path.data() + i + 1;
+    const std::size_t len = e - i - 1;
+    std::size_t index = 0;
+    bool numeric = len > 0;
+    for (std::size_t k = 0; k < len && numeric; ++k) {
+      numeric = seg[k] >= '0' && seg[k] <= '9';
+      index = index * 10 + static_cast<std::size_t>(seg[k] - '0');
+    }
+    if (numeric) {
+      if (!cur->is_array()) *cur = nlohmann::json::array();
+      while (cur->size() <= index) cur->push_back(nullptr);
+      cur = &(*cur)[index];
+    } else {
+      cur = &(*cur)[std::string(seg, len)];
+    }
+    i = e;
+  }
+  return *cur;
+}
+}  // namespace
+
 nlohmann::json MetricsRegistry::compose() const {
   using nlohmann::json;
   json j = json::object();
-  std::map<std::string, std::uint64_t> sums;
-  for (const Counter& c : counters_) sums[c.path] += *c.v;
+  std::map<std::string, std::uint64_t> sums, window;
+  for (std::size_t i = 0; i < counters_.size(); ++i) {
+    const Counter& c = counters_[i];
+    sums[c.path] += *c.v;
+    const std::uint64_t at_start = started_ ? start_[i] : 0;
+    const std::uint64_t at_end = ended_ ? end_[i] : *c.v;
+    window[c.path] += at_end - at_start;
+  }
   for (const Gauge& g : gauges_) sums[g.path] += g.fn();
-  for (const auto& [path, v] : sums) j[json::json_pointer(path)] = v;
-  for (const Value& v : values_) j[json::json_pointer(v.path)] = v.fn();
+  for (const auto& [path, v] : sums) at(j, path) = v;
+  for (const Value& v : values_) at(j, v.path) = v.fn();
   for (const Rate& r : rates_) {
-    std::uint64_t bytes = 0;
-    for (std::size_t i = 0; i < counters_.size(); ++i) {
-      if (counters_[i].path != r.bytes_path) continue;
-      const std::uint64_t at_start = started_ ? start_[i] : 0;
-      const std::uint64_t at_end = ended_ ? end_[i] : *counters_[i].v;
-      bytes += at_end - at_start;
-    }
-    j[json::json_pointer(r.path)] =
-        window_s_ > 0 ? static_cast<double>(bytes) * 8 / window_s_ / 1e9 : 0.0;
+    auto it = window.find(r.bytes_path);
+    const std::uint64_t bytes = it == window.end() ? 0 : it->second;
+    at(j, r.path) = window_s_ > 0 ? static_cast<double>(bytes) * 8 / window_s_ / 1e9 : 0.0;
   }
   return j;
 }
