@@ -27,6 +27,9 @@ struct DeviceProfile {
   unsigned rx_packet_buffer_kb;   // default per-port Rx packet buffer
   bool interleaved_queues;        // 82576: pool n owns n and n+8; 82599: 2n and 2n+1
   bool per_pool_rss;              // VMOLR.RSSE exists (82576); the 82599 hashes every pool
+  unsigned pcie_gen, pcie_lanes;  // the part's PCIe link (the scenario may override)
+  unsigned tx_packet_buffer_kb;   // default per-port Tx packet buffer
+  unsigned rx_desc_cache, tx_desc_cache;  // on-chip descriptors per queue
   // The hardware queue that serves queue `q` of pool `pool`.
   unsigned queue_of(unsigned pool, unsigned q) const {
     return interleaved_queues ? pool + q * num_pools : pool * queues_per_pool + q;

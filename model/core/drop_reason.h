@@ -18,6 +18,7 @@ enum class Drop : std::uint8_t {
   QueueDisabled,   // DMA: ring not enabled (RXDCTL/TXDCTL.ENABLE clear)
   NoDescriptor,    // DMA: Rx ring empty (SRRCTL.DROP_EN semantics)
   IommuFault,      // host: IOMMU refused the DMA address
+  BusMaster,       // DMA: the function's Bus Master Enable is clear (no DMA allowed)
   BadDescriptor,   // DMA: descriptor malformed (zero length, over the buffer)
   TxRingFull,      // host driver: no free Tx descriptor for a frame the VM sent
   FramePoolEmpty,  // model capacity: no frame slot free (raise device.frame_pool)

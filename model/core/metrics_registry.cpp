@@ -47,12 +47,14 @@ void MetricsRegistry::traffic(const std::string& prefix, const std::uint64_t& fr
 }
 
 void MetricsRegistry::mark_window_start() {
+  for (const auto& s : settle_) s(now_ps());
   start_.clear();
   for (const Counter& c : counters_) start_.push_back(*c.v);
   started_ = true;
 }
 
 void MetricsRegistry::mark_window_end() {
+  for (const auto& s : settle_) s(now_ps());
   end_.clear();
   for (const Counter& c : counters_) end_.push_back(*c.v);
   ended_ = true;
@@ -90,6 +92,7 @@ nlohmann::json& at(nlohmann::json& j, const std::string& path) {
 nlohmann::json MetricsRegistry::compose() const {
   using nlohmann::json;
   json j = json::object();
+  for (const auto& s : settle_) s(~ps_t{0});
   std::map<std::string, std::uint64_t> sums, window;
   for (std::size_t i = 0; i < counters_.size(); ++i) {
     const Counter& c = counters_[i];

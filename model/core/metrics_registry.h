@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "model/core/time.h"
+
 namespace iovsim {
 
 enum class Unit : std::uint8_t { None, Frames, Bytes, Events, Count, Nanoseconds, Gbps, Mbps, Ratio };
@@ -37,6 +39,10 @@ public:
   // whose end was not marked ends at composition (a run without drain time).
   void mark_window_start();
   void mark_window_end();
+  // A block whose counters run ahead of kernel time (frames queued for a future wire slot)
+  // brings them up to date as of a time: called before each window mark (with the kernel
+  // time) and before composing (with the end of time).
+  void on_settle(std::function<void(ps_t)> fn) { settle_.push_back(std::move(fn)); }
   void set_window_seconds(double s) { window_s_ = s; }
 
   nlohmann::json compose() const;
@@ -72,6 +78,7 @@ private:
     std::string path, bytes_path;
     const char* doc;
   };
+  std::vector<std::function<void(ps_t)>> settle_;
   std::vector<Counter> counters_;
   std::vector<Gauge> gauges_;
   std::vector<Value> values_;

@@ -8,9 +8,23 @@
 
 namespace iovsim {
 
+// What a DMA carries, for the link's byte accounting (PcieLinkTiming).
+enum class TlpKind : std::uint8_t { Data, Descriptor, WriteBack, Mmio, kCount };
+inline const char* tlp_kind_name(TlpKind k) {
+  switch (k) {
+    case TlpKind::Data: return "data";
+    case TlpKind::Descriptor: return "descriptor";
+    case TlpKind::WriteBack: return "write_back";
+    case TlpKind::Mmio: return "mmio";
+    case TlpKind::kCount: break;
+  }
+  return "?";
+}
+
 struct PcieExtension : tlm::tlm_extension<PcieExtension> {
   std::uint16_t requester_id = 0;  // bus << 8 | device << 3 | function
   std::int16_t function = -1;      // the model's function index (stats), -1 unknown
+  TlpKind kind = TlpKind::Data;    // set by the DMA engine per transfer
   bool no_snoop = false;
   bool relaxed_ordering = false;
   tlm::tlm_extension_base* clone() const override { return new PcieExtension(*this); }

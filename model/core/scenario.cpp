@@ -82,6 +82,8 @@ void visit_function(V& v, FunctionCfg& f) {
           "Tx rate limit of this function's pool in Mb/s (RTTBCNRC), 0 = off");
   v.field("bad_dma", f.bad_dma,
           "misbehaving driver: posts Rx buffer addresses outside its VM's memory");
+  v.field("no_bus_master", f.no_bus_master,
+          "misbehaving driver: leaves Bus Master Enable clear, so the function may not DMA");
   v.field("rss", f.rss,
           "RSS spreads this pool's flows over its queues (82599: every pool of the port)");
   v.field("spoofchk", f.spoofchk, "PF enables MAC and VLAN anti-spoofing for this VF");
@@ -112,6 +114,8 @@ void visit_scenario(V& v, Scenario& s) {
   v.field("seed", s.seed, "random seed; the same seed gives identical metrics");
   v.field("quantum_ns", s.quantum_ns, Range{1, 1e6},
           "TLM-2.0 global quantum: how far a process may run ahead of kernel time");
+  v.field("tlm_dma", s.tlm_dma,
+          "DMA engines issue every transfer as a TLM transaction on their socket (same results, slower)");
   v.section("device", "the Ethernet controller", [&] {
     v.choice("preset", s.device.preset, {"82576", "82599"},
              "controller: IDs, SR-IOV values, table sizes");
@@ -127,7 +131,11 @@ void visit_scenario(V& v, Scenario& s) {
              "unicast that matches no filter: to the PF's default pool, or dropped");
     v.field("loopback", s.device.loopback, "VF-to-VF switching inside the port (VEB)");
     v.field("rx_packet_buffer_kb", s.device.rx_packet_buffer_kb, Range{0, 4096},
-            "on-chip Rx packet buffer per port in KB, 0 = the preset's");
+            "on-chip Rx packet buffer per port in KB, 0 = the preset's (82576: 64, 82599: 512)");
+    v.field("tx_packet_buffer_kb", s.device.tx_packet_buffer_kb, Range{0, 4096},
+            "on-chip Tx packet buffer per port in KB, 0 = the preset's (82576: 40, 82599: 160)");
+    v.field("write_back_flush_us", s.device.write_back_flush_us, Range{0, 1e6},
+            "a partial descriptor write-back batch (WTHRESH > 1) is flushed after this (EITR stand-in)");
     v.field("max_frame_bytes", s.device.max_frame_bytes, Range{64, 9728},
             "largest frame the MAC accepts, incl. FCS");
     v.field("frame_pool", s.device.frame_pool, Range{16, 1 << 20},
@@ -138,16 +146,36 @@ void visit_scenario(V& v, Scenario& s) {
             "pool VLAN filters (VLVF), 0 = the preset's (82576: 32, 82599: 64)");
   });
   v.section("pcie", "the PCIe link to the host", [&] {
-    v.field("gen", s.pcie.gen, Range{1, 5}, "PCIe generation");
-    v.field("lanes", s.pcie.lanes, Range{1, 16}, "link width: 1, 2, 4, 8 or 16");
+    v.field("gen", s.pcie.gen, Range{0, 5},
+            "PCIe generation, 0 = the preset's (82576: 1, i.e. 2.5 GT/s; 82599: 2, 5 GT/s)");
+    v.field("lanes", s.pcie.lanes, Range{0, 16},
+            "link width: 1, 2, 4, 8 or 16; 0 = the preset's (82576: 4, 82599: 8)");
     v.field("max_payload_bytes", s.pcie.max_payload_bytes, Range{128, 4096},
             "MPS: largest write TLP payload (power of two)");
     v.field("max_read_request_bytes", s.pcie.max_read_request_bytes, Range{128, 4096},
             "MRRS: largest read request (power of two)");
+    v.field("read_completion_boundary_bytes", s.pcie.read_completion_boundary_bytes,
+            Range{64, 128}, "RCB of the root port: read completions split on these boundaries (64 or 128)");
+    v.field("completions_at_rcb", s.pcie.completions_at_rcb,
+            "the root returns one completion per RCB (else as large as MPS allows)");
     v.field("read_latency_ns", s.pcie.read_latency_ns, Range{0, 1e5},
             "host memory read latency seen by a DMA read, beyond link transfer time");
     v.field("mmio_latency_ns", s.pcie.mmio_latency_ns, Range{0, 1e5},
             "one-way latency of a CPU register access, beyond link transfer time");
+    v.field("ack_interval_symbols", s.pcie.ack_interval_symbols, Range{0, 65536},
+            "symbol times between ACK DLLPs on a busy link, 0 = the spec's Ack latency limit");
+    v.field("update_fc_interval_symbols", s.pcie.update_fc_interval_symbols, Range{0, 65536},
+            "symbol times between UpdateFC DLLPs on a busy link, 0 = the same spec table");
+    v.field("posted_header_credits", s.pcie.posted_header_credits, Range{1, 4096},
+            "posted header credits the root port advertises (device writes)");
+    v.field("posted_data_credits", s.pcie.posted_data_credits, Range{1, 65536},
+            "posted data credits (16 bytes each) the root port advertises");
+    v.field("nonposted_header_credits", s.pcie.nonposted_header_credits, Range{1, 4096},
+            "non-posted header credits the root port advertises (device reads)");
+    v.field("credit_return_ns", s.pcie.credit_return_ns, Range{0, 1e5},
+            "time from a TLP reaching the root port to its credits' UpdateFC");
+    v.field("max_outstanding_reads", s.pcie.max_outstanding_reads, Range{1, 256},
+            "read requests the device may have outstanding (32: 5-bit tags)");
   });
   v.section("host", "host memory and the driver models", [&] {
     v.field("vm_memory_kb", s.host.vm_memory_kb, Range{64, 1 << 22},
@@ -160,6 +188,8 @@ void visit_scenario(V& v, Scenario& s) {
             "Tx descriptors per ring (multiple of 8)");
     v.field("rx_buffer_bytes", s.host.rx_buffer_bytes, Range{1024, 16384},
             "Rx buffer per descriptor (multiple of 1024, SRRCTL.BSIZEPACKET)");
+    v.field("tx_head_writeback", s.host.tx_head_writeback,
+            "drivers enable Tx head write-back (TDWBAL) and reclaim by it (Linux does not)");
   });
   s.port.resize(s.device.ports);
   for (PortCfg& p : s.port) p.vf.resize(s.device.vfs_per_port);
@@ -477,8 +507,12 @@ void validate(const Scenario& s, const std::string& origin) {
   if (std::find(std::begin(rates), std::end(rates), s.device.link_gbps) == std::end(rates))
     bad("device.link_gbps", fmt::format("{} is not one of 1, 10, 25, 40, 100", s.device.link_gbps));
   auto pow2 = [](unsigned v) { return v && !(v & (v - 1)); };
-  if (!pow2(s.pcie.lanes) || s.pcie.lanes > 16)
-    bad("pcie.lanes", fmt::format("{} is not one of 1, 2, 4, 8, 16", s.pcie.lanes));
+  if (s.pcie.lanes && (!pow2(s.pcie.lanes) || s.pcie.lanes > 16))
+    bad("pcie.lanes", fmt::format("{} is not one of 0 (the preset's), 1, 2, 4, 8, 16", s.pcie.lanes));
+  if (s.pcie.read_completion_boundary_bytes != 64 && s.pcie.read_completion_boundary_bytes != 128)
+    bad("pcie.read_completion_boundary_bytes", "must be 64 or 128");
+  if (s.device.tx_packet_buffer_kb && s.device.tx_packet_buffer_kb * 1024 < s.device.max_frame_bytes)
+    bad("device.tx_packet_buffer_kb", "must hold at least one frame of device.max_frame_bytes");
   if (!pow2(s.pcie.max_payload_bytes))
     bad("pcie.max_payload_bytes", "must be a power of two");
   if (!pow2(s.pcie.max_read_request_bytes))
@@ -557,7 +591,8 @@ void validate(const Scenario& s, const std::string& origin) {
 std::uint64_t driver_memory_bytes(const HostCfg& h, unsigned max_frame, unsigned rx_queues) {
   auto align = [](std::uint64_t v, std::uint64_t a) { return (v + a - 1) / a * a; };
   std::uint64_t rx_rings = 0x1000 + rx_queues * align(h.rx_ring_entries * 16ull, 128);
-  std::uint64_t rx_buf = align(rx_rings + h.tx_ring_entries * 16ull, 4096);
+  // the Tx ring, then 16 bytes for its head write-back (TDWBAL)
+  std::uint64_t rx_buf = align(rx_rings + h.tx_ring_entries * 16ull + 16, 4096);
   return rx_buf + std::uint64_t{rx_queues} * h.rx_ring_entries * h.rx_buffer_bytes +
          std::uint64_t{h.tx_ring_entries} * align(max_frame, 64);
 }

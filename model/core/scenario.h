@@ -62,6 +62,7 @@ struct FunctionCfg {
   StationMac mac;                 // auto
   double rate_limit_mbps = 0;    // Tx rate limiter of the VF's pool, 0 = off
   bool bad_dma = false;          // driver posts Rx buffers outside its VM's memory
+  bool no_bus_master = false;    // driver leaves Bus Master Enable clear (no DMA allowed)
   bool rss = false;              // the pool spreads flows over its queues (VMOLR.RSSE)
   bool spoofchk = true;          // PF enables MAC and VLAN anti-spoofing for this VF
   bool trusted = false;          // PF policy: the VF may change its MAC
@@ -99,6 +100,8 @@ struct DeviceCfg {
   UnmatchedUnicast unmatched_unicast = UnmatchedUnicast::default_pool;
   bool loopback = true;
   unsigned rx_packet_buffer_kb = 0;  // 0 = the preset's size
+  unsigned tx_packet_buffer_kb = 0;  // 0 = the preset's size
+  double write_back_flush_us = 50;   // a partial descriptor write-back batch waits this long
   unsigned max_frame_bytes = 1522;
   unsigned frame_pool = 256;
   unsigned rar_entries = 0;   // receive address filters, 0 = the preset's (82576: 24)
@@ -106,12 +109,21 @@ struct DeviceCfg {
 };
 
 struct PcieCfg {
-  unsigned gen = 2;
-  unsigned lanes = 4;
+  unsigned gen = 0;    // 0 = the preset's (82576: 1, i.e. 2.5 GT/s; 82599: 2)
+  unsigned lanes = 0;  // 0 = the preset's (82576: 4; 82599: 8)
   unsigned max_payload_bytes = 256;
   unsigned max_read_request_bytes = 512;
+  unsigned read_completion_boundary_bytes = 64;
+  bool completions_at_rcb = false;
   double read_latency_ns = 400;   // request out to first completion back, beyond the link
   double mmio_latency_ns = 200;   // one-way latency of an MMIO access, beyond the link
+  unsigned ack_interval_symbols = 0;        // 0 = the spec's Ack latency limit
+  unsigned update_fc_interval_symbols = 0;  // 0 = the same table
+  unsigned posted_header_credits = 32;
+  unsigned posted_data_credits = 256;
+  unsigned nonposted_header_credits = 32;
+  double credit_return_ns = 100;
+  unsigned max_outstanding_reads = 32;
 };
 
 struct HostCfg {
@@ -120,6 +132,7 @@ struct HostCfg {
   unsigned rx_ring_entries = 256;
   unsigned tx_ring_entries = 256;
   unsigned rx_buffer_bytes = 2048;
+  bool tx_head_writeback = false;  // drivers enable Tx head write-back (TDWBAL), as BSD igb can
 };
 
 struct Scenario {
@@ -129,6 +142,7 @@ struct Scenario {
   double drain_us = 500;       // after traffic stops: Tx rings drain, then the run ends
   std::uint64_t seed = 1;
   double quantum_ns = 10000;   // TLM global quantum
+  bool tlm_dma = false;        // DMA engines use their TLM sockets, not the endpoint's direct port
   DeviceCfg device;
   PcieCfg pcie;
   HostCfg host;
@@ -143,7 +157,8 @@ Scenario load_scenario(const std::string& yaml_text, const std::string& origin,
 std::string dump_scenario(const Scenario& s);
 // The embedded default scenario text (scenarios/default.yaml, compiled in).
 const std::string& default_scenario_yaml();
-// Guest memory one function's driver lays out: page 0 unused, Rx ring, Tx ring, Rx buffers,
+// Guest memory one function's driver lays out: page 0 unused, Rx ring, Tx ring and its head
+// write-back slot, Rx buffers,
 // Tx buffers (one max-size frame per Tx descriptor). The driver models use this layout.
 std::uint64_t driver_memory_bytes(const HostCfg& h, unsigned max_frame, unsigned rx_queues);
 // Reads a file (ConfigError when it cannot).

@@ -22,6 +22,7 @@ const char* drop_name(Drop d) {
     case Drop::QueueDisabled: return "queue_disabled";
     case Drop::NoDescriptor: return "no_descriptor";
     case Drop::IommuFault: return "iommu_fault";
+    case Drop::BusMaster: return "bus_master_disabled";
     case Drop::BadDescriptor: return "bad_descriptor";
     case Drop::TxRingFull: return "tx_ring_full";
     case Drop::FramePoolEmpty: return "frame_pool_empty";

@@ -26,10 +26,19 @@ ps_t Timeline::reserve(ps_t ready, ps_t duration) {
     first_ = (first_ + 1) & (kCapacity - 1);
     --count_;
   }
-  // Reservations are sorted and disjoint. Find the first one ending after `ready`, scanning
-  // from the back: requests mostly land at or near the end.
+  // Reservations are sorted and disjoint: the first one ending after `ready`, by bisection
+  // (requests of an engine running ahead land far back from the end).
   unsigned i = count_;
-  while (i > 0 && at(i - 1).end > ready) --i;
+  if (i > 0 && at(i - 1).start <= ready) {
+    i = at(i - 1).end > ready ? i - 1 : i;  // the usual case: at or in the last booking
+  } else if (i > 0 && at(i - 1).end > ready) {
+    unsigned lo = 0, hi = count_ - 1;  // at(hi).end > ready
+    while (lo < hi) {
+      const unsigned mid = (lo + hi) / 2;
+      if (at(mid).end > ready) hi = mid; else lo = mid + 1;
+    }
+    i = lo;
+  }
   ps_t start = ready;
   for (; i < count_; ++i) {
     Interval& next = at(i);

@@ -17,7 +17,9 @@ public:
   // The queue to serve next among `pending` at time `now`, or -1 when none may send yet; then
   // `eligible_at` is the earliest time one may.
   virtual int pick(const QueueMask& pending, ps_t now, ps_t& eligible_at) = 0;
-  // `bytes` (frame incl. FCS) left `queue` at `now`.
+  // `queue` got work after having none (its rate control starts over).
+  virtual void activate(unsigned queue, ps_t now) = 0;
+  // A frame of `bytes` (DA through FCS) from `queue` had its data requested at `now`.
   virtual void charge(unsigned queue, unsigned bytes, ps_t now) = 0;
 };
 

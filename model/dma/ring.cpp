@@ -1,5 +1,9 @@
 #include "model/dma/ring.h"
 
+#include <algorithm>
+
+#include "model/regs/descriptors.h"
+
 namespace iovsim {
 
 using regs::RingReg;
@@ -25,6 +29,34 @@ ps_t Ring::posted_at() {
   return db_count ? doorbells[db_first].at : 0;
 }
 
+unsigned fetch_wanted(const Ring& r, unsigned cache_size) {
+  const unsigned avail = r.unfetched(), room = cache_size > r.cached ? cache_size - r.cached : 0;
+  if (!avail || !room) return 0;
+  if (r.cached == 0) return std::min(avail, room);  // empty: fetch as soon as any are posted
+  if (r.cached < r.ctl.pthresh && avail >= std::max(r.ctl.hthresh, 1u)) return std::min(avail, room);
+  return 0;
+}
+
+DmaStatus fetch_descriptors(Ring& r, DmaPort& port, unsigned fn, unsigned n, ps_t t) {
+  std::uint8_t buf[Ring::kCacheMax * 16];
+  while (n) {
+    const unsigned first = r.index(r.cached);
+    const unsigned run = std::min(n, r.entries() - first);
+    ps_t done = t;
+    const DmaStatus s = port.read(fn, r.base() + first * 16ull, buf, run * 16, TlpKind::Descriptor, done);
+    if (s != DmaStatus::Ok) return s;
+    for (unsigned i = 0; i < run; ++i) {
+      Ring::Desc& d = r.cache(r.cached + i);
+      d.lo = regs::desc::le64(buf + 16 * i);
+      d.hi = regs::desc::le64(buf + 16 * i + 8);
+      d.ready = done;
+    }
+    r.cached += run;
+    n -= run;
+  }
+  return DmaStatus::Ok;
+}
+
 namespace {
 std::uint32_t read_ring(const Ring& r, RingReg role) {
   switch (role) {
@@ -35,13 +67,16 @@ std::uint32_t read_ring(const Ring& r, RingReg role) {
     case RingReg::Head: return r.head;
     case RingReg::Tail: return r.tail;
     case RingReg::Control: return r.dctl;
+    case RingReg::HeadWbLo: return r.wbal;
+    case RingReg::HeadWbHi: return r.wbah;
   }
   return 0;
 }
 
 // What a ring register write does, whatever the family.
 void write_ring(Ring& r, RingReg role, std::uint32_t v, const regs::DeviceMap& map,
-                regs::Direction d, const std::function<void()>& on_tail) {
+                regs::Direction d, const std::function<void(Ring&)>& on_tail,
+                const std::function<void(Ring&)>& on_enable) {
   switch (role) {
     case RingReg::BaseLo: r.bal = v & ~0x7Fu; break;  // 128-byte aligned
     case RingReg::BaseHi: r.bah = v; break;
@@ -71,34 +106,47 @@ void write_ring(Ring& r, RingReg role, std::uint32_t v, const regs::DeviceMap& m
       r.tail = v;
       r.ring_doorbell(v, now_ps());
       r.stalled_tail = 0xFFFFFFFFu;
-      if (on_tail) on_tail();
+      if (on_tail) on_tail(r);
       break;
     case RingReg::Control: {
       const bool was = r.enabled();
       r.dctl = v;
-      r.enable = map.decode_dctl(d, v).enable;
-      if (was != r.enabled()) r.cached = 0, r.cache_first = 0;
+      r.ctl = map.decode_dctl(d, v);
+      if (was != r.enabled()) {
+        r.cached = 0, r.cache_first = 0;
+        if (on_enable) on_enable(r);
+      }
       break;
     }
+    case RingReg::HeadWbLo:
+    case RingReg::HeadWbHi:
+      (role == RingReg::HeadWbLo ? r.wbal : r.wbah) = v;
+      r.head_wb = map.decode_head_wb(r.wbal, r.wbah);
+      break;
   }
 }
 }  // namespace
 
 void map_rings(regs::RegisterSpace& rs, const regs::DeviceMap& map, regs::Direction d,
                regs::View v, const std::function<Ring&(unsigned)>& ring_of,
-               const std::function<void()>& on_tail) {
+               const std::function<void(Ring&)>& on_tail,
+               const std::function<void(Ring&)>& on_enable) {
   for (const regs::RingRegDecl& x : map.ring_decls(d, v)) {
     const RingReg role = x.role;
-    if (role == RingReg::BufferCtl)  // the register's reset value, as the hardware starts
-      for (unsigned i = 0; i < x.decl.info.count; ++i) {
-        Ring& r = ring_of(i);
+    for (unsigned i = 0; i < x.decl.info.count; ++i) {  // reset values, as the hardware starts
+      Ring& r = ring_of(i);
+      if (role == RingReg::BufferCtl) {
         r.srrctl = x.decl.info.reset;
         r.buffer_bytes = map.decode_srrctl(r.srrctl).buffer_bytes;
+      } else if (role == RingReg::Control) {
+        r.dctl = x.decl.info.reset;
+        r.ctl = map.decode_dctl(d, r.dctl);
       }
+    }
     auto h = rs.add(
         x.decl, [ring_of, role](unsigned i) { return read_ring(ring_of(i), role); },
-        [ring_of, role, &map, d, on_tail](unsigned i, std::uint32_t value) {
-          write_ring(ring_of(i), role, value, map, d, on_tail);
+        [ring_of, role, &map, d, on_tail, on_enable](unsigned i, std::uint32_t value) {
+          write_ring(ring_of(i), role, value, map, d, on_tail, on_enable);
         });
     for (const regs::RegInfo& a : x.aliases) rs.add_alias(a, h);
   }

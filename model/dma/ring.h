@@ -1,13 +1,23 @@
-// A descriptor ring as the hardware sees it: base, length, head, tail and enable, programmed
-// through the family's ring registers (RDBAL/RDBAH/RDLEN/SRRCTL/RDH/RDT/RXDCTL and the Tx
-// counterparts; declarations in the family's map, model/regs). The same ring answers in the
-// PF's BAR (every queue of the port) and in its VF's BAR (the queues of the pool). Software
-// owns tail; hardware owns head; descriptors [head, tail) belong to the hardware.
+// A descriptor ring as the hardware sees it: base, length, head, tail, enable and thresholds,
+// programmed through the family's ring registers (RDBAL/RDBAH/RDLEN/SRRCTL/RDH/RDT/RXDCTL, the
+// Tx counterparts and TDWBAL/TDWBAH; declarations in the family's map, model/regs). The same
+// ring answers in the PF's BAR (every queue of the port) and in its VF's BAR (the queues of
+// the pool). Software owns tail; hardware owns head; descriptors [head, tail) belong to the
+// hardware. Head moves past a descriptor when the engine has processed it (its write-back may
+// still be pending, WTHRESH).
+//
+// The on-chip descriptor cache holds the descriptors [head, head + cached) as fetched, each
+// with the time its fetch completed. `fetch_wanted` is the fetch rule of the Intel parts
+// (8254x SDM §3.2.4 "Receive Descriptor Fetching", the same for transmit; 82598 datasheet
+// §4.4.3.5.6 RXDCTL): when the cache is empty, fetch as soon as descriptors are available;
+// when it holds fewer than PTHRESH, prefetch once at least HTHRESH wait in host memory; never
+// beyond tail; as many as the cache has room for.
 #pragma once
 #include <cstdint>
 #include <functional>
 
 #include "model/core/time.h"
+#include "model/dma/dma_port.h"
 #include "model/regs/device_map.h"
 
 namespace iovsim {
@@ -15,9 +25,11 @@ namespace iovsim {
 struct Ring {
   // The registers as software wrote them (read back as written).
   std::uint32_t bal = 0, bah = 0, len = 0, srrctl = 0, head = 0, tail = 0, dctl = 0;
+  std::uint32_t wbal = 0, wbah = 0;
   // Decoded through the family's codec.
   unsigned buffer_bytes = 2048;  // SRRCTL.BSIZEPACKET
-  bool enable = false;           // xXDCTL.ENABLE
+  regs::QueueCtl ctl;            // xXDCTL: ENABLE, PTHRESH, HTHRESH, WTHRESH
+  regs::HeadWriteBack head_wb;   // TDWBAL/TDWBAH (Tx)
   // Recent doorbells (tail written, when): a descriptor was posted by the first doorbell whose
   // tail passed it. Bounded: when full the oldest two merge (the later time is kept).
   static constexpr unsigned kDoorbells = 64;
@@ -29,33 +41,52 @@ struct Ring {
   unsigned db_first = 0, db_count = 0;
   void ring_doorbell(std::uint32_t new_tail, ps_t at);
   ps_t posted_at();  // when the descriptor at head was posted
-  std::uint64_t bad_writes = 0;  // tail/length writes the hardware ignored
-  // Descriptors prefetched from [head, head + cached) and their buffer addresses, kept in a
-  // small circular cache starting at cache_first.
-  static constexpr unsigned kCache = 16;  // a power of two
-  std::uint64_t cache_addr[kCache] = {};
+  std::uint64_t bad_writes = 0;  // tail/length/head writes the hardware ignored
+
+  // ---- on-chip descriptor cache: [head, head + cached), circular from cache_first
+  static constexpr unsigned kCacheMax = 64;  // a power of two, >= every preset's cache
+  struct Desc {
+    std::uint64_t lo = 0, hi = 0;  // the 16 bytes as fetched (little-endian halves)
+    ps_t ready = 0;                // when its fetch completed
+  };
+  Desc cache_entries[kCacheMax];
   unsigned cached = 0, cache_first = 0;
-  std::uint64_t& cache(unsigned i) { return cache_addr[(cache_first + i) & (kCache - 1)]; }
+  Desc& cache(unsigned i) { return cache_entries[(cache_first + i) & (kCacheMax - 1)]; }
+  void consume(unsigned n) {  // the first n cached descriptors are processed: head moves
+    head = index(n);
+    cache_first = (cache_first + n) & (kCacheMax - 1);
+    cached -= n;
+  }
+  unsigned stalled_tail = 0xFFFFFFFFu;  // Tx: tail at which a frame lacked EOP
 
   std::uint64_t base() const { return std::uint64_t{bah} << 32 | (bal & ~0x7Fu); }
   unsigned entries() const { return len / 16; }
-  bool enabled() const { return enable && entries() > 0; }
+  bool enabled() const { return ctl.enable && entries() > 0; }
   unsigned hw_owned() const {
     unsigned n = entries(), d = tail + n - head;
     return n == 0 ? 0 : d >= n ? d - n : d;
   }
-  unsigned stalled_tail = 0xFFFFFFFFu;  // Tx: tail at which a frame lacked EOP
+  unsigned unfetched() const { return hw_owned() - cached; }
   unsigned index(unsigned i) const {  // head + i, wrapped; i < entries()
     unsigned n = entries(), x = head + i;
     return x >= n ? x - n : x;
   }
+  std::uint64_t desc_addr(unsigned i) const { return base() + index(i) * 16ull; }
 };
+
+// How many descriptors the fetch rule asks for now (0: none), with `cache_size` on chip.
+unsigned fetch_wanted(const Ring& r, unsigned cache_size);
+// Fetches `n` descriptors after the cached ones (split at the ring's end: two reads), ready at
+// `t`, on behalf of function `fn`. Returns the first failure's status; the descriptors read
+// before it stay cached.
+DmaStatus fetch_descriptors(Ring& r, DmaPort& port, unsigned fn, unsigned n, ps_t t);
 
 // Attaches the ring registers of direction `d` in view `v` (declared by `map`) to the rings:
 // element i of each register array is `ring_of(i)`. `on_tail` runs after a tail write the
-// hardware accepted.
+// hardware accepted, `on_enable` after the queue's enable changed.
 void map_rings(regs::RegisterSpace& rs, const regs::DeviceMap& map, regs::Direction d,
                regs::View v, const std::function<Ring&(unsigned)>& ring_of,
-               const std::function<void()>& on_tail);
+               const std::function<void(Ring&)>& on_tail,
+               const std::function<void(Ring&)>& on_enable = {});
 
 }  // namespace iovsim

@@ -59,7 +59,8 @@ Driver::Driver(sc_core::sc_module_name name, const DeviceProfile& prof, const Dr
     at += align(rx_n_ * 16ull, 128);
   }
   tx_ring_ = at;
-  at = align(tx_ring_ + tx_n_ * 16ull, 4096);
+  tx_head_wb_ = tx_ring_ + tx_n_ * 16ull;  // the head write-back slot (TDWBAL)
+  at = align(tx_head_wb_ + 16, 4096);
   for (unsigned i = 0; i < nq; ++i, at += std::uint64_t{rx_n_} * p.host.rx_buffer_bytes)
     rxq_[i].buffers = at;
   tx_buf_ = at;
@@ -192,7 +193,7 @@ void Driver::pf_bring_up() {
   const std::uint16_t rid = p_.routing_id();
   // PCI core: BAR0, memory decoding, bus mastering.
   cfg_write(rid, BAR0, 4, static_cast<std::uint32_t>(p_.bar0));
-  cfg_write(rid, COMMAND, 2, CMD_MEMORY | CMD_BUS_MASTER);
+  cfg_write(rid, COMMAND, 2, p_.cfg.no_bus_master ? CMD_MEMORY : CMD_MEMORY | CMD_BUS_MASTER);
   // sriov_numvfs: VF BAR0, NumVFs, then VF Enable + VF MSE (+ ARI capable hierarchy).
   const std::uint32_t cap = prof_.sriov_cap_offset;
   cfg_write(rid, cap + SRIOV_BAR, 4, static_cast<std::uint32_t>(p_.vf_bar0));
@@ -269,11 +270,14 @@ void Driver::pf_bring_up() {
     if (p_.vf_cfg[v].spoofchk && !p_.vmdq) spoof |= std::uint64_t{1} << v;
   map.write_pool_enables(bar, pools, pools);
   map.write_switch_control(bar, p_.loopback, spoof, spoof, p_.vfs);
-  // igb_set_vf_rate_limit / ixgbe_set_vf_rate_limit: the pool's first queue; the PF's likewise.
+  // igb_set_vf_rate_limit / ixgbe_set_vf_rate_limit for each VF's pool (the family's map
+  // picks its queues); the PF's own pool likewise.
   for (unsigned v = 0; v <= p_.vfs; ++v) {
     const double rate = v < p_.vfs ? p_.vf_rate_limit_mbps[v] : p_.cfg.rate_limit_mbps;
     if (rate <= 0) continue;
-    map.write_rate_limit(bar, prof_.queue_of(v < p_.vfs ? v : pf_pool, 0), rate, p_.link_bps / 1e6);
+    std::vector<unsigned> queues;
+    for (unsigned i = 0; i < prof_.queues_per_pool; ++i) queues.push_back(prof_.queue_of(v < p_.vfs ? v : pf_pool, i));
+    map.write_rate_limit(bar, queues, rate, p_.link_bps / 1e6);
   }
 }
 
@@ -293,7 +297,8 @@ void Driver::setup_rings() {
     for (unsigned i = 0; i + 1 < rx_n_; ++i)
       desc::RxRead{rx_buffer(q, i), 0}.store(gpa(q.ring + 16ull * i, 16));
     q.ntu = rx_n_ - 1;
-    write32(reg(d, RingReg::Control, q.index), map.encode_dctl(d, {true}));
+    const std::uint32_t ctl = reg(d, RingReg::Control, q.index);
+    write32(ctl, map.driver_dctl(d, view, read32(ctl)));
     write32(q.tail_reg, q.ntu);
   }
   // Tx
@@ -303,7 +308,12 @@ void Driver::setup_rings() {
   write32(reg(d, RingReg::Length, tx_index_), tx_n_ * 16);
   write32(reg(d, RingReg::Head, tx_index_), 0);
   write32(tx_tail_reg_, 0);
-  write32(reg(d, RingReg::Control, tx_index_), map.encode_dctl(d, {true}));
+  if (p_.host.tx_head_writeback) {  // as the BSD igb driver: TDWBAL = slot | HEAD_WB_ENABLE
+    write32(reg(d, RingReg::HeadWbHi, tx_index_), static_cast<std::uint32_t>(tx_head_wb_ >> 32));
+    write32(reg(d, RingReg::HeadWbLo, tx_index_), static_cast<std::uint32_t>(tx_head_wb_) | 1u);
+  }
+  const std::uint32_t ctl = reg(d, RingReg::Control, tx_index_);
+  write32(ctl, map.driver_dctl(d, view, read32(ctl)));
 }
 
 void Driver::run() {
@@ -315,6 +325,8 @@ void Driver::run() {
     // The VM sees its VF: check it answers config cycles (a VF's vendor ID reads FFFFh, its
     // class code does not), then the igbvf start-up handshake with the PF.
     if ((cfg_read(p_.routing_id(), pcicfg::CLASS_REV, 4) >> 8) != 0x020000) ++mmio_errors_;
+    // pci_set_master in igbvf_probe / ixgbevf_probe: the VF's own Bus Master Enable.
+    if (!p_.cfg.no_bus_master) cfg_write(p_.routing_id(), pcicfg::COMMAND, 2, pcicfg::CMD_BUS_MASTER);
     vf_mailbox_setup();
   }
   setup_rings();
@@ -454,6 +466,14 @@ void Driver::check_spoof() {
 }
 
 void Driver::reclaim_tx() {
+  if (p_.host.tx_head_writeback) {  // every descriptor before the written-back head is done
+    const std::uint32_t head = desc::le32(gpa(tx_head_wb_, 4)) % tx_n_;
+    while (tx_ntc_ != tx_ntu_ && tx_ntc_ != head) {
+      std::memset(gpa(tx_ring_ + 16ull * tx_ntc_, 16), 0, 16);
+      tx_ntc_ = (tx_ntc_ + 1) % tx_n_;
+    }
+    return;
+  }
   while (tx_ntc_ != tx_ntu_) {
     std::uint8_t* d = gpa(tx_ring_ + 16ull * tx_ntc_, 16);
     if (!desc::TxWriteBack::load(d).dd()) break;

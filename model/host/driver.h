@@ -153,7 +153,7 @@ private:
   };
   std::vector<RxQueue> rxq_;
   std::uint64_t rx_buffer(const RxQueue& q, unsigned slot) const;  // slot's fixed buffer
-  std::uint64_t tx_ring_ = 0, tx_buf_ = 0;
+  std::uint64_t tx_ring_ = 0, tx_buf_ = 0, tx_head_wb_ = 0;
   unsigned rx_n_ = 0, tx_n_ = 0, tx_slot_ = 0;
   unsigned tx_index_ = 0;       // its Tx queue's number in the function's BAR
   std::uint32_t tx_tail_reg_ = 0;

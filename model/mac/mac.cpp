@@ -10,7 +10,16 @@ Mac::Mac(sc_core::sc_module_name name, const MacParams& p)
     : sc_module(name), rx_in("rx_in", this, &Mac::receive), rx_out("rx_out"),
       tx_in("tx_in", this, &Mac::transmit), p_(p), drops_(p.port, 0, 0) {}
 
-void Mac::publish(MetricsRegistry& m) const {
+void Mac::settle(ps_t t) {
+  while (q_count_ && queued_[q_first_].start <= t) {
+    stats_.wire_tx.add(queued_[q_first_].len);
+    q_first_ = q_first_ + 1 == queued_.size() ? 0 : q_first_ + 1;
+    --q_count_;
+  }
+}
+
+void Mac::publish(MetricsRegistry& m) {
+  m.on_settle([this](ps_t t) { settle(t); });
   const std::string port = fmt::format("/ports/{}/", p_.port);
   m.traffic(port + "wire_rx", stats_.wire_rx.frames, stats_.wire_rx.bytes,
             "frames the MAC received, good or bad");
@@ -50,17 +59,29 @@ void Mac::receive(FramePayload& p, sc_core::sc_time& delay) {
   delay = to_sc(rx_busy_ - now);
 }
 
-// `delay`: when the frame is ready to go. On return: when its first bit goes on the wire, the
-// earliest the Tx engine may hand over the next frame (one frame of Tx buffering ahead).
+// `delay`: when the frame is ready to go. On return: when its last byte has left (the end of
+// its slot, inter-frame gap included): its Tx packet buffer space is free from then on.
 void Mac::transmit(FramePayload& p, sc_core::sc_time& delay) {
   Frame& f = p.frame();
   ps_t now = now_ps();
   ps_t start = std::max(now + to_ps(delay), tx_busy_);
   ps_t slot = frame_slot_ps(f.len, p_.line_bps);
   tx_busy_ = start + slot;
-  stats_.wire_tx.add(f.len);
+  settle(now);
+  if (start <= now) {
+    stats_.wire_tx.add(f.len);
+  } else {  // queue it until its slot starts
+    if (q_count_ == queued_.size()) {  // grow, keeping the order
+      std::vector<Queued> bigger(std::max<std::size_t>(64, 2 * queued_.size()));
+      for (std::size_t i = 0; i < q_count_; ++i) bigger[i] = queued_[(q_first_ + i) % queued_.size()];
+      queued_ = std::move(bigger);
+      q_first_ = 0;
+    }
+    queued_[(q_first_ + q_count_) % queued_.size()] = {start, f.len};
+    ++q_count_;
+  }
   p.pool->release(p.handle);
-  delay = to_sc(start - now);
+  delay = to_sc(tx_busy_ - now);
 }
 
 }  // namespace iovsim

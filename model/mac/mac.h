@@ -4,6 +4,8 @@
 // last byte arrives. Tx: serialises frames onto the wire and counts them. Both directions are
 // busy-until bookkeeping: no thread, no event per frame. Pause frames are not modelled.
 #pragma once
+#include <vector>
+
 #include <systemc>
 
 #include "model/core/frame_protocol.h"
@@ -35,12 +37,21 @@ public:
     FrameCount wire_rx;  // every frame from the link partner, good or bad
     FrameCount wire_tx;  // frames put on the wire
   };
-  const Stats& stats() const { return stats_; }
-  void publish(MetricsRegistry& m) const;
+  const Stats& stats() const { return stats_; }  // wire_tx: frames whose slot has started
+  void publish(MetricsRegistry& m);
 
 private:
   void receive(FramePayload& p, sc_core::sc_time& delay);
   void transmit(FramePayload& p, sc_core::sc_time& delay);
+  // Tx frames handed over ahead of their wire slot (the Tx packet buffer holds them): counted
+  // in wire_tx once their first bit is on the wire (settle).
+  void settle(ps_t t);
+  struct Queued {
+    ps_t start;
+    unsigned len;
+  };
+  std::vector<Queued> queued_;  // a ring, grown when full (rarely: bounded by the Tx buffer)
+  std::size_t q_first_ = 0, q_count_ = 0;
   MacParams p_;
   Stats stats_;
   DropCounter drops_;  // runts, giants, FCS errors: frames of no function

@@ -81,6 +81,8 @@ bool ConfigSpace::write(std::uint32_t offset, unsigned len, std::uint32_t value)
     std::uint8_t b = static_cast<std::uint8_t>(value >> (8 * i));
     data_[offset + i] = static_cast<std::uint8_t>((data_[offset + i] & ~m) | (b & m));
   }
+  if (offset < pcicfg::COMMAND + 2 && offset + len > pcicfg::COMMAND && on_command_change)
+    on_command_change();
   if (touches_sriov) {
     // First VF Offset depends on ARI Capable Hierarchy: with ARI the VFs of 01:00.0 start at
     // 01:10.0 (offset 0x80); without it the 82576/82599 report 0x180 (next bus).

@@ -33,8 +33,9 @@ public:
   unsigned num_vfs() const { return get16(sriov_ + pcicfg::SRIOV_NUM_VF); }
   std::uint32_t vf_bar0() const { return get32(sriov_ + pcicfg::SRIOV_BAR) & ~0xFu; }
   const std::uint64_t& rejected_writes() const { return rejected_; }
-  // Called after any SR-IOV control or NumVFs change.
+  // Called after any SR-IOV control or NumVFs change, and after any Command register write.
   std::function<void()> on_sriov_change;
+  std::function<void()> on_command_change;
 
 private:
   std::uint16_t sriov_ctrl() const { return get16(sriov_ + pcicfg::SRIOV_CTRL); }

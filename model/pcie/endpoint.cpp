@@ -17,12 +17,18 @@ PcieEndpoint::PcieEndpoint(sc_core::sc_module_name name, const DeviceProfile& pr
   mmio.register_b_transport(this, &PcieEndpoint::mmio_b_transport);
   dma_in.register_b_transport(this, &PcieEndpoint::dma_b_transport);
   dma_out.register_invalidate_direct_mem_ptr(this, &PcieEndpoint::invalidate_dmi);
+  ext_ = new PcieExtension;
+  gp_.set_extension(ext_);  // owned by the payload
+  gp_.set_streaming_width(0);
+  gp_.set_byte_enable_ptr(nullptr);
   for (unsigned p = 0; p < ports; ++p) {
     pf_cfg_.push_back(std::make_unique<ConfigSpace>(prof, ConfigSpace::Kind::PF, p, max_vfs));
     pf_cfg_.back()->on_sriov_change = [this] { update_rids(); };
+    pf_cfg_.back()->on_command_change = [this] { update_bus_master(); };
     pf_regs_.push_back(std::make_unique<regs::RegisterSpace>(fmt::format("pf{}", p)));
     for (unsigned v = 0; v < max_vfs; ++v) {
       vf_cfg_.push_back(std::make_unique<ConfigSpace>(prof, ConfigSpace::Kind::VF, p, 0));
+      vf_cfg_.back()->on_command_change = [this] { update_bus_master(); };
       vf_regs_.push_back(std::make_unique<regs::RegisterSpace>(fmt::format("pf{}.vf{}", p, v)));
     }
   }
@@ -45,10 +51,36 @@ void PcieEndpoint::publish(MetricsRegistry& m) const {
             "MMIO or config accesses no function claimed, or of a bad size");
   m.counter("/pcie/unsupported_requests", unsupported_, Unit::Count,
             "MMIO or config accesses no function claimed, or of a bad size");
+  m.counter("/pcie/dma_refused_bus_master", bme_refused_, Unit::Count,
+            "DMA requests refused because the function's Bus Master Enable was clear");
   m.value("/pcie/upstream_bytes", [this] { return link_.upstream_bytes(); }, Unit::Bytes,
-          "bytes on the link towards the host (TLP overheads included)");
+          "TLP bytes on the link towards the host (headers and framing included)");
   m.value("/pcie/downstream_bytes", [this] { return link_.downstream_bytes(); }, Unit::Bytes,
-          "bytes on the link towards the device");
+          "TLP bytes on the link towards the device");
+  auto direction = [&](const std::string& name, const PcieLinkTiming::Direction& d) {
+    const std::string path = "/pcie/" + name + "/";
+    m.value(path + "utilization",
+            [this, &d] {
+              const double run_ps = static_cast<double>(now_ps());
+              return run_ps > 0 ? static_cast<double>(d.busy_ps()) / run_ps : 0;
+            },
+            Unit::Ratio, "fraction of the run the direction was busy (TLPs, DLLPs, SKIPs)");
+    m.value(path + "tlps", [&d] { return d.tlps; }, Unit::Count, "TLPs sent");
+    m.value(path + "tlp_bytes", [&d] { return d.tlp_bytes; }, Unit::Bytes,
+            "TLP bytes (payload, headers, framing)");
+    for (unsigned k = 0; k < static_cast<unsigned>(TlpKind::kCount); ++k)
+      m.value(path + "tlp_bytes_by_kind/" + tlp_kind_name(static_cast<TlpKind>(k)),
+              [&d, k] { return d.bytes_by_kind[k]; }, Unit::Bytes,
+              "TLP bytes of frame data, descriptor fetches, write-backs, register accesses");
+    m.value(path + "ack_dllps", [this, &d] { return link_.ack_dllps(d); }, Unit::Count,
+            "ACK DLLPs at the spec's latency limit over the busy time");
+    m.value(path + "update_fc_dllps", [this, &d] { return link_.update_fc_dllps(d); }, Unit::Count,
+            "UpdateFC DLLPs at the spec's interval over the busy time");
+    m.value(path + "skip_ordered_sets", [this, &d] { return link_.skip_ordered_sets(d); },
+            Unit::Count, "SKIP ordered sets over the busy time");
+  };
+  direction("upstream", link_.upstream());
+  direction("downstream", link_.downstream());
   m.value("/pcie/upstream_utilization",
           [this] {
             const double run_ps = static_cast<double>(now_ps());
@@ -61,6 +93,18 @@ void PcieEndpoint::publish(MetricsRegistry& m) const {
             return run_ps > 0 ? link_.downstream_busy_ps() / run_ps : 0;
           },
           Unit::Ratio, "fraction of the run the downstream direction was busy");
+  auto gate = [&](const std::string& name, const CreditGate& g, const char* doc) {
+    const std::string path = "/pcie/flow_control/" + name + "/";
+    m.value(path + "limit", [&g] { return g.capacity(); }, Unit::Count, doc);
+    m.value(path + "stalls", [&g] { return g.stalls(); }, Unit::Count,
+            "requests that waited for a credit or tag");
+    m.value(path + "stall_ns", [&g] { return static_cast<double>(g.stalled_ps()) / 1000; },
+            Unit::Nanoseconds, "their total wait");
+  };
+  gate("posted", link_.posted_credits(),
+       "posted header credits of the root port (its data credits: pcie.posted_data_credits)");
+  gate("nonposted_header", link_.nonposted_credits(), "non-posted header credits of the root port");
+  gate("read_tags", link_.read_tags(), "read requests the device may have outstanding");
 }
 
 std::uint16_t PcieEndpoint::vf_rid(unsigned port, unsigned vf) const {
@@ -79,11 +123,22 @@ void PcieEndpoint::update_rids() {
     unsigned port = fn / (max_vfs_ + 1), k = fn % (max_vfs_ + 1);
     rid_by_fn_[fn] = k == 0 ? pf_rid(port) : vf_rid(port, k - 1);
   }
+  update_bus_master();  // a VF that is no longer enabled has no BME
   if (on_routing_change) on_routing_change();
 }
 
 std::string PcieEndpoint::bdf(std::uint16_t rid) {
   return fmt::format("{:02x}:{:02x}.{:x}", rid >> 8, (rid >> 3) & 0x1F, rid & 7);
+}
+
+void PcieEndpoint::update_bus_master() {
+  bme_.resize(functions());
+  for (unsigned fn = 0; fn < functions(); ++fn) {
+    const unsigned port = fn / (max_vfs_ + 1), k = fn % (max_vfs_ + 1);
+    bme_[fn] = k == 0 ? (pf_cfg_[port]->command() & pcicfg::CMD_BUS_MASTER) != 0
+                      : vf_visible(port, k - 1) &&
+                            (vf_cfg_[port * max_vfs_ + k - 1]->command() & pcicfg::CMD_BUS_MASTER);
+  }
 }
 
 bool PcieEndpoint::vf_visible(unsigned port, unsigned vf) const {
@@ -155,11 +210,11 @@ void PcieEndpoint::mmio_b_transport(int, tlm::tlm_generic_payload& gp, sc_core::
   if (gp.is_read()) {
     ok = rs->read(offset, v);
     std::memcpy(gp.get_data_ptr(), &v, 4);
-    t = link_.mmio_read(t, 4);
+    t = link_.mmio_read(t, gp.get_address(), 4);
   } else {
     std::memcpy(&v, gp.get_data_ptr(), 4);
     ok = rs->write(offset, v);
-    t = link_.mmio_write(t, 4);
+    t = link_.mmio_write(t, gp.get_address(), 4);
   }
   delay = to_sc(t - now_ps());
   gp.set_response_status(ok ? tlm::TLM_OK_RESPONSE : tlm::TLM_ADDRESS_ERROR_RESPONSE);
@@ -169,32 +224,55 @@ void PcieEndpoint::dma_b_transport(int, tlm::tlm_generic_payload& gp, sc_core::s
   PcieExtension* ext = nullptr;
   gp.get_extension(ext);
   sc_assert(ext && ext->function >= 0);
-  const auto fn = static_cast<unsigned>(ext->function);
-  ext->requester_id = rid_of(fn);
   const ps_t now = now_ps();
-  const std::uint64_t len = gp.get_data_length();
   ps_t t = now + to_ps(delay);
-  t = gp.is_write() ? link_.dma_write(t, len) : link_.dma_read(t, len);
+  const DmaStatus s = dma(static_cast<unsigned>(ext->function), gp.get_address(), gp.get_data_ptr(),
+                          gp.get_data_length(), ext->kind, gp.is_write(), t);
   delay = to_sc(t - now);
+  gp.set_response_status(s == DmaStatus::Ok          ? tlm::TLM_OK_RESPONSE
+                         : s == DmaStatus::BusMaster ? tlm::TLM_COMMAND_ERROR_RESPONSE
+                                                     : tlm::TLM_ADDRESS_ERROR_RESPONSE);
+}
+
+DmaStatus PcieEndpoint::dma(unsigned fn, std::uint64_t a, void* data, unsigned len, TlpKind kind,
+                            bool write, ps_t& t) {
+  if (!bus_master(fn)) {  // the function may not issue memory requests: no TLP leaves
+    ++bme_refused_;
+    return DmaStatus::BusMaster;
+  }
+  t = write ? link_.dma_write(t, a, len, kind) : link_.dma_read(t, a, len, kind);
   DmiWindow& w = dmi_[fn];
-  if (!w.asked) {
-    tlm::tlm_dmi dmi;
-    w.asked = true;
-    w.valid = dma_out->get_direct_mem_ptr(gp, dmi) && dmi.is_read_write_allowed();
-    w.start = dmi.get_start_address(), w.end = dmi.get_end_address(), w.ptr = dmi.get_dmi_ptr();
+  if (!w.asked || (w.valid && !(a >= w.start && len && a - w.start <= w.end - w.start &&
+                                len - 1 <= w.end - a))) {
+    // The window, once per function (and again after an invalidation), or the TLM path
+    // through the IOMMU for an access outside it: a payload carrying the requester ID.
+    gp_.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+    gp_.set_address(a);
+    gp_.set_data_ptr(static_cast<unsigned char*>(data));
+    gp_.set_data_length(len);
+    gp_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    ext_->function = static_cast<std::int16_t>(fn);
+    ext_->requester_id = rid_of(fn);
+    ext_->kind = kind;
+    if (!w.asked) {
+      tlm::tlm_dmi dmi;
+      w.asked = true;
+      w.valid = dma_out->get_direct_mem_ptr(gp_, dmi) && dmi.is_read_write_allowed();
+      w.start = dmi.get_start_address(), w.end = dmi.get_end_address(), w.ptr = dmi.get_dmi_ptr();
+    }
   }
-  const std::uint64_t a = gp.get_address();
-  if (w.valid && a >= w.start && len && a - w.start <= w.end - w.start &&
-      len - 1 <= w.end - a) {
+  if (w.valid && a >= w.start && len && a - w.start <= w.end - w.start && len - 1 <= w.end - a) {
     unsigned char* p = w.ptr + (a - w.start);
-    if (gp.is_write())
-      std::memcpy(p, gp.get_data_ptr(), len);
+    if (write)
+      std::memcpy(p, data, len);
     else
-      std::memcpy(gp.get_data_ptr(), p, len);
-    gp.set_response_status(tlm::TLM_OK_RESPONSE);
-    return;
+      std::memcpy(data, p, len);
+    return DmaStatus::Ok;
   }
-  dma_out->b_transport(gp, delay);
+  const ps_t now = now_ps();
+  sc_core::sc_time d = to_sc(t > now ? t - now : 0);
+  dma_out->b_transport(gp_, d);
+  return gp_.is_response_ok() ? DmaStatus::Ok : DmaStatus::IommuFault;
 }
 
 }  // namespace iovsim

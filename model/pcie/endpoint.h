@@ -19,13 +19,14 @@
 #include "model/core/device_profile.h"
 #include "model/core/metrics_registry.h"
 #include "model/core/pcie_extension.h"
+#include "model/core/dma_port.h"
 #include "model/regs/register_space.h"
 #include "model/pcie/config_space.h"
 #include "model/pcie/link_timing.h"
 
 namespace iovsim {
 
-class PcieEndpoint : public sc_core::sc_module {
+class PcieEndpoint : public sc_core::sc_module, public DmaPort {
 public:
   tlm_utils::multi_passthrough_target_socket<PcieEndpoint> cfg;
   tlm_utils::multi_passthrough_target_socket<PcieEndpoint> mmio;
@@ -47,6 +48,21 @@ public:
   std::uint16_t rid_of(unsigned fn) const { return rid_by_fn_[fn]; }
   static std::string bdf(std::uint16_t rid);  // "01:10.2"
   bool vf_visible(unsigned port, unsigned vf) const;
+  // The function's Command.Bus Master Enable (a VF's own; a VF that is not enabled has none).
+  // DMA of a function without it is refused before any TLP: TLM_COMMAND_ERROR_RESPONSE.
+  bool bus_master(unsigned fn) const { return bme_[fn]; }
+  // The device's own DMA, as the engines issue it: the same path as a transaction on dma_in
+  // (BME, link timing, the IOMMU window by DMI or the TLM path to the IOMMU) without a payload
+  // per transfer. The DMA engines use this DmaPort; their dma sockets stay bound to dma_in
+  // and carry the same transfers when an engine is built without it (tests).
+  DmaStatus read(unsigned fn, std::uint64_t addr, void* dst, unsigned len, TlpKind kind,
+                 ps_t& t) override {
+    return dma(fn, addr, dst, len, kind, false, t);
+  }
+  DmaStatus write(unsigned fn, std::uint64_t addr, const void* src, unsigned len, TlpKind kind,
+                  ps_t& t) override {
+    return dma(fn, addr, const_cast<void*>(src), len, kind, true, t);
+  }
 
   regs::RegisterSpace& pf_regs(unsigned port) { return *pf_regs_[port]; }
   regs::RegisterSpace& vf_regs(unsigned port, unsigned vf) { return *vf_regs_[port * max_vfs_ + vf]; }
@@ -64,8 +80,13 @@ private:
   void cfg_b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   void mmio_b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   void dma_b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  DmaStatus dma(unsigned fn, std::uint64_t addr, void* data, unsigned len, TlpKind kind, bool write,
+                ps_t& t);
+  tlm::tlm_generic_payload gp_;  // the device's DMA towards the IOMMU when DMI does not cover it
+  PcieExtension* ext_;
   regs::RegisterSpace* decode(std::uint64_t addr, std::uint32_t& offset);
   void update_rids();  // after any SR-IOV capability change (ARI, offsets)
+  void update_bus_master();  // after any Command register or SR-IOV change
   void invalidate_dmi(sc_dt::uint64 start, sc_dt::uint64 end);
   // Per function: the host memory window the IOMMU granted for direct access (IO-virtual
   // addresses). Accesses inside it are copied directly; others take the full TLM path,
@@ -83,7 +104,8 @@ private:
   std::vector<std::unique_ptr<regs::RegisterSpace>> pf_regs_, vf_regs_;
   PcieLinkTiming link_;
   std::vector<std::uint16_t> rid_by_fn_;
-  std::uint64_t unsupported_ = 0;
+  std::vector<bool> bme_;  // per function: Bus Master Enable in effect
+  std::uint64_t unsupported_ = 0, bme_refused_ = 0;
 };
 
 }  // namespace iovsim

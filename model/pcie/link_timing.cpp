@@ -17,51 +17,206 @@ double lane_bytes_per_s(unsigned gen) {
     default: throw std::invalid_argument("PCIe generation must be 1..5");
   }
 }
-std::uint64_t tlps(std::uint64_t bytes, unsigned max) { return bytes ? (bytes + max - 1) / max : 1; }
+
+// PCIe Base 3.0 Tables 3-7 (2.5 GT/s), 3-8 (5.0 GT/s) and 3-9 (8.0 GT/s): the maximum Ack
+// transmission latency in symbol times, by link width (x1, x2, x4, x8, x16, x32) and Max
+// Payload Size (128 ... 4096). The 16 and 32 GT/s generations use the 8 GT/s values here.
+constexpr unsigned kAckLimit[3][6][6] = {
+    {{237, 416, 559, 1071, 2095, 4143},
+     {128, 217, 289, 545, 1057, 2081},
+     {73, 118, 154, 282, 538, 1050},
+     {67, 107, 86, 150, 278, 534},
+     {48, 72, 86, 150, 278, 534},
+     {33, 45, 52, 84, 148, 276}},
+    {{288, 467, 610, 1122, 2146, 4194},
+     {179, 268, 340, 596, 1108, 2132},
+     {124, 169, 205, 333, 589, 1101},
+     {118, 158, 137, 201, 329, 585},
+     {99, 123, 137, 201, 329, 585},
+     {84, 96, 103, 135, 199, 327}},
+    {{333, 512, 655, 1167, 2191, 4239},
+     {224, 313, 385, 641, 1153, 2177},
+     {169, 214, 250, 378, 634, 1146},
+     {163, 203, 182, 246, 374, 630},
+     {144, 168, 182, 246, 374, 630},
+     {129, 141, 148, 180, 244, 372}}};
+
+int log2_index(unsigned v, unsigned first, unsigned n) {
+  for (unsigned i = 0; i < n; ++i)
+    if (v == first << i) return static_cast<int>(i);
+  return -1;
+}
+
+std::uint64_t div_up(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b; }
 }  // namespace
 
+unsigned spec_ack_limit(unsigned gen, unsigned lanes, unsigned mps) {
+  const int l = log2_index(lanes, 1, 6), m = log2_index(mps, 128, 6);
+  if (gen < 1 || gen > 5 || l < 0 || m < 0) return 0;
+  return kAckLimit[std::min(gen, 3u) - 1][l][m];
+}
+
+// ---------------------------------------------------------------- credits
+
+void CreditGate::pop() {
+  const Grant& g = held_[first_];
+  used_ -= g.a;
+  used2_ -= g.b;
+  first_ = first_ + 1 == held_.size() ? 0 : first_ + 1;
+  --count_;
+}
+
+ps_t CreditGate::admit_slow(ps_t ready, unsigned a, unsigned b) {
+  a = std::min(a, cap_);  // a TLP larger than the pool waits for all of it
+  b = std::min(b, cap2_);
+  while (count_ && held_[first_].release <= ready) pop();
+  ps_t t = ready;
+  while (count_ && (used_ + a > cap_ || used2_ + b > cap2_ || count_ == held_.size())) {
+    t = std::max(t, held_[first_].release);
+    pop();
+  }
+  if (t > ready) {
+    ++stalls_;
+    stalled_ps_ += t - ready;
+  }
+  return t;
+}
+
+void CreditGate::hold_slow(unsigned a, ps_t release, unsigned b) {
+  if (count_ == held_.size()) pop();
+  hold(std::min(a, cap_), release, std::min(b, cap2_));
+}
+
+// ---------------------------------------------------------------- the link
+
 PcieLinkTiming::PcieLinkTiming(const PcieLinkParams& p)
-    : p_(p), bytes_per_s_(lane_bytes_per_s(p.gen) * p.lanes), ps_per_byte_(1e12 / bytes_per_s_) {}
-
-ps_t PcieLinkTiming::wire_ps(std::uint64_t bytes) const {
-  return static_cast<ps_t>(static_cast<double>(bytes) * ps_per_byte_ + 0.5);
+    : p_(p), bytes_per_s_(lane_bytes_per_s(p.gen) * p.lanes), ps_per_byte_(1e12 / bytes_per_s_),
+      posted_(p.posted_header_credits, p.posted_data_credits), nonposted_(p.nonposted_header_credits),
+      tags_(p.read_tags) {
+  ack_ = p.ack_interval ? p.ack_interval : spec_ack_limit(p.gen, p.lanes, p.max_payload);
+  fc_ = p.update_fc_interval ? p.update_fc_interval : spec_ack_limit(p.gen, p.lanes, p.max_payload);
+  if (!ack_ || !fc_)
+    throw std::invalid_argument("no Ack latency limit for this link width and MPS: give the intervals");
+  const double overhead = static_cast<double>(kDllpBytes) / ack_ +
+                          static_cast<double>(kDllpBytes) / fc_ +
+                          static_cast<double>(kSkipSymbols) / kSkipInterval;
+  if (overhead >= 0.5) throw std::invalid_argument("DLLP intervals leave the link no time for TLPs");
+  tlp_share_ = 1.0 - overhead;
+  ps_per_tlp_byte_ = ps_per_byte_ / tlp_share_;
+  // The posted credits cannot bind when more TLPs than the link can carry in a credit's round
+  // trip fit in them: TLPs of one direction do not overlap, the smallest (a 4-byte write with
+  // a 3 DW header) takes `min_tlp`, and a credit is held for at most the largest TLP's time
+  // plus credit_return. Then the gate is skipped (the same results, cheaper).
+  const double min_tlp = wire_ps(4 + kFramingBytes + kHeader3dw);
+  const double held = wire_ps(p.max_payload + kFramingBytes + kHeader4dw) + static_cast<double>(p.credit_return);
+  const double data_held = wire_ps(p.max_payload + kFramingBytes + kHeader3dw) / p.max_payload * 16;
+  posted_inert_ = p.posted_header_credits * min_tlp >= held &&
+                  p.posted_data_credits * data_held >= held;
+  if (!p.posted_header_credits || !p.posted_data_credits || !p.nonposted_header_credits || !p.read_tags)
+    throw std::invalid_argument("flow-control credits and read tags must be at least 1");
 }
 
-std::uint64_t PcieLinkTiming::write_wire_bytes(std::uint64_t payload) const {
-  return payload + tlps(payload, p_.max_payload) * (kFramingBytes + kRequestHeader);
-}
-std::uint64_t PcieLinkTiming::read_request_wire_bytes(std::uint64_t payload) const {
-  return tlps(payload, p_.max_read_request) * (kFramingBytes + kRequestHeader);
-}
-std::uint64_t PcieLinkTiming::completion_wire_bytes(std::uint64_t payload) const {
-  return payload + tlps(payload, p_.max_payload) * (kFramingBytes + kCompletionHeader);
+
+std::uint64_t PcieLinkTiming::write_wire_bytes(std::uint64_t addr, std::uint64_t payload,
+                                               unsigned* count) const {
+  // TLPs of at most MPS bytes that do not cross a 4 KB boundary.
+  if (payload <= p_.max_payload && addr % 4096 + payload <= 4096) {  // one TLP
+    if (count) *count = 1;
+    return payload + kFramingBytes + header(addr);
+  }
+  unsigned n = 0;
+  for (std::uint64_t a = addr, left = payload; left || n == 0;) {
+    const std::uint64_t chunk = std::min<std::uint64_t>({left, p_.max_payload, 4096 - a % 4096});
+    a += chunk, left -= chunk, ++n;
+  }
+  if (count) *count = n;
+  return payload + std::uint64_t{n} * (kFramingBytes + header(addr));
 }
 
-ps_t PcieLinkTiming::occupy(Timeline& dir, std::uint64_t& counter, ps_t t,
-                            std::uint64_t wire_bytes) {
-  counter += wire_bytes;
-  return dir.reserve(t, wire_ps(wire_bytes));
+std::uint64_t PcieLinkTiming::read_request_wire_bytes(std::uint64_t addr, std::uint64_t payload,
+                                                      unsigned* count) const {
+  unsigned n = 0;
+  for (std::uint64_t a = addr, left = payload; left || n == 0;) {
+    const std::uint64_t chunk = std::min<std::uint64_t>({left, p_.max_read_request, 4096 - a % 4096});
+    a += chunk, left -= chunk, ++n;
+  }
+  if (count) *count = n;
+  return std::uint64_t{n} * (kFramingBytes + header(addr));
 }
 
-ps_t PcieLinkTiming::dma_write(ps_t t, std::uint64_t bytes) {
-  return occupy(up_, up_bytes_, t, write_wire_bytes(bytes));
+std::uint64_t PcieLinkTiming::completion_wire_bytes(std::uint64_t addr, std::uint64_t payload,
+                                                    unsigned* count) const {
+  // Every completion but the last ends on an RCB-aligned address; each carries at most MPS
+  // (or exactly one RCB span with completions_at_rcb).
+  const std::uint64_t rcb = p_.rcb, span = p_.completions_at_rcb ? rcb : p_.max_payload;
+  unsigned n = 0;
+  std::uint64_t a = addr;
+  const std::uint64_t end = addr + payload;
+  do {
+    std::uint64_t last = a + span >= end ? end : (a + span) / rcb * rcb;
+    if (last <= a) last = std::min(end, (a / rcb + 1) * rcb);
+    a = last, ++n;
+  } while (a < end);
+  if (count) *count = n;
+  return payload + std::uint64_t{n} * (kFramingBytes + kHeader3dw);
 }
 
-ps_t PcieLinkTiming::dma_read(ps_t t, std::uint64_t bytes) {
-  ps_t req = occupy(up_, up_bytes_, t, read_request_wire_bytes(bytes));
-  return occupy(down_, down_bytes_, req + p_.read_latency,
-                completion_wire_bytes(bytes));
+ps_t PcieLinkTiming::occupy(Direction& dir, ps_t t, std::uint64_t wire_bytes, unsigned tlps,
+                            TlpKind kind) {
+  dir.tlp_bytes += wire_bytes;
+  dir.tlps += tlps;
+  dir.bytes_by_kind[static_cast<unsigned>(kind)] += wire_bytes;
+  return dir.timeline.reserve(t, wire_ps(wire_bytes));
 }
 
-ps_t PcieLinkTiming::mmio_write(ps_t t, std::uint64_t bytes) {
-  return occupy(down_, down_bytes_, t, write_wire_bytes(bytes)) +
-         p_.mmio_latency;
+ps_t PcieLinkTiming::dma_write(ps_t t, std::uint64_t addr, std::uint64_t bytes, TlpKind kind) {
+  unsigned n = 1;
+  const std::uint64_t wire = bytes <= p_.max_payload && addr % 4096 + bytes <= 4096
+                                 ? bytes + kFramingBytes + header(addr)  // one TLP
+                                 : write_wire_bytes(addr, bytes, &n);
+  const auto data_credits = static_cast<unsigned>(div_up(bytes, 16));
+  if (posted_inert_) return occupy(up_, t, wire, n, kind);
+  t = posted_.admit(t, n, data_credits);
+  const ps_t done = occupy(up_, t, wire, n, kind);
+  posted_.hold(n, done + p_.credit_return, data_credits);
+  return done;
 }
 
-ps_t PcieLinkTiming::mmio_read(ps_t t, std::uint64_t bytes) {
-  ps_t req = occupy(down_, down_bytes_, t, read_request_wire_bytes(bytes));
-  return occupy(up_, up_bytes_, req + 2 * p_.mmio_latency,
-                completion_wire_bytes(bytes));
+ps_t PcieLinkTiming::dma_read(ps_t t, std::uint64_t addr, std::uint64_t bytes, TlpKind kind) {
+  unsigned nreq = 0, ncpl = 0;
+  const std::uint64_t req = read_request_wire_bytes(addr, bytes, &nreq);
+  const std::uint64_t cpl = completion_wire_bytes(addr, bytes, &ncpl);
+  t = tags_.admit(t, nreq);
+  t = nonposted_.admit(t, nreq);
+  const ps_t sent = occupy(up_, t, req, nreq, kind);
+  nonposted_.hold(nreq, sent + p_.credit_return);
+  const ps_t done = occupy(down_, sent + p_.read_latency, cpl, ncpl, kind);
+  tags_.hold(nreq, done);
+  return done;
+}
+
+ps_t PcieLinkTiming::mmio_write(ps_t t, std::uint64_t addr, std::uint64_t bytes) {
+  unsigned n = 0;
+  const std::uint64_t wire = write_wire_bytes(addr, bytes, &n);
+  return occupy(down_, t, wire, n, TlpKind::Mmio) + p_.mmio_latency;
+}
+
+ps_t PcieLinkTiming::mmio_read(ps_t t, std::uint64_t addr, std::uint64_t bytes) {
+  unsigned nreq = 0, ncpl = 0;
+  const std::uint64_t req = read_request_wire_bytes(addr, bytes, &nreq);
+  const std::uint64_t cpl = completion_wire_bytes(addr, bytes, &ncpl);
+  const ps_t sent = occupy(down_, t, req, nreq, TlpKind::Mmio);
+  return occupy(up_, sent + 2 * p_.mmio_latency, cpl, ncpl, TlpKind::Mmio);
+}
+
+std::uint64_t PcieLinkTiming::ack_dllps(const Direction& d) const {
+  return static_cast<std::uint64_t>(static_cast<double>(d.busy_ps()) / ps_per_byte_ / ack_);
+}
+std::uint64_t PcieLinkTiming::update_fc_dllps(const Direction& d) const {
+  return static_cast<std::uint64_t>(static_cast<double>(d.busy_ps()) / ps_per_byte_ / fc_);
+}
+std::uint64_t PcieLinkTiming::skip_ordered_sets(const Direction& d) const {
+  return static_cast<std::uint64_t>(static_cast<double>(d.busy_ps()) / ps_per_byte_ / kSkipInterval);
 }
 
 }  // namespace iovsim

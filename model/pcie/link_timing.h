@@ -1,13 +1,38 @@
-// PCIe link timing: how long TLPs occupy each direction of the link. Generation and width give
-// the byte rate after line coding (8b/10b for Gen1/2, 128b/130b from Gen3); each TLP adds its
-// header (16 bytes for 64-bit-address requests, 12 for completions) and 8 bytes of framing,
-// sequence number and LCRC. Writes split at Max Payload Size, reads at Max Read Request Size,
-// completions at MPS. DLLPs (ACK, flow control) and credit stalls are not modelled: the link
-// never stalls for credits (docs/fidelity.md). Each direction is a Timeline, so bookings made
-// ahead by one port do not hold back earlier transfers of the other.
+// PCIe link timing: how long the TLPs of a transfer occupy each direction of the link, and what
+// else the link layers put on it. Plain C++ (no kernel): the endpoint calls it per DMA and
+// MMIO access; unit tests drive it directly.
+//
+// Transaction layer: writes split at Max Payload Size, reads at Max Read Request Size, neither
+// crossing a 4 KB boundary (PCIe Base 3.0 §2.2.7, §2.2.5 for reads); read completions split at
+// the Read Completion Boundary: each completion but the last ends on an RCB-aligned address and
+// carries at most MPS bytes, or, with `completions_at_rcb`, every completion is one RCB
+// (§2.3.1.1; pcie-bench's rcb_chunks). Header sizes: 3 DW for addresses below 4 GB, 4 DW at or
+// above (§2.2.4.1 forbids the 4 DW form below 4 GB); completions 3 DW; 8 bytes of framing,
+// sequence number and LCRC per TLP (2 B STP/END + 2 B sequence + 4 B LCRC).
+//
+// Data link and physical layers: ACK and UpdateFC DLLPs (8 bytes each with framing) sent at the
+// latest the spec's latency limits allow on a busy link (PCIe Base 3.0 Tables 3-7, 3-8 and 3-9,
+// Ack transmission latency limits, in symbol times; the UpdateFC guidelines of §2.6.1.2 use
+// the same values) and SKIP ordered sets (4 symbols every 1538 symbol times, §4.2.7). They take
+// link time in proportion to the time a direction is busy, counted as pcie-bench/pcie-model
+// counts them (8 bytes against a limit in symbol times; docs/fidelity.md: conservative by up
+// to the lane count), so each TLP's wire time is stretched by 1 / (1 - overhead).
+//
+// Flow control: the device may not send a TLP the root port has no credit for. Posted writes
+// take a posted header credit and one data credit per 16 bytes, read requests a non-posted
+// header credit; each returns `credit_return` after the TLP reached the root (its UpdateFC).
+// The device, an endpoint, advertises infinite completion credits (§2.6.1), so completions
+// are bounded by the read requests it may have outstanding: `read_tags` (32: the 5-bit Tag
+// field without Extended Tag Field Enable, §2.2.6.2).
+//
+// Each direction is a Timeline, so bookings made ahead by one engine do not hold back
+// earlier transfers of another.
 #pragma once
+#include <algorithm>
 #include <cstdint>
+#include <vector>
 
+#include "model/core/pcie_extension.h"
 #include "model/core/time.h"
 #include "model/core/timeline.h"
 
@@ -16,43 +41,127 @@ namespace iovsim {
 struct PcieLinkParams {
   unsigned gen = 2, lanes = 4;
   unsigned max_payload = 256, max_read_request = 512;
+  unsigned rcb = 64;                // Read Completion Boundary of the root port
+  bool completions_at_rcb = false;  // completions of one RCB each, else up to MPS
   ps_t read_latency = 400 * kPsPerNs;
   ps_t mmio_latency = 200 * kPsPerNs;
+  unsigned ack_interval = 0;        // symbol times between ACK DLLPs; 0: the spec's table
+  unsigned update_fc_interval = 0;  // symbol times between UpdateFC DLLPs; 0: the spec's table
+  unsigned posted_header_credits = 32, posted_data_credits = 256, nonposted_header_credits = 32;
+  ps_t credit_return = 100 * kPsPerNs;
+  unsigned read_tags = 32;
+};
+
+// The spec's Ack latency limit (symbol times) for a generation, width and MPS; 0 when the
+// table has no entry (then the caller must give one).
+unsigned spec_ack_limit(unsigned gen, unsigned lanes, unsigned mps);
+
+// Bounded pools of credits over time (a header and a data pool, or one): each grant holds its
+// amounts until its release time. Grants are kept in the order they were made and return in
+// that order (a grant whose release is earlier than an older one's waits for it: at most
+// conservative by the engines' run-ahead); no allocation after construction.
+class CreditGate {
+public:
+  CreditGate(unsigned capacity, unsigned capacity2 = 0)
+      : cap_(capacity), cap2_(capacity2), held_(std::max(capacity, capacity2) + 1) {}
+  // Earliest time >= `ready` at which `a` (and `b` of the second pool) more fit. Grants are
+  // returned lazily: only when the pools look full are the released ones counted out.
+  ps_t admit(ps_t ready, unsigned a, unsigned b = 0) {
+    if (used_ + a <= cap_ && used2_ + b <= cap2_ && count_ < held_.size()) return ready;
+    return admit_slow(ready, a, b);
+  }
+  void hold(unsigned a, ps_t release, unsigned b = 0) {
+    if (count_ == held_.size() || a > cap_ || b > cap2_) return hold_slow(a, release, b);
+    std::size_t at = first_ + count_;
+    if (at >= held_.size()) at -= held_.size();
+    held_[at] = {release, a, b};
+    ++count_;
+    used_ += a;
+    used2_ += b;
+  }
+  unsigned capacity() const { return cap_; }
+  unsigned capacity2() const { return cap2_; }
+  std::uint64_t stalls() const { return stalls_; }
+  ps_t stalled_ps() const { return stalled_ps_; }
+
+private:
+  struct Grant {
+    ps_t release;
+    unsigned a, b;
+  };
+  void pop();  // the oldest grant returns
+  ps_t admit_slow(ps_t ready, unsigned a, unsigned b);
+  void hold_slow(unsigned a, ps_t release, unsigned b);
+  unsigned cap_, cap2_, used_ = 0, used2_ = 0;
+  std::vector<Grant> held_;  // a ring of the grants in order
+  std::size_t first_ = 0, count_ = 0;
+  std::uint64_t stalls_ = 0;
+  ps_t stalled_ps_ = 0;
 };
 
 class PcieLinkTiming {
 public:
   static constexpr unsigned kFramingBytes = 8;
-  static constexpr unsigned kRequestHeader = 16;
-  static constexpr unsigned kCompletionHeader = 12;
+  static constexpr unsigned kHeader3dw = 12, kHeader4dw = 16;
+  static constexpr unsigned kDllpBytes = 8, kSkipSymbols = 4, kSkipInterval = 1538;
 
   explicit PcieLinkTiming(const PcieLinkParams& p);
-  double bytes_per_second() const { return bytes_per_s_; }  // one direction
-  ps_t wire_ps(std::uint64_t bytes) const;
-  std::uint64_t write_wire_bytes(std::uint64_t payload) const;       // upstream
-  std::uint64_t read_request_wire_bytes(std::uint64_t payload) const; // upstream
-  std::uint64_t completion_wire_bytes(std::uint64_t payload) const;  // downstream
+  const PcieLinkParams& params() const { return p_; }
+  double bytes_per_second() const { return bytes_per_s_; }  // one direction, after line coding
+  // The share of a busy direction's time that TLPs get (the rest: DLLPs and SKIPs).
+  double tlp_share() const { return tlp_share_; }
+  unsigned ack_interval() const { return ack_; }
+  unsigned update_fc_interval() const { return fc_; }
+  // Time `bytes` of TLPs occupy a direction, DLLP and SKIP share included.
+  ps_t wire_ps(std::uint64_t bytes) const {
+    return static_cast<ps_t>(static_cast<double>(bytes) * ps_per_tlp_byte_ + 0.5);
+  }
 
-  // Device-to-host posted write of `bytes`, ready at `t`: returns when the last TLP is on the
-  // host side. Occupies the upstream direction.
-  ps_t dma_write(ps_t t, std::uint64_t bytes);
-  // Device read of host memory: requests upstream, memory latency, completions downstream.
-  ps_t dma_read(ps_t t, std::uint64_t bytes);
+  // TLP bytes on the wire (headers and framing included) of each part of a transfer.
+  std::uint64_t write_wire_bytes(std::uint64_t addr, std::uint64_t payload, unsigned* tlps = nullptr) const;
+  std::uint64_t read_request_wire_bytes(std::uint64_t addr, std::uint64_t payload, unsigned* tlps = nullptr) const;
+  std::uint64_t completion_wire_bytes(std::uint64_t addr, std::uint64_t payload, unsigned* tlps = nullptr) const;
+
+  // Device-to-host posted write of `bytes` at `addr`, ready at `t`: returns when the last TLP
+  // reached the host. Upstream, under posted credits.
+  ps_t dma_write(ps_t t, std::uint64_t addr, std::uint64_t bytes, TlpKind kind = TlpKind::Data);
+  // Device read of host memory: requests upstream (non-posted credits, a tag each), memory
+  // latency, completions downstream; returns when the last completion arrived.
+  ps_t dma_read(ps_t t, std::uint64_t addr, std::uint64_t bytes, TlpKind kind = TlpKind::Data);
   // CPU register access from the host: a posted write, or a read and its completion.
-  ps_t mmio_write(ps_t t, std::uint64_t bytes);
-  ps_t mmio_read(ps_t t, std::uint64_t bytes);
+  ps_t mmio_write(ps_t t, std::uint64_t addr, std::uint64_t bytes);
+  ps_t mmio_read(ps_t t, std::uint64_t addr, std::uint64_t bytes);
 
-  std::uint64_t upstream_bytes() const { return up_bytes_; }
-  std::uint64_t downstream_bytes() const { return down_bytes_; }
-  ps_t upstream_busy_ps() const { return up_.busy_total(); }
-  ps_t downstream_busy_ps() const { return down_.busy_total(); }
+  struct Direction {
+    Timeline timeline;
+    std::uint64_t tlp_bytes = 0, tlps = 0;
+    std::uint64_t bytes_by_kind[static_cast<unsigned>(TlpKind::kCount)] = {};
+    ps_t busy_ps() const { return timeline.busy_total(); }
+  };
+  const Direction& upstream() const { return up_; }
+  const Direction& downstream() const { return down_; }
+  // DLLPs and SKIP ordered sets a direction carried over its busy time (from the rates above).
+  std::uint64_t ack_dllps(const Direction& d) const;
+  std::uint64_t update_fc_dllps(const Direction& d) const;
+  std::uint64_t skip_ordered_sets(const Direction& d) const;
+  const CreditGate& posted_credits() const { return posted_; }  // headers, and data (second pool)
+  const CreditGate& nonposted_credits() const { return nonposted_; }
+  const CreditGate& read_tags() const { return tags_; }
+  // Kept for callers that only want totals.
+  std::uint64_t upstream_bytes() const { return up_.tlp_bytes; }
+  std::uint64_t downstream_bytes() const { return down_.tlp_bytes; }
+  ps_t upstream_busy_ps() const { return up_.busy_ps(); }
+  ps_t downstream_busy_ps() const { return down_.busy_ps(); }
 
 private:
-  ps_t occupy(Timeline& dir, std::uint64_t& counter, ps_t t, std::uint64_t wire_bytes);
+  unsigned header(std::uint64_t addr) const { return addr >> 32 ? kHeader4dw : kHeader3dw; }
+  ps_t occupy(Direction& dir, ps_t t, std::uint64_t wire_bytes, unsigned tlps, TlpKind kind);
   PcieLinkParams p_;
-  double bytes_per_s_, ps_per_byte_;
-  Timeline up_, down_;  // each direction's bookings; requests may arrive out of order
-  std::uint64_t up_bytes_ = 0, down_bytes_ = 0;
+  unsigned ack_, fc_;
+  double bytes_per_s_, ps_per_byte_, tlp_share_, ps_per_tlp_byte_ = 0;
+  bool posted_inert_ = false;  // the posted credits cannot bind (see the constructor)
+  Direction up_, down_;
+  CreditGate posted_, nonposted_, tags_;
 };
 
 }  // namespace iovsim

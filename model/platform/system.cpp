@@ -22,14 +22,23 @@ namespace {
 constexpr std::uint64_t kPfBarBase = 0xF0000000ull, kVfBarBase = 0xE0000000ull;
 constexpr std::uint64_t kBarWindow = 16ull << 20;
 
-PcieLinkParams link_params(const PcieCfg& c) {
+PcieLinkParams link_params(const PcieCfg& c, const DeviceProfile& prof) {
   PcieLinkParams p;
-  p.gen = c.gen;
-  p.lanes = c.lanes;
+  p.gen = c.gen ? c.gen : prof.pcie_gen;
+  p.lanes = c.lanes ? c.lanes : prof.pcie_lanes;
   p.max_payload = c.max_payload_bytes;
   p.max_read_request = c.max_read_request_bytes;
+  p.rcb = c.read_completion_boundary_bytes;
+  p.completions_at_rcb = c.completions_at_rcb;
   p.read_latency = static_cast<ps_t>(c.read_latency_ns * kPsPerNs);
   p.mmio_latency = static_cast<ps_t>(c.mmio_latency_ns * kPsPerNs);
+  p.ack_interval = c.ack_interval_symbols;
+  p.update_fc_interval = c.update_fc_interval_symbols;
+  p.posted_header_credits = c.posted_header_credits;
+  p.posted_data_credits = c.posted_data_credits;
+  p.nonposted_header_credits = c.nonposted_header_credits;
+  p.credit_return = static_cast<ps_t>(c.credit_return_ns * kPsPerNs);
+  p.read_tags = c.max_outstanding_reads;
   return p;
 }
 }  // namespace
@@ -43,13 +52,17 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
   const std::uint64_t fn_mem = std::uint64_t{s.host.vm_memory_kb} * 1024;
   mem_ = std::make_unique<HostMemory>("memory", fn_mem * P * (vfs_enabled(s) + 1));
   iommu_ = std::make_unique<Iommu>("iommu");
-  ep_ = std::make_unique<PcieEndpoint>("endpoint", prof_, P, vfs_enabled(s), link_params(s.pcie));
+  ep_ = std::make_unique<PcieEndpoint>("endpoint", prof_, P, vfs_enabled(s), link_params(s.pcie, prof_));
   ep_->dma_out.bind(iommu_->target);
   iommu_->to_memory.bind(mem_->target);
   const double line_bps = s.device.link_gbps * 1e9;
   const unsigned pb_bytes =
       (s.device.rx_packet_buffer_kb ? s.device.rx_packet_buffer_kb : prof_.rx_packet_buffer_kb) *
       1024;
+  const unsigned tx_pb_bytes =
+      (s.device.tx_packet_buffer_kb ? s.device.tx_packet_buffer_kb : prof_.tx_packet_buffer_kb) *
+      1024;
+  const auto wb_flush = static_cast<ps_t>(s.device.write_back_flush_us * kPsPerUs);
 
   ports_.resize(P);
   for (unsigned p = 0; p < P; ++p) {
@@ -61,13 +74,23 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
     port.mac = std::make_unique<Mac>(fmt::format("port{}_mac", p).c_str(), mp);
     port.sorter = std::make_unique<Sorter>(fmt::format("port{}_sorter", p).c_str(), prof_, layout,
                                            rar_entries(), vlvf_entries(), ep_->pf_regs(p));
-    port.rx = std::make_unique<RxDma>(fmt::format("port{}_rxdma", p).c_str(), prof_, layout,
-                                      pb_bytes);
+    RxEngineParams rxp;
+    rxp.packet_buffer_bytes = pb_bytes;
+    rxp.cache_size = prof_.rx_desc_cache;
+    rxp.wb_flush = wb_flush;
+    DmaPort* direct = s.tlm_dma ? nullptr : ep_.get();
+    port.rx = std::make_unique<RxDma>(fmt::format("port{}_rxdma", p).c_str(), prof_, layout, rxp,
+                                      direct);
     port.rx->map_registers(ep_->pf_regs(p), vf_spaces);
     port.sched = std::make_unique<TxScheduler>(prof_.queues_per_port, line_bps, prof_.map());
     port.sched->map_registers(ep_->pf_regs(p));
-    port.tx = std::make_unique<TxDma>(fmt::format("port{}_txdma", p).c_str(), prof_, layout, pool_,
-                                      *port.sched);
+    TxEngineParams txp;
+    txp.packet_buffer_bytes = tx_pb_bytes;
+    txp.cache_size = prof_.tx_desc_cache;
+    txp.wb_flush = wb_flush;
+    port.tx = std::make_unique<TxDma>(fmt::format("port{}_txdma", p).c_str(), prof_, layout, txp,
+                                      pool_, *port.sched, direct);
+    port.tx->engine().set_bus_master([this](unsigned fn) { return ep_->bus_master(fn); });
     port.tx->map_registers(ep_->pf_regs(p), vf_spaces);
 
     WireSourceParams wp;
@@ -271,8 +294,14 @@ void System::publish() {
               "the programmed Tx rate limit, 0 = off");
     }
   }
-  m.value("/pcie/gen", [this] { return s_.pcie.gen; }, Unit::None, "PCIe generation");
-  m.value("/pcie/lanes", [this] { return s_.pcie.lanes; }, Unit::None, "link width");
+  m.value("/pcie/gen", [this] { return ep_->link().params().gen; }, Unit::None,
+          "PCIe generation (the preset's unless pcie.gen is set)");
+  m.value("/pcie/lanes", [this] { return ep_->link().params().lanes; }, Unit::None,
+          "link width (the preset's unless pcie.lanes is set)");
+  m.value("/pcie/max_payload_bytes", [this] { return ep_->link().params().max_payload; },
+          Unit::Bytes, "MPS");
+  m.value("/pcie/tlp_share", [this] { return ep_->link().tlp_share(); }, Unit::Ratio,
+          "share of a busy direction's time left to TLPs after ACK/UpdateFC DLLPs and SKIPs");
   m.value("/pcie/iommu_faults", [this] { return iommu_->total_faults(); }, Unit::Count,
           "DMA the IOMMU refused, all routing IDs");
   m.value("/conservation/frame_slots_in_use", [this] { return pool_.in_use(); }, Unit::Count,
@@ -280,6 +309,8 @@ void System::publish() {
   // The blocks' own stats.
   ep_->publish(m);
   for (const Port& port : ports_) {
+    m.counter("/register_errors/rate_limit_writes_invalid", port.sched->invalid_writes(), Unit::Count,
+              "RTTBCNRC writes with RS_ENA and a rate factor outside 1..1000 (queue left unlimited)");
     port.source->publish(m);
     port.mac->publish(m);
     port.sorter->publish(m);

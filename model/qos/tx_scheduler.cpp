@@ -3,72 +3,60 @@
 #include <algorithm>
 #include <cmath>
 
-
 namespace iovsim {
 
-void TokenBucket::configure(double bytes_per_ps, double depth_bytes, ps_t now) {
+void RateController::configure(double rf, double byte_ps, double window_bytes) {
   enabled_ = true;
-  rate_ = bytes_per_ps;
-  depth_ = depth_bytes;
-  level_ = 0;
-  last_ = now;
+  rf_ = rf;
+  byte_ps_ = byte_ps;
+  window_ps_ = window_bytes * rf * byte_ps;
 }
 
-void TokenBucket::refill(ps_t t) {
-  if (t > last_) {
-    level_ = std::min(depth_, level_ + static_cast<double>(t - last_) * rate_);
-    last_ = t;
-  }
-}
-
-double TokenBucket::level(ps_t t) {
-  refill(t);
-  return level_;
-}
-
-bool TokenBucket::may_send(ps_t t) { return !enabled_ || level(t) >= 0; }
-
-ps_t TokenBucket::eligible_at(ps_t t) {
-  if (may_send(t)) return t;
-  return t + static_cast<ps_t>(std::ceil(-level_ / rate_));
-}
-
-void TokenBucket::take(unsigned bytes, ps_t t) {
+void RateController::sent(unsigned l2_bytes, ps_t now) {
   if (!enabled_) return;
-  refill(t);
-  level_ -= bytes;
+  // TS(new) = max(TS(old), now - MMW_TIME) + MIFS
+  const double floor = static_cast<double>(now) - window_ps_;
+  const double base = std::max(static_cast<double>(ts_), floor);
+  ts_ = static_cast<ps_t>(std::llround(base + l2_bytes * rf_ * byte_ps_));
 }
 
 TxScheduler::TxScheduler(unsigned queues, double link_bps, const regs::DeviceMap& map)
-    : queues_(queues), link_bps_(link_bps), map_(map), bcnrc_(queues), bcnrm_(queues),
-      buckets_(queues), stats_(queues) {}
+    : queues_(queues), link_bps_(link_bps), map_(map), bcnrc_(queues), limiters_(queues),
+      stats_(queues) {}
 
 double TxScheduler::programmed_rate_bps(unsigned q) const {
-  const regs::RateCtl c = map_.decode_rate(bcnrc_[q]);
-  return c.enabled && c.factor > 0 ? link_bps_ / c.factor : 0;
+  return limiters_[q].enabled() ? link_bps_ / limiters_[q].rate_factor() : 0;
 }
 
 void TxScheduler::program(unsigned q) {
-  double bps = programmed_rate_bps(q);
-  if (bps <= 0) {
-    buckets_[q].disable();
+  const regs::RateCtl c = map_.decode_rate(bcnrc_[q]);
+  if (!c.enabled) {
+    limiters_[q].disable();
     return;
   }
-  double depth = std::max(512.0 * map_.decode_burst_units(bcnrm_[q]), 1522.0);
-  buckets_[q].configure(bps / 8.0 / 1e12, depth, now_ps());
+  if (c.factor < regs::kRateFactorMin || c.factor > regs::kRateFactorMax) {
+    ++invalid_writes_;
+    limiters_[q].disable();
+    return;
+  }
+  const bool was = limiters_[q].enabled();
+  limiters_[q].configure(c.factor, 8e12 / link_bps_, 1024.0 * map_.decode_burst_units(bcnrm_));
+  if (!was) limiters_[q].activate(now_ps());
 }
 
 void TxScheduler::map_registers(regs::RegisterSpace& pf) {
-  // A selector beyond the port's queues makes the next writes hit nothing: ignored.
+  // A selector beyond the port's queues makes the next RTTBCNRC writes hit nothing: ignored.
   for (const regs::RateRegDecl& r : map_.rate_decls()) switch (r.role) {
       case regs::RateReg::Select:
         pf.add(r.decl, [this](unsigned) { return qsel_; },
                [this](unsigned, std::uint32_t v) { qsel_ = v; });
         break;
-      case regs::RateReg::BurstWindow:
-        pf.add(r.decl, [this](unsigned) { return qsel_ < queues_ ? bcnrm_[qsel_] : 0u; },
+      case regs::RateReg::BurstWindow:  // global: every limited queue uses the new window
+        pf.add(r.decl, [this](unsigned) { return bcnrm_; },
                [this](unsigned, std::uint32_t v) {
-                 if (qsel_ < queues_) bcnrm_[qsel_] = v;
+                 bcnrm_ = v;
+                 for (unsigned q = 0; q < queues_; ++q)
+                   if (limiters_[q].enabled()) program(q);
                });
         break;
       case regs::RateReg::RateCtl:
@@ -83,23 +71,28 @@ void TxScheduler::map_registers(regs::RegisterSpace& pf) {
 }
 
 int TxScheduler::pick(const QueueMask& pending, ps_t now, ps_t& eligible_at) {
+  // Round robin from next_: the set bits at or after it, then those before it.
   ps_t earliest = ~ps_t{0};
-  for (unsigned i = 0; i < queues_; ++i) {
-    unsigned q = (next_ + i) % queues_;
-    if (!pending.test(q)) continue;
-    if (buckets_[q].may_send(now)) {
-      next_ = (q + 1) % queues_;
-      return static_cast<int>(q);
+  auto consider = [&](std::size_t q) {
+    if (limiters_[q].may_send(now)) {
+      next_ = q + 1 == queues_ ? 0 : static_cast<unsigned>(q + 1);
+      return true;
     }
     stats_[q].throttled_picks++;
-    earliest = std::min(earliest, buckets_[q].eligible_at(now));
-  }
+    earliest = std::min(earliest, limiters_[q].eligible_at(now));
+    return false;
+  };
+  std::size_t q = next_ == 0 ? pending._Find_first() : pending._Find_next(next_ - 1);
+  for (; q < queues_; q = pending._Find_next(q))
+    if (consider(q)) return static_cast<int>(q);
+  for (q = pending._Find_first(); q < next_; q = pending._Find_next(q))
+    if (consider(q)) return static_cast<int>(q);
   eligible_at = earliest;
   return -1;
 }
 
 void TxScheduler::charge(unsigned queue, unsigned bytes, ps_t now) {
-  buckets_[queue].take(bytes, now);
+  limiters_[queue].sent(bytes, now);
   stats_[queue].frames++;
   stats_[queue].bytes += bytes;
 }

@@ -1,14 +1,25 @@
-// Tx QoS of one port: round-robin arbitration over the port's Tx queues (the 82576's
-// non-DCB VMDq mode) and one rate limiter per queue, programmed like igb_set_vf_rate_limit
-// does: RTTDQSEL selects the queue, RTTBCNRM sets the burst window, RTTBCNRC sets the rate
-// factor RF = RF_INT + RF_DEC / 2^14 (queue rate = link rate / RF) and RS_ENA.
+// Tx QoS of one port: round-robin arbitration over the port's Tx queues (the non-DCB VMDq
+// mode of the 82576 and 82599) and one rate controller per queue, programmed as
+// igb_set_vf_rate_limit / ixgbe_set_vf_rate_limit do: RTTDQSEL selects the queue, RTTBCNRC
+// sets its rate factor RF = RF_INT + RF_DEC / 2^14 (queue rate = link rate / RF) and RS_ENA,
+// RTTBCNRM.MMW_SIZE the memory window, one for all queues.
 //
-// The limiter is a token bucket in bytes: it fills at the programmed rate up to the burst
-// window (RTTBCNRM.MMW_SIZE, taken in 512-byte units: the value 0x14 igb writes for 9728-byte
-// frames); a queue may start a frame while its level is >= 0 and the frame's bytes are then
-// taken, so the level can go negative by at most one frame. It starts empty. Long-run rate is
-// exact; the datasheet's internal timestamp mechanism is abstracted to this.
+// The rate controller is the datasheet's time-stamp scheme (X550 datasheet 333369 §7.6.2.1,
+// "Transmit Rate Scheduler", the 82599's design; docs/fidelity.md), not a token bucket:
+//  - a queue may issue its next data read request once the current time reaches its time
+//    stamp TS (the engine asks `pick`, which skips queues whose TS is in the future);
+//  - each packet moves TS by MIFS = PL x RF byte times at the link rate, PL being the packet's
+//    L2 length (DA through FCS, no preamble or IPG);
+//  - TS may lag the current time by at most MMW_TIME = MMW_SIZE KB x RF byte times: a queue
+//    delayed by arbitration catches up by at most MMW_SIZE KB;
+//  - "when a descriptor queue starts to be rate controlled, the first interval MIFS value is
+//    equal to 0 (TS equal to the current timer value)": read here as each time a queue gets
+//    work after having none (`activate`, called by the engine): its first packet is due at
+//    once, or when the MIFS of its last packet runs out, and an idle queue accumulates no
+//    credit; the MMW catch-up builds up only while the queue waits with work (arbitration,
+//    link). docs/fidelity.md.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -17,23 +28,26 @@
 
 namespace iovsim {
 
-class TokenBucket {
+// One queue's rate controller (plain value type; the scheduler holds one per queue).
+class RateController {
 public:
-  void configure(double bytes_per_ps, double depth_bytes, ps_t now);
+  // `rf`: rate factor; `byte_ps`: one byte time at the link rate; `window_bytes`: MMW_SIZE KB.
+  void configure(double rf, double byte_ps, double window_bytes);
   void disable() { enabled_ = false; }
   bool enabled() const { return enabled_; }
-  // Level at `t` (refilled), and the time at which the level reaches 0 again.
-  bool may_send(ps_t t);
-  ps_t eligible_at(ps_t t);
-  void take(unsigned bytes, ps_t t);
-  double level(ps_t t);
-  double rate_bytes_per_ps() const { return rate_; }
+  // The queue got work after having none: it starts to be rate controlled again, TS at the
+  // current time unless its last packet's MIFS has not run out yet.
+  void activate(ps_t now) { ts_ = std::max(ts_, now); }
+  bool may_send(ps_t now) const { return !enabled_ || now >= ts_; }
+  ps_t eligible_at(ps_t now) const { return may_send(now) ? now : ts_; }
+  void sent(unsigned l2_bytes, ps_t now);  // a packet's data read request went out at `now`
+  double rate_factor() const { return rf_; }
+  ps_t time_stamp() const { return ts_; }
 
 private:
-  void refill(ps_t t);
   bool enabled_ = false;
-  double rate_ = 0, depth_ = 0, level_ = 0;
-  ps_t last_ = 0;
+  double rf_ = 0, byte_ps_ = 0, window_ps_ = 0;
+  ps_t ts_ = 0;
 };
 
 struct QueueQosStats {
@@ -46,11 +60,14 @@ public:
   // The family's RTTDQSEL / RTTBCNRM / RTTBCNRC, decoded by its codec.
   void map_registers(regs::RegisterSpace& pf);
   int pick(const QueueMask& pending, ps_t now, ps_t& eligible_at) override;
+  void activate(unsigned queue, ps_t now) override { limiters_[queue].activate(now); }
   void charge(unsigned queue, unsigned bytes, ps_t now) override;
 
-  const TokenBucket& limiter(unsigned q) const { return buckets_[q]; }
+  const RateController& limiter(unsigned q) const { return limiters_[q]; }
   const QueueQosStats& queue_stats(unsigned q) const { return stats_[q]; }
   double programmed_rate_bps(unsigned q) const;
+  // RTTBCNRC writes with RS_ENA and a rate factor outside 1..1000 (the queue stays unlimited).
+  const std::uint64_t& invalid_writes() const { return invalid_writes_; }
 
 private:
   void program(unsigned q);
@@ -58,10 +75,11 @@ private:
   double link_bps_;
   const regs::DeviceMap& map_;
   unsigned next_ = 0;  // round-robin pointer
-  std::uint32_t qsel_ = 0;
-  std::vector<std::uint32_t> bcnrc_, bcnrm_;
-  std::vector<TokenBucket> buckets_;
+  std::uint32_t qsel_ = 0, bcnrm_ = 0;
+  std::vector<std::uint32_t> bcnrc_;
+  std::vector<RateController> limiters_;
   std::vector<QueueQosStats> stats_;
+  std::uint64_t invalid_writes_ = 0;
 };
 
 }  // namespace iovsim

@@ -63,7 +63,7 @@ struct SorterRegs {
 };
 
 // ---------------------------------------------------------------- ring value types
-enum class RingReg : std::uint8_t { BaseLo, BaseHi, Length, BufferCtl, Head, Tail, Control };
+enum class RingReg : std::uint8_t { BaseLo, BaseHi, Length, BufferCtl, Head, Tail, Control, HeadWbLo, HeadWbHi };
 enum class Direction : std::uint8_t { Rx, Tx };
 enum class View : std::uint8_t { PF, VF };  // every queue of the port, or one VF's queues
 struct RingRegDecl {
@@ -78,6 +78,11 @@ struct RxBufferCtl {  // SRRCTL
 };
 struct QueueCtl {  // RXDCTL / TXDCTL
   bool enable = false;
+  unsigned pthresh = 0, hthresh = 0, wthresh = 0;  // prefetch, host and write-back thresholds
+};
+struct HeadWriteBack {  // TDWBAL / TDWBAH
+  bool enable = false;
+  std::uint64_t addr = 0;
 };
 
 // ---------------------------------------------------------------- rate limiter value types
@@ -90,6 +95,7 @@ struct RateCtl {  // RTTBCNRC
   bool enabled = false;
   double factor = 0;  // queue rate = link rate / factor; 0: off
 };
+constexpr double kRateFactorMin = 1.0, kRateFactorMax = 1000.0;  // X550 7.6.2.1: RF 1..1000
 
 // ---------------------------------------------------------------- driver-side value types
 struct RxFilterControl {
@@ -121,9 +127,11 @@ public:
   virtual std::vector<RingRegDecl> ring_decls(Direction d, View v) const = 0;
   virtual RxBufferCtl decode_srrctl(std::uint32_t v) const = 0;
   virtual QueueCtl decode_dctl(Direction d, std::uint32_t v) const = 0;
+  virtual std::uint32_t dctl_reset(Direction d) const = 0;
+  virtual HeadWriteBack decode_head_wb(std::uint32_t lo, std::uint32_t hi) const = 0;
   virtual std::vector<RateRegDecl> rate_decls() const = 0;
   virtual RateCtl decode_rate(std::uint32_t v) const = 0;
-  virtual unsigned decode_burst_units(std::uint32_t v) const = 0;  // RTTBCNRM MMW_SIZE
+  virtual unsigned decode_burst_units(std::uint32_t v) const = 0;  // RTTBCNRM MMW_SIZE, KB
   virtual const MailboxLayout& mailbox() const = 0;
 
   // ---- driver side
@@ -131,6 +139,9 @@ public:
   std::uint32_t ring_offset(Direction d, View v, RingReg r, unsigned index) const;
   virtual std::uint32_t encode_srrctl(const RxBufferCtl& c) const = 0;
   virtual std::uint32_t encode_dctl(Direction d, const QueueCtl& c) const = 0;
+  // The RXDCTL / TXDCTL value the family's driver writes to enable a queue (igb / igbvf on
+  // the 82576, ixgbe / ixgbevf on the 82599), from the value it reads back (`current`).
+  virtual std::uint32_t driver_dctl(Direction d, View v, std::uint32_t current) const = 0;
   virtual void write_rx_filter_control(RegAccess& w, const RxFilterControl& c) const = 0;
   // The RSS key and redirection table (entries as bytes, 128).
   virtual void write_rss_tables(RegAccess& w, const std::uint8_t* key,
@@ -143,9 +154,10 @@ public:
   // VEB loopback and anti-spoofing; `pools_in_use`: the VFs, whose registers are written.
   virtual void write_switch_control(RegAccess& w, bool loopback, hls::PoolMask mac_spoof,
                                     hls::PoolMask vlan_spoof, unsigned pools_in_use) const = 0;
-  // Rate limit of one queue as igb_set_vf_rate_limit / ixgbe_set_vf_rate_limit program it.
-  virtual void write_rate_limit(RegAccess& w, unsigned queue, double rate_mbps,
-                                double link_mbps) const = 0;
+  // Rate limit of a pool (its queues given) as igb_set_vf_rate_limit / ixgbe_set_vf_rate_limit
+  // program it.
+  virtual void write_rate_limit(RegAccess& w, const std::vector<unsigned>& pool_queues,
+                                double rate_mbps, double link_mbps) const = 0;
   // The PF driver's spoof check (igb_spoof_check / ixgbe_spoof_check); `queue_of(vf, i)`
   // names the VF's queues.
   virtual void read_spoof_report(RegAccess& w, unsigned vfs, unsigned queues_per_pool,

@@ -36,9 +36,23 @@ struct RingRegisters {
         "tail (Tx: the doorbell); writes beyond the ring, or with no length, ignored and counted");
   };
   struct DCTL : Register<DCTL> {
-    static constexpr RegInfo info = B::reg(B::kNames[5], 0x28).doc("descriptor control");
+    static constexpr RegInfo info =
+        B::reg(B::kNames[5], 0x28).reset_value(B::kDctlReset).doc("descriptor control");
+    IOVSIM_FIELD(PTHRESH, B::kThreshHi, 0, "prefetch when fewer descriptors than this are on chip");
+    IOVSIM_FIELD(HTHRESH, 8 + B::kThreshHi, 8, "... and at least this many wait in host memory");
+    IOVSIM_FIELD(WTHRESH, 16 + B::kThreshHi, 16, "write back when this many descriptors are done");
     IOVSIM_FIELD(ENABLE, 25, 25, "queue enable (runs with a non-zero length)");
-    using fields = FieldList<ENABLE>;
+    using fields = FieldList<PTHRESH, HTHRESH, WTHRESH, ENABLE>;
+  };
+  struct WBAL : Register<WBAL> {  // Tx only
+    static constexpr RegInfo info = B::reg(B::kNames[6], 0x38).doc(
+        "Tx head write-back address, low; bit 0 enables writing the head there");
+    IOVSIM_FIELD(HEAD_WB_EN, 0, 0, "write the head to TDWBAH:TDWBAL instead of descriptor status");
+    IOVSIM_FIELD(ADDR_LO, 31, 2, "address bits 31:2");
+    using fields = FieldList<HEAD_WB_EN, ADDR_LO>;
+  };
+  struct WBAH : Register<WBAH>, NoFields {  // Tx only
+    static constexpr RegInfo info = B::reg(B::kNames[7], 0x3C).doc("Tx head write-back address, high");
   };
   struct SRRCTL : Register<SRRCTL> {  // Rx only
     static constexpr RegInfo info = B::reg("SRRCTL", B::kSrrctl).reset_value(0x2).doc(
@@ -51,28 +65,31 @@ struct RingRegisters {
 };
 
 // ---------------------------------------------------------------- Tx rate limiters
-// igb_set_vf_rate_limit / ixgbe_set_vf_rate_limit: RTTDQSEL selects the queue, RTTBCNRM the
-// burst window, RTTBCNRC the rate factor. `L` gives the three offsets and the window value the
-// family's driver writes.
+// igb_set_vf_rate_limit / ixgbe_set_vf_rate_limit: RTTDQSEL selects the queue, RTTBCNRM sets
+// the (global) memory window, RTTBCNRC the selected queue's rate factor. `L` gives the three
+// offsets, the high bit of RF_INT and the window value the family's driver writes. Semantics
+// (X550 datasheet 333369 §7.6.2.1, the 82599's design): a rate-controlled queue's next data
+// read request waits until TS; each packet moves TS by its L2 length x RF byte times, and TS
+// may lag the current time by at most MMW_SIZE KB x RF (the catch-up of a delayed queue).
 template <class L>
 struct RateRegisters {
   struct RTTDQSEL : Register<RTTDQSEL> {
     static constexpr RegInfo info = reg("RTTDQSEL", L::kSelect).doc(
-        "Tx descriptor queue select: the queue the next RTTBCNRM/RTTBCNRC access applies to");
+        "Tx descriptor queue select: the queue the next RTTBCNRC access applies to");
     IOVSIM_FIELD(TXDQ_IDX, 6, 0, "queue index");
     using fields = FieldList<TXDQ_IDX>;
   };
   struct RTTBCNRM : Register<RTTBCNRM> {
     static constexpr RegInfo info = reg("RTTBCNRM", L::kWindow).doc(
-        "rate-scheduler memory window (per selected queue in the model)");
-    IOVSIM_FIELD(MMW_SIZE, 9, 0, "burst window, taken in 512-byte units (inferred, not a datasheet fact)");
+        "rate-scheduler memory window, one for all queues (both drivers write it once)");
+    IOVSIM_FIELD(MMW_SIZE, 10, 0, "catch-up window in 1 KB units of payload (X550 7.6.2.1)");
     using fields = FieldList<MMW_SIZE>;
   };
   struct RTTBCNRC : Register<RTTBCNRC> {
     static constexpr RegInfo info = reg("RTTBCNRC", L::kRate).doc(
-        "rate-scheduler config of the selected queue: rate = link rate / RF");
+        "rate-scheduler config of the selected queue: rate = link rate / RF, RF in 1..1000");
     IOVSIM_FIELD(RF_DEC, 13, 0, "rate factor, fraction (1/16384)");
-    IOVSIM_FIELD(RF_INT, 23, 14, "rate factor, integer part");
+    IOVSIM_FIELD(RF_INT, L::kRfIntHi, 14, "rate factor, integer part");
     IOVSIM_FIELD(RS_ENA, 31, 31, "rate scheduler enable");
     using fields = FieldList<RF_DEC, RF_INT, RS_ENA>;
   };
@@ -163,9 +180,10 @@ public:
               one(RingReg::Length, Rx::LEN::decl()),       one(RingReg::BufferCtl, Rx::SRRCTL::decl()),
               one(RingReg::Head, Rx::HEAD::decl()),        one(RingReg::Tail, Rx::TAIL::decl()),
               one(RingReg::Control, Rx::DCTL::decl())};
-    return {one(RingReg::BaseLo, Tx::BAL::decl()), one(RingReg::BaseHi, Tx::BAH::decl()),
-            one(RingReg::Length, Tx::LEN::decl()), one(RingReg::Head, Tx::HEAD::decl()),
-            one(RingReg::Tail, Tx::TAIL::decl()),  one(RingReg::Control, Tx::DCTL::decl())};
+    return {one(RingReg::BaseLo, Tx::BAL::decl()),   one(RingReg::BaseHi, Tx::BAH::decl()),
+            one(RingReg::Length, Tx::LEN::decl()),   one(RingReg::Head, Tx::HEAD::decl()),
+            one(RingReg::Tail, Tx::TAIL::decl()),    one(RingReg::Control, Tx::DCTL::decl()),
+            one(RingReg::HeadWbLo, Tx::WBAL::decl()), one(RingReg::HeadWbHi, Tx::WBAH::decl())};
   }
   RxBufferCtl decode_srrctl(std::uint32_t v) const override {
     using S = typename F::RxRing::SRRCTL;
@@ -181,11 +199,24 @@ public:
     return S::BSIZEPACKET::make(c.buffer_bytes / 1024) | S::DESCTYPE::make(c.desc_type) |
            S::DROP_EN::make(c.drop_en);
   }
+  // RXDCTL and TXDCTL have the same fields.
   QueueCtl decode_dctl(Direction, std::uint32_t v) const override {
-    return QueueCtl{F::RxRing::DCTL::ENABLE::get(v) != 0};  // the same bit in RXDCTL and TXDCTL
+    using D = typename F::RxRing::DCTL;
+    return QueueCtl{D::ENABLE::get(v) != 0, static_cast<unsigned>(D::PTHRESH::get(v)),
+                    static_cast<unsigned>(D::HTHRESH::get(v)), static_cast<unsigned>(D::WTHRESH::get(v))};
   }
   std::uint32_t encode_dctl(Direction, const QueueCtl& c) const override {
-    return F::RxRing::DCTL::ENABLE::make(c.enable);
+    using D = typename F::RxRing::DCTL;
+    return D::ENABLE::make(c.enable) | D::PTHRESH::make(c.pthresh) | D::HTHRESH::make(c.hthresh) |
+           D::WTHRESH::make(c.wthresh);
+  }
+  std::uint32_t dctl_reset(Direction d) const override {
+    return d == Direction::Rx ? F::RxRing::DCTL::info.reset : F::TxRing::DCTL::info.reset;
+  }
+  HeadWriteBack decode_head_wb(std::uint32_t lo, std::uint32_t hi) const override {
+    using W = typename F::TxRing::WBAL;
+    return HeadWriteBack{W::HEAD_WB_EN::get(lo) != 0,
+                         std::uint64_t{hi} << 32 | (lo & W::ADDR_LO::kMask)};
   }
   std::vector<RateRegDecl> rate_decls() const override {
     using R = typename F::Rate;
@@ -200,15 +231,23 @@ public:
   unsigned decode_burst_units(std::uint32_t v) const override {
     return F::Rate::RTTBCNRM::MMW_SIZE::get(v);
   }
-  void write_rate_limit(RegAccess& w, unsigned queue, double rate, double link) const override {
-    // igb_set_vf_rate_limit / ixgbe_set_vf_rate_limit: RF = link / rate in 10.14 fixed point
+  void write_rate_limit(RegAccess& w, const std::vector<unsigned>& pool_queues, double rate,
+                        double link) const override {
+    // igb_set_vf_rate_limit / ixgbe_set_vf_rate_limit: RF = link / rate in 10.14 fixed point;
+    // the global window, then RTTBCNRC for the pool's first queue (igb: "vf X uses queue X")
+    // or for every queue of the pool (ixgbe: "write value for all Tx queues belonging to VF").
     using R = typename F::Rate;
     const auto rf_int = static_cast<std::uint32_t>(link / rate);
     const auto rf_dec = static_cast<std::uint32_t>((link - rf_int * rate) * 16384.0 / rate);
-    w.write32(R::RTTDQSEL::at(), queue);
-    w.write32(R::RTTBCNRM::at(), F::kRateWindowValue);
-    w.write32(R::RTTBCNRC::at(), R::RTTBCNRC::RS_ENA::make(1) | R::RTTBCNRC::RF_INT::make(rf_int) |
-                                     R::RTTBCNRC::RF_DEC::make(rf_dec));
+    const std::uint32_t v = R::RTTBCNRC::RS_ENA::make(1) | R::RTTBCNRC::RF_INT::make(rf_int) |
+                            R::RTTBCNRC::RF_DEC::make(rf_dec);
+    const std::size_t n = F::kRateEveryQueueOfPool ? pool_queues.size() : 1;
+    if (F::kRateEveryQueueOfPool) w.write32(R::RTTBCNRM::at(), F::kRateWindowValue);
+    for (std::size_t i = 0; i < n && i < pool_queues.size(); ++i) {
+      w.write32(R::RTTDQSEL::at(), pool_queues[i]);
+      if (!F::kRateEveryQueueOfPool) w.write32(R::RTTBCNRM::at(), F::kRateWindowValue);
+      w.write32(R::RTTBCNRC::at(), v);
+    }
   }
   const MailboxLayout& mailbox() const override { return F::mailbox_layout(); }
 };

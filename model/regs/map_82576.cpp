@@ -28,6 +28,7 @@ struct Layout {
   using RxRing = i82576::RxRing;
   using TxRing = i82576::TxRing;
   using Rate = i82576::Rate;
+  static constexpr bool kRateEveryQueueOfPool = false;
   static constexpr std::uint32_t kRateWindowValue = 0x14;  // igb: MMW for 9728-byte frames
   // PF view: every queue, queues 0-3 also at the legacy blocks; VF view: the pool's two
   // queues at the legacy offsets, 0x100 apart.
@@ -43,6 +44,15 @@ struct Layout {
 
 class Map82576 final : public FamilyMap<Layout> {
 public:
+  // igb_configure_rx_ring / igb_configure_tx_ring with MSI-X (igb.h IGB_RX_PTHRESH 8,
+  // IGB_RX_HTHRESH 8, IGB_RX_WTHRESH 1 on the 82576 with MSI-X; IGB_TX_PTHRESH 8,
+  // IGB_TX_HTHRESH 1, IGB_TX_WTHRESH 1); igbvf_configure_rx: IGBVF_RX_PTHRESH 16, HTHRESH 8,
+  // WTHRESH 1 after clearing bits 19:0; igbvf_configure_tx only sets ENABLE on what it reads.
+  std::uint32_t driver_dctl(Direction d, View v, std::uint32_t current) const override {
+    if (v == View::VF && d == Direction::Tx) return current | encode_dctl(d, {true});
+    if (v == View::VF) return (current & 0xFFF00000u) | encode_dctl(d, {true, 16, 8, 1});
+    return encode_dctl(d, d == Direction::Rx ? QueueCtl{true, 8, 8, 1} : QueueCtl{true, 8, 1, 1});
+  }
   Family family() const override { return Family::i82576; }
   const char* name() const override { return "igb layout"; }
 

@@ -158,6 +158,7 @@ struct UTA : Register<UTA>, NoFields {
 // ---------------------------------------------------------------- Tx rate limiters (PF BAR0)
 // igb_set_vf_rate_limit writes RTTBCNRM = 0x14, the window for 9728-byte frames.
 struct RateLayout {
+  static constexpr unsigned kRfIntHi = 27;  // E1000_RTTBCNRC_RF_INT_MASK 0x3FFF << 14 (Linux e1000_defines.h)
   static constexpr std::uint32_t kSelect = 0x03604, kWindow = 0x03690, kRate = 0x036B0;
 };
 using Rate = RateRegisters<RateLayout>;
@@ -168,17 +169,22 @@ using Rate = RateRegisters<RateLayout>;
 // 0x2800 / 0x3800 + 0x100q, under the same names; VF v's queue q is PF queue v + 8q.
 constexpr unsigned kQueues = 16;
 struct RxBlock {
-  static constexpr const char* kNames[] = {"RDBAL", "RDBAH", "RDLEN", "RDH", "RDT", "RXDCTL"};
+  static constexpr const char* kNames[] = {"RDBAL", "RDBAH", "RDLEN", "RDH", "RDT", "RXDCTL", "", ""};
   static constexpr std::uint32_t kBase = 0x0C000, kLegacy = 0x02800, kSrrctl = 0x0C;
   static constexpr unsigned kDropEn = 31;  // SRRCTL.DROP_EN (E1000_SRRCTL_DROP_EN)
+  static constexpr unsigned kThreshHi = 4;
+  static constexpr std::uint32_t kDctlReset = 0;
   static constexpr RegInfo reg(const char* name, std::uint32_t off) {
     return regs::reg(name, kBase + off).array(kQueues, 0x40);
   }
 };
 struct TxBlock {
-  static constexpr const char* kNames[] = {"TDBAL", "TDBAH", "TDLEN", "TDH", "TDT", "TXDCTL"};
+  static constexpr const char* kNames[] = {"TDBAL", "TDBAH", "TDLEN", "TDH", "TDT", "TXDCTL",
+                                          "TDWBAL", "TDWBAH"};
   static constexpr std::uint32_t kBase = 0x0E000, kLegacy = 0x03800, kSrrctl = 0;
   static constexpr unsigned kDropEn = 0;
+  static constexpr unsigned kThreshHi = 4;
+  static constexpr std::uint32_t kDctlReset = 0;
   static constexpr RegInfo reg(const char* name, std::uint32_t off) {
     return regs::reg(name, kBase + off).array(kQueues, 0x40);
   }

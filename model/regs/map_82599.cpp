@@ -42,6 +42,7 @@ struct Layout {
   using RxRing = i82599::RxRing;
   using TxRing = i82599::TxRing;
   using Rate = i82599::Rate;
+  static constexpr bool kRateEveryQueueOfPool = true;
   static constexpr std::uint32_t kRateWindowValue = 0x4;  // ixgbe on the 82599
   // PF view: every queue, no aliases; VF view: the pool's two queues, 0x40 apart, under
   // ixgbevf's names.
@@ -50,7 +51,7 @@ struct Layout {
     const bool rx = d == Direction::Rx;
     const std::uint32_t base = rx ? RxBlock::kBase : TxBlock::kBase;
     const std::uint32_t vf_base = rx ? RxBlock::kVfBase : TxBlock::kVfBase;
-    static constexpr unsigned kSlot[] = {0, 1, 2, 6, 3, 4, 5};  // RingReg -> kVfNames index
+    static constexpr unsigned kSlot[] = {0, 1, 2, 6, 3, 4, 5, 7, 8};  // RingReg -> kVfNames index
     RegInfo at = decl.info.moved(vf_base + (decl.info.offset - base), 2, 0x40);
     at.name = (rx ? RxBlock::kVfNames : TxBlock::kVfNames)[kSlot[static_cast<unsigned>(role)]];
     return {role, decl.with(at), {}};
@@ -60,6 +61,13 @@ struct Layout {
 
 class Map82599 final : public FamilyMap<Layout> {
 public:
+  // ixgbe_configure_tx_ring: PTHRESH 32, HTHRESH 1, WTHRESH 8 (the interrupt rate is below
+  // 100K/s, IXGBE_100K_ITR); ixgbevf_configure_tx_ring: 32 / 1 / 8 always. Rx (ixgbe and
+  // ixgbevf_configure_rx_ring on the 82599): only ENABLE on the value read back.
+  std::uint32_t driver_dctl(Direction d, View, std::uint32_t current) const override {
+    if (d == Direction::Rx) return current | encode_dctl(d, {true});
+    return encode_dctl(d, {true, 32, 1, 8});
+  }
   Family family() const override { return Family::i82599; }
   const char* name() const override { return "ixgbe layout"; }
 

@@ -174,6 +174,7 @@ struct RSSRK : Register<RSSRK>, NoFields {
 // ---------------------------------------------------------------- Tx rate limiters
 // ixgbe_set_vf_rate_limit writes RTTBCNRM = 0x4 on the 82599 (0x14 on the X540).
 struct RateLayout {
+  static constexpr unsigned kRfIntHi = 23;  // IXGBE_RTTBCNRC_RF_INT_MASK_BASE 0x3FF (DPDK ixgbe_type.h)
   static constexpr std::uint32_t kSelect = 0x04904, kWindow = 0x04980, kRate = 0x04984;
 };
 using Rate = RateRegisters<RateLayout>;
@@ -184,21 +185,26 @@ using Rate = RateRegisters<RateLayout>;
 // VFRDBAL ... (IXGBE_VFRDBAL); VF v's queue i is PF queue 2v + i.
 constexpr unsigned kQueues = 128;
 struct RxBlock {
-  static constexpr const char* kNames[] = {"RDBAL", "RDBAH", "RDLEN", "RDH", "RDT", "RXDCTL"};
-  static constexpr const char* kVfNames[] = {"VFRDBAL", "VFRDBAH", "VFRDLEN", "VFRDH",
-                                             "VFRDT",   "VFRXDCTL", "VFSRRCTL"};
+  static constexpr const char* kNames[] = {"RDBAL", "RDBAH", "RDLEN", "RDH", "RDT", "RXDCTL", "", ""};
+  static constexpr const char* kVfNames[] = {"VFRDBAL", "VFRDBAH", "VFRDLEN", "VFRDH", "VFRDT",
+                                             "VFRXDCTL", "VFSRRCTL", "", ""};
   static constexpr std::uint32_t kBase = 0x01000, kVfBase = 0x01000, kSrrctl = 0x14;
   static constexpr unsigned kDropEn = 28;  // SRRCTL.DROP_EN (IXGBE_SRRCTL_DROP_EN)
+  static constexpr unsigned kThreshHi = 6;
+  static constexpr std::uint32_t kDctlReset = 0x00010000;
   static constexpr RegInfo reg(const char* name, std::uint32_t off) {
     return regs::reg(name, kBase + off).array(kQueues, 0x40).second_segment(64, 0x0D000 + off);
   }
 };
 struct TxBlock {
-  static constexpr const char* kNames[] = {"TDBAL", "TDBAH", "TDLEN", "TDH", "TDT", "TXDCTL"};
-  static constexpr const char* kVfNames[] = {"VFTDBAL", "VFTDBAH", "VFTDLEN", "VFTDH",
-                                             "VFTDT",   "VFTXDCTL", ""};
+  static constexpr const char* kNames[] = {"TDBAL", "TDBAH", "TDLEN", "TDH", "TDT", "TXDCTL",
+                                          "TDWBAL", "TDWBAH"};
+  static constexpr const char* kVfNames[] = {"VFTDBAL", "VFTDBAH", "VFTDLEN", "VFTDH", "VFTDT",
+                                             "VFTXDCTL", "", "VFTDWBAL", "VFTDWBAH"};
   static constexpr std::uint32_t kBase = 0x06000, kVfBase = 0x02000, kSrrctl = 0;
   static constexpr unsigned kDropEn = 0;
+  static constexpr unsigned kThreshHi = 6;
+  static constexpr std::uint32_t kDctlReset = 0;
   static constexpr RegInfo reg(const char* name, std::uint32_t off) {
     return regs::reg(name, kBase + off).array(kQueues, 0x40);
   }

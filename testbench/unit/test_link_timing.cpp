@@ -1,41 +1,108 @@
-// PCIe link arithmetic, checked against numbers worked out by hand from the spec's rates.
+// PCIe link arithmetic, checked against numbers worked out by hand from the spec's rates and
+// against the pcie-bench model (Neugebauer et al., SIGCOMM 2018; github pcie-bench/pcie-model,
+// run for this table: docs/validation.md).
 #include <catch2/catch.hpp>
+
+#include <cmath>
 
 #include "model/pcie/link_timing.h"
 
 using namespace iovsim;
 
+namespace {
+constexpr std::uint64_t kHigh = 1ull << 32;  // at or above 4 GB: 4 DW headers
+}
+
 TEST_CASE("generation and width give the post-coding byte rate") {
   PcieLinkParams p;
   p.gen = 1, p.lanes = 1;
   CHECK(PcieLinkTiming(p).bytes_per_second() == Approx(250e6));
-  p.gen = 2, p.lanes = 4;  // 82576: 5 GT/s x4, 8b/10b -> 2 GB/s
+  p.gen = 2, p.lanes = 4;  // 5 GT/s x4, 8b/10b -> 2 GB/s
   CHECK(PcieLinkTiming(p).bytes_per_second() == Approx(2e9));
   p.gen = 3, p.lanes = 8;  // 8 GT/s x8, 128b/130b
   CHECK(PcieLinkTiming(p).bytes_per_second() == Approx(8e9 * 8 * 128 / 130 / 8));
 }
 
-TEST_CASE("writes split at MPS and pay 24 bytes per TLP") {
+TEST_CASE("TLP headers: 3 DW below 4 GB, 4 DW above; writes split at MPS and 4 KB") {
   PcieLinkParams p;
   p.max_payload = 256;
   PcieLinkTiming l(p);
-  CHECK(l.write_wire_bytes(64) == 64 + 24);
-  CHECK(l.write_wire_bytes(256) == 256 + 24);
-  CHECK(l.write_wire_bytes(257) == 257 + 48);
-  CHECK(l.write_wire_bytes(1514) == 1514 + 6 * 24);
-  CHECK(l.completion_wire_bytes(512) == 512 + 2 * 20);
+  CHECK(l.write_wire_bytes(kHigh, 64) == 64 + 24);
+  CHECK(l.write_wire_bytes(0x1000, 64) == 64 + 20);  // 12-byte header + 8 framing
+  CHECK(l.write_wire_bytes(kHigh, 256) == 256 + 24);
+  CHECK(l.write_wire_bytes(kHigh, 257) == 257 + 48);
+  unsigned n = 0;
+  CHECK(l.write_wire_bytes(kHigh, 1514, &n) == 1514 + 6 * 24);
+  CHECK(n == 6);
+  // 200 bytes starting 100 bytes before a 4 KB boundary: two TLPs although < MPS
+  CHECK(l.write_wire_bytes(kHigh + 4096 - 100, 200, &n) == 200 + 2 * 24);
+  CHECK(n == 2);
+  // read requests: MRRS 512 and 4 KB
+  CHECK(l.read_request_wire_bytes(kHigh, 1514, &n) == 3 * 24);
+  CHECK(n == 3);
+  CHECK(l.read_request_wire_bytes(0x2000 - 16, 32, &n) == 2 * 20);
+}
+
+TEST_CASE("read completions split on RCB-aligned addresses, at most MPS each") {
+  PcieLinkParams p;
+  p.max_payload = 256, p.rcb = 64;
+  PcieLinkTiming l(p);
+  unsigned n = 0;
+  CHECK(l.completion_wire_bytes(0, 512, &n) == 512 + 2 * 20);  // aligned: two of 256
+  CHECK(n == 2);
+  // 512 bytes from 0x30: 0x30-0x100 (208), 0x100-0x200, 0x200-0x230
+  CHECK(l.completion_wire_bytes(0x30, 512, &n) == 512 + 3 * 20);
+  CHECK(n == 3);
+  CHECK(l.completion_wire_bytes(0x30, 16, &n) == 16 + 20);
+  CHECK(n == 1);
+  // 16 descriptors from index 3 of a ring, 0x30..0x130: within MPS, one completion may
+  // cross RCB lines (only a split must end on one)
+  CHECK(l.completion_wire_bytes(0x30, 256, &n) == 256 + 20);
+  CHECK(l.completion_wire_bytes(0x30, 257, &n) == 257 + 2 * 20);  // 0x30-0x100, 0x100-0x131
+  p.completions_at_rcb = true;  // a root that returns one completion per 64 bytes
+  PcieLinkTiming r(p);
+  CHECK(r.completion_wire_bytes(0, 512, &n) == 512 + 8 * 20);
+  CHECK(r.completion_wire_bytes(0x30, 100, &n) == 100 + 3 * 20);  // 0x30-0x40-0x80-0x94
+}
+
+TEST_CASE("ACK, UpdateFC and SKIP take the spec's share of a busy direction") {
+  // The share pcie-bench gives TLPs: 1 - 8/AckLimit - 8/FCLimit - 4/1538, with the spec's
+  // Ack latency limits (PCIe Base 3.0 Tables 3-7 to 3-9).
+  struct Case {
+    unsigned gen, lanes, mps, ack;
+    double tlp_gbps;  // pcie-bench TLP_bw, Gb/s
+  };
+  const Case cases[] = {{2, 4, 128, 124, 13.89}, {2, 4, 256, 169, 14.44}, {2, 8, 128, 118, 27.58},
+                        {2, 8, 256, 158, 28.68}, {3, 8, 128, 163, 56.67}, {3, 8, 256, 203, 57.88},
+                        {1, 4, 128, 73, 6.23},   {1, 4, 256, 118, 6.89}};
+  for (const Case& c : cases) {
+    CAPTURE(c.gen, c.lanes, c.mps);
+    CHECK(spec_ack_limit(c.gen, c.lanes, c.mps) == c.ack);
+    PcieLinkParams p;
+    p.gen = c.gen, p.lanes = c.lanes, p.max_payload = c.mps;
+    PcieLinkTiming l(p);
+    const double share = 1 - 8.0 / c.ack - 8.0 / c.ack - 4.0 / 1538;
+    CHECK(l.tlp_share() == Approx(share));
+    CHECK(l.bytes_per_second() * 8 * l.tlp_share() / 1e9 == Approx(c.tlp_gbps).epsilon(0.001));
+  }
+  PcieLinkParams p;
+  p.ack_interval = 1000, p.update_fc_interval = 2000;  // a scenario's own DLLP intervals
+  CHECK(PcieLinkTiming(p).tlp_share() == Approx(1 - 0.008 - 0.004 - 4.0 / 1538));
+  p.lanes = 12, p.ack_interval = 0;  // no table entry for x12: the intervals must be given
+  CHECK_THROWS(PcieLinkTiming(p));
 }
 
 TEST_CASE("posted writes queue on the upstream direction") {
   PcieLinkParams p;
   p.gen = 2, p.lanes = 4, p.max_payload = 256;
   PcieLinkTiming l(p);
-  // 1000 payload bytes -> 4 TLPs -> 1096 wire bytes at 2 GB/s = 548 ns
-  ps_t t1 = l.dma_write(0, 1000);
-  CHECK(t1 == 548 * kPsPerNs);
-  ps_t t2 = l.dma_write(0, 1000);  // ready at 0 but the link is busy until 548 ns
-  CHECK(t2 == 2 * 548 * kPsPerNs);
+  // 1000 payload bytes -> 4 TLPs -> 1096 wire bytes at 2 GB/s, stretched by the DLLP share
+  const ps_t one = l.wire_ps(1096);
+  CHECK(one == static_cast<ps_t>(std::llround(548e3 / l.tlp_share())));
+  CHECK(l.dma_write(0, kHigh, 1000) == one);
+  CHECK(l.dma_write(0, kHigh, 1000) == 2 * one);  // ready at 0, the link busy until `one`
   CHECK(l.upstream_bytes() == 2 * 1096);
+  CHECK(l.upstream().bytes_by_kind[static_cast<unsigned>(TlpKind::Data)] == 2 * 1096);
 }
 
 TEST_CASE("a read costs the request, the memory latency and the completions") {
@@ -43,8 +110,80 @@ TEST_CASE("a read costs the request, the memory latency and the completions") {
   p.gen = 2, p.lanes = 4, p.max_payload = 256, p.max_read_request = 512;
   p.read_latency = 400 * kPsPerNs;
   PcieLinkTiming l(p);
-  // request 24 B = 12 ns; +400 ns; completion 16 + 20 = 36 B = 18 ns
-  CHECK(l.dma_read(0, 16) == (12 + 400 + 18) * kPsPerNs);
+  // request 24 B, +400 ns, completion 16 + 20 = 36 B
+  CHECK(l.dma_read(0, kHigh, 16, TlpKind::Descriptor) == l.wire_ps(24) + 400 * kPsPerNs + l.wire_ps(36));
+  CHECK(l.downstream().bytes_by_kind[static_cast<unsigned>(TlpKind::Descriptor)] == 36);
+}
+
+TEST_CASE("read tags bound the reads in flight") {
+  PcieLinkParams p;
+  p.gen = 3, p.lanes = 8, p.read_tags = 4, p.read_latency = 1000 * kPsPerNs;
+  PcieLinkTiming l(p);
+  ps_t last = 0;
+  for (int i = 0; i < 4; ++i) last = l.dma_read(0, kHigh, 64);
+  CHECK(last < 1100 * kPsPerNs);      // four tags: all four in flight at once
+  const ps_t fifth = l.dma_read(0, kHigh, 64);
+  CHECK(fifth > 2000 * kPsPerNs);     // the fifth waits for the first completion
+  CHECK(l.read_tags().stalls() == 1);
+}
+
+TEST_CASE("posted credits bound the writes in flight") {
+  PcieLinkParams p;
+  p.gen = 3, p.lanes = 8, p.posted_header_credits = 2, p.credit_return = 5000 * kPsPerNs;
+  PcieLinkTiming l(p);
+  l.dma_write(0, kHigh, 64);
+  const ps_t second = l.dma_write(0, kHigh, 64);
+  CHECK(second < 100 * kPsPerNs);
+  const ps_t third = l.dma_write(0, kHigh, 64);  // waits for the first's UpdateFC
+  CHECK(third > 5000 * kPsPerNs);
+  PcieLinkParams q;
+  q.posted_data_credits = 16;  // 256 bytes of data credits
+  PcieLinkTiming m(q);
+  m.dma_write(0, kHigh, 256);
+  CHECK(m.dma_write(0, kHigh, 16) > q.credit_return);
+}
+
+TEST_CASE("effective DMA bandwidth within 2 % of the pcie-bench model") {
+  // pcie-bench/pcie-model (pcie_bw.py defaults: 64-bit addresses, MRRS 512, no ECRC, completions
+  // at MPS): Gb/s of payload for back-to-back transfers of one size. The independent column:
+  // TLP_bw x S / (S + TLPs x header) by hand.
+  struct Case {
+    unsigned gen, lanes, mps, size;
+    double write_gbps, read_gbps;  // pcie-bench's output
+  };
+  const Case cases[] = {
+      {2, 4, 128, 64, 10.10, 10.59},   {2, 4, 128, 1500, 11.66, 11.98},
+      {2, 4, 256, 64, 10.50, 11.00},   {2, 4, 256, 1500, 13.18, 13.37},
+      {2, 8, 128, 64, 20.06, 21.01},   {2, 8, 128, 1500, 23.14, 23.77},
+      {2, 8, 256, 64, 20.86, 21.85},   {2, 8, 256, 1500, 26.16, 26.55},
+      {3, 8, 128, 64, 41.21, 43.17},   {3, 8, 128, 1500, 47.54, 48.85},
+      {3, 8, 256, 64, 42.10, 44.10},   {3, 8, 256, 1500, 52.81, 53.60},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.gen, c.lanes, c.mps, c.size);
+    PcieLinkParams p;
+    p.gen = c.gen, p.lanes = c.lanes, p.max_payload = c.mps;
+    p.read_latency = 0, p.read_tags = 256, p.credit_return = 0;
+    p.posted_header_credits = 4096, p.posted_data_credits = 65536, p.nonposted_header_credits = 4096;
+    PcieLinkTiming l(p), lr(p);  // a write stream and a read stream, each on its own link
+    const unsigned n = 2000;
+    ps_t wr = 0, rd = 0;
+    for (unsigned i = 0; i < n; ++i) {
+      const std::uint64_t a = kHigh + std::uint64_t{i} * 8192;  // aligned, no 4 KB crossing
+      wr = l.dma_write(0, a, c.size);
+      rd = lr.dma_read(0, a, c.size);
+    }
+    const double write = n * c.size * 8.0 / (static_cast<double>(wr) / 1e12) / 1e9;
+    const double read = n * c.size * 8.0 / (static_cast<double>(rd) / 1e12) / 1e9;
+    CHECK(write == Approx(c.write_gbps).epsilon(0.02));
+    CHECK(read == Approx(c.read_gbps).epsilon(0.02));
+    // by hand
+    const double tlp_gbps = l.bytes_per_second() * 8 * (1 - 16.0 / spec_ack_limit(c.gen, c.lanes, c.mps) - 4.0 / 1538) / 1e9;
+    const double wr_tlps = std::ceil(c.size / static_cast<double>(c.mps));
+    const double rd_cpls = std::ceil(c.size / static_cast<double>(c.mps));
+    CHECK(write == Approx(tlp_gbps * c.size / (c.size + 24 * wr_tlps)).epsilon(0.005));
+    CHECK(read == Approx(tlp_gbps * c.size / (c.size + 20 * rd_cpls)).epsilon(0.005));
+  }
 }
 
 TEST_CASE("a timeline fits out-of-order requests into gaps before later bookings") {
@@ -59,12 +198,22 @@ TEST_CASE("a timeline fits out-of-order requests into gaps before later bookings
   CHECK(tl.busy_total() == 100 + 200 + 100 + 3000 + 10 + 500);
 }
 
+TEST_CASE("a timeline with many gaps finds the first that fits, by bisection") {
+  Timeline tl;
+  for (ps_t i = 0; i < 1000; ++i) tl.reserve(i * 100, 50);  // [100i, 100i + 50)
+  CHECK(tl.intervals() == 1000);
+  CHECK(tl.reserve(50'000, 50) == 50'100);   // lands in the gap [50050, 50100)
+  CHECK(tl.reserve(50'000, 60) == 100'010);  // no 50-ps gap holds 60: after the last booking
+  CHECK(tl.reserve(10'060, 40) == 10'100);   // an early gap still takes a short request
+  CHECK(tl.reserve(99'990, 5) == 100'015);   // past the end
+}
+
 TEST_CASE("a booking made ahead on one port does not delay the other port's earlier DMA") {
   PcieLinkParams p;
   p.gen = 2, p.lanes = 4;
   PcieLinkTiming l(p);
-  ps_t late = l.dma_write(12 * kPsPerUs, 1514);  // a 1518-byte frame's last byte at 12 us
+  ps_t late = l.dma_write(12 * kPsPerUs, kHigh, 1514);  // a 1518-byte frame's last byte at 12 us
   CHECK(late > 12 * kPsPerUs);
   // a 64-byte frame of the other port completed at 1 us: served at once
-  CHECK(l.dma_write(1 * kPsPerUs, 60) == 1 * kPsPerUs + l.wire_ps(60 + 24));
+  CHECK(l.dma_write(1 * kPsPerUs, kHigh, 60) == 1 * kPsPerUs + l.wire_ps(60 + 24));
 }

@@ -1,0 +1,250 @@
+#include "model/dma/rx_engine.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "model/core/metrics_registry.h"
+#include "model/regs/descriptors.h"
+
+namespace iovsim {
+
+RxEngine::RxEngine(const DeviceProfile& prof, const PortLayout& layout, const RxEngineParams& p,
+                   DmaPort& port)
+    : prof_(prof), layout_(layout), p_(p), port_(port), rings_(prof.queues_per_port),
+      qs_(prof.queues_per_port), ring_fn_(prof.queues_per_port),
+      queue_stats_(prof.queues_per_port), fn_stats_(layout.first_function, layout.functions()),
+      drops_(layout.port, layout.first_function, layout.functions()),
+      pb_(p.packet_buffer_bytes / kMinFrame + 1) {
+  p_.cache_size = std::min(p_.cache_size, Ring::kCacheMax);
+  for (unsigned q = 0; q < rings_.size(); ++q)
+    ring_fn_[q] = dma_fn(layout.function_of_pool(prof.pool_of_queue(q)));
+}
+
+Drop RxEngine::drop(Drop why, int fn, unsigned queue) {
+  drops_.count(why, fn);
+  queue_stats_[queue].drops++;
+  return why;
+}
+
+void RxEngine::maybe_fetch(Ring& r, unsigned fn, ps_t t) {
+  const unsigned n = fetch_wanted(r, p_.cache_size);
+  if (!n) return;
+  const unsigned before = r.cached;
+  fetch_descriptors(r, port_, fn, n, t);  // a refused fetch leaves the cache short: seen per frame
+  ++stats_.fetches;
+  stats_.fetched += r.cached - before;
+}
+
+void RxEngine::doorbell(Ring& r, ps_t now) {
+  if (r.enabled()) maybe_fetch(r, ring_fn_[static_cast<unsigned>(&r - rings_.data())], now);
+}
+
+void RxEngine::enable_changed(Ring& r) {
+  QueueState& s = qs_[static_cast<unsigned>(&r - rings_.data())];
+  s.wb_count = 0;  // a disabled queue's unwritten descriptors are abandoned
+  s.wb_deadline = kNever;
+}
+
+void RxEngine::write_back(unsigned q, ps_t t) {
+  Ring& r = rings_[q];
+  QueueState& s = qs_[q];
+  const unsigned n = s.wb_count;
+  if (!n) return;
+  // The batch is the n descriptors before head, contiguous in the ring (two runs at its end).
+  const unsigned ring_n = r.entries(), first = r.head >= n ? r.head - n : r.head + ring_n - n;
+  ps_t done = t;
+  if (n == 1) {  // WTHRESH 0 or 1: one descriptor, straight from its image
+    port_.write(ring_fn_[q], r.base() + first * 16ull, s.wb[0].image, 16, TlpKind::WriteBack, done);
+    ++stats_.write_backs;
+  } else {
+    std::uint8_t buf[Ring::kCacheMax * 16];
+    for (unsigned i = 0; i < n; ++i) std::memcpy(buf + 16 * i, s.wb[i].image, 16);
+    for (unsigned i = 0; i < n;) {
+      const unsigned at = first + i < ring_n ? first + i : first + i - ring_n;
+      const unsigned run = std::min(n - i, ring_n - at);
+      ps_t d = t;
+      port_.write(ring_fn_[q], r.base() + at * 16ull, buf + 16 * i, run * 16, TlpKind::WriteBack, d);
+      done = std::max(done, d);
+      ++stats_.write_backs;
+      i += run;
+    }
+  }
+  stats_.written_back += n;
+  for (unsigned i = 0; i < n; ++i) {
+    const PendingWb& w = s.wb[i];
+    if (w.fn >= 0) fn_stats_[static_cast<unsigned>(w.fn)].latency.record_ps(done - w.origin);
+  }
+  s.wb_count = 0;
+  s.wb_deadline = kNever;
+}
+
+void RxEngine::flush_due(ps_t now) {
+  ps_t next = kNever;
+  for (unsigned q = 0; q < qs_.size(); ++q) {
+    QueueState& s = qs_[q];
+    if (s.wb_deadline == kNever) continue;
+    if (s.wb_deadline <= now)
+      write_back(q, s.wb_deadline);
+    else
+      next = std::min(next, s.wb_deadline);
+  }
+  flush_deadline_ = next;
+}
+
+Drop RxEngine::receive(const Frame& f, unsigned q, int fn, std::uint32_t rss_hash, ps_t arrive) {
+  Ring& r = rings_[q];
+  if (!r.enabled()) return drop(Drop::QueueDisabled, fn, q);
+
+  // admit into the packet buffer
+  while (pb_count_ && pb_[pb_head_].leave <= arrive) {
+    pb_used_ -= pb_[pb_head_].bytes;
+    if (++pb_head_ == pb_.size()) pb_head_ = 0;
+    --pb_count_;
+  }
+  if (pb_used_ + f.len > p_.packet_buffer_bytes || pb_count_ == pb_.size())
+    return drop(Drop::RxBufferFull, fn, q);
+
+  // prepare: one descriptor per buffer
+  const unsigned bytes = f.len - kFcsBytes;  // RCTL.SECRC: the FCS is stripped
+  const unsigned bufsize = r.buffer_bytes;
+  const unsigned need = (bytes + bufsize - 1) / bufsize;
+  if (r.hw_owned() < need || need > p_.cache_size) return drop(Drop::NoDescriptor, fn, q);
+  const unsigned dfn = ring_fn_[q];
+  const ps_t ready = std::max(arrive, last_start_);  // in order behind the frame before
+  stats_.hol_wait_ps += ready - arrive;
+  if (r.cached < need) {
+    ++stats_.demand_fetches;
+    const unsigned before = r.cached;
+    const DmaStatus s = fetch_descriptors(r, port_, dfn, std::min(r.unfetched(), p_.cache_size - r.cached), ready);
+    ++stats_.fetches;
+    stats_.fetched += r.cached - before;
+    if (r.cached < need)
+      return drop(s == DmaStatus::BusMaster ? Drop::BusMaster : Drop::IommuFault, fn, q);
+  }
+  ps_t start = ready;
+  for (unsigned i = 0; i < need; ++i) start = std::max(start, r.cache(i).ready);
+  if (start > ready) {
+    ++stats_.waited;
+    stats_.descriptor_wait_ps += start - ready;
+  }
+
+  // process: posted writes of the data, issued back to back
+  ps_t data_done = start;
+  for (unsigned i = 0, off = 0; i < need; ++i, off += bufsize) {
+    const std::uint64_t addr = regs::desc::RxRead{r.cache(i).lo, r.cache(i).hi}.pkt_addr;
+    ps_t d = start;
+    const DmaStatus s = port_.write(dfn, addr, f.data + off, std::min(bufsize, bytes - off), TlpKind::Data, d);
+    if (s != DmaStatus::Ok) {  // the engine spent the link time, the frame is dropped
+      last_start_ = start;
+      return drop(s == DmaStatus::BusMaster ? Drop::BusMaster : Drop::IommuFault, fn, q);
+    }
+    data_done = std::max(data_done, d);
+  }
+  last_start_ = start;
+
+  // the descriptors are processed: their write-back images (advanced Rx write-back format)
+  QueueState& qs = qs_[q];
+  if (qs.wb_count + need > Ring::kCacheMax) write_back(q, start);  // the batch store is full
+  for (unsigned i = 0, off = 0; i < need; ++i, off += bufsize) {
+    using WB = regs::desc::RxWriteBack;
+    WB w;
+    w.rss_hash = rss_hash;
+    w.status_error = WB::DD::make(1) | WB::EOP::make(i + 1 == need);
+    w.length = static_cast<std::uint16_t>(std::min(bufsize, bytes - off));
+    PendingWb& e = qs.wb[qs.wb_count++];
+    w.store(e.image);
+    e.origin = f.t_origin;
+    e.fn = static_cast<std::int16_t>(i + 1 == need ? fn : -1);  // one latency per frame
+  }
+  r.consume(need);
+  if (qs.wb_count >= std::max(r.ctl.wthresh, 1u)) {
+    write_back(q, data_done);
+  } else if (qs.wb_deadline == kNever) {
+    qs.wb_deadline = data_done + p_.wb_flush;
+    flush_deadline_ = std::min(flush_deadline_, qs.wb_deadline);
+  }
+  maybe_fetch(r, dfn, start);  // the fetch rule, now that the cache is lower
+
+  // the frame occupies the packet buffer until its data is written out
+  unsigned slot = pb_head_ + pb_count_;
+  if (slot >= pb_.size()) slot -= static_cast<unsigned>(pb_.size());
+  pb_[slot] = {data_done, f.len};
+  ++pb_count_;
+  pb_used_ += f.len;
+  pb_peak_ = std::max(pb_peak_, pb_used_);
+
+  queue_stats_[q].rx.add(f.len);
+  if (fn >= 0) {
+    FunctionStats& fs = fn_stats_[static_cast<unsigned>(fn)];
+    fs.rx.add(f.len);
+    if (f.origin == Origin::Host) fs.loopback_frames++;
+  }
+  ++delivered_;
+  return Drop::kCount;
+}
+
+void RxEngine::publish(MetricsRegistry& m) const {
+  const unsigned Q = prof_.queues_per_port;
+  for (unsigned q = 0; q < Q; ++q) {
+    const std::string path = fmt::format("/queues/{}/", layout_.port * Q + q);
+    const QueueStats& s = queue_stats_[q];
+    m.counter(path + "rx_frames", s.rx.frames, Unit::Frames, "frames the Rx DMA delivered from the queue");
+    m.counter(path + "rx_bytes", s.rx.bytes, Unit::Bytes, "their frame bytes");
+    m.counter(path + "rx_drops", s.drops, Unit::Frames, "frames the Rx DMA dropped for the queue");
+    m.counter("/register_errors/ring_register_writes_ignored", rings_[q].bad_writes, Unit::Count,
+              "ring register writes the hardware ignored");
+  }
+  for (unsigned fn = fn_stats_.first(); fn < fn_stats_.first() + fn_stats_.size(); ++fn) {
+    const FunctionStats& s = fn_stats_[fn];
+    const std::string path = fmt::format("/functions/{}/", fn);
+    m.traffic(path + "rx", s.rx.frames, s.rx.bytes,
+              "frames written into the function's memory, descriptor written back");
+    m.counter(path + "rx_loopback_frames", s.loopback_frames, Unit::Frames,
+              "of rx_frames: switched inside the port");
+    const LatencyHistogram& h = s.latency;
+    const std::string lat = path + "latency_ns/";
+    m.value(lat + "count", [&h] { return h.count(); }, Unit::Frames, "frames with a latency");
+    m.value(lat + "mean", [&h] { return h.mean_ns(); }, Unit::Nanoseconds,
+            "origin to descriptor write-back");
+    m.value(lat + "p50", [&h] { return h.quantile_ns(0.50); }, Unit::Nanoseconds, "median");
+    m.value(lat + "p99", [&h] { return h.quantile_ns(0.99); }, Unit::Nanoseconds, "99th percentile");
+    m.value(lat + "max", [&h] { return h.max_ns(); }, Unit::Nanoseconds, "maximum");
+    // The queues of the function's pool that received frames.
+    const unsigned k = fn - fn_stats_.first();  // 0: the PF, 1 + v: VF v
+    const unsigned pool = k == 0 ? layout_.pf_pool() : k - 1;
+    m.value(path + "rx_queues_used",
+            [this, pool] {
+              nlohmann::json q = nlohmann::json::array();
+              for (unsigned i = 0; i < prof_.queues_per_pool; ++i) {
+                const unsigned hwq = prof_.queue_of(pool, i);
+                if (queue_stats_[hwq].rx.frames)
+                  q.push_back({{"queue", hwq}, {"rx_frames", queue_stats_[hwq].rx.frames}});
+              }
+              return q;
+            },
+            Unit::None, "the queues of its pool that received frames");
+  }
+  const std::string port = fmt::format("/ports/{}/", layout_.port);
+  m.value(port + "rx_packet_buffer_peak_bytes", [this] { return pb_peak_; }, Unit::Bytes,
+          "peak Rx packet buffer occupancy");
+  const std::string e = port + "rx_dma/";
+  m.counter(e + "descriptor_fetches", stats_.fetches, Unit::Count, "descriptor reads (one per run of the ring)");
+  m.counter(e + "descriptors_fetched", stats_.fetched, Unit::Count, "descriptors they brought on chip");
+  m.counter(e + "demand_fetches", stats_.demand_fetches, Unit::Frames,
+            "frames that found their queue's descriptor cache short and fetched on demand");
+  m.counter(e + "descriptor_waits", stats_.waited, Unit::Frames,
+            "frames that waited for a descriptor fetch to complete");
+  m.value(e + "descriptor_wait_ns", [this] { return static_cast<double>(stats_.descriptor_wait_ps) / 1000; },
+          Unit::Nanoseconds, "their total wait: the cost of descriptor latency");
+  m.value(e + "in_order_wait_ns", [this] { return static_cast<double>(stats_.hol_wait_ps) / 1000; },
+          Unit::Nanoseconds, "frames' total wait behind the frame before them (link or descriptors)");
+  m.counter(e + "write_backs", stats_.write_backs, Unit::Count, "descriptor write-back bursts");
+  m.counter(e + "descriptors_written_back", stats_.written_back, Unit::Count, "descriptors they wrote");
+  m.counter("/conservation/delivered_host", delivered_, Unit::Frames,
+            "frames delivered into host memory");
+  drops_.publish(m);
+}
+
+}  // namespace iovsim

@@ -1,0 +1,130 @@
+// The Rx DMA engine of one port as a plain class (no SystemC kernel inside): what the
+// hardware does with each frame the sorter steered to a queue, computed when the frame
+// reaches the engine, with times booked on the PCIe link through a DmaPort. RxDma
+// (model/dma/rx_dma.h) is its sc_module.
+//
+// Per queue, the descriptor state machine (after SimBricks' nicbm descriptor contexts):
+//   fetch    -- descriptors move from host memory into the on-chip cache by the fetch rule
+//               (Ring, model/dma/ring.h): on each tail write and after each frame, so a
+//               running queue has its next descriptors on chip before its frames arrive;
+//   prepare  -- a frame takes one cached descriptor per SRRCTL.BSIZEPACKET bytes; a queue
+//               whose cache is short fetches on demand and the frame waits for it (counted);
+//   process  -- posted writes of the frame (FCS stripped, RCTL.SECRC) into the buffers;
+//   write back -- processed descriptors accumulate until RXDCTL.WTHRESH (0 or 1: each at
+//               once) and are written back in one burst (two at the ring's end) after the
+//               data; a partial batch is flushed `wb_flush` after its first descriptor
+//               (standing in for the EITR flush, docs/fidelity.md).
+// Across queues the engine serves frames in arrival order (one packet buffer FIFO): a frame
+// starts its writes when it has arrived, its descriptors are on chip and the frame before it
+// has started. The Rx packet buffer holds each frame from its arrival until its data is
+// written.
+//
+// Latency = descriptor write-back arrival - frame origin (first bit on the wire, or the Tx
+// doorbell of a looped-back frame).
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "model/core/device_profile.h"
+#include "model/core/frame.h"
+#include "model/core/stats.h"
+#include "model/dma/dma_port.h"
+#include "model/dma/ring.h"
+
+namespace iovsim {
+
+class MetricsRegistry;
+
+struct RxEngineParams {
+  unsigned packet_buffer_bytes = 64 * 1024;
+  unsigned cache_size = 32;    // on-chip descriptors per queue
+  ps_t wb_flush = 0;           // partial write-back batch flush delay
+};
+
+class RxEngine {
+public:
+  static constexpr ps_t kNever = ~ps_t{0};
+  RxEngine(const DeviceProfile& prof, const PortLayout& layout, const RxEngineParams& p,
+           DmaPort& port);
+
+  Ring& ring(unsigned q) { return rings_[q]; }
+  const Ring& ring(unsigned q) const { return rings_[q]; }
+  unsigned queues() const { return static_cast<unsigned>(rings_.size()); }
+
+  // A frame reached the engine at `arrive` for `queue` of the pool `fn` owns (-1: none).
+  // Returns Drop::kCount when it is delivered, else why it was dropped. The frame's bytes are
+  // copied into host memory before it returns; the caller releases the frame.
+  Drop receive(const Frame& f, unsigned queue, int fn, std::uint32_t rss_hash, ps_t arrive);
+  // Register events: a tail write (descriptors posted), an enable change.
+  void doorbell(Ring& r, ps_t now);
+  void enable_changed(Ring& r);
+  // Partial write-back batches: the earliest deadline (kNever: none), and flushing the due.
+  ps_t flush_deadline() const { return flush_deadline_; }
+  void flush_due(ps_t now);
+
+  struct QueueStats {
+    FrameCount rx;            // delivered from the queue
+    std::uint64_t drops = 0;  // dropped for the queue
+  };
+  struct FunctionStats {
+    FrameCount rx;                      // written into the function's memory
+    std::uint64_t loopback_frames = 0;  // of rx: switched inside the port
+    LatencyHistogram latency;           // origin -> descriptor write-back visible
+  };
+  struct EngineStats {
+    std::uint64_t fetches = 0, fetched = 0;  // descriptor reads and the descriptors they got
+    std::uint64_t demand_fetches = 0;        // frames that found their queue's cache short
+    std::uint64_t waited = 0;                // frames that waited for a descriptor fetch
+    ps_t descriptor_wait_ps = 0;             // their total wait
+    ps_t hol_wait_ps = 0;                    // frames' wait behind the frame before them
+    std::uint64_t write_backs = 0, written_back = 0;  // write-back bursts, descriptors
+  };
+  const QueueStats& queue_stats(unsigned q) const { return queue_stats_[q]; }
+  const FunctionStats& function_stats(unsigned fn) const { return fn_stats_[fn]; }
+  const EngineStats& stats() const { return stats_; }
+  const DropCounter& drops() const { return drops_; }
+  unsigned packet_buffer_peak() const { return pb_peak_; }
+  std::uint64_t delivered() const { return delivered_; }
+  void publish(MetricsRegistry& m) const;
+
+private:
+  struct PendingWb {  // a processed descriptor waiting for write-back
+    std::uint8_t image[16];
+    ps_t origin;
+    std::int16_t fn;
+  };
+  struct QueueState {
+    PendingWb wb[Ring::kCacheMax];
+    unsigned wb_count = 0;
+    ps_t wb_deadline = kNever;
+  };
+  unsigned dma_fn(int fn) const { return fn >= 0 ? static_cast<unsigned>(fn) : layout_.first_function; }
+  void maybe_fetch(Ring& r, unsigned fn, ps_t t);
+  void write_back(unsigned q, ps_t t);
+  Drop drop(Drop why, int fn, unsigned queue);
+
+  const DeviceProfile& prof_;
+  PortLayout layout_;
+  RxEngineParams p_;
+  DmaPort& port_;
+  std::vector<Ring> rings_;
+  std::vector<QueueState> qs_;
+  std::vector<unsigned> ring_fn_;  // the function each queue's DMA is issued for
+  std::vector<QueueStats> queue_stats_;
+  PerFunction<FunctionStats> fn_stats_;
+  DropCounter drops_;
+  EngineStats stats_;
+  std::uint64_t delivered_ = 0;
+  ps_t last_start_ = 0;  // when the previous frame started its writes
+  ps_t flush_deadline_ = kNever;
+  // Rx packet buffer occupancy: frames leave in the order the engine served them, so a FIFO
+  // of (leave time, bytes) tracks it exactly.
+  struct PbEntry {
+    ps_t leave;
+    unsigned bytes;
+  };
+  std::vector<PbEntry> pb_;
+  unsigned pb_head_ = 0, pb_count_ = 0, pb_used_ = 0, pb_peak_ = 0;
+};
+
+}  // namespace iovsim

@@ -1,0 +1,329 @@
+#include "model/dma/tx_engine.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "model/core/metrics_registry.h"
+#include "model/regs/descriptors.h"
+
+namespace iovsim {
+
+namespace desc = regs::desc;
+
+TxEngine::TxEngine(const DeviceProfile& prof, const PortLayout& layout, const TxEngineParams& p,
+                   FramePool& pool, TxArbiter& arbiter, DmaPort& port, TxSink& sink)
+    : prof_(prof), layout_(layout), p_(p), pool_(pool), arbiter_(arbiter), port_(port),
+      sink_(sink), rings_(prof.queues_per_port), qs_(prof.queues_per_port),
+      ring_fn_(prof.queues_per_port), owner_(prof.queues_per_port),
+      queue_stats_(prof.queues_per_port), fn_stats_(layout.first_function, layout.functions()),
+      drops_(layout.port, layout.first_function, layout.functions()),
+      pb_(p.packet_buffer_bytes / kMinFrame + 1) {
+  p_.cache_size = std::min(p_.cache_size, Ring::kCacheMax);
+  for (unsigned q = 0; q < rings_.size(); ++q) {
+    owner_[q] = layout.function_of_pool(prof.pool_of_queue(q));
+    ring_fn_[q] = owner_[q] >= 0 ? static_cast<unsigned>(owner_[q]) : layout.first_function;
+  }
+}
+
+std::uint64_t TxEngine::pending_descriptors() const {
+  std::uint64_t n = 0;
+  for (const Ring& r : rings_)
+    if (r.enabled()) n += r.hw_owned();
+  return n;
+}
+
+void TxEngine::update_work(unsigned q, ps_t now) {
+  const Ring& r = rings_[q];
+  const bool work = r.enabled() && r.hw_owned() > 0 && r.tail != r.stalled_tail;
+  if (work && !work_.test(q)) arbiter_.activate(q, now);  // rate control starts over
+  work_.set(q, work);
+}
+
+void TxEngine::maybe_fetch(unsigned q, ps_t t) {
+  Ring& r = rings_[q];
+  const unsigned n = fetch_wanted(r, p_.cache_size);
+  if (!n) return;
+  const unsigned before = r.cached;
+  fetch_descriptors(r, port_, ring_fn_[q], n, t);
+  ++stats_.fetches;
+  stats_.fetched += r.cached - before;
+}
+
+void TxEngine::doorbell(Ring& r, ps_t now) {
+  const unsigned q = queue_of(r);
+  if (bus_master_ && !bus_master_(ring_fn_[q])) {  // no DMA: the descriptors wait
+    ++stats_.bus_master_stalls;
+    work_.reset(q);
+    return;
+  }
+  if (r.enabled()) maybe_fetch(q, now);
+  update_work(q, now);
+}
+
+void TxEngine::enable_changed(Ring& r, ps_t now) {
+  const unsigned q = queue_of(r);
+  qs_[q] = QueueState{};
+  update_work(q, now);
+}
+
+void TxEngine::write_back(unsigned q, ps_t t) {
+  Ring& r = rings_[q];
+  QueueState& s = qs_[q];
+  const unsigned n = s.wb_count;
+  s.wb_count = s.wb_rs = 0;
+  s.wb_deadline = kNever;
+  if (!n) return;
+  // Whole descriptors in the write-back format, DD set, the n before head (two runs at the end).
+  std::uint8_t buf[Ring::kCacheMax * 16] = {};
+  for (unsigned i = 0; i < n; ++i) desc::TxWriteBack{desc::TxWriteBack::DD::make(1)}.store_status(buf + 16 * i);
+  const unsigned ring_n = r.entries(), first = (r.head + ring_n - n) % ring_n;
+  for (unsigned i = 0; i < n;) {
+    const unsigned at = (first + i) % ring_n, run = std::min(n - i, ring_n - at);
+    ps_t d = t;
+    port_.write(ring_fn_[q], r.base() + at * 16ull, buf + 16 * i, run * 16, TlpKind::WriteBack, d);
+    ++stats_.write_backs;
+    i += run;
+  }
+  stats_.written_back += n;
+}
+
+void TxEngine::flush_due(ps_t now) {
+  ps_t next = kNever;
+  for (unsigned q = 0; q < qs_.size(); ++q) {
+    const ps_t at = qs_[q].wb_deadline;
+    if (at == kNever) continue;
+    if (at <= now)
+      write_back(q, at);
+    else
+      next = std::min(next, at);
+  }
+  flush_deadline_ = next;
+}
+
+// `n` descriptors (the frame's, before head now), `rs` of them with RS, their data read by `done`.
+void TxEngine::done_descriptors(unsigned q, unsigned n, unsigned rs, ps_t done) {
+  Ring& r = rings_[q];
+  if (!rs) {
+    if (!qs_[q].wb_rs) qs_[q].wb_count = 0;  // nothing to report yet: nothing accumulates
+    else qs_[q].wb_count += n;
+    return;
+  }
+  if (r.head_wb.enable) {  // the head index, 4 bytes, instead of descriptor status
+    std::uint8_t v[4];
+    desc::put_le32(v, r.head);
+    ps_t d = done;
+    port_.write(ring_fn_[q], r.head_wb.addr, v, 4, TlpKind::WriteBack, d);
+    ++stats_.head_write_backs;
+    return;
+  }
+  if (r.ctl.wthresh == 0) {  // each RS descriptor's status dword at once
+    std::uint8_t sta[4];
+    desc::put_le32(sta, desc::TxWriteBack::DD::make(1));
+    for (unsigned i = 0; i < n; ++i) {
+      ps_t d = done;
+      port_.write(ring_fn_[q], r.base() + ((r.head + r.entries() - n + i) % r.entries()) * 16ull +
+                                   desc::TxWriteBack::kStatusOffset,
+                  sta, 4, TlpKind::WriteBack, d);
+    }
+    stats_.write_backs += n;
+    stats_.written_back += n;
+    return;
+  }
+  QueueState& s = qs_[q];
+  if (s.wb_count + n > Ring::kCacheMax) write_back(q, done);
+  s.wb_count += n;
+  s.wb_rs += rs;
+  if (s.wb_rs >= r.ctl.wthresh) {
+    write_back(q, done);
+  } else if (s.wb_deadline == kNever) {
+    s.wb_deadline = done + p_.wb_flush;
+    flush_deadline_ = std::min(flush_deadline_, s.wb_deadline);
+  }
+}
+
+TxEngine::Step TxEngine::step(ps_t t) {
+  if (work_.none()) return {Step::Idle, t};
+  ps_t eligible = kNever;
+  const int picked = arbiter_.pick(work_, t, eligible);
+  if (picked < 0) return {Step::Wait, eligible};
+  const auto q = static_cast<unsigned>(picked);
+  Ring& r = rings_[q];
+  const unsigned fn = ring_fn_[q];
+  const int owner = owner_[q];
+  if (bus_master_ && !bus_master_(fn)) {
+    ++stats_.bus_master_stalls;
+    work_.reset(q);
+    return {Step::Served, t};
+  }
+
+  // prepare: the frame's descriptors, on chip up to EOP
+  auto find_eop = [&r]() -> unsigned {  // descriptors of the frame, 0 when EOP is not cached
+    for (unsigned i = 0; i < r.cached; ++i)
+      if (desc::TxData::EOP::get(static_cast<std::uint32_t>(r.cache(i).hi))) return i + 1;
+    return 0;
+  };
+  unsigned k = find_eop();
+  if (!k && r.unfetched() && r.cached < p_.cache_size) {  // fetch the rest on demand
+    ++stats_.demand_fetches;
+    const unsigned before = r.cached;
+    const DmaStatus s =
+        fetch_descriptors(r, port_, fn, std::min(r.unfetched(), p_.cache_size - r.cached), t);
+    ++stats_.fetches;
+    stats_.fetched += r.cached - before;
+    if (s == DmaStatus::BusMaster) {
+      ++stats_.bus_master_stalls;
+      work_.reset(q);
+      return {Step::Served, t};
+    }
+    if (s != DmaStatus::Ok && r.cached == 0) {  // the ring itself is unreadable: skip a descriptor
+      r.head = r.index(1);
+      drops_.count(Drop::IommuFault, owner);
+      update_work(q, t);
+      return {Step::Served, t};
+    }
+    k = find_eop();
+  }
+  if (!k) {
+    if (r.cached >= p_.cache_size) {  // a frame longer than the cache: not transmittable
+      drops_.count(Drop::BadDescriptor, owner);
+      r.consume(r.cached);
+      update_work(q, t);
+      return {Step::Served, t};
+    }
+    r.stalled_tail = r.tail;  // the rest of the frame is not posted: wait for a doorbell
+    work_.reset(q);
+    return {Step::Served, t};
+  }
+  ps_t ready = t;
+  unsigned bytes = 0, rs = 0;
+  bool bad = false;
+  for (unsigned i = 0; i < k; ++i) {
+    const Ring::Desc& d = r.cache(i);
+    ready = std::max(ready, d.ready);
+    const auto cmd = static_cast<std::uint32_t>(d.hi);
+    const unsigned len = desc::TxData::DTALEN::get(cmd);
+    rs += desc::TxData::RS::get(cmd);
+    if (len == 0) bad = true;
+    bytes += len;
+  }
+  if (ready > t) {
+    ++stats_.waited_descriptors;
+    stats_.descriptor_wait_ps += ready - t;
+  }
+  const ps_t posted = r.posted_at();  // before head moves past the frame's descriptors
+  const unsigned frame_len = std::max(bytes + kFcsBytes, kMinFrame);  // padded, FCS appended
+  if (bad || bytes + kFcsBytes > kFrameCapacity || frame_len > p_.packet_buffer_bytes) {
+    r.consume(k);
+    drops_.count(Drop::BadDescriptor, owner);
+    done_descriptors(q, k, rs, ready);
+    update_work(q, t);
+    maybe_fetch(q, t);
+    return {Step::Served, t};
+  }
+
+  // room in the Tx packet buffer
+  ps_t issue = ready;
+  while (pb_count_ && (pb_[pb_head_].leave <= issue || pb_used_ + frame_len > p_.packet_buffer_bytes ||
+                       pb_count_ == pb_.size())) {
+    issue = std::max(issue, pb_[pb_head_].leave);
+    pb_used_ -= pb_[pb_head_].bytes;
+    if (++pb_head_ == pb_.size()) pb_head_ = 0;
+    --pb_count_;
+  }
+  if (issue > ready) {
+    ++stats_.waited_buffer;
+    stats_.buffer_wait_ps += issue - ready;
+  }
+
+  // process: read the buffers, back to back
+  const FrameHandle h = pool_.alloc();
+  ps_t done = issue;
+  DmaStatus status = DmaStatus::Ok;
+  if (h != kNoFrame) {
+    Frame& f = pool_[h];
+    for (unsigned i = 0, off = 0; i < k && status == DmaStatus::Ok; ++i) {
+      const Ring::Desc& d = r.cache(i);
+      const unsigned len = desc::TxData::DTALEN::get(static_cast<std::uint32_t>(d.hi));
+      ps_t dd = issue;
+      status = port_.read(fn, d.lo, f.data + off, len, TlpKind::Data, dd);
+      done = std::max(done, dd);
+      off += len;
+    }
+  }
+  if (status == DmaStatus::BusMaster) {  // BME cleared under the engine: nothing consumed
+    if (h != kNoFrame) pool_.release(h);
+    ++stats_.bus_master_stalls;
+    work_.reset(q);
+    return {Step::Served, t};
+  }
+  arbiter_.charge(q, frame_len, issue);
+  r.consume(k);
+  done_descriptors(q, k, rs, done);
+  update_work(q, issue);
+  maybe_fetch(q, issue);
+  if (h == kNoFrame || status != DmaStatus::Ok) {
+    if (h != kNoFrame) pool_.release(h);
+    drops_.count(h == kNoFrame ? Drop::FramePoolEmpty : Drop::IommuFault, owner);
+    return {Step::Served, issue};
+  }
+  Frame& f = pool_[h];
+  if (bytes + kFcsBytes < kMinFrame) std::memset(f.data + bytes, 0, kMinFrame - kFcsBytes - bytes);
+  f.len = frame_len;
+  f.port = static_cast<std::uint16_t>(layout_.port);
+  f.src_fn = static_cast<std::int16_t>(owner);
+  f.origin = Origin::Host;
+  f.fcs_ok = true;
+  f.t_origin = posted;
+  queue_stats_[q].add(frame_len);
+  if (owner >= 0) fn_stats_[static_cast<unsigned>(owner)].add(frame_len);
+  const ps_t leave = sink_.transmit(h, q, prof_.pool_of_queue(q), done);
+  unsigned slot = pb_head_ + pb_count_;
+  if (slot >= pb_.size()) slot -= static_cast<unsigned>(pb_.size());
+  pb_[slot] = {std::max(leave, done), frame_len};
+  ++pb_count_;
+  pb_used_ += frame_len;
+  stats_.buffer_peak = std::max(stats_.buffer_peak, pb_used_);
+  return {Step::Served, issue};
+}
+
+void TxEngine::publish(MetricsRegistry& m) const {
+  const unsigned Q = prof_.queues_per_port;
+  for (unsigned q = 0; q < Q; ++q) {
+    const std::string path = fmt::format("/queues/{}/", layout_.port * Q + q);
+    m.counter(path + "tx_frames", queue_stats_[q].frames, Unit::Frames,
+              "frames the Tx DMA fetched from the queue");
+    m.counter(path + "tx_bytes", queue_stats_[q].bytes, Unit::Bytes, "their frame bytes");
+    m.counter("/register_errors/ring_register_writes_ignored", rings_[q].bad_writes, Unit::Count,
+              "ring register writes the hardware ignored");
+  }
+  for (unsigned fn = fn_stats_.first(); fn < fn_stats_.first() + fn_stats_.size(); ++fn)
+    m.traffic(fmt::format("/functions/{}/tx", fn), fn_stats_[fn].frames, fn_stats_[fn].bytes,
+              "frames the function sent (wire or loopback)");
+  const std::string e = fmt::format("/ports/{}/tx_dma/", layout_.port);
+  m.counter(e + "descriptor_fetches", stats_.fetches, Unit::Count, "descriptor reads (one per run of the ring)");
+  m.counter(e + "descriptors_fetched", stats_.fetched, Unit::Count, "descriptors they brought on chip");
+  m.counter(e + "demand_fetches", stats_.demand_fetches, Unit::Frames,
+            "frames whose descriptors were not all on chip when their queue was picked");
+  m.counter(e + "descriptor_waits", stats_.waited_descriptors, Unit::Frames,
+            "frames whose data reads waited for a descriptor fetch");
+  m.value(e + "descriptor_wait_ns", [this] { return static_cast<double>(stats_.descriptor_wait_ps) / 1000; },
+          Unit::Nanoseconds, "their total wait: the cost of descriptor latency");
+  m.counter(e + "packet_buffer_waits", stats_.waited_buffer, Unit::Frames,
+            "frames whose data reads waited for room in the Tx packet buffer (the wire is the limit)");
+  m.value(e + "packet_buffer_wait_ns", [this] { return static_cast<double>(stats_.buffer_wait_ps) / 1000; },
+          Unit::Nanoseconds, "their total wait");
+  m.value(e + "packet_buffer_peak_bytes", [this] { return stats_.buffer_peak; }, Unit::Bytes,
+          "peak Tx packet buffer occupancy");
+  m.counter(e + "write_backs", stats_.write_backs, Unit::Count, "descriptor write-backs (bursts or status dwords)");
+  m.counter(e + "descriptors_written_back", stats_.written_back, Unit::Count, "descriptors they covered");
+  m.counter(e + "head_write_backs", stats_.head_write_backs, Unit::Count, "head index write-backs (TDWBAL)");
+  m.counter(e + "bus_master_stalls", stats_.bus_master_stalls, Unit::Count,
+            "doorbells or frames of a function whose Bus Master Enable is clear (descriptors left in the ring)");
+  m.gauge("/conservation/in_flight", [this] { return pending_descriptors(); }, Unit::Frames,
+          "frames posted to Tx rings and not yet fetched (one descriptor each)");
+  drops_.publish(m);
+}
+
+}  // namespace iovsim

@@ -1,0 +1,130 @@
+// The Tx DMA engine of one port as a plain class (no SystemC kernel inside). TxDma
+// (model/dma/tx_dma.h) is its sc_module: one thread that calls `step` while there is work.
+//
+// Per queue, the descriptor state machine (after SimBricks' nicbm descriptor contexts):
+//   fetch    -- descriptors come on chip by the fetch rule (Ring, model/dma/ring.h) on each
+//               tail write and after each frame, up to the on-chip cache (82599: 40);
+//   prepare  -- the QoS arbiter (TxArbiter) picks a queue whose rate controller allows a
+//               data read now; the frame is its cached descriptors up to EOP (a queue whose
+//               frame is not all on chip fetches on demand and the frame waits for it);
+//   process  -- the frame's buffers are read as soon as its descriptors are on chip and the
+//               Tx packet buffer has room for it; the reads of successive frames overlap (the
+//               link bounds them: read tags, credits, bandwidth). The frame goes to the sorter
+//               when its last completion arrives and holds its packet-buffer space until the
+//               MAC has sent it;
+//   write back -- descriptors with RS: with TXDCTL.WTHRESH = 0 their status dword at once;
+//               otherwise whole descriptors in bursts once WTHRESH RS descriptors are done
+//               (a partial burst `wb_flush` after it started, standing in for the EITR flush);
+//               with head write-back enabled (TDWBAL bit 0) the head index instead, after each
+//               frame with RS (WTHRESH ignored, as the BSD igb driver notes).
+// The engine's time advances with its read requests, not their completions.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "model/core/device_profile.h"
+#include "model/core/frame.h"
+#include "model/core/stats.h"
+#include "model/core/tx_arbiter.h"
+#include "model/dma/dma_port.h"
+#include "model/dma/ring.h"
+
+namespace iovsim {
+
+class MetricsRegistry;
+
+struct TxEngineParams {
+  unsigned packet_buffer_bytes = 40 * 1024;
+  unsigned cache_size = 32;  // on-chip descriptors per queue
+  ps_t wb_flush = 0;         // partial write-back burst flush delay
+};
+
+// Where the engine's frames go (the sorter's Tx side): returns when the frame has left the
+// Tx packet buffer (the MAC sent its last byte; a frame only looped back: `ready`).
+class TxSink {
+public:
+  virtual ~TxSink() = default;
+  virtual ps_t transmit(FrameHandle h, unsigned queue, unsigned pool, ps_t ready) = 0;
+};
+
+class TxEngine {
+public:
+  static constexpr ps_t kNever = ~ps_t{0};
+  TxEngine(const DeviceProfile& prof, const PortLayout& layout, const TxEngineParams& p,
+           FramePool& pool, TxArbiter& arbiter, DmaPort& port, TxSink& sink);
+
+  Ring& ring(unsigned q) { return rings_[q]; }
+  const Ring& ring(unsigned q) const { return rings_[q]; }
+  // Whether a function may master the bus (its BME); default: always.
+  void set_bus_master(std::function<bool(unsigned)> f) { bus_master_ = std::move(f); }
+
+  // Register events: a tail write (descriptors posted), an enable change.
+  void doorbell(Ring& r, ps_t now);
+  void enable_changed(Ring& r, ps_t now);
+
+  struct Step {
+    enum Kind { Idle, Wait, Served } kind;
+    ps_t t;  // Wait: when a queue may send; Served: the engine's time after the frame
+  };
+  // Serves one frame at engine time `t` if a queue may send.
+  Step step(ps_t t);
+  ps_t flush_deadline() const { return flush_deadline_; }
+  void flush_due(ps_t now);
+  bool has_work() const { return work_.any(); }
+
+  // Descriptors software has posted that the engine has not processed (frames in flight).
+  std::uint64_t pending_descriptors() const;
+  struct EngineStats {
+    std::uint64_t fetches = 0, fetched = 0, demand_fetches = 0;
+    std::uint64_t waited_descriptors = 0, waited_buffer = 0;  // frames that waited for ...
+    ps_t descriptor_wait_ps = 0, buffer_wait_ps = 0;
+    std::uint64_t write_backs = 0, written_back = 0, head_write_backs = 0;
+    std::uint64_t bus_master_stalls = 0;  // doorbells of a function without BME
+    unsigned buffer_peak = 0;
+  };
+  const FrameCount& queue_stats(unsigned q) const { return queue_stats_[q]; }
+  const FrameCount& function_stats(unsigned fn) const { return fn_stats_[fn]; }
+  const EngineStats& stats() const { return stats_; }
+  const DropCounter& drops() const { return drops_; }
+  void publish(MetricsRegistry& m) const;
+
+private:
+  struct QueueState {
+    unsigned wb_count = 0, wb_rs = 0;  // processed descriptors before head awaiting write-back
+    ps_t wb_deadline = kNever;
+  };
+  unsigned queue_of(const Ring& r) const { return static_cast<unsigned>(&r - rings_.data()); }
+  void update_work(unsigned q, ps_t now);
+  void maybe_fetch(unsigned q, ps_t t);
+  void write_back(unsigned q, ps_t t);  // the pending burst
+  void done_descriptors(unsigned q, unsigned n, unsigned rs, ps_t done);
+
+  const DeviceProfile& prof_;
+  PortLayout layout_;
+  TxEngineParams p_;
+  FramePool& pool_;
+  TxArbiter& arbiter_;
+  DmaPort& port_;
+  TxSink& sink_;
+  std::function<bool(unsigned)> bus_master_;
+  std::vector<Ring> rings_;
+  std::vector<QueueState> qs_;
+  std::vector<unsigned> ring_fn_;  // the function each queue's DMA is issued for
+  std::vector<int> owner_;         // the function owning each queue's pool, -1 none
+  QueueMask work_;                 // queues with descriptors to process
+  std::vector<FrameCount> queue_stats_;
+  PerFunction<FrameCount> fn_stats_;
+  DropCounter drops_;
+  EngineStats stats_;
+  ps_t flush_deadline_ = kNever;
+  // Tx packet buffer: frames leave in the order they were fetched.
+  struct PbEntry {
+    ps_t leave;
+    unsigned bytes;
+  };
+  std::vector<PbEntry> pb_;
+  unsigned pb_head_ = 0, pb_count_ = 0, pb_used_ = 0;
+};
+
+}  // namespace iovsim
