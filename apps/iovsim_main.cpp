@@ -2,6 +2,9 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -11,18 +14,114 @@
 
 namespace {
 
-// Fixed performance scenario: one 82599 10 Gb/s port at 64-byte line rate (14.88 M frames/s)
-// into seven VFs, no host transmit. `iovsim bench` reports how fast the simulator runs it.
-const char* kBenchScenario = R"(
-name: bench-64B-10G
+// The benchmark suite: fixed scenarios, each 20 ms of traffic on 82599 ports at 10 Gb/s
+// (14.88 M frames/s of 64-byte frames at line rate). `iovsim bench` runs every case, each in a
+// child process (SystemC elaborates once per process); `--case NAME` runs one in this process.
+struct BenchCase {
+  const char* name;
+  const char* what;
+  const char* yaml;
+};
+const BenchCase kBenchCases[] = {
+    {"rx64", "64 B from the wire at line rate into 7 VFs", R"(
+name: bench-rx64
 duration_us: 20000
 drain_us: 50
 device: {preset: "82599", ports: 1, vfs_per_port: 7, link_gbps: 10}
-pcie: {gen: 2, lanes: 8}
 host: {poll_interval_us: 10, rx_ring_entries: 512}
 port0:
   wire: {pattern: constant, load: 1.0, frame_sizes: {64: 1}, destinations: {vfs: 1}}
-)";
+)"},
+    {"tx64", "7 VMs send 64 B to the wire at line rate (more is offered)", R"(
+name: bench-tx64
+duration_us: 20000
+drain_us: 50
+device: {preset: "82599", ports: 1, vfs_per_port: 7, link_gbps: 10}
+host: {poll_interval_us: 10, tx_ring_entries: 512}
+port0:
+  wire: {pattern: off}
+  vf0: {tx: {load_mbps: 1500, frame_bytes: 64}}
+  vf1: {tx: {load_mbps: 1500, frame_bytes: 64}}
+  vf2: {tx: {load_mbps: 1500, frame_bytes: 64}}
+  vf3: {tx: {load_mbps: 1500, frame_bytes: 64}}
+  vf4: {tx: {load_mbps: 1500, frame_bytes: 64}}
+  vf5: {tx: {load_mbps: 1500, frame_bytes: 64}}
+  vf6: {tx: {load_mbps: 1500, frame_bytes: 64}}
+)"},
+    {"bidir64", "rx64 and tx64 at once", R"(
+name: bench-bidir64
+duration_us: 20000
+drain_us: 50
+device: {preset: "82599", ports: 1, vfs_per_port: 7, link_gbps: 10}
+host: {poll_interval_us: 10, rx_ring_entries: 512, tx_ring_entries: 512}
+port0:
+  wire: {pattern: constant, load: 1.0, frame_sizes: {64: 1}, destinations: {vfs: 1}}
+  vf0: {tx: {load_mbps: 1500, frame_bytes: 64}}
+  vf1: {tx: {load_mbps: 1500, frame_bytes: 64}}
+  vf2: {tx: {load_mbps: 1500, frame_bytes: 64}}
+  vf3: {tx: {load_mbps: 1500, frame_bytes: 64}}
+  vf4: {tx: {load_mbps: 1500, frame_bytes: 64}}
+  vf5: {tx: {load_mbps: 1500, frame_bytes: 64}}
+  vf6: {tx: {load_mbps: 1500, frame_bytes: 64}}
+)"},
+    {"rx64-63vf", "64 B from the wire at line rate into 63 VFs", R"(
+name: bench-rx64-63vf
+duration_us: 20000
+drain_us: 50
+device: {preset: "82599", ports: 1, vfs_per_port: 63, link_gbps: 10}
+host: {poll_interval_us: 10, rx_ring_entries: 256, vm_memory_kb: 1024}
+port0:
+  wire: {pattern: constant, load: 1.0, frame_sizes: {64: 1}, destinations: {vfs: 1}}
+)"},
+    {"imix", "IMIX (64/594/1518 B, 7:4:1) from the wire at line rate, 7 VMs send 594 B at 1 Gb/s each", R"(
+name: bench-imix
+duration_us: 20000
+drain_us: 50
+device: {preset: "82599", ports: 1, vfs_per_port: 7, link_gbps: 10}
+host: {poll_interval_us: 10, rx_ring_entries: 512, tx_ring_entries: 512}
+port0:
+  wire: {pattern: constant, load: 1.0, frame_sizes: {64: 7, 594: 4, 1518: 1}, destinations: {vfs: 1}}
+  vf0: {tx: {load_mbps: 1000, frame_bytes: 594}}
+  vf1: {tx: {load_mbps: 1000, frame_bytes: 594}}
+  vf2: {tx: {load_mbps: 1000, frame_bytes: 594}}
+  vf3: {tx: {load_mbps: 1000, frame_bytes: 594}}
+  vf4: {tx: {load_mbps: 1000, frame_bytes: 594}}
+  vf5: {tx: {load_mbps: 1000, frame_bytes: 594}}
+  vf6: {tx: {load_mbps: 1000, frame_bytes: 594}}
+)"},
+};
+
+const BenchCase* bench_case(const std::string& name) {
+  for (const BenchCase& c : kBenchCases)
+    if (name == c.name) return &c;
+  return nullptr;
+}
+
+// One case's figures from its metrics.
+nlohmann::json bench_figures(const BenchCase& c, const nlohmann::json& m) {
+  const double wall = m["wall_seconds"].get<double>();
+  const double sim_s = m["sim_time_ns"].get<double>() / 1e9;
+  const double frames = m["device_frames"].get<double>();
+  return {{"case", c.name},
+          {"what", c.what},
+          {"simulated_ms", sim_s * 1e3},
+          {"device_frames", frames},
+          {"wall_seconds", wall},
+          {"frames_per_wall_second", m["frames_per_wall_second"]},
+          {"sim_wall_ratio", wall > 0 ? sim_s / wall : 0},
+          {"host_ns_per_frame", frames > 0 ? wall * 1e9 / frames : 0}};
+}
+
+std::string bench_line(const nlohmann::json& f) {
+  return fmt::format("{:<10} {:>9.3f} {:>12.0f} {:>8.3f} {:>10.3f} {:>9.4f} {:>10.0f}  {}\n",
+                     f["case"].get<std::string>(), f["simulated_ms"].get<double>(),
+                     f["device_frames"].get<double>(), f["wall_seconds"].get<double>(),
+                     f["frames_per_wall_second"].get<double>() / 1e6,
+                     f["sim_wall_ratio"].get<double>(), f["host_ns_per_frame"].get<double>(),
+                     f["what"].get<std::string>());
+}
+const char* kBenchHeader =
+    "case       sim ms     dev frames   wall s  M frm/s   sim/wall  host ns/fr  scenario\n";
 
 // The register maps as the model builds them: one PF and one VF of each preset, elaborated
 // (not simulated). docs/register-map.md is this with --markdown.
@@ -41,6 +140,15 @@ std::string register_maps(const std::vector<std::string>& presets,
     for (const std::string& f : functions) out += iovsim::register_map(sys, f == "vf", format) + "\n";
   }
   return out;
+}
+
+// This program's own path, for the bench's child processes.
+std::string self_path(const char* argv0) {
+  char buf[4096];
+  const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) return argv0;
+  buf[n] = 0;
+  return buf;
 }
 
 void write_json(const nlohmann::json& m, const std::string& path) {
@@ -77,9 +185,15 @@ int sc_main(int argc, char** argv) {
 
   double bench_us = 0;
   std::string bench_json;
-  auto* bench = app.add_subcommand("bench", "simulated frames per wall second, 64 B at 10 Gb/s");
-  bench->add_option("--duration-us", bench_us, "simulated time (default 20000)");
-  bench->add_option("--json", bench_json, "write the metrics as JSON to FILE");
+  std::vector<std::string> bench_cases;
+  auto* bench = app.add_subcommand(
+      "bench", "simulator speed: frames per wall second, sim/wall ratio, host ns per frame");
+  std::vector<std::string> case_names;
+  for (const BenchCase& c : kBenchCases) case_names.push_back(c.name);
+  bench->add_option("--case", bench_cases, "run only these cases (default: all)")
+      ->check(CLI::IsMember(case_names));
+  bench->add_option("--duration-us", bench_us, "simulated traffic time per case (default 20000)");
+  bench->add_option("--json", bench_json, "write the figures (and each case's metrics) to FILE");
 
   try {
     app.parse(argc, argv);
@@ -112,20 +226,37 @@ int sc_main(int argc, char** argv) {
       return 0;
     }
     if (*bench) {
-      std::vector<std::string> o;
-      if (bench_us > 0) o.push_back(fmt::format("duration_us={}", bench_us));
-      iovsim::Scenario s = iovsim::load_scenario(kBenchScenario, "bench scenario", o);
-      nlohmann::json m = iovsim::run_scenario(s);
-      const double wall = m["wall_seconds"].get<double>();
-      const double sim_s = m["sim_time_ns"].get<double>() / 1e9;
-      std::cout << fmt::format(
-          "bench: 64 B frames at line rate on one 10 Gb/s port (target 14.88 M frames/s)\n"
-          "  simulated {:.3f} ms, {} frames, in {:.3f} s wall\n"
-          "  {:.3f} M simulated frames per wall second\n"
-          "  simulated/wall time ratio {:.4f} (1.0 = real time)\n",
-          sim_s * 1e3, m["conservation"]["injected_wire"].get<std::uint64_t>(), wall,
-          m["frames_per_wall_second"].get<double>() / 1e6, wall > 0 ? sim_s / wall : 0);
-      if (!bench_json.empty()) write_json(m, bench_json);
+      if (bench_cases.size() == 1) {  // one case, in this process
+        const BenchCase& c = *bench_case(bench_cases[0]);
+        std::vector<std::string> o;
+        if (bench_us > 0) o.push_back(fmt::format("duration_us={}", bench_us));
+        nlohmann::json m = iovsim::run_scenario(iovsim::load_scenario(c.yaml, fmt::format("bench case {}", c.name), o));
+        const nlohmann::json f = bench_figures(c, m);
+        std::cout << kBenchHeader << bench_line(f);
+        if (!bench_json.empty()) write_json({{"cases", {f}}, {"metrics", {{c.name, m}}}}, bench_json);
+        return 0;
+      }
+      // Every case (or the ones named), each in a child process of this program.
+      if (bench_cases.empty()) bench_cases = case_names;
+      std::cout << kBenchHeader;
+      nlohmann::json all = {{"cases", nlohmann::json::array()}, {"metrics", nlohmann::json::object()}};
+      for (const std::string& name : bench_cases) {
+        const std::string tmp = fmt::format("/tmp/iovsim-bench-{}-{}.json", ::getpid(), name);
+        std::string cmd = fmt::format("'{}' bench --case {} --json '{}'", self_path(argv[0]), name, tmp);
+        if (bench_us > 0) cmd += fmt::format(" --duration-us {}", bench_us);
+        cmd += " > /dev/null";
+        if (std::system(cmd.c_str()) != 0) {
+          std::remove(tmp.c_str());
+          throw std::runtime_error(fmt::format("bench case {} failed ({})", name, cmd));
+        }
+        std::ifstream in(tmp);
+        nlohmann::json r = nlohmann::json::parse(in);
+        std::remove(tmp.c_str());
+        std::cout << bench_line(r["cases"][0]) << std::flush;
+        all["cases"].push_back(r["cases"][0]);
+        all["metrics"][name] = r["metrics"][name];
+      }
+      if (!bench_json.empty()) write_json(all, bench_json);
       return 0;
     }
   } catch (const iovsim::ConfigError& e) {

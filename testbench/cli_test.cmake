@@ -49,10 +49,29 @@ if(rc EQUAL 0 OR NOT err MATCHES "device.linkspeed: unknown key")
   message(FATAL_ERROR "a bad key must fail and name its path; got ${rc}: ${err}")
 endif()
 
-# The benchmark's built-in scenario stays valid and runs.
-run_ok(${IOVSIM} bench --duration-us 200)
-if(NOT last_out MATCHES "M simulated frames per wall second")
-  message(FATAL_ERROR "bench printed no rate:\n${last_out}")
+# The DMA engines give the same results through their TLM sockets as through the endpoint's
+# direct port.
+run_ok(${IOVSIM} run --set ${common} --seed 5 --set tlm_dma=true --json ${WORK}/t.json)
+strip_wall(${WORK}/t.json t)
+if(NOT a STREQUAL t)
+  message(FATAL_ERROR "tlm_dma=true changes the metrics: the TLM path and the direct port differ")
+endif()
+
+# The benchmark suite's scenarios stay valid and run, each in its own process.
+run_ok(${IOVSIM} bench --duration-us 200 --json ${WORK}/bench.json)
+foreach(name rx64 tx64 bidir64 rx64-63vf imix)
+  if(NOT last_out MATCHES "\n${name} +[0-9.]+ +[0-9]+ ")
+    message(FATAL_ERROR "bench printed no line for ${name}:\n${last_out}")
+  endif()
+endforeach()
+file(READ ${WORK}/bench.json bench)
+string(JSON n LENGTH "${bench}" cases)
+if(NOT n EQUAL 5)
+  message(FATAL_ERROR "bench --json holds ${n} cases, not 5")
+endif()
+run_ok(${IOVSIM} bench --case tx64 --duration-us 200)
+if(NOT last_out MATCHES "\ntx64 " OR last_out MATCHES "\nrx64 ")
+  message(FATAL_ERROR "bench --case tx64 ran the wrong cases:\n${last_out}")
 endif()
 
 # docs/defaults.yaml is the reference of every key: it must be what `defaults` prints.

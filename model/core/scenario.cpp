@@ -188,6 +188,8 @@ void visit_scenario(V& v, Scenario& s) {
             "Tx descriptors per ring (multiple of 8)");
     v.field("rx_buffer_bytes", s.host.rx_buffer_bytes, Range{1024, 16384},
             "Rx buffer per descriptor (multiple of 1024, SRRCTL.BSIZEPACKET)");
+    v.field("iova_base_gb", s.host.iova_base_gb, Range{0, 1 << 20},
+            "IO-virtual address of each function's memory in GB; 4 or more puts DMA above 4 GB (4 DW TLP headers)");
     v.field("tx_head_writeback", s.host.tx_head_writeback,
             "drivers enable Tx head write-back (TDWBAL) and reclaim by it (Linux does not)");
   });

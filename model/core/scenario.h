@@ -132,6 +132,7 @@ struct HostCfg {
   unsigned rx_ring_entries = 256;
   unsigned tx_ring_entries = 256;
   unsigned rx_buffer_bytes = 2048;
+  unsigned iova_base_gb = 0;       // IO-virtual address of each function's memory, in GB
   bool tx_head_writeback = false;  // drivers enable Tx head write-back (TDWBAL), as BSD igb can
 };
 

@@ -277,6 +277,7 @@ TxEngine::Step TxEngine::step(ps_t t) {
   f.fcs_ok = true;
   f.t_origin = posted;
   queue_stats_[q].add(frame_len);
+  ++stats_.frames;
   if (owner >= 0) fn_stats_[static_cast<unsigned>(owner)].add(frame_len);
   const ps_t leave = sink_.transmit(h, q, prof_.pool_of_queue(q), done);
   unsigned slot = pb_head_ + pb_count_;
@@ -302,6 +303,7 @@ void TxEngine::publish(MetricsRegistry& m) const {
     m.traffic(fmt::format("/functions/{}/tx", fn), fn_stats_[fn].frames, fn_stats_[fn].bytes,
               "frames the function sent (wire or loopback)");
   const std::string e = fmt::format("/ports/{}/tx_dma/", layout_.port);
+  m.counter(e + "frames", stats_.frames, Unit::Frames, "frames the Tx DMA fetched (any queue)");
   m.counter(e + "descriptor_fetches", stats_.fetches, Unit::Count, "descriptor reads (one per run of the ring)");
   m.counter(e + "descriptors_fetched", stats_.fetched, Unit::Count, "descriptors they brought on chip");
   m.counter(e + "demand_fetches", stats_.demand_fetches, Unit::Frames,

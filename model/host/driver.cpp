@@ -53,7 +53,8 @@ Driver::Driver(sc_core::sc_module_name name, const DeviceProfile& prof, const Dr
     }
   const auto nq = static_cast<unsigned>(rxq_.size());
   vm_rx_.resize(p.vmdq ? p.vf_cfg.size() * nq : 0);
-  std::uint64_t at = kRingsGpa;
+  const std::uint64_t base = p.iova_base;  // where the function's memory starts, as DMA sees it
+  std::uint64_t at = base + kRingsGpa;
   for (unsigned i = 0; i < nq; ++i) {
     rxq_[i].ring = at;
     at += align(rx_n_ * 16ull, 128);
@@ -66,9 +67,9 @@ Driver::Driver(sc_core::sc_module_name name, const DeviceProfile& prof, const Dr
   tx_buf_ = at;
   tx_index_ = p.vf < 0 ? prof.queue_of(p.pool, 0) : 0;
   tx_tail_reg_ = prof.map().ring_offset(Direction::Tx, view, RingReg::Tail, tx_index_);
-  sc_assert(tx_buf_ + std::uint64_t{tx_n_} * tx_slot_ ==
+  sc_assert(tx_buf_ - base + std::uint64_t{tx_n_} * tx_slot_ ==
             driver_memory_bytes(p.host, p.max_frame, nq));
-  sc_assert(tx_buf_ + std::uint64_t{tx_n_} * tx_slot_ <= p.mem_bytes);
+  sc_assert(tx_buf_ - base + std::uint64_t{tx_n_} * tx_slot_ <= p.mem_bytes);
   spoof_events_.resize(p.vfs);
   SC_HAS_PROCESS(Driver);
   SC_THREAD(run);
@@ -152,8 +153,8 @@ std::uint64_t Driver::rx_harvested() const {
 }
 
 std::uint8_t* Driver::gpa(std::uint64_t addr, std::uint64_t len) {
-  sc_assert(addr + len <= p_.mem_bytes);
-  return mem_.ptr(p_.mem_hpa + addr, len);
+  sc_assert(addr >= p_.iova_base && addr - p_.iova_base + len <= p_.mem_bytes);
+  return mem_.ptr(p_.mem_hpa + addr - p_.iova_base, len);
 }
 
 std::uint32_t Driver::access(tlm_utils::simple_initiator_socket<Driver>& s, bool write,
@@ -431,7 +432,7 @@ void Driver::harvest_rx() {
       ++q.harvested;
       // A unicast for another station in a VM's buffer would be an isolation failure.
       const std::uint64_t filled = rx_buffer(q, q.ntc);
-      if (filled + 6 <= p_.mem_bytes) {
+      if (filled + 6 <= p_.iova_base + p_.mem_bytes) {
         const std::uint8_t* frame = gpa(filled, 6);
         std::uint64_t da = 0;
         for (int i = 5; i >= 0; --i) da = da << 8 | frame[i];

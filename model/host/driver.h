@@ -49,6 +49,7 @@ struct DriverParams {
   std::uint64_t tx_dst_mac = 0; // where its application sends
   std::uint64_t mem_hpa = 0;    // host-physical base of its (guest) memory
   std::uint64_t mem_bytes = 0;
+  std::uint64_t iova_base = 0;  // the IO-virtual (guest-physical) address of its memory
   std::uint64_t bar0 = 0;       // host-physical address of its register BAR
   ps_t traffic_start = 0;       // the application sends between these times
   ps_t traffic_end = 0;

@@ -32,10 +32,12 @@ json System::metrics(double wall_seconds) const {
   c["injected"] = injected;
   c["delivered"] = delivered;
   c["balanced"] = injected == delivered + u("dropped") + u("in_flight");
-  m["frames_per_wall_second"] =
-      wall_seconds > 0
-          ? static_cast<double>(u("injected_wire") + u("injected_host")) / wall_seconds
-          : 0;
+  // Frames the device handled: from the wire, and from the hosts' Tx rings (frames a driver
+  // could not post never reached the device).
+  std::uint64_t device_frames = u("injected_wire");
+  for (const json& p : m["ports"]) device_frames += p["tx_dma"]["frames"].get<std::uint64_t>();
+  m["device_frames"] = device_frames;
+  m["frames_per_wall_second"] = wall_seconds > 0 ? static_cast<double>(device_frames) / wall_seconds : 0;
   // Queues that saw no traffic and no drop are left out.
   json queues = json::array();
   for (json& q : m["queues"])

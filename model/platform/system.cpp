@@ -134,6 +134,7 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
       dp.tx_dst_mac = tx_destination(p, fc.tx.to);
       dp.mem_hpa = function_memory_hpa(fn);
       dp.mem_bytes = fn_mem;
+      dp.iova_base = iova_base();
       dp.bar0 = v < 0 ? kPfBarBase + p * kBarWindow
                       : kVfBarBase + p * kBarWindow + std::uint64_t{prof_.vf_bar0_bytes} * v;
       dp.traffic_start = traffic_start();
@@ -172,7 +173,7 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
   // The hypervisor gives each function's routing ID a DMA domain over its memory only: the
   // PFs' now, the VFs' whenever the SR-IOV capability changes which VFs exist and where.
   for (unsigned p = 0; p < P; ++p)
-    iommu_->map(ep_->pf_rid(p), 0, function_memory_hpa(ep_->function_index(p, -1)), fn_mem);
+    iommu_->map(ep_->pf_rid(p), iova_base(), function_memory_hpa(ep_->function_index(p, -1)), fn_mem);
   vf_rids_.assign(ep_->functions(), kNoRid);
   ep_->on_routing_change = [this] { assign_vf_domains(); };
   publish();
@@ -186,7 +187,7 @@ void System::assign_vf_domains() {
       const std::uint32_t rid = ep_->vf_visible(p, v) ? ep_->vf_rid(p, v) : kNoRid;
       if (rid == vf_rids_[fn]) continue;
       if (vf_rids_[fn] != kNoRid) iommu_->unmap(static_cast<std::uint16_t>(vf_rids_[fn]));
-      if (rid != kNoRid) iommu_->map(static_cast<std::uint16_t>(rid), 0, function_memory_hpa(fn), fn_mem);
+      if (rid != kNoRid) iommu_->map(static_cast<std::uint16_t>(rid), iova_base(), function_memory_hpa(fn), fn_mem);
       vf_rids_[fn] = rid;
     }
 }
@@ -323,6 +324,8 @@ void System::publish() {
 std::string System::function_name(unsigned port, int vf) {
   return vf < 0 ? fmt::format("port{}.pf", port) : fmt::format("port{}.vf{}", port, vf);
 }
+
+std::uint64_t System::iova_base() const { return std::uint64_t{s_.host.iova_base_gb} << 30; }
 
 std::uint64_t System::function_memory_hpa(unsigned fn) const {
   return std::uint64_t{fn} * s_.host.vm_memory_kb * 1024;

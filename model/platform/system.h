@@ -4,7 +4,8 @@
 //
 // Address map (host-physical): function f's memory at f * host.vm_memory_kb; PF BAR0 of port p
 // at 0xF000_0000 + p * 16 MB; the VF BAR0 window of port p at 0xE000_0000 + p * 16 MB.
-// IOMMU: each function's routing ID maps IO-virtual [0, vm_memory) onto its own memory only.
+// IOMMU: each function's routing ID maps IO-virtual [base, base + vm_memory) onto its own memory
+// only (base: host.iova_base_gb).
 #pragma once
 #include <memory>
 #include <string>
@@ -62,6 +63,7 @@ public:
   unsigned rar_entries() const;   // table sizes in use (scenario, else the preset's)
   unsigned vlvf_entries() const;
   std::uint64_t function_memory_hpa(unsigned fn) const;
+  std::uint64_t iova_base() const;  // IO-virtual address of every function's memory
   // Metrics of the finished run (see docs/metrics.md), composed from what the blocks
   // published; wall_seconds is the only input that is not simulated.
   nlohmann::json metrics(double wall_seconds) const;

@@ -135,17 +135,37 @@ void Sorter::deliver(FramePayload& p, const hls::L2Header& h, hls::PoolMask pool
   }
 }
 
+namespace {
+std::uint64_t header_key(const hls::L2Header& h) {
+  return h.da * 0x9E3779B97F4A7C15ull ^ (std::uint64_t{h.vid} << 17) ^
+         (std::uint64_t{h.frame_len} << 31) ^ h.ethertype ^ (h.tagged ? 1u << 13 : 0);
+}
+bool same_header(const hls::L2Header& a, const hls::L2Header& b) {
+  return a.da == b.da && a.sa == b.sa && a.tagged == b.tagged && a.vid == b.vid && a.pcp == b.pcp &&
+         a.ethertype == b.ethertype && a.frame_len == b.frame_len;
+}
+}  // namespace
+
 const hls::RxDecision& Sorter::classify(const hls::L2Header& h) {
-  std::uint64_t key = h.da * 0x9E3779B97F4A7C15ull ^ (std::uint64_t{h.vid} << 17) ^
-                      (std::uint64_t{h.frame_len} << 31) ^ h.ethertype ^ (h.tagged ? 1u << 13 : 0);
-  RxCacheEntry& e = rx_cache_[(key >> 40) % kRxCacheEntries];
-  if (e.generation != r_.generation || e.h.da != h.da || e.h.sa != h.sa || e.h.tagged != h.tagged ||
-      e.h.vid != h.vid || e.h.pcp != h.pcp || e.h.ethertype != h.ethertype ||
-      e.h.frame_len != h.frame_len) {
+  RxCacheEntry& e = rx_cache_[(header_key(h) >> 40) % kRxCacheEntries];
+  if (e.generation != r_.generation || !same_header(e.h, h)) {
     e.h = h;
     e.d = hls::classify_rx(r_.tables, h);
     e.generation = r_.generation;
     ++cache_misses_;
+  }
+  return e.d;
+}
+
+const hls::TxDecision& Sorter::switch_frame(unsigned src, const hls::L2Header& h) {
+  const std::uint64_t key = header_key(h) ^ (h.sa * 0xC2B2AE3D27D4EB4Full) ^ (std::uint64_t{src} << 51);
+  TxCacheEntry& e = tx_cache_[(key >> 40) % kTxCacheEntries];
+  if (e.generation != r_.generation || e.src != src || !same_header(e.h, h)) {
+    e.h = h;
+    e.src = src;
+    e.d = hls::switch_tx(r_.tables, src, h);
+    e.generation = r_.generation;
+    ++tx_cache_misses_;
   }
   return e.d;
 }
@@ -165,7 +185,7 @@ void Sorter::transmit(FramePayload& p, sc_core::sc_time& delay) {
   auto src = static_cast<unsigned>(p.pool_id);
   int fn = p_.function_of_pool(src);
   const hls::L2Header h = parse_l2(p.frame());
-  hls::TxDecision d = hls::switch_tx(r_.tables, src, h);
+  const hls::TxDecision& d = switch_frame(src, h);
   if (d.spoof_mac || d.spoof_vlan) {
     // The family's status registers report it (82576 WVBR: which queue; 82599 SSVPC: a count).
     r_.spoofed_queues.set(p.queue);

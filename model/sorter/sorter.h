@@ -54,6 +54,7 @@ public:
   const hls::SorterTables& tables() const { return r_.tables; }
   std::uint64_t ignored_writes() const { return r_.ignored_writes; }
   std::uint64_t classify_calls() const { return cache_misses_; }
+  std::uint64_t switch_calls() const { return tx_cache_misses_; }
 
 private:
   void receive(FramePayload& p, sc_core::sc_time& delay);
@@ -61,9 +62,11 @@ private:
   void deliver(FramePayload& p, const hls::L2Header& h, hls::PoolMask pools,
                unsigned other_copies, sc_core::sc_time& delay);
   void count_drop(hls::RxVerdict v, int fn);
-  // classify_rx is a pure function of the tables and the header: its decisions are memoised
-  // per header until the next filter register write. Same results, far fewer table walks.
+  // classify_rx and switch_tx are pure functions of the tables, the header (and the source
+  // pool): their decisions are memoised per header until the next filter register write.
+  // Same results, far fewer table walks.
   const hls::RxDecision& classify(const hls::L2Header& h);
+  const hls::TxDecision& switch_frame(unsigned src_pool, const hls::L2Header& h);
 
   const DeviceProfile& prof_;
   PortLayout p_;
@@ -75,9 +78,16 @@ private:
     hls::RxDecision d{};
     std::uint64_t generation = 0;
   };
-  static constexpr unsigned kRxCacheEntries = 1024;
+  struct TxCacheEntry {
+    hls::L2Header h{};
+    unsigned src = ~0u;
+    hls::TxDecision d{};
+    std::uint64_t generation = 0;
+  };
+  static constexpr unsigned kRxCacheEntries = 1024, kTxCacheEntries = 1024;
   std::vector<RxCacheEntry> rx_cache_ = std::vector<RxCacheEntry>(kRxCacheEntries);
-  std::uint64_t cache_misses_ = 0;
+  std::vector<TxCacheEntry> tx_cache_ = std::vector<TxCacheEntry>(kTxCacheEntries);
+  std::uint64_t cache_misses_ = 0, tx_cache_misses_ = 0;
 };
 
 }  // namespace iovsim
