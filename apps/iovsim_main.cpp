@@ -20,79 +20,41 @@ namespace {
 struct BenchCase {
   const char* name;
   const char* what;
-  const char* yaml;
+  std::string yaml;
 };
-const BenchCase kBenchCases[] = {
-    {"rx64", "64 B from the wire at line rate into 7 VFs", R"(
-name: bench-rx64
-duration_us: 20000
-drain_us: 50
-device: {preset: "82599", ports: 1, vfs_per_port: 7, link_gbps: 10}
-host: {poll_interval_us: 10, rx_ring_entries: 512}
-port0:
-  wire: {pattern: constant, load: 1.0, frame_sizes: {64: 1}, destinations: {vfs: 1}}
-)"},
-    {"tx64", "7 VMs send 64 B to the wire at line rate (more is offered)", R"(
-name: bench-tx64
-duration_us: 20000
-drain_us: 50
-device: {preset: "82599", ports: 1, vfs_per_port: 7, link_gbps: 10}
-host: {poll_interval_us: 10, tx_ring_entries: 512}
-port0:
-  wire: {pattern: off}
-  vf0: {tx: {load_mbps: 1500, frame_bytes: 64}}
-  vf1: {tx: {load_mbps: 1500, frame_bytes: 64}}
-  vf2: {tx: {load_mbps: 1500, frame_bytes: 64}}
-  vf3: {tx: {load_mbps: 1500, frame_bytes: 64}}
-  vf4: {tx: {load_mbps: 1500, frame_bytes: 64}}
-  vf5: {tx: {load_mbps: 1500, frame_bytes: 64}}
-  vf6: {tx: {load_mbps: 1500, frame_bytes: 64}}
-)"},
-    {"bidir64", "rx64 and tx64 at once", R"(
-name: bench-bidir64
-duration_us: 20000
-drain_us: 50
-device: {preset: "82599", ports: 1, vfs_per_port: 7, link_gbps: 10}
-host: {poll_interval_us: 10, rx_ring_entries: 512, tx_ring_entries: 512}
-port0:
-  wire: {pattern: constant, load: 1.0, frame_sizes: {64: 1}, destinations: {vfs: 1}}
-  vf0: {tx: {load_mbps: 1500, frame_bytes: 64}}
-  vf1: {tx: {load_mbps: 1500, frame_bytes: 64}}
-  vf2: {tx: {load_mbps: 1500, frame_bytes: 64}}
-  vf3: {tx: {load_mbps: 1500, frame_bytes: 64}}
-  vf4: {tx: {load_mbps: 1500, frame_bytes: 64}}
-  vf5: {tx: {load_mbps: 1500, frame_bytes: 64}}
-  vf6: {tx: {load_mbps: 1500, frame_bytes: 64}}
-)"},
-    {"rx64-63vf", "64 B from the wire at line rate into 63 VFs", R"(
-name: bench-rx64-63vf
-duration_us: 20000
-drain_us: 50
-device: {preset: "82599", ports: 1, vfs_per_port: 63, link_gbps: 10}
-host: {poll_interval_us: 10, rx_ring_entries: 256, vm_memory_kb: 1024}
-port0:
-  wire: {pattern: constant, load: 1.0, frame_sizes: {64: 1}, destinations: {vfs: 1}}
-)"},
-    {"imix", "IMIX (64/594/1518 B, 7:4:1) from the wire at line rate, 7 VMs send 594 B at 1 Gb/s each", R"(
-name: bench-imix
-duration_us: 20000
-drain_us: 50
-device: {preset: "82599", ports: 1, vfs_per_port: 7, link_gbps: 10}
-host: {poll_interval_us: 10, rx_ring_entries: 512, tx_ring_entries: 512}
-port0:
-  wire: {pattern: constant, load: 1.0, frame_sizes: {64: 7, 594: 4, 1518: 1}, destinations: {vfs: 1}}
-  vf0: {tx: {load_mbps: 1000, frame_bytes: 594}}
-  vf1: {tx: {load_mbps: 1000, frame_bytes: 594}}
-  vf2: {tx: {load_mbps: 1000, frame_bytes: 594}}
-  vf3: {tx: {load_mbps: 1000, frame_bytes: 594}}
-  vf4: {tx: {load_mbps: 1000, frame_bytes: 594}}
-  vf5: {tx: {load_mbps: 1000, frame_bytes: 594}}
-  vf6: {tx: {load_mbps: 1000, frame_bytes: 594}}
-)"},
-};
+// One 82599 port at 10 Gb/s with `vfs` VFs, `wire` traffic from the link partner (or none)
+// and, with `tx_mbps`, every VM sending `tx_bytes`-byte frames to the wire.
+std::string bench_scenario(const char* name, unsigned vfs, const char* wire, unsigned tx_mbps,
+                           unsigned tx_bytes, const char* host) {
+  std::string y = fmt::format(
+      "name: bench-{}\nduration_us: 20000\ndrain_us: 50\n"
+      "device: {{preset: \"82599\", ports: 1, vfs_per_port: {}, link_gbps: 10}}\n"
+      "host: {{poll_interval_us: 10, {}}}\nport0:\n  wire: {}\n",
+      name, vfs, host, wire ? wire : "{pattern: off}");
+  for (unsigned v = 0; tx_mbps && v < vfs; ++v)
+    y += fmt::format("  vf{}: {{tx: {{load_mbps: {}, frame_bytes: {}}}}}\n", v, tx_mbps, tx_bytes);
+  return y;
+}
+const std::vector<BenchCase>& bench_cases() {
+  const char* rx64 = "{pattern: constant, load: 1.0, frame_sizes: {64: 1}, destinations: {vfs: 1}}";
+  const char* imix =
+      "{pattern: constant, load: 1.0, frame_sizes: {64: 7, 594: 4, 1518: 1}, destinations: {vfs: 1}}";
+  const char* rings = "rx_ring_entries: 512, tx_ring_entries: 512";
+  static const std::vector<BenchCase> k{
+      {"rx64", "64 B from the wire at line rate into 7 VFs", bench_scenario("rx64", 7, rx64, 0, 0, rings)},
+      {"tx64", "7 VMs send 64 B to the wire at line rate (more is offered)",
+       bench_scenario("tx64", 7, nullptr, 1500, 64, rings)},
+      {"bidir64", "rx64 and tx64 at once", bench_scenario("bidir64", 7, rx64, 1500, 64, rings)},
+      {"rx64-63vf", "64 B from the wire at line rate into 63 VFs",
+       bench_scenario("rx64-63vf", 63, rx64, 0, 0, "rx_ring_entries: 256, vm_memory_kb: 1024")},
+      {"imix", "IMIX (64/594/1518 B, 7:4:1) from the wire at line rate, 7 VMs send 594 B at 1 Gb/s each",
+       bench_scenario("imix", 7, imix, 1000, 594, rings)},
+  };
+  return k;
+}
 
 const BenchCase* bench_case(const std::string& name) {
-  for (const BenchCase& c : kBenchCases)
+  for (const BenchCase& c : bench_cases())
     if (name == c.name) return &c;
   return nullptr;
 }
@@ -185,12 +147,12 @@ int sc_main(int argc, char** argv) {
 
   double bench_us = 0;
   std::string bench_json;
-  std::vector<std::string> bench_cases;
+  std::vector<std::string> chosen;
   auto* bench = app.add_subcommand(
       "bench", "simulator speed: frames per wall second, sim/wall ratio, host ns per frame");
   std::vector<std::string> case_names;
-  for (const BenchCase& c : kBenchCases) case_names.push_back(c.name);
-  bench->add_option("--case", bench_cases, "run only these cases (default: all)")
+  for (const BenchCase& c : bench_cases()) case_names.push_back(c.name);
+  bench->add_option("--case", chosen, "run only these cases (default: all)")
       ->check(CLI::IsMember(case_names));
   bench->add_option("--duration-us", bench_us, "simulated traffic time per case (default 20000)");
   bench->add_option("--json", bench_json, "write the figures (and each case's metrics) to FILE");
@@ -226,8 +188,8 @@ int sc_main(int argc, char** argv) {
       return 0;
     }
     if (*bench) {
-      if (bench_cases.size() == 1) {  // one case, in this process
-        const BenchCase& c = *bench_case(bench_cases[0]);
+      if (chosen.size() == 1) {  // one case, in this process
+        const BenchCase& c = *bench_case(chosen[0]);
         std::vector<std::string> o;
         if (bench_us > 0) o.push_back(fmt::format("duration_us={}", bench_us));
         nlohmann::json m = iovsim::run_scenario(iovsim::load_scenario(c.yaml, fmt::format("bench case {}", c.name), o));
@@ -237,10 +199,10 @@ int sc_main(int argc, char** argv) {
         return 0;
       }
       // Every case (or the ones named), each in a child process of this program.
-      if (bench_cases.empty()) bench_cases = case_names;
+      if (chosen.empty()) chosen = case_names;
       std::cout << kBenchHeader;
       nlohmann::json all = {{"cases", nlohmann::json::array()}, {"metrics", nlohmann::json::object()}};
-      for (const std::string& name : bench_cases) {
+      for (const std::string& name : chosen) {
         const std::string tmp = fmt::format("/tmp/iovsim-bench-{}-{}.json", ::getpid(), name);
         std::string cmd = fmt::format("'{}' bench --case {} --json '{}'", self_path(argv[0]), name, tmp);
         if (bench_us > 0) cmd += fmt::format(" --duration-us {}", bench_us);

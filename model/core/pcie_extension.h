@@ -33,6 +33,18 @@ struct PcieExtension : tlm::tlm_extension<PcieExtension> {
   }
 };
 
+// Sets up a reused payload for one DMA of the device on behalf of function `fn`.
+inline void set_dma_payload(tlm::tlm_generic_payload& gp, PcieExtension& ext, bool write,
+                            std::uint64_t addr, void* data, unsigned len, unsigned fn, TlpKind kind) {
+  gp.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+  gp.set_address(addr);
+  gp.set_data_ptr(static_cast<unsigned char*>(data));
+  gp.set_data_length(len);
+  gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  ext.function = static_cast<std::int16_t>(fn);
+  ext.kind = kind;
+}
+
 inline std::uint16_t make_rid(unsigned bus, unsigned dev, unsigned fn) {
   return static_cast<std::uint16_t>((bus << 8) | (dev << 3) | fn);
 }

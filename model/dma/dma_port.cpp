@@ -10,13 +10,7 @@ TlmDmaPort::TlmDmaPort(tlm::tlm_initiator_socket<>& socket) : socket_(socket), e
 
 DmaStatus TlmDmaPort::transfer(unsigned fn, std::uint64_t addr, void* data, unsigned len,
                                TlpKind kind, bool write, ps_t& t) {
-  gp_.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-  gp_.set_address(addr);
-  gp_.set_data_ptr(static_cast<unsigned char*>(data));
-  gp_.set_data_length(len);
-  gp_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  ext_->function = static_cast<std::int16_t>(fn);
-  ext_->kind = kind;
+  set_dma_payload(gp_, *ext_, write, addr, data, len, fn, kind);
   const ps_t now = now_ps();
   sc_core::sc_time d = to_sc(t > now ? t - now : 0);
   socket_->b_transport(gp_, d);

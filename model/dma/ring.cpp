@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "model/core/metrics_registry.h"
 #include "model/regs/descriptors.h"
 
 namespace iovsim {
@@ -55,6 +56,21 @@ DmaStatus fetch_descriptors(Ring& r, DmaPort& port, unsigned fn, unsigned n, ps_
     n -= run;
   }
   return DmaStatus::Ok;
+}
+
+DmaStatus FetchStats::fetch(Ring& r, DmaPort& port, unsigned fn, unsigned n, ps_t t, bool demand_fetch) {
+  const unsigned before = r.cached;
+  const DmaStatus s = fetch_descriptors(r, port, fn, n, t);
+  ++fetches;
+  fetched += r.cached - before;
+  demand += demand_fetch;
+  return s;
+}
+
+void FetchStats::publish(MetricsRegistry& m, const std::string& prefix, const char* demand_doc) const {
+  m.counter(prefix + "descriptor_fetches", fetches, Unit::Count, "descriptor reads (one per run of the ring)");
+  m.counter(prefix + "descriptors_fetched", fetched, Unit::Count, "descriptors they brought on chip");
+  m.counter(prefix + "demand_fetches", demand, Unit::Frames, demand_doc);
 }
 
 namespace {

@@ -15,12 +15,15 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <string>
 
 #include "model/core/time.h"
 #include "model/dma/dma_port.h"
 #include "model/regs/device_map.h"
 
 namespace iovsim {
+
+class MetricsRegistry;
 
 struct Ring {
   // The registers as software wrote them (read back as written).
@@ -80,6 +83,14 @@ unsigned fetch_wanted(const Ring& r, unsigned cache_size);
 // `t`, on behalf of function `fn`. Returns the first failure's status; the descriptors read
 // before it stay cached.
 DmaStatus fetch_descriptors(Ring& r, DmaPort& port, unsigned fn, unsigned n, ps_t t);
+
+// An engine's descriptor fetches, counted: `fetch` as above, plus the counts; `publish` under
+// `prefix` ("/ports/0/rx_dma/").
+struct FetchStats {
+  std::uint64_t fetches = 0, fetched = 0, demand = 0;  // reads, descriptors, on-demand fetches
+  DmaStatus fetch(Ring& r, DmaPort& port, unsigned fn, unsigned n, ps_t t, bool demand_fetch);
+  void publish(MetricsRegistry& m, const std::string& prefix, const char* demand_doc) const;
+};
 
 // Attaches the ring registers of direction `d` in view `v` (declared by `map`) to the rings:
 // element i of each register array is `ring_of(i)`. `on_tail` runs after a tail write the

@@ -30,11 +30,7 @@ Drop RxEngine::drop(Drop why, int fn, unsigned queue) {
 
 void RxEngine::maybe_fetch(Ring& r, unsigned fn, ps_t t) {
   const unsigned n = fetch_wanted(r, p_.cache_size);
-  if (!n) return;
-  const unsigned before = r.cached;
-  fetch_descriptors(r, port_, fn, n, t);  // a refused fetch leaves the cache short: seen per frame
-  ++stats_.fetches;
-  stats_.fetched += r.cached - before;
+  if (n) stats_.fetch.fetch(r, port_, fn, n, t, false);  // a refused fetch: seen per frame
 }
 
 void RxEngine::doorbell(Ring& r, ps_t now) {
@@ -115,11 +111,8 @@ Drop RxEngine::receive(const Frame& f, unsigned q, int fn, std::uint32_t rss_has
   const ps_t ready = std::max(arrive, last_start_);  // in order behind the frame before
   stats_.hol_wait_ps += ready - arrive;
   if (r.cached < need) {
-    ++stats_.demand_fetches;
-    const unsigned before = r.cached;
-    const DmaStatus s = fetch_descriptors(r, port_, dfn, std::min(r.unfetched(), p_.cache_size - r.cached), ready);
-    ++stats_.fetches;
-    stats_.fetched += r.cached - before;
+    const DmaStatus s =
+        stats_.fetch.fetch(r, port_, dfn, std::min(r.unfetched(), p_.cache_size - r.cached), ready, true);
     if (r.cached < need)
       return drop(s == DmaStatus::BusMaster ? Drop::BusMaster : Drop::IommuFault, fn, q);
   }
@@ -230,10 +223,7 @@ void RxEngine::publish(MetricsRegistry& m) const {
   m.value(port + "rx_packet_buffer_peak_bytes", [this] { return pb_peak_; }, Unit::Bytes,
           "peak Rx packet buffer occupancy");
   const std::string e = port + "rx_dma/";
-  m.counter(e + "descriptor_fetches", stats_.fetches, Unit::Count, "descriptor reads (one per run of the ring)");
-  m.counter(e + "descriptors_fetched", stats_.fetched, Unit::Count, "descriptors they brought on chip");
-  m.counter(e + "demand_fetches", stats_.demand_fetches, Unit::Frames,
-            "frames that found their queue's descriptor cache short and fetched on demand");
+  stats_.fetch.publish(m, e, "frames that found their queue's descriptor cache short and fetched on demand");
   m.counter(e + "descriptor_waits", stats_.waited, Unit::Frames,
             "frames that waited for a descriptor fetch to complete");
   m.value(e + "descriptor_wait_ns", [this] { return static_cast<double>(stats_.descriptor_wait_ps) / 1000; },

@@ -72,8 +72,8 @@ public:
     LatencyHistogram latency;           // origin -> descriptor write-back visible
   };
   struct EngineStats {
-    std::uint64_t fetches = 0, fetched = 0;  // descriptor reads and the descriptors they got
-    std::uint64_t demand_fetches = 0;        // frames that found their queue's cache short
+    FetchStats fetch;                        // descriptor reads; demand: frames that found
+                                             // their queue's cache short
     std::uint64_t waited = 0;                // frames that waited for a descriptor fetch
     ps_t descriptor_wait_ps = 0;             // their total wait
     ps_t hol_wait_ps = 0;                    // frames' wait behind the frame before them

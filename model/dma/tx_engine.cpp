@@ -44,11 +44,7 @@ void TxEngine::update_work(unsigned q, ps_t now) {
 void TxEngine::maybe_fetch(unsigned q, ps_t t) {
   Ring& r = rings_[q];
   const unsigned n = fetch_wanted(r, p_.cache_size);
-  if (!n) return;
-  const unsigned before = r.cached;
-  fetch_descriptors(r, port_, ring_fn_[q], n, t);
-  ++stats_.fetches;
-  stats_.fetched += r.cached - before;
+  if (n) stats_.fetch.fetch(r, port_, ring_fn_[q], n, t, false);
 }
 
 void TxEngine::doorbell(Ring& r, ps_t now) {
@@ -166,12 +162,8 @@ TxEngine::Step TxEngine::step(ps_t t) {
   };
   unsigned k = find_eop();
   if (!k && r.unfetched() && r.cached < p_.cache_size) {  // fetch the rest on demand
-    ++stats_.demand_fetches;
-    const unsigned before = r.cached;
     const DmaStatus s =
-        fetch_descriptors(r, port_, fn, std::min(r.unfetched(), p_.cache_size - r.cached), t);
-    ++stats_.fetches;
-    stats_.fetched += r.cached - before;
+        stats_.fetch.fetch(r, port_, fn, std::min(r.unfetched(), p_.cache_size - r.cached), t, true);
     if (s == DmaStatus::BusMaster) {
       ++stats_.bus_master_stalls;
       work_.reset(q);
@@ -304,10 +296,7 @@ void TxEngine::publish(MetricsRegistry& m) const {
               "frames the function sent (wire or loopback)");
   const std::string e = fmt::format("/ports/{}/tx_dma/", layout_.port);
   m.counter(e + "frames", stats_.frames, Unit::Frames, "frames the Tx DMA fetched (any queue)");
-  m.counter(e + "descriptor_fetches", stats_.fetches, Unit::Count, "descriptor reads (one per run of the ring)");
-  m.counter(e + "descriptors_fetched", stats_.fetched, Unit::Count, "descriptors they brought on chip");
-  m.counter(e + "demand_fetches", stats_.demand_fetches, Unit::Frames,
-            "frames whose descriptors were not all on chip when their queue was picked");
+  stats_.fetch.publish(m, e, "frames whose descriptors were not all on chip when their queue was picked");
   m.counter(e + "descriptor_waits", stats_.waited_descriptors, Unit::Frames,
             "frames whose data reads waited for a descriptor fetch");
   m.value(e + "descriptor_wait_ns", [this] { return static_cast<double>(stats_.descriptor_wait_ps) / 1000; },

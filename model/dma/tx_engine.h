@@ -77,7 +77,7 @@ public:
   std::uint64_t pending_descriptors() const;
   struct EngineStats {
     std::uint64_t frames = 0;  // fetched and handed on
-    std::uint64_t fetches = 0, fetched = 0, demand_fetches = 0;
+    FetchStats fetch;  // descriptor reads; demand: frames not all on chip when picked
     std::uint64_t waited_descriptors = 0, waited_buffer = 0;  // frames that waited for ...
     ps_t descriptor_wait_ps = 0, buffer_wait_ps = 0;
     std::uint64_t write_backs = 0, written_back = 0, head_write_backs = 0;

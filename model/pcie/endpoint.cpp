@@ -246,14 +246,8 @@ DmaStatus PcieEndpoint::dma(unsigned fn, std::uint64_t a, void* data, unsigned l
                                 len - 1 <= w.end - a))) {
     // The window, once per function (and again after an invalidation), or the TLM path
     // through the IOMMU for an access outside it: a payload carrying the requester ID.
-    gp_.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-    gp_.set_address(a);
-    gp_.set_data_ptr(static_cast<unsigned char*>(data));
-    gp_.set_data_length(len);
-    gp_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    ext_->function = static_cast<std::int16_t>(fn);
+    set_dma_payload(gp_, *ext_, write, a, data, len, fn, kind);
     ext_->requester_id = rid_of(fn);
-    ext_->kind = kind;
     if (!w.asked) {
       tlm::tlm_dmi dmi;
       w.asked = true;

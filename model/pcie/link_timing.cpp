@@ -33,7 +33,7 @@ constexpr unsigned kAckLimit[3][6][6] = {
      {124, 169, 205, 333, 589, 1101},
      {118, 158, 137, 201, 329, 585},
      {99, 123, 137, 201, 329, 585},
-     {84, 96, 103, 135, 199, 327}},
+     {84, 96, 103, 135, 199, 237}},
     {{333, 512, 655, 1167, 2191, 4239},
      {224, 313, 385, 641, 1153, 2177},
      {169, 214, 250, 378, 634, 1146},
@@ -48,6 +48,16 @@ int log2_index(unsigned v, unsigned first, unsigned n) {
 }
 
 std::uint64_t div_up(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b; }
+
+// Requests of at most `max` bytes that do not cross a 4 KB boundary (at least one).
+unsigned requests(std::uint64_t addr, std::uint64_t payload, std::uint64_t max) {
+  unsigned n = 0;
+  for (std::uint64_t a = addr, left = payload; left || n == 0;) {
+    const std::uint64_t chunk = std::min<std::uint64_t>({left, max, 4096 - a % 4096});
+    a += chunk, left -= chunk, ++n;
+  }
+  return n;
+}
 }  // namespace
 
 unsigned spec_ack_limit(unsigned gen, unsigned lanes, unsigned mps) {
@@ -124,22 +134,14 @@ std::uint64_t PcieLinkTiming::write_wire_bytes(std::uint64_t addr, std::uint64_t
     if (count) *count = 1;
     return payload + kFramingBytes + header(addr);
   }
-  unsigned n = 0;
-  for (std::uint64_t a = addr, left = payload; left || n == 0;) {
-    const std::uint64_t chunk = std::min<std::uint64_t>({left, p_.max_payload, 4096 - a % 4096});
-    a += chunk, left -= chunk, ++n;
-  }
+  const unsigned n = requests(addr, payload, p_.max_payload);
   if (count) *count = n;
   return payload + std::uint64_t{n} * (kFramingBytes + header(addr));
 }
 
 std::uint64_t PcieLinkTiming::read_request_wire_bytes(std::uint64_t addr, std::uint64_t payload,
                                                       unsigned* count) const {
-  unsigned n = 0;
-  for (std::uint64_t a = addr, left = payload; left || n == 0;) {
-    const std::uint64_t chunk = std::min<std::uint64_t>({left, p_.max_read_request, 4096 - a % 4096});
-    a += chunk, left -= chunk, ++n;
-  }
+  const unsigned n = requests(addr, payload, p_.max_read_request);
   if (count) *count = n;
   return std::uint64_t{n} * (kFramingBytes + header(addr));
 }

@@ -125,7 +125,7 @@ TEST_CASE("Rx: descriptors fetched on the doorbell; frames then wait for no fetc
   for (unsigned i = 0; i < 64; ++i, t += 67200)
     REQUIRE(e.receive(frame(64, t - 60000), 0, 1, 0, t) == Drop::kCount);
   CHECK(e.stats().descriptor_wait_ps == 0);  // prefetches (below PTHRESH 16) kept ahead
-  CHECK(e.stats().demand_fetches == 0);
+  CHECK(e.stats().fetch.demand == 0);
   CHECK(r.head == 64);
   // each frame: its data at its buffer, FCS stripped, then its write-back (WTHRESH 1)
   for (unsigned i = 0; i < 64; ++i) {
@@ -258,7 +258,7 @@ TEST_CASE("Tx: reads of successive frames overlap; 64 B frames keep a 10 Gb/s wi
   // overlapped, the wire (67.2 ns a frame) is the limit after the first frames.
   const ps_t span = wire.starts.back() - wire.starts.front();
   CHECK(span == Approx(199 * 67200.0).epsilon(0.01));
-  CHECK(e.stats().demand_fetches == 0);
+  CHECK(e.stats().fetch.demand == 0);
   CHECK(r.head == 200);
   // descriptors fetched 40 at a time at most (the 82599's cache), never beyond tail
   for (const MemoryPort::Access& a : m.log)
