@@ -68,6 +68,10 @@ public:
   regs::RegisterSpace& vf_regs(unsigned port, unsigned vf) { return *vf_regs_[port * max_vfs_ + vf]; }
   const regs::RegisterSpace& regs_of(unsigned fn) const;
   ConfigSpace& pf_config(unsigned port) { return *pf_cfg_[port]; }
+  ConfigSpace& vf_config(unsigned port, unsigned vf) { return *vf_cfg_[port * max_vfs_ + vf]; }
+  // The MMIO target's BAR decode: the register space an address falls in (PF BAR0 with Memory
+  // Space Enable; a VF's slice of the VF BAR0 window with VF Enable and VF MSE), else null.
+  regs::RegisterSpace* decode(std::uint64_t addr, std::uint32_t& offset);
   PcieLinkTiming& link() { return link_; }
 
   std::uint64_t unsupported_requests() const { return unsupported_; }
@@ -84,7 +88,6 @@ private:
                 ps_t& t);
   tlm::tlm_generic_payload gp_;  // the device's DMA towards the IOMMU when DMI does not cover it
   PcieExtension* ext_;
-  regs::RegisterSpace* decode(std::uint64_t addr, std::uint32_t& offset);
   void update_rids();  // after any SR-IOV capability change (ARI, offsets)
   void update_bus_master();  // after any Command register or SR-IOV change
   void invalidate_dmi(sc_dt::uint64 start, sc_dt::uint64 end);

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "model/pcie/config_space.h"
+#include "model/pcie/endpoint.h"
 
 using namespace iovsim;
 using namespace iovsim::pcicfg;
@@ -59,4 +60,42 @@ TEST_CASE("a VF's vendor and device IDs read FFFFh") {
   CHECK(v.read(VENDOR_ID, 2) == 0xFFFF);
   CHECK(v.read(DEVICE_ID, 2) == 0xFFFF);
   CHECK(v.read(CLASS_REV, 4) >> 8 == 0x020000);
+}
+
+TEST_CASE("MMIO decodes only with Memory Space Enable; DMA only with Bus Master Enable") {
+  const DeviceProfile& prof = device_profile("82576");
+  PcieEndpoint ep("ep", prof, 1, 2, PcieLinkParams{});
+  ConfigSpace& pf = ep.pf_config(0);
+  const std::uint32_t cap = prof.sriov_cap_offset;
+  pf.write(BAR0, 4, 0xF0000000);
+  std::uint32_t off = 0;
+  CHECK(ep.decode(0xF0000010, off) == nullptr);  // Command.MSE clear: no decode
+  pf.write(COMMAND, 2, CMD_MEMORY);
+  CHECK(ep.decode(0xF0000010, off) == &ep.pf_regs(0));
+  CHECK(off == 0x10);
+  CHECK_FALSE(ep.bus_master(0));  // BME clear: no DMA for the PF
+  pf.write(COMMAND, 2, CMD_MEMORY | CMD_BUS_MASTER);
+  CHECK(ep.bus_master(0));
+  // VF 1's slice of the VF BAR0 window: VF Enable and VF MSE needed
+  pf.write(cap + SRIOV_BAR, 4, 0xE0000000);
+  pf.write(cap + SRIOV_CTRL, 2, SRIOV_CTRL_ARI);
+  pf.write(cap + SRIOV_NUM_VF, 2, 2);
+  pf.write(cap + SRIOV_CTRL, 2, SRIOV_CTRL_ARI | SRIOV_CTRL_VFE);
+  CHECK(ep.decode(0xE0000000 + 16 * 1024 + 8, off) == nullptr);  // VF MSE clear
+  pf.write(cap + SRIOV_CTRL, 2, SRIOV_CTRL_ARI | SRIOV_CTRL_VFE | SRIOV_CTRL_MSE);
+  CHECK(ep.decode(0xE0000000 + 16 * 1024 + 8, off) == &ep.vf_regs(0, 1));
+  CHECK(off == 8);
+  // a VF's own BME, in its own Command register; the PF's does not stand for it
+  const unsigned vf1 = ep.function_index(0, 1);
+  CHECK_FALSE(ep.bus_master(vf1));
+  ep.vf_config(0, 1).write(COMMAND, 2, CMD_BUS_MASTER | CMD_MEMORY);
+  CHECK(ep.bus_master(vf1));
+  CHECK((ep.vf_config(0, 1).command() & CMD_MEMORY) == 0);  // a VF's MSE reads 0
+  pf.write(cap + SRIOV_CTRL, 2, SRIOV_CTRL_ARI);  // VF Enable cleared: the VF is gone
+  CHECK_FALSE(ep.bus_master(vf1));
+  // a refused DMA sends nothing
+  ps_t t = 0;
+  std::uint8_t buf[4];
+  CHECK(ep.write(vf1, 0x1000, buf, 4, TlpKind::Data, t) == DmaStatus::BusMaster);
+  CHECK(ep.link().upstream_bytes() == 0);
 }
