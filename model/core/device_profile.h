@@ -30,6 +30,14 @@ struct DeviceProfile {
   unsigned pcie_gen, pcie_lanes;  // the part's PCIe link (the scenario may override)
   unsigned tx_packet_buffer_kb;   // default per-port Tx packet buffer
   unsigned rx_desc_cache, tx_desc_cache;  // on-chip descriptors per queue
+  // PCI identity as lspci shows it and the interrupt hardware.
+  const char* pf_device_name;     // pci.ids names of the PF and VF device IDs
+  const char* vf_device_name;
+  unsigned pf_msix_vectors, vf_msix_vectors;  // MSI-X table sizes
+  unsigned pf_msix_bar;           // the PF BAR holding the MSI-X table and PBA (the VF's: 3)
+  bool pf_bar0_64bit;             // BAR0 (and the MSI-X BAR) 64-bit prefetchable
+  bool vpd;                       // a VPD capability at 0xE0
+  unsigned pf_interrupt_vectors;  // EITR/IVAR vector space of the PF (82576: 25, 82599: 64)
   // The hardware queue that serves queue `q` of pool `pool`.
   unsigned queue_of(unsigned pool, unsigned q) const {
     return interleaved_queues ? pool + q * num_pools : pool * queues_per_pool + q;

@@ -36,7 +36,11 @@ void MetricsRegistry::value(std::string path, std::function<nlohmann::json()> fn
 }
 
 void MetricsRegistry::rate_gbps(std::string path, std::string bytes_path, const char* doc) {
-  rates_.push_back({std::move(path), std::move(bytes_path), doc});
+  rates_.push_back({std::move(path), std::move(bytes_path), doc, 8e-9, Unit::Gbps});
+}
+
+void MetricsRegistry::rate_per_second(std::string path, std::string counter_path, const char* doc) {
+  rates_.push_back({std::move(path), std::move(counter_path), doc, 1.0, Unit::Events});
 }
 
 void MetricsRegistry::traffic(const std::string& prefix, const std::uint64_t& frames,
@@ -107,7 +111,7 @@ nlohmann::json MetricsRegistry::compose() const {
   for (const Rate& r : rates_) {
     auto it = window.find(r.bytes_path);
     const std::uint64_t bytes = it == window.end() ? 0 : it->second;
-    at(j, r.path) = window_s_ > 0 ? static_cast<double>(bytes) * 8 / window_s_ / 1e9 : 0.0;
+    at(j, r.path) = window_s_ > 0 ? static_cast<double>(bytes) * r.scale / window_s_ : 0.0;
   }
   return j;
 }
@@ -135,7 +139,7 @@ std::vector<MetricsRegistry::Description> MetricsRegistry::describe() const {
   for (const Counter& c : counters_) add(c.path, c.unit, c.doc);
   for (const Gauge& g : gauges_) add(g.path, g.unit, g.doc);
   for (const Value& v : values_) add(v.path, v.unit, v.doc);
-  for (const Rate& r : rates_) add(r.path, Unit::Gbps, r.doc);
+  for (const Rate& r : rates_) add(r.path, r.unit, r.doc);
   return d;
 }
 

@@ -30,6 +30,8 @@ public:
   void value(std::string path, std::function<nlohmann::json()> fn, Unit unit, const char* doc);
   // Gb/s of the bytes counted at `bytes_path` during the traffic window.
   void rate_gbps(std::string path, std::string bytes_path, const char* doc);
+  // Events per second of the counter at `counter_path` during the traffic window.
+  void rate_per_second(std::string path, std::string counter_path, const char* doc);
   // `prefix`_frames and `prefix`_bytes counters and the `prefix`_gbps rate of the bytes: one
   // direction of traffic through a block ("/ports/0/wire_rx", "/functions/3/tx").
   void traffic(const std::string& prefix, const std::uint64_t& frames, const std::uint64_t& bytes,
@@ -77,6 +79,8 @@ private:
   struct Rate {
     std::string path, bytes_path;
     const char* doc;
+    double scale;  // per second of the window: 8e-9 for Gb/s of bytes, 1 for events/s
+    Unit unit;
   };
   std::vector<std::function<void(ps_t)>> settle_;
   std::vector<Counter> counters_;

@@ -9,13 +9,14 @@
 namespace iovsim {
 
 // What a DMA carries, for the link's byte accounting (PcieLinkTiming).
-enum class TlpKind : std::uint8_t { Data, Descriptor, WriteBack, Mmio, kCount };
+enum class TlpKind : std::uint8_t { Data, Descriptor, WriteBack, Mmio, Interrupt, kCount };
 inline const char* tlp_kind_name(TlpKind k) {
   switch (k) {
     case TlpKind::Data: return "data";
     case TlpKind::Descriptor: return "descriptor";
     case TlpKind::WriteBack: return "write_back";
     case TlpKind::Mmio: return "mmio";
+    case TlpKind::Interrupt: return "interrupt";
     case TlpKind::kCount: break;
   }
   return "?";

@@ -93,6 +93,13 @@ void visit_function(V& v, FunctionCfg& f) {
   v.field("request_mac", f.request_mac, "MAC the VM asks to switch to via the mailbox, or empty");
   v.field("netqueue", f.netqueue,
           "vmdq mode: the hypervisor gives this VM its own queue (else it shares the default)");
+  v.choice("driver", f.driver, {{"napi", DriverMode::napi}, {"poll", DriverMode::poll}},
+           "napi: interrupts (MSI-X) and NAPI polling, as igb/igbvf/ixgbe/ixgbevf; poll: a timed poll loop (DPDK-style) every host.poll_interval_us");
+  v.choice("itr", f.itr,
+           {{"default", ItrMode::driver_default}, {"off", ItrMode::off}, {"fixed", ItrMode::fixed},
+            {"dynamic", ItrMode::dynamic}, {"conservative", ItrMode::conservative}},
+           "interrupt throttling: the driver's default (igb/igbvf conservative, ixgbe/ixgbevf dynamic), off, fixed (itr_usecs), dynamic, conservative (igb/igbvf only)");
+  v.field("itr_usecs", f.itr_usecs, Range{10, 8191}, "the interval of itr: fixed, in microseconds");
   v.section("tx", "traffic the VM's application sends through this function", [&] {
     v.field("load_mbps", f.tx.load_mbps, Range{0, 100000}, "offered load in Mb/s, 0 = none");
     v.field("frame_bytes", f.tx.frame_bytes, Range{64, 9728}, "frame size incl. FCS");
@@ -181,7 +188,9 @@ void visit_scenario(V& v, Scenario& s) {
     v.field("vm_memory_kb", s.host.vm_memory_kb, Range{64, 1 << 22},
             "guest memory of each VM (and of the PF's host driver)");
     v.field("poll_interval_us", s.host.poll_interval_us, Range{0.1, 1e6},
-            "drivers harvest and refill rings at this period");
+            "poll-mode drivers poll their rings, and the VMs' applications hand frames to their driver, at this period");
+    v.field("watchdog_us", s.host.watchdog_us, Range{1, 1e7},
+            "the PF driver's watchdog period: spoof checks (igb/ixgbe run theirs every 2 s)");
     v.field("rx_ring_entries", s.host.rx_ring_entries, Range{8, 4096},
             "Rx descriptors per ring (multiple of 8)");
     v.field("tx_ring_entries", s.host.tx_ring_entries, Range{8, 4096},
@@ -515,6 +524,13 @@ void validate(const Scenario& s, const std::string& origin) {
     bad("pcie.read_completion_boundary_bytes", "must be 64 or 128");
   if (s.device.tx_packet_buffer_kb && s.device.tx_packet_buffer_kb * 1024 < s.device.max_frame_bytes)
     bad("device.tx_packet_buffer_kb", "must hold at least one frame of device.max_frame_bytes");
+  for (unsigned p = 0; p < s.port.size(); ++p)
+    for (unsigned k = 0; k <= s.port[p].vf.size(); ++k) {
+      const FunctionCfg& f = k == 0 ? s.port[p].pf : s.port[p].vf[k - 1];
+      if (f.itr == ItrMode::conservative && prof.family == Family::i82599)
+        bad(k == 0 ? fmt::format("port{}.pf.itr", p) : fmt::format("port{}.vf{}.itr", p, k - 1),
+            "conservative is igb's and igbvf's mode (the 82599's drivers have off, fixed and dynamic)");
+    }
   if (!pow2(s.pcie.max_payload_bytes))
     bad("pcie.max_payload_bytes", "must be a power of two");
   if (!pow2(s.pcie.max_read_request_bytes))

@@ -22,6 +22,12 @@ struct ConfigError : std::runtime_error {
 enum class Mode : std::uint8_t { sriov, vmdq };  // a VF per VM, or hypervisor-owned queues
 enum class Pattern : std::uint8_t { constant, poisson, off };
 enum class UnmatchedUnicast : std::uint8_t { default_pool, drop };
+// How a function's driver learns of work: interrupts with NAPI polling (igb, igbvf, ixgbe,
+// ixgbevf) or a timed poll loop (a poll-mode driver, DPDK-style).
+enum class DriverMode : std::uint8_t { napi, poll };
+// Interrupt throttling: the driver's default, off, a fixed interval, or the driver's dynamic
+// algorithm (conservative: igb's and igbvf's mode 3).
+enum class ItrMode : std::uint8_t { driver_default, off, fixed, dynamic, conservative };
 
 // A station traffic goes to: the target of a VM's application (tx.to: wire | pf | vfN |
 // broadcast | unknown | a MAC), or a key of the link partner's wire.destinations (vfs, i.e. all
@@ -70,6 +76,9 @@ struct FunctionCfg {
   std::vector<MacAddress> multicast;       // groups the VM joins (mailbox)
   std::optional<MacAddress> request_mac;   // MAC the VM asks to switch to (mailbox)
   bool netqueue = true;          // VMDq mode: the hypervisor gives this VM its own queue
+  DriverMode driver = DriverMode::napi;
+  ItrMode itr = ItrMode::driver_default;
+  unsigned itr_usecs = 50;       // the interval of itr: fixed
   TxFlowCfg tx;
 };
 
@@ -128,7 +137,8 @@ struct PcieCfg {
 
 struct HostCfg {
   unsigned vm_memory_kb = 2048;
-  double poll_interval_us = 20;   // driver harvests rings and refills at this period
+  double poll_interval_us = 20;   // poll-mode drivers poll, and VMs hand frames to their driver, at this period
+  double watchdog_us = 1000;      // the PF driver's watchdog (spoof checks) period
   unsigned rx_ring_entries = 256;
   unsigned tx_ring_entries = 256;
   unsigned rx_buffer_bytes = 2048;

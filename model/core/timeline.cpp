@@ -4,28 +4,36 @@
 
 namespace iovsim {
 
+// Inserting or erasing moves the shorter side of the ring: requests land near the front
+// (at kernel time, behind the bookings engines made ahead) as often as at the back.
 void Timeline::insert(unsigned pos, Interval v) {
   if (count_ == kCapacity) {  // full: forget the oldest reservation
     first_ = (first_ + 1) & (kCapacity - 1);
     --count_;
     if (pos > 0) --pos;
   }
-  for (unsigned i = count_; i > pos; --i) at(i) = at(i - 1);
+  if (pos < count_ - pos) {
+    first_ = (first_ - 1) & (kCapacity - 1);
+    for (unsigned i = 0; i < pos; ++i) at(i) = at(i + 1);
+  } else {
+    for (unsigned i = count_; i > pos; --i) at(i) = at(i - 1);
+  }
   ++count_;
   at(pos) = v;
 }
 
 void Timeline::erase(unsigned pos) {
-  for (unsigned i = pos; i + 1 < count_; ++i) at(i) = at(i + 1);
+  if (pos < count_ - 1 - pos) {
+    for (unsigned i = pos; i > 0; --i) at(i) = at(i - 1);
+    first_ = (first_ + 1) & (kCapacity - 1);
+  } else {
+    for (unsigned i = pos; i + 1 < count_; ++i) at(i) = at(i + 1);
+  }
   --count_;
 }
 
 ps_t Timeline::reserve(ps_t ready, ps_t duration) {
   busy_total_ += duration;
-  while (count_ && at(0).end + kHorizon < ready) {  // forget the distant past
-    first_ = (first_ + 1) & (kCapacity - 1);
-    --count_;
-  }
   // Reservations are sorted and disjoint: the first one ending after `ready`, by bisection
   // (requests of an engine running ahead land far back from the end).
   unsigned i = count_;

@@ -3,9 +3,10 @@
 // further ahead (a frame's DMA is booked when its last byte will have arrived, up to one
 // frame time ahead of the caller). A single busy-until time would queue the earlier request
 // behind the later one; the timeline instead fits each request into the first gap that holds
-// it at or after its ready time. Adjacent reservations merge; reservations that ended more
-// than kHorizon before a request are forgotten (no initiator runs that far behind another).
-// Storage is a preallocated ring of intervals: no allocation per request.
+// it at or after its ready time. Adjacent reservations merge; the owner forgets reservations
+// that ended before kernel time (`forget_before`: no initiator books before it), so the
+// timeline holds only what lies ahead. Storage is a preallocated ring of intervals: no
+// allocation per request (when it is full the oldest reservation is forgotten).
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -16,11 +17,17 @@ namespace iovsim {
 
 class Timeline {
 public:
-  static constexpr ps_t kHorizon = kPsPerMs;
   static constexpr unsigned kCapacity = 4096;  // a power of two
   Timeline() : iv_(kCapacity) {}
   // Books `duration` at the earliest start >= `ready`; returns the end of the booking.
   ps_t reserve(ps_t ready, ps_t duration);
+  // Drops the reservations that ended before `t`.
+  void forget_before(ps_t t) {
+    while (count_ && at(0).end < t) {
+      first_ = (first_ + 1) & (kCapacity - 1);
+      --count_;
+    }
+  }
   ps_t busy_total() const { return busy_total_; }
   unsigned intervals() const { return count_; }
 

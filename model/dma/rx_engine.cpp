@@ -68,10 +68,14 @@ void RxEngine::write_back(unsigned q, ps_t t) {
     }
   }
   stats_.written_back += n;
+  if (s.wb_time.size() != ring_n) s.wb_time.assign(ring_n, 0);
   for (unsigned i = 0; i < n; ++i) {
     const PendingWb& w = s.wb[i];
     if (w.fn >= 0) fn_stats_[static_cast<unsigned>(w.fn)].latency.record_ps(done - w.origin);
+    const unsigned at = first + i < ring_n ? first + i : first + i - ring_n;
+    s.wb_time[at] = done;
   }
+  if (irq_) irq_->rx_done(q, done);  // the queue's Rx cause, on its IVAR vector
   s.wb_count = 0;
   s.wb_deadline = kNever;
 }

@@ -27,6 +27,7 @@
 
 #include "model/core/device_profile.h"
 #include "model/core/frame.h"
+#include "model/core/interrupt_sink.h"
 #include "model/core/stats.h"
 #include "model/dma/dma_port.h"
 #include "model/dma/ring.h"
@@ -58,6 +59,13 @@ public:
   // Register events: a tail write (descriptors posted), an enable change.
   void doorbell(Ring& r, ps_t now);
   void enable_changed(Ring& r);
+  // Where completed write-backs are reported (the port's interrupt logic), if anywhere.
+  void set_interrupts(QueueInterrupts* irq) { irq_ = irq; }
+  // When the descriptor at `index` of queue `q` was written back (0: not yet, or never).
+  ps_t written_back_at(unsigned q, unsigned index) const {
+    const std::vector<ps_t>& w = qs_[q].wb_time;
+    return index < w.size() ? w[index] : 0;
+  }
   // Partial write-back batches: the earliest deadline (kNever: none), and flushing the due.
   ps_t flush_deadline() const { return flush_deadline_; }
   void flush_due(ps_t now);
@@ -97,7 +105,9 @@ private:
     PendingWb wb[Ring::kCacheMax];
     unsigned wb_count = 0;
     ps_t wb_deadline = kNever;
+    std::vector<ps_t> wb_time;  // per ring entry: when its last write-back completed
   };
+  QueueInterrupts* irq_ = nullptr;
   unsigned dma_fn(int fn) const { return fn >= 0 ? static_cast<unsigned>(fn) : layout_.first_function; }
   void maybe_fetch(Ring& r, unsigned fn, ps_t t);
   void write_back(unsigned q, ps_t t);

@@ -81,6 +81,7 @@ void TxEngine::write_back(unsigned q, ps_t t) {
     port_.write(ring_fn_[q], r.base() + at * 16ull, buf + 16 * i, run * 16, TlpKind::WriteBack, d);
     ++stats_.write_backs;
     i += run;
+    if (irq_) irq_->tx_done(q, d);
   }
   stats_.written_back += n;
 }
@@ -112,6 +113,7 @@ void TxEngine::done_descriptors(unsigned q, unsigned n, unsigned rs, ps_t done) 
     ps_t d = done;
     port_.write(ring_fn_[q], r.head_wb.addr, v, 4, TlpKind::WriteBack, d);
     ++stats_.head_write_backs;
+    if (irq_) irq_->tx_done(q, d);
     return;
   }
   if (r.ctl.wthresh == 0) {  // each RS descriptor's status dword at once
@@ -122,6 +124,7 @@ void TxEngine::done_descriptors(unsigned q, unsigned n, unsigned rs, ps_t done) 
       port_.write(ring_fn_[q], r.base() + ((r.head + r.entries() - n + i) % r.entries()) * 16ull +
                                    desc::TxWriteBack::kStatusOffset,
                   sta, 4, TlpKind::WriteBack, d);
+      if (irq_ && i + 1 == n) irq_->tx_done(q, d);
     }
     stats_.write_backs += n;
     stats_.written_back += n;

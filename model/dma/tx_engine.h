@@ -25,6 +25,7 @@
 
 #include "model/core/device_profile.h"
 #include "model/core/frame.h"
+#include "model/core/interrupt_sink.h"
 #include "model/core/stats.h"
 #include "model/core/tx_arbiter.h"
 #include "model/dma/dma_port.h"
@@ -56,6 +57,8 @@ public:
 
   Ring& ring(unsigned q) { return rings_[q]; }
   const Ring& ring(unsigned q) const { return rings_[q]; }
+  // Where completed write-backs are reported (the port's interrupt logic), if anywhere.
+  void set_interrupts(QueueInterrupts* irq) { irq_ = irq; }
   // Whether a function may master the bus (its BME); default: always.
   void set_bus_master(std::function<bool(unsigned)> f) { bus_master_ = std::move(f); }
 
@@ -109,6 +112,7 @@ private:
   DmaPort& port_;
   TxSink& sink_;
   std::function<bool(unsigned)> bus_master_;
+  QueueInterrupts* irq_ = nullptr;
   std::vector<Ring> rings_;
   std::vector<QueueState> qs_;
   std::vector<unsigned> ring_fn_;  // the function each queue's DMA is issued for

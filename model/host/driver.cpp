@@ -8,6 +8,7 @@
 
 #include "model/core/frame.h"
 #include "model/host/host_memory.h"
+#include "model/host/interrupt_controller.h"
 #include "model/regs/descriptors.h"
 #include "model/regs/pci_config.h"
 
@@ -20,6 +21,7 @@ namespace desc = regs::desc;
 
 namespace {
 constexpr std::uint64_t kRingsGpa = 0x1000;  // first page left unused
+constexpr unsigned kNapiBudget = 64;         // NAPI_POLL_WEIGHT
 std::uint64_t align(std::uint64_t v, std::uint64_t a) { return (v + a - 1) / a * a; }
 }  // namespace
 
@@ -90,6 +92,38 @@ void Driver::publish(MetricsRegistry& m) const {
             "unicast frames for another station found in its buffers");
   m.counter(fn + "register_errors", mmio_errors_, Unit::Count,
             "its register or config accesses that failed");
+  m.value(fn + "driver/mode", [this] { return p_.cfg.driver == DriverMode::napi ? "napi" : "poll"; },
+          Unit::None, "napi (interrupts) or poll (a timed poll loop)");
+  m.counter(fn + "driver/interrupts", irq_stats_.interrupts, Unit::Events,
+            "interrupts (MSI-X messages) the driver handled");
+  m.rate_per_second(fn + "driver/interrupts_per_second", fn + "driver/interrupts",
+                    "interrupts handled per second of the traffic window");
+  m.value(fn + "driver/interrupts_by_vector",
+          [this] {
+            nlohmann::json a = nlohmann::json::array();
+            for (const Vector& v : vecs_) a.push_back(v.interrupts);
+            return a;
+          },
+          Unit::Events, "interrupts handled per MSI-X vector of the function");
+  m.value(fn + "driver/interrupts_per_frame",
+          [this] {
+            const std::uint64_t frames = rx_harvested() + tx_reclaimed_;
+            return frames ? static_cast<double>(irq_stats_.interrupts) / static_cast<double>(frames) : 0.0;
+          },
+          Unit::Ratio, "interrupts per frame handed up or reclaimed");
+  m.counter(fn + "driver/napi_polls", irq_stats_.napi_polls, Unit::Count, "NAPI poll rounds");
+  m.counter(fn + "driver/budget_exhausted", irq_stats_.budget_exhausted, Unit::Count,
+            "poll rounds that used the whole budget of 64 (the driver kept polling)");
+  m.counter(fn + "driver/itr_writes", irq_stats_.itr_writes, Unit::Count,
+            "EITR rewrites by the driver's throttling algorithm");
+  const LatencyHistogram& sw = sw_latency_;
+  const std::string lat = fn + "sw_latency_ns/";
+  m.value(lat + "count", [&sw] { return sw.count(); }, Unit::Frames, "frames with a software latency");
+  m.value(lat + "mean", [&sw] { return sw.mean_ns(); }, Unit::Nanoseconds,
+          "origin stamp to the driver handing the frame up");
+  m.value(lat + "p50", [&sw] { return sw.quantile_ns(0.50); }, Unit::Nanoseconds, "median");
+  m.value(lat + "p99", [&sw] { return sw.quantile_ns(0.99); }, Unit::Nanoseconds, "99th percentile");
+  m.value(lat + "max", [&sw] { return sw.max_ns(); }, Unit::Nanoseconds, "maximum");
   if (p_.vf < 0) {
     // 82576: per VF from WVBR; 82599: SSVPC's count, on the PF's entry
     m.counter(fn + "spoof_events_seen_by_pf", spoofed_packets_, Unit::Events,
@@ -194,14 +228,22 @@ void Driver::pf_bring_up() {
   const std::uint16_t rid = p_.routing_id();
   // PCI core: BAR0, memory decoding, bus mastering.
   cfg_write(rid, BAR0, 4, static_cast<std::uint32_t>(p_.bar0));
+  cfg_write(rid, BAR0 + 4 * prof_.pf_msix_bar, 4, static_cast<std::uint32_t>(p_.msix_bar));
   cfg_write(rid, COMMAND, 2, p_.cfg.no_bus_master ? CMD_MEMORY : CMD_MEMORY | CMD_BUS_MASTER);
+  // The PCIe Device Control of the scenario's MPS and MRRS (the PCI core and BIOS set it).
+  const auto log2 = [](unsigned v) { unsigned n = 0; while ((128u << n) < v) ++n; return n; };
+  cfg_write(rid, PCIE_CAP + EXP_DEVCTL, 2,
+            0x0810u | log2(p_.max_payload) << 5 | log2(p_.max_read_request) << 12);
   // sriov_numvfs: VF BAR0, NumVFs, then VF Enable + VF MSE (+ ARI capable hierarchy).
   const std::uint32_t cap = prof_.sriov_cap_offset;
   cfg_write(rid, cap + SRIOV_BAR, 4, static_cast<std::uint32_t>(p_.vf_bar0));
+  cfg_write(rid, cap + SRIOV_BAR + 12, 4, static_cast<std::uint32_t>(p_.vf_msix_bar));
   cfg_write(rid, cap + SRIOV_CTRL, 2, SRIOV_CTRL_ARI);
   cfg_write(rid, cap + SRIOV_NUM_VF, 2, p_.vfs);
   if (p_.vfs) cfg_write(rid, cap + SRIOV_CTRL, 2, SRIOV_CTRL_ARI | SRIOV_CTRL_VFE | SRIOV_CTRL_MSE);
 
+  // MSI-X before the VFs can send mailbox messages (igb_init_interrupt_scheme at probe).
+  setup_msix();
   // The steps of igb's and ixgbe's bring-up; the family's map writes each one's registers.
   const regs::DeviceMap& map = prof_.map();
   regs::RegAccess bar = bar_access();
@@ -248,7 +290,7 @@ void Driver::pf_bring_up() {
       pools |= std::uint64_t{1} << v;
     }
     mbx_service_->enable_interrupts();  // mailbox interrupts from every VF
-    mbx_pending_ = true;  // requests that arrived before the interrupt was enabled
+    mbx_service_->service(*policy_);     // requests that arrived before they were enabled
   }
   // VMDq (NetQueue/VMQ): the hypervisor gives each NetQueue VM a filter into its own pool;
   // the other VMs' frames fall through to the default pool, the hypervisor's own queue.
@@ -331,24 +373,220 @@ void Driver::run() {
     vf_mailbox_setup();
   }
   setup_rings();
+  if (p_.vf >= 0) setup_msix();
+  setup_queue_vectors();
   ready_ = true;
+  // What wakes the driver: an interrupt; in poll mode its poll period; the VM's application
+  // handing over frames every period while it sends; the PF's watchdog (spoof checks).
+  constexpr ps_t kNever = ~ps_t{0};
   const ps_t period = static_cast<ps_t>(p_.host.poll_interval_us * kPsPerUs);
-  ps_t last = now_ps(), next = last + period;
+  const bool poll_mode = p_.cfg.driver == DriverMode::poll;
+  const bool sends = p_.cfg.tx.load_mbps > 0;
+  const ps_t watchdog = static_cast<ps_t>(p_.host.watchdog_us * kPsPerUs);
+  ps_t next_poll = poll_mode ? now_ps() + period : kNever;
+  ps_t next_app = sends ? std::max(now_ps() + period, p_.traffic_start) : kNever;
+  ps_t next_watchdog = p_.vf < 0 && p_.vfs ? now_ps() + watchdog : kNever;
+  ps_t last_app = now_ps();
   for (;;) {
-    // The PF is woken early by its mailbox interrupt; everyone polls every period.
-    if (!mbx_pending_) wait(to_sc(next - now_ps()), mbx_event_);
-    while (mbx_service_ && mbx_pending_) {
-      mbx_pending_ = false;
-      mbx_service_->service(*policy_);
-    }
+    ps_t wake = std::min({next_poll, next_app, next_watchdog});
+    for (const Vector& v : vecs_)
+      if (!v.arrivals.empty()) wake = std::min(wake, v.arrivals.front());
+    const ps_t now0 = now_ps();
+    if (wake == kNever)
+      wait(irq_event_);
+    else if (wake > now0)
+      wait(to_sc(wake - now0), irq_event_);
+    handle_interrupts();
     const ps_t now = now_ps();
-    if (now < next) continue;
-    // The VM's application produced frames for the time that really passed: register
-    // accesses stall the CPU, so polls drift later than the nominal period.
-    poll(static_cast<double>(now - last) / kPsPerUs);
-    last = now;
-    next = std::max(next + period, now_ps() + 1);
+    if (now >= next_poll) {
+      poll_rings();
+      next_poll = std::max(next_poll + period, now_ps() + 1);
+    }
+    if (now >= next_app) {
+      // The VM's application produced frames for the time that really passed: register
+      // accesses stall the CPU, so its wake-ups drift later than the nominal period.
+      app_send(static_cast<double>(now - last_app) / kPsPerUs);
+      last_app = now;
+      next_app = now > p_.traffic_end ? kNever : std::max(next_app + period, now_ps() + 1);
+    }
+    if (now >= next_watchdog) {
+      check_spoof();
+      next_watchdog = std::max(next_watchdog + watchdog, now_ps() + 1);
+    }
   }
+}
+
+void Driver::setup_msix() {
+  using namespace pcicfg;
+  if (!p_.irqc || msix_) return;
+  const regs::DeviceMap& map = prof_.map();
+  const View view = p_.vf < 0 ? View::PF : View::VF;
+  const bool napi_mode = p_.cfg.driver == DriverMode::napi;
+  // Vector plan, as the drivers lay it out. igb: 0 other, queue vectors from 1; igbvf: 0 Tx,
+  // 1 Rx, 2 other; ixgbe: queue vectors from 0, other last; ixgbevf: 0 TxRx, 1 other. A
+  // queue vector serves one Rx queue (the Tx ring rides on the first).
+  const unsigned table = p_.vf < 0 ? prof_.pf_msix_vectors : prof_.vf_msix_vectors;
+  const auto nrx = static_cast<unsigned>(rxq_.size());
+  vecs_.clear();
+  auto queue_vector = [this](bool tx) {
+    Vector v;
+    v.tx = tx;
+    v.arrivals.reserve(16);
+    vecs_.push_back(std::move(v));
+    return static_cast<unsigned>(vecs_.size() - 1);
+  };
+  auto other = [this] {
+    Vector v;
+    v.other = true;
+    v.arrivals.reserve(16);
+    vecs_.push_back(std::move(v));
+    other_vector_ = static_cast<int>(vecs_.size() - 1);
+  };
+  if (prof_.family == Family::i82576 && p_.vf >= 0) {
+    queue_vector(true);                       // 0: Tx
+    const unsigned rx = queue_vector(false);  // 1: Rx (every Rx queue)
+    for (unsigned i = 0; i < nrx; ++i) vecs_[rx].rx.push_back(i), rxq_[i].vector = static_cast<int>(rx);
+    other();                                  // 2: mailbox
+  } else {
+    const bool other_first = prof_.family == Family::i82576;  // igb
+    if (other_first) other();
+    const unsigned room = table - 1;
+    for (unsigned i = 0; i < nrx; ++i) {
+      unsigned v;
+      if (i < room) v = queue_vector(i == 0);
+      else v = static_cast<unsigned>(other_first ? 1 : 0);  // more queues than vectors: share
+      vecs_[v].rx.push_back(i);
+      rxq_[i].vector = static_cast<int>(v);
+    }
+    if (!other_first) other();
+  }
+  // The table: each vector gets a host vector; entries unmasked; MSI-X on (PCI core:
+  // enable with the function masked, program, unmask).
+  const std::uint16_t rid = p_.routing_id();
+  cfg_write(rid, MSIX_CAP + MSIX_FLAGS, 2, MSIX_FLAGS_ENABLE | MSIX_FLAGS_MASKALL);
+  for (unsigned v = 0; v < vecs_.size(); ++v) {
+    const InterruptController::Vector hv =
+        p_.irqc->allocate(p_.function, [this, v](ps_t at) { on_interrupt(v, at); });
+    const std::uint64_t e = p_.msix_bar + 16ull * v;
+    access(mmio, true, e + 0, 4, static_cast<std::uint32_t>(hv.addr));
+    access(mmio, true, e + 4, 4, static_cast<std::uint32_t>(hv.addr >> 32));
+    access(mmio, true, e + 8, 4, hv.data);
+    access(mmio, true, e + 12, 4, 0);  // unmask
+  }
+  cfg_write(rid, MSIX_CAP + MSIX_FLAGS, 2, MSIX_FLAGS_ENABLE);
+  regs::RegAccess bar = bar_access();
+  std::uint64_t all = 0;
+  for (unsigned v = 0; v < vecs_.size(); ++v) all |= std::uint64_t{1} << v;
+  map.write_msix_mode(bar, view, all);
+  if (other_vector_ >= 0) {
+    map.write_other_vector(bar, view, static_cast<unsigned>(other_vector_));
+    if (p_.vf < 0 && prof_.family == Family::i82599)
+      map.write_itr(bar, view, static_cast<unsigned>(other_vector_), 1950);  // ixgbe: ~2 K/s
+    if (p_.vf < 0) map.write_other_enable(bar, map.mailbox_cause() | map.spoof_cause());
+    map.write_irq_enable(bar, view, std::uint64_t{1} << other_vector_);
+  }
+  (void)napi_mode;
+  msix_ = true;
+}
+
+void Driver::setup_queue_vectors() {
+  if (!msix_) return;
+  const regs::DeviceMap& map = prof_.map();
+  const View view = p_.vf < 0 ? View::PF : View::VF;
+  regs::RegAccess bar = bar_access();
+  if (p_.cfg.driver != DriverMode::napi) return;  // poll mode: no queue interrupts
+  std::uint64_t enable = 0;
+  for (unsigned v = 0; v < vecs_.size(); ++v) {
+    Vector& vec = vecs_[v];
+    if (vec.other) continue;
+    for (unsigned i : vec.rx) map.write_queue_vector(bar, view, rxq_[i].index, 0, v);
+    if (vec.tx) map.write_queue_vector(bar, view, tx_index_, 1, v);
+    vec.itr = make_itr_policy(prof_.family, p_.vf >= 0, p_.cfg.itr, p_.cfg.itr_usecs,
+                              p_.link_bps / 1e9, !vec.rx.empty());
+    map.write_itr(bar, view, v, vec.itr->itr());
+    enable |= std::uint64_t{1} << v;
+  }
+  map.write_irq_enable(bar, view, enable);
+}
+
+void Driver::on_interrupt(unsigned vector, ps_t at) {
+  // Called when the message reaches the host (possibly ahead of kernel time): the driver
+  // handles it at `at`.
+  Vector& v = vecs_[vector];
+  auto it = v.arrivals.end();  // in time order (they come nearly so)
+  while (it != v.arrivals.begin() && *(it - 1) > at) --it;
+  v.arrivals.insert(it, at);
+  const ps_t now = now_ps();
+  irq_event_.notify(to_sc(at > now ? at - now : 0));
+}
+
+void Driver::handle_interrupts() {
+  for (bool again = true; again;) {
+    again = false;
+    for (unsigned v = 0; v < vecs_.size(); ++v) {
+      Vector& vec = vecs_[v];
+      const ps_t now = now_ps();
+      if (vec.arrivals.empty() || vec.arrivals.front() > now) continue;
+      // one handling serves every message that has arrived by now
+      auto last = vec.arrivals.begin();
+      while (last != vec.arrivals.end() && *last <= now) ++last;
+      vec.arrivals.erase(vec.arrivals.begin(), last);
+      ++vec.interrupts;
+      ++irq_stats_.interrupts;
+      if (vec.other)
+        handle_other();
+      else
+        napi(v);
+      again = true;  // handling took time: look again
+    }
+  }
+}
+
+void Driver::handle_other() {
+  const regs::DeviceMap& map = prof_.map();
+  regs::RegAccess bar = bar_access();
+  const View view = p_.vf < 0 ? View::PF : View::VF;
+  if (p_.vf < 0) {
+    // igb_msix_other / ixgbe_msix_other: the causes, the mailbox, a spoof report.
+    const std::uint32_t causes = map.read_other_causes(bar);
+    if ((causes & map.mailbox_cause()) && mbx_service_) mbx_service_->service(*policy_);
+    if (map.spoof_cause() && (causes & map.spoof_cause())) check_spoof();
+  }
+  map.write_irq_enable(bar, view, std::uint64_t{1} << other_vector_);
+}
+
+void Driver::napi(unsigned vi) {
+  const regs::DeviceMap& map = prof_.map();
+  const View view = p_.vf < 0 ? View::PF : View::VF;
+  regs::RegAccess bar = bar_access();
+  Vector& v = vecs_[vi];
+  if (v.itr_pending) {  // igb_write_itr / igbvf: the value from the last poll, now
+    map.write_itr(bar, view, vi, v.itr->itr());
+    v.itr_pending = false;
+  }
+  // Poll rounds until one uses less than the budget (napi_complete_done).
+  for (;;) {
+    ++irq_stats_.napi_polls;
+    if (v.tx) {
+      const std::uint64_t before = tx_reclaimed_;
+      reclaim_tx();
+      v.sample.tx_packets += tx_reclaimed_ - before;
+      v.sample.tx_bytes += (tx_reclaimed_ - before) * (p_.cfg.tx.frame_bytes - kFcsBytes);
+    }
+    unsigned work = 0;
+    for (unsigned i : v.rx) work += harvest(i, kNapiBudget - std::min(work, kNapiBudget), &v.sample);
+    if (work < kNapiBudget) break;
+    ++irq_stats_.budget_exhausted;
+  }
+  if (v.itr && v.itr->update(v.sample, now_ps())) {
+    ++irq_stats_.itr_writes;
+    if (prof_.family == Family::i82576)
+      v.itr_pending = true;  // igb/igbvf write it at the next interrupt
+    else
+      map.write_itr(bar, view, vi, v.itr->itr());  // ixgbe/ixgbevf: at once
+  }
+  v.sample = ItrSample{};
+  map.write_irq_enable(bar, view, std::uint64_t{1} << vi);  // re-arm (EIMS / EIMS_EX)
 }
 
 RegAccess Driver::bar_access() {
@@ -414,47 +652,63 @@ void Driver::vf_mailbox_setup() {
                     reply, n);
 }
 
-void Driver::poll(double dt_us) {
-  harvest_rx();
-  if (p_.vf < 0 && p_.vfs) check_spoof();
+void Driver::poll_rings() {
+  for (unsigned i = 0; i < rxq_.size(); ++i) harvest(i, ~0u, nullptr);
   reclaim_tx();
+}
+
+void Driver::app_send(double dt_us) {
+  reclaim_tx();  // the transmit path cleans completed descriptors as it goes
   const ps_t now = now_ps();
   if (now >= p_.traffic_start && now <= p_.traffic_end)
     send_tx(std::min(dt_us, static_cast<double>(now - p_.traffic_start) / kPsPerUs));
 }
 
-void Driver::harvest_rx() {
-  for (RxQueue& q : rxq_) {
-    unsigned refilled = 0;
-    for (;;) {
-      std::uint8_t* d = gpa(q.ring + 16ull * q.ntc, 16);
-      if (!desc::RxWriteBack::load(d).dd()) break;
-      ++q.harvested;
-      // A unicast for another station in a VM's buffer would be an isolation failure.
-      const std::uint64_t filled = rx_buffer(q, q.ntc);
-      if (filled + 6 <= p_.iova_base + p_.mem_bytes) {
-        const std::uint8_t* frame = gpa(filled, 6);
-        std::uint64_t da = 0;
-        for (int i = 5; i >= 0; --i) da = da << 8 | frame[i];
-        bool own = da == p_.mac;
-        if (p_.vmdq)  // the hypervisor's software switch hands the frame to its VM
-          for (unsigned v = 0; v < p_.vf_macs.size(); ++v)
-            if (da == p_.vf_macs[v]) {
-              ++vm_rx_[v * rxq_.size() + static_cast<std::size_t>(&q - rxq_.data())];
-              own = true;
-            }
-        if (!(da & 1) && !own) ++rx_foreign_;
-      }
-      // re-post a buffer at next_to_use (read format), then advance both indices
-      std::uint8_t* u = gpa(q.ring + 16ull * q.ntu, 16);
-      std::memset(d, 0, 16);
-      desc::RxRead{rx_buffer(q, q.ntu), 0}.store(u);
-      q.ntc = (q.ntc + 1) % rx_n_;
-      q.ntu = (q.ntu + 1) % rx_n_;
-      ++refilled;
+unsigned Driver::harvest(unsigned qi, unsigned budget, ItrSample* s) {
+  RxQueue& q = rxq_[qi];
+  unsigned refilled = 0;
+  const ps_t now = now_ps();
+  while (refilled < budget) {
+    std::uint8_t* d = gpa(q.ring + 16ull * q.ntc, 16);
+    const desc::RxWriteBack wb = desc::RxWriteBack::load(d);
+    if (!wb.dd()) break;
+    // The device books write-backs ahead of kernel time: not yet visible.
+    if (p_.rx_written_at && p_.rx_written_at(q.hw_queue, q.ntc) > now) break;
+    ++q.harvested;
+    // A unicast for another station in a VM's buffer would be an isolation failure.
+    const std::uint64_t filled = rx_buffer(q, q.ntc);
+    if (filled + 6 <= p_.iova_base + p_.mem_bytes) {
+      const std::uint8_t* frame = gpa(filled, 6);
+      std::uint64_t da = 0;
+      for (int i = 5; i >= 0; --i) da = da << 8 | frame[i];
+      bool own = da == p_.mac;
+      if (p_.vmdq)  // the hypervisor's software switch hands the frame to its VM
+        for (unsigned v = 0; v < p_.vf_macs.size(); ++v)
+          if (da == p_.vf_macs[v]) {
+            ++vm_rx_[v * rxq_.size() + qi];
+            own = true;
+          }
+      if (!(da & 1) && !own) ++rx_foreign_;
+      // software latency: the origin stamp the frame carries (frame_stamp.h) to now
+      ps_t origin = 0;
+      if (wb.length >= kStampEnd && filled + kStampEnd <= p_.iova_base + p_.mem_bytes &&
+          read_stamp(gpa(filled, wb.length), wb.length, origin) && origin <= now)
+        sw_latency_.record_ps(now - origin);
     }
-    if (refilled) write32(q.tail_reg, q.ntu);
+    if (s) {
+      ++s->rx_packets;
+      s->rx_bytes += wb.length;
+    }
+    // re-post a buffer at next_to_use (read format), then advance both indices
+    std::uint8_t* u = gpa(q.ring + 16ull * q.ntu, 16);
+    std::memset(d, 0, 16);
+    desc::RxRead{rx_buffer(q, q.ntu), 0}.store(u);
+    q.ntc = (q.ntc + 1) % rx_n_;
+    q.ntu = (q.ntu + 1) % rx_n_;
+    ++refilled;
   }
+  if (refilled) write32(q.tail_reg, q.ntu);
+  return refilled;
 }
 
 void Driver::check_spoof() {
@@ -472,6 +726,7 @@ void Driver::reclaim_tx() {
     while (tx_ntc_ != tx_ntu_ && tx_ntc_ != head) {
       std::memset(gpa(tx_ring_ + 16ull * tx_ntc_, 16), 0, 16);
       tx_ntc_ = (tx_ntc_ + 1) % tx_n_;
+      ++tx_reclaimed_;
     }
     return;
   }
@@ -480,6 +735,7 @@ void Driver::reclaim_tx() {
     if (!desc::TxWriteBack::load(d).dd()) break;
     std::memset(d, 0, 16);
     tx_ntc_ = (tx_ntc_ + 1) % tx_n_;
+    ++tx_reclaimed_;
   }
 }
 
@@ -506,7 +762,7 @@ void Driver::build_tx_frame(std::uint8_t* b, unsigned len) {
   ip[16] = 10, ip[17] = 255, ip[18] = 0, ip[19] = 1;
   ip[20] = 0x30, ip[21] = static_cast<std::uint8_t>(tx_seq_ & 0x3F);  // 64 source ports
   ip[22] = 0x00, ip[23] = 0x35;
-  if (len >= l2 + 2 + 28 + 8) std::memcpy(ip + 28, &tx_seq_, 8);
+  write_stamp(b, len, now_ps());  // the application's send time, for software latency
   ++tx_seq_;
 }
 

@@ -32,12 +32,15 @@
 #include "model/core/metrics_registry.h"
 #include "model/core/scenario.h"
 #include "model/core/stats.h"
+#include "model/core/frame_stamp.h"
+#include "model/host/itr.h"
 #include "model/host/mailbox_protocol.h"
 #include "model/host/pf_policy.h"
 
 namespace iovsim {
 
 class HostMemory;
+class InterruptController;
 
 struct DriverParams {
   unsigned port = 0;
@@ -51,12 +54,19 @@ struct DriverParams {
   std::uint64_t mem_bytes = 0;
   std::uint64_t iova_base = 0;  // the IO-virtual (guest-physical) address of its memory
   std::uint64_t bar0 = 0;       // host-physical address of its register BAR
+  std::uint64_t msix_bar = 0;   // host-physical address of its MSI-X table (PF BAR3/4, VF BAR3 slice)
+  InterruptController* irqc = nullptr;  // the host's interrupt controller (MSI-X vectors)
+  // When the descriptor at `index` of port queue `queue` was written back (the device books
+  // write-backs ahead of kernel time; a driver does not see one before it happened).
+  std::function<ps_t(unsigned queue, unsigned index)> rx_written_at;
   ps_t traffic_start = 0;       // the application sends between these times
   ps_t traffic_end = 0;
   FunctionCfg cfg;
   HostCfg host;
   // PF only
   std::uint64_t vf_bar0 = 0;
+  std::uint64_t vf_msix_bar = 0;        // the VF BAR3 window
+  unsigned max_payload = 256, max_read_request = 512;  // what the PCI core puts in DevCtl
   unsigned vfs = 0;
   std::vector<std::uint64_t> vf_macs;
   std::vector<double> vf_rate_limit_mbps;
@@ -94,11 +104,15 @@ public:
   std::uint64_t spoofed_packets() const { return spoofed_packets_; }
   std::uint64_t rx_foreign() const { return rx_foreign_; }  // unicast for another MAC
   std::uint64_t mac() const { return p_.mac; }  // current: the PF may assign or change it
-  // The PF interrupt for a mailbox message (Mailbox::on_vf_request): wakes the PF driver.
-  void mailbox_interrupt() {
-    mbx_pending_ = true;  // latched: the driver may be busy with register accesses
-    mbx_event_.notify(sc_core::SC_ZERO_TIME);
-  }
+  // Interrupt and NAPI figures of the driver.
+  struct IrqStats {
+    std::uint64_t interrupts = 0;   // MSI-X messages handled
+    std::uint64_t napi_polls = 0;   // poll rounds (several per interrupt when the budget is used)
+    std::uint64_t budget_exhausted = 0;
+    std::uint64_t itr_writes = 0;   // EITR rewrites by the ITR algorithm
+  };
+  const IrqStats& irq_stats() const { return irq_stats_; }
+  const LatencyHistogram& sw_latency() const { return sw_latency_; }
   // VF side: requests sent, answered ACK / NACK, unanswered, and request-to-reply latency.
   struct MailboxStats {
     std::uint64_t requests = 0, acks = 0, nacks = 0, timeouts = 0;
@@ -115,8 +129,19 @@ private:
   void run();
   void pf_bring_up();
   void setup_rings();
-  void poll(double dt_us);
-  void harvest_rx();
+  // MSI-X: the table (every vector unmasked, host vectors from the interrupt controller),
+  // MSI-X enable, GPIE/EIAC/EIAM, the other vector (IVAR_MISC); then the queue vectors
+  // (IVAR, EITR, EIMS) once the rings exist.
+  void setup_msix();
+  void setup_queue_vectors();
+  void on_interrupt(unsigned vector, ps_t at);
+  void handle_interrupts();
+  void napi(unsigned vector);
+  void handle_other();
+  void poll_rings();
+  void app_send(double dt_us);
+  // Harvests up to `budget` frames from Rx queue `qi`; returns how many.
+  unsigned harvest(unsigned qi, unsigned budget, ItrSample* s);
   void check_spoof();
   void vf_mailbox_setup();
   // Posts one request and polls for the PF's answer (1 us steps, then 10 us); false on NACK
@@ -145,6 +170,7 @@ private:
   bool ready_ = false;
   // ring layout in guest-physical addresses
   struct RxQueue {
+    int vector = -1;                      // the vector that serves it
     std::uint64_t ring = 0, buffers = 0;  // guest-physical
     unsigned index = 0;                   // the queue's number in the function's BAR
     std::uint32_t tail_reg = 0;           // its tail register's offset
@@ -163,14 +189,31 @@ private:
   std::uint64_t spoofed_packets_ = 0;
   std::vector<std::uint64_t> vm_rx_;
   tlm::tlm_generic_payload gp_;  // register accesses (one at a time: the thread waits)
-  sc_core::sc_event mbx_event_;
-  bool mbx_pending_ = false;
+  // Interrupt vectors: 0..n of the function's MSI-X table.
+  struct Vector {
+    bool other = false;                   // the mailbox / link vector
+    bool tx = false;                      // serves the Tx ring
+    std::vector<unsigned> rx;             // the Rx queues it serves (indices into rxq_)
+    std::unique_ptr<ItrPolicy> itr;       // queue vectors
+    bool itr_pending = false;             // igb/igbvf write a new EITR at the next interrupt
+    ItrSample sample;
+    // Messages that reached the host, oldest first: the device sends them ahead of kernel time
+    // (each at its own time), so several may be outstanding.
+    std::vector<ps_t> arrivals;
+    std::uint64_t interrupts = 0;
+  };
+  std::vector<Vector> vecs_;
+  int other_vector_ = -1;
+  bool msix_ = false;                     // MSI-X is set up
+  sc_core::sc_event irq_event_;
+  IrqStats irq_stats_;
+  LatencyHistogram sw_latency_;           // origin stamp -> the driver handed the frame up
   std::unique_ptr<PfVfPolicy> policy_;            // PF
   std::unique_ptr<PfMailboxService> mbx_service_; // PF
   std::unique_ptr<VfMailbox> vf_mbx_;             // VF
   MailboxStats mbx_stats_;
   double tx_credit_bits_ = 0;
-  std::uint64_t rx_foreign_ = 0, mmio_errors_ = 0, tx_seq_ = 0;
+  std::uint64_t rx_foreign_ = 0, mmio_errors_ = 0, tx_seq_ = 0, tx_reclaimed_ = 0;
 };
 
 

@@ -4,31 +4,95 @@ namespace iovsim {
 
 using namespace pcicfg;
 
+namespace {
+// PCIe Link Capabilities of the part: its speed and width, ASPM L0s and L1, L0s exit < 4 us,
+// L1 exit < 64 us (the 82576's 0x00036C41, pciutils tests/cap-pcie-2; the 82599's by its
+// link, the other fields assumed equal).
+std::uint32_t link_cap(const DeviceProfile& p) {
+  return 0x00036C00u | (p.pcie_lanes << 4) | p.pcie_gen;
+}
+}  // namespace
+
 ConfigSpace::ConfigSpace(const DeviceProfile& prof, Kind kind, unsigned pf_index,
-                         unsigned max_vfs)
-    : max_vfs_(max_vfs) {
-  if (kind == Kind::PF) {
+                         unsigned max_vfs, unsigned functions_on_device)
+    : max_vfs_(max_vfs), kind_(kind) {
+  const bool pf = kind == Kind::PF;
+  if (pf) {
     put(VENDOR_ID, 2, prof.vendor_id);
     put(DEVICE_ID, 2, prof.pf_device_id);
     put(HEADER_TYPE, 1, 0x80);  // multi-function: one PF per port
+    put(SUBSYS_VENDOR, 2, prof.vendor_id);
+    put(SUBSYS_ID, 2, 0xA03C);  // the 82576 board of pciutils' dump
+    put(INT_PIN, 1, 1);         // INTA
+    mask(INT_LINE, 1, 0xFF);
   } else {
     put(VENDOR_ID, 2, 0xFFFF);  // SR-IOV: a VF's IDs read FFFFh; software uses the PF's cap
     put(DEVICE_ID, 2, 0xFFFF);
   }
   put(CLASS_REV, 4, 0x02000001);  // Ethernet controller, revision 1
-  put(STATUS, 2, 1u << 4);        // capabilities list
-  put(CAP_PTR, 1, PCIE_CAP);
-  put(PCIE_CAP, 2, 0x0010);       // PCI Express capability, last in the legacy list
-  put(PCIE_CAP + 2, 2, 0x0002);   // version 2, endpoint
-  mask(COMMAND, 2, kind == Kind::PF ? (CMD_MEMORY | CMD_BUS_MASTER) : CMD_BUS_MASTER);
-  (void)pf_index;
-  if (kind == Kind::VF) return;   // VF BARs live in the PF's SR-IOV capability
-  bar(BAR0, prof.pf_bar0_bytes);
-  // Extended capabilities: AER at 0x100 -> ARI at 0x150 -> SR-IOV at the profile's offset.
-  put(0x100, 4, 0x0001u | 1u << 16 | 0x150u << 20);
-  put(0x150, 4, 0x000Eu | 1u << 16 | std::uint32_t{prof.sriov_cap_offset} << 20);
+  put(STATUS, 2, STATUS_CAP_LIST);
+  mask(COMMAND, 2, pf ? (CMD_IO | CMD_MEMORY | CMD_BUS_MASTER | CMD_INTX_DISABLE) : CMD_BUS_MASTER);
+
+  // Legacy capabilities: PF PM -> MSI -> MSI-X -> PCIe (-> VPD); VF MSI-X -> PCIe.
+  const unsigned vectors = pf ? prof.pf_msix_vectors : prof.vf_msix_vectors;
+  const unsigned msix_bir = pf ? prof.pf_msix_bar : 3;
+  put(CAP_PTR, 1, pf ? PM_CAP : MSIX_CAP);
+  if (pf) {
+    cap(PM_CAP, CAP_ID_PM, MSI_CAP);
+    put(PM_CAP + 2, 2, 0xC823);      // PMC: v3, DSI, PME from D0, D3hot, D3cold
+    put(PM_CAP + 4, 2, 0x2000);      // PMCSR: D0, data scale 1
+    mask(PM_CAP + 4, 2, 0x0103);     // power state, PME_En
+    cap(MSI_CAP, CAP_ID_MSI, MSIX_CAP);
+    put(MSI_CAP + 2, 2, 0x0180);     // 64-bit, per-vector masking, one vector
+    mask(MSI_CAP + 2, 2, 0x0071);    // enable, multiple message enable
+    mask(MSI_CAP + 4, 4, 0xFFFFFFFC);  // address low, high, data, mask bits
+    mask(MSI_CAP + 8, 4, 0xFFFFFFFF);
+    mask(MSI_CAP + 12, 2, 0xFFFF);
+    mask(MSI_CAP + 16, 4, 0x1);
+  }
+  cap(MSIX_CAP, CAP_ID_MSIX, PCIE_CAP);
+  put(MSIX_CAP + MSIX_FLAGS, 2, vectors - 1);
+  mask(MSIX_CAP + MSIX_FLAGS, 2, MSIX_FLAGS_ENABLE | MSIX_FLAGS_MASKALL);
+  put(MSIX_CAP + MSIX_TABLE, 4, msix_bir);
+  put(MSIX_CAP + MSIX_PBA, 4, MSIX_PBA_OFFSET | msix_bir);
+  cap(PCIE_CAP, CAP_ID_PCIE, pf && prof.vpd ? VPD_CAP : 0);
+  put(PCIE_CAP + 2, 2, 0x0002);    // version 2, endpoint
+  put(PCIE_CAP + EXP_DEVCAP, 4, 0x10008CC2);  // MPS 512, L0s/L1 latencies, RBE, FLR
+  put(PCIE_CAP + EXP_DEVCTL, 2, 0x2810);     // reset: RO, NS, MPS 128, MRRS 512
+  mask(PCIE_CAP + EXP_DEVCTL, 2, pf ? 0x7CFF : 0);  // a VF's DevCtl fields are the PF's
+  put(PCIE_CAP + EXP_LNKCAP, 4, link_cap(prof));
+  put(PCIE_CAP + EXP_LNKSTA, 2, (prof.pcie_lanes << 4) | prof.pcie_gen);  // trained at the cap
+  mask(PCIE_CAP + EXP_LNKCTL, 2, pf ? 0x0FC3 : 0);
+  put(PCIE_CAP + EXP_DEVCAP2, 4, 0x1F);      // completion timeout ranges, disable supported
+  mask(PCIE_CAP + EXP_DEVCTL2, 2, pf ? 0x1F : 0);
+  if (pf && prof.vpd) {
+    cap(VPD_CAP, CAP_ID_VPD, 0);
+    mask(VPD_CAP + 2, 2, 0xFFFF);
+    mask(VPD_CAP + 4, 4, 0xFFFFFFFF);
+  }
+
+  // Extended capabilities: PF AER -> DSN -> ARI -> SR-IOV; VF AER -> ARI.
+  ext_cap(AER_CAP, EXT_ID_AER, 1, pf ? DSN_CAP : ARI_CAP);
+  put(AER_CAP + 0x0C, 4, 0x00062011);  // uncorrectable error severity, as the dump shows
+  mask(AER_CAP + 0x08, 4, 0xFFFFFFFF);
+  mask(AER_CAP + 0x0C, 4, 0xFFFFFFFF);
+  mask(AER_CAP + 0x14, 4, 0xFFFFFFFF);
+  put(AER_CAP + 0x14, 4, 0x2000);      // correctable error mask: advisory non-fatal
+  if (pf) {
+    ext_cap(DSN_CAP, EXT_ID_DSN, 1, ARI_CAP);
+    ext_cap(ARI_CAP, EXT_ID_ARI, 1, prof.sriov_cap_offset);
+    // ARI Next Function Number: the next PF of the device, 0 after the last.
+    put(ARI_CAP + 4, 2, (pf_index + 1 < functions_on_device ? pf_index + 1 : 0) << 8);
+  } else {
+    ext_cap(ARI_CAP, EXT_ID_ARI, 1, 0);
+  }
+  if (!pf) return;  // VF BARs live in the PF's SR-IOV capability
+  // 82576: 32-bit BARs; 82599: 64-bit prefetchable (lspci of both)
+  bar(BAR0, prof.pf_bar0_bytes, prof.pf_bar0_64bit, prof.pf_bar0_64bit);
+  bar(BAR0 + 4 * prof.pf_msix_bar, kMsixBarBytes, prof.pf_bar0_64bit, prof.pf_bar0_64bit);
+  io_bar(BAR0 + 8, 32);  // BAR2: the I/O window (not decoded)
   sriov_ = prof.sriov_cap_offset;
-  put(sriov_, 4, 0x0010u | 1u << 16);
+  ext_cap(sriov_, EXT_ID_SRIOV, 1, 0);
   put(sriov_ + SRIOV_INITIAL_VF, 2, prof.total_vfs);
   put(sriov_ + SRIOV_TOTAL_VF, 2, prof.total_vfs);
   put(sriov_ + SRIOV_FUNC_LINK, 1, pf_index);
@@ -41,8 +105,23 @@ ConfigSpace::ConfigSpace(const DeviceProfile& prof, Kind kind, unsigned pf_index
   mask(sriov_ + SRIOV_CTRL, 2, SRIOV_CTRL_VFE | SRIOV_CTRL_MSE | SRIOV_CTRL_ARI);
   mask(sriov_ + SRIOV_NUM_VF, 2, 0xFFFF);
   mask(sriov_ + SRIOV_SYS_PGSIZE, 4, 0x553);
-  bar(sriov_ + SRIOV_BAR, prof.vf_bar0_bytes);       // VF BAR0: registers
-  bar(sriov_ + SRIOV_BAR + 12, prof.vf_bar0_bytes);  // VF BAR3: MSI-X table (not modelled)
+  // VF BAR0 (registers) and BAR3 (MSI-X): 64-bit non-prefetchable (the 82576 dump: 0x...4)
+  bar(sriov_ + SRIOV_BAR, prof.vf_bar0_bytes, true, false);
+  bar(sriov_ + SRIOV_BAR + 12, kMsixBarBytes, true, false);
+}
+
+void ConfigSpace::set_serial(std::uint64_t serial) {
+  if (kind_ != Kind::PF) return;
+  put(DSN_CAP + 4, 4, static_cast<std::uint32_t>(serial));
+  put(DSN_CAP + 8, 4, static_cast<std::uint32_t>(serial >> 32));
+}
+
+void ConfigSpace::cap(std::uint32_t at, std::uint8_t id, std::uint32_t next) {
+  put(at, 1, id);
+  put(at + 1, 1, next);
+}
+void ConfigSpace::ext_cap(std::uint32_t at, std::uint16_t id, unsigned version, std::uint32_t next) {
+  put(at, 4, id | version << 16 | next << 20);
 }
 
 void ConfigSpace::put(std::uint32_t o, unsigned len, std::uint32_t v) {
@@ -51,8 +130,15 @@ void ConfigSpace::put(std::uint32_t o, unsigned len, std::uint32_t v) {
 void ConfigSpace::mask(std::uint32_t o, unsigned len, std::uint32_t m) {
   for (unsigned i = 0; i < len; ++i) wmask_[o + i] = static_cast<std::uint8_t>(m >> (8 * i));
 }
-void ConfigSpace::bar(std::uint32_t o, std::uint32_t size) {
-  mask(o, 4, ~(size - 1));  // 32-bit non-prefetchable memory BAR: type bits read 0
+void ConfigSpace::bar(std::uint32_t o, std::uint32_t size, bool is64, bool prefetchable) {
+  // memory BAR: the type bits read-only (bit 2: 64-bit, bit 3: prefetchable)
+  put(o, 4, (is64 ? 0x4 : 0) | (prefetchable ? 0x8 : 0));
+  mask(o, 4, ~(size - 1));
+  if (is64) mask(o + 4, 4, 0xFFFFFFFF);  // the upper half
+}
+void ConfigSpace::io_bar(std::uint32_t o, std::uint32_t size) {
+  put(o, 4, 1);
+  mask(o, 4, ~(size - 1) & ~3u);
 }
 
 std::uint32_t ConfigSpace::read(std::uint32_t offset, unsigned len) const {
@@ -83,6 +169,7 @@ bool ConfigSpace::write(std::uint32_t offset, unsigned len, std::uint32_t value)
   }
   if (offset < pcicfg::COMMAND + 2 && offset + len > pcicfg::COMMAND && on_command_change)
     on_command_change();
+  if (offset < pcipcfg_msix() + 2 && offset + len > pcipcfg_msix() && on_msix_change) on_msix_change();
   if (touches_sriov) {
     // First VF Offset depends on ARI Capable Hierarchy: with ARI the VFs of 01:00.0 start at
     // 01:10.0 (offset 0x80); without it the 82576/82599 report 0x180 (next bus).

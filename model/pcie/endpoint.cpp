@@ -22,7 +22,7 @@ PcieEndpoint::PcieEndpoint(sc_core::sc_module_name name, const DeviceProfile& pr
   gp_.set_streaming_width(0);
   gp_.set_byte_enable_ptr(nullptr);
   for (unsigned p = 0; p < ports; ++p) {
-    pf_cfg_.push_back(std::make_unique<ConfigSpace>(prof, ConfigSpace::Kind::PF, p, max_vfs));
+    pf_cfg_.push_back(std::make_unique<ConfigSpace>(prof, ConfigSpace::Kind::PF, p, max_vfs, ports));
     pf_cfg_.back()->on_sriov_change = [this] { update_rids(); };
     pf_cfg_.back()->on_command_change = [this] { update_bus_master(); };
     pf_regs_.push_back(std::make_unique<regs::RegisterSpace>(fmt::format("pf{}", p)));
@@ -32,7 +32,36 @@ PcieEndpoint::PcieEndpoint(sc_core::sc_module_name name, const DeviceProfile& pr
       vf_regs_.push_back(std::make_unique<regs::RegisterSpace>(fmt::format("pf{}.vf{}", p, v)));
     }
   }
+  // Interrupts: each function's MSI-X table (its BAR) and interrupt registers (its BAR0).
+  irq_.resize(functions());
+  for (unsigned fn = 0; fn < functions(); ++fn) {
+    const unsigned port = fn / (max_vfs_ + 1), k = fn % (max_vfs_ + 1);
+    const bool pf = k == 0;
+    ConfigSpace& cs = pf ? *pf_cfg_[port] : *vf_cfg_[port * max_vfs_ + k - 1];
+    FnIrq& f = irq_[fn];
+    const unsigned vectors = pf ? prof.pf_msix_vectors : prof.vf_msix_vectors;
+    f.msix = std::make_unique<MsixTable>(vectors);
+    f.msix_regs = std::make_unique<regs::RegisterSpace>(fmt::format("{}.msix", pf ? fmt::format("pf{}", port) : fmt::format("pf{}.vf{}", port, k - 1)));
+    f.msix->map_registers(*f.msix_regs);
+    f.msix->send = [this, fn](unsigned, std::uint64_t a, std::uint32_t d, ps_t at) { send_msi(fn, a, d, at); };
+    f.logic = std::make_unique<FunctionInterrupts>(vectors, *f.msix);
+    regs::RegisterSpace& rs = pf ? *pf_regs_[port] : *vf_regs_[port * max_vfs_ + k - 1];
+    prof.map().bind_interrupts(rs, pf ? regs::View::PF : regs::View::VF,
+                               pf ? prof.queues_per_port : prof.queues_per_pool, f.logic->regs());
+    MsixTable* t = f.msix.get();
+    ConfigSpace* c = &cs;
+    cs.on_msix_change = [t, c] { t->set_control(c->msix_enabled(), c->msix_masked(), now_ps()); };
+  }
   update_rids();
+}
+
+void PcieEndpoint::send_msi(unsigned fn, std::uint64_t addr, std::uint32_t data, ps_t at) {
+  if (!bus_master(fn)) {  // an MSI-X message is a memory write: no BME, no message
+    ++msi_refused_;
+    return;
+  }
+  const ps_t arrived = link_.dma_write(at, addr, 4, TlpKind::Interrupt);
+  if (msi_target_) msi_target_->message(addr, data, fn, arrived);
 }
 
 void PcieEndpoint::publish(MetricsRegistry& m) const {
@@ -43,7 +72,32 @@ void PcieEndpoint::publish(MetricsRegistry& m) const {
               "accesses to offsets no register is declared at");
     m.counter("/register_errors/read_only_writes", regs_of(fn).read_only_writes(), Unit::Count,
               "writes to read-only registers");
+    const std::string f = fmt::format("/functions/{}/interrupts/", fn);
+    const FnIrq& q = irq_[fn];
+    m.counter(f + "messages", q.msix->stats().sent, Unit::Events, "MSI-X messages the function sent");
+    m.value(f + "per_vector", [&q] { return q.msix->sent_per_vector(); }, Unit::Events,
+            "messages per MSI-X vector");
+    m.counter(f + "pended", q.msix->stats().pended, Unit::Events,
+              "messages held in the PBA (vector masked), of which released later: released");
+    m.counter(f + "released", q.msix->stats().released, Unit::Events, "pending messages sent on unmask");
+    m.counter(f + "throttled", q.logic->stats().throttled, Unit::Events,
+              "messages EITR moderation held back to the end of the vector's interval");
+    m.value(f + "eitr_us",
+            [this, &q, fn] {
+              nlohmann::json a = nlohmann::json::array();
+              const bool pf = fn % (max_vfs_ + 1) == 0;
+              for (std::uint32_t v : q.logic->regs().eitr)
+                a.push_back(static_cast<double>(prof_.map().itr_interval_ps(pf ? regs::View::PF : regs::View::VF, v)) / 1e6);
+              return a;
+            },
+            Unit::None, "each vector's EITR interval in microseconds at the end");
+    m.counter("/register_errors/interrupt_writes_ignored", q.logic->regs().ignored_writes, Unit::Count,
+              "interrupt register writes naming vectors or queues the function lacks");
+    m.counter("/register_errors/msix_pba_writes", q.msix->stats().ignored_writes, Unit::Count,
+              "writes to the read-only MSI-X pending bits");
   }
+  m.counter("/pcie/msi_refused_bus_master", msi_refused_, Unit::Count,
+            "MSI-X messages not sent because the function's Bus Master Enable was clear");
   for (unsigned p = 0; p < ports_; ++p)
     m.counter("/register_errors/config_writes_rejected", pf_cfg_[p]->rejected_writes(), Unit::Count,
               "config writes the function rejected");
@@ -183,6 +237,19 @@ regs::RegisterSpace* PcieEndpoint::decode(std::uint64_t addr, std::uint32_t& off
       offset = static_cast<std::uint32_t>(addr - b);
       return pf_regs_[p].get();
     }
+    const std::uint64_t mb = c.bar(prof_.pf_msix_bar);
+    if ((c.command() & pcicfg::CMD_MEMORY) && mb && addr >= mb && addr < mb + ConfigSpace::kMsixBarBytes) {
+      offset = static_cast<std::uint32_t>(addr - mb);
+      return irq_[function_index(p, -1)].msix_regs.get();
+    }
+    const std::uint64_t vb3 = c.vf_bar3();
+    if (c.vf_enable() && c.vf_memory_enable() && vb3 && addr >= vb3) {
+      const std::uint64_t v = (addr - vb3) / ConfigSpace::kMsixBarBytes;
+      if (v < c.num_vfs() && v < max_vfs_) {
+        offset = static_cast<std::uint32_t>((addr - vb3) % ConfigSpace::kMsixBarBytes);
+        return irq_[function_index(p, static_cast<int>(v))].msix_regs.get();
+      }
+    }
     std::uint64_t vb = c.vf_bar0();
     if (c.vf_enable() && c.vf_memory_enable() && vb && addr >= vb) {
       std::uint64_t v = (addr - vb) / prof_.vf_bar0_bytes;
@@ -240,6 +307,7 @@ DmaStatus PcieEndpoint::dma(unsigned fn, std::uint64_t a, void* data, unsigned l
     ++bme_refused_;
     return DmaStatus::BusMaster;
   }
+  if ((++transfers_ & 255) == 0) link_.forget_before(now_ps());  // keep only what lies ahead
   t = write ? link_.dma_write(t, a, len, kind) : link_.dma_read(t, a, len, kind);
   DmiWindow& w = dmi_[fn];
   if (!w.asked || (w.valid && !(a >= w.start && len && a - w.start <= w.end - w.start &&

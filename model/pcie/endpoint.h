@@ -20,9 +20,12 @@
 #include "model/core/metrics_registry.h"
 #include "model/core/pcie_extension.h"
 #include "model/core/dma_port.h"
+#include "model/core/interrupt_sink.h"
 #include "model/regs/register_space.h"
 #include "model/pcie/config_space.h"
+#include "model/pcie/interrupts.h"
 #include "model/pcie/link_timing.h"
+#include "model/pcie/msix.h"
 
 namespace iovsim {
 
@@ -73,6 +76,12 @@ public:
   // Space Enable; a VF's slice of the VF BAR0 window with VF Enable and VF MSE), else null.
   regs::RegisterSpace* decode(std::uint64_t addr, std::uint32_t& offset);
   PcieLinkTiming& link() { return link_; }
+  // Each function's interrupt logic and MSI-X table; where its messages go (the host's
+  // interrupt controller): a posted write upstream on the link, then `target.message`.
+  FunctionInterrupts& interrupts(unsigned fn) { return *irq_[fn].logic; }
+  MsixTable& msix(unsigned fn) { return *irq_[fn].msix; }
+  void set_msi_target(MsiTarget* t) { msi_target_ = t; }
+  std::uint64_t msi_refused() const { return msi_refused_; }
 
   std::uint64_t unsupported_requests() const { return unsupported_; }
   // Called after every change of the VFs' routing IDs or visibility (SR-IOV capability).
@@ -108,7 +117,15 @@ private:
   PcieLinkTiming link_;
   std::vector<std::uint16_t> rid_by_fn_;
   std::vector<bool> bme_;  // per function: Bus Master Enable in effect
-  std::uint64_t unsupported_ = 0, bme_refused_ = 0;
+  std::uint64_t unsupported_ = 0, bme_refused_ = 0, msi_refused_ = 0, transfers_ = 0;
+  void send_msi(unsigned fn, std::uint64_t addr, std::uint32_t data, ps_t at);
+  struct FnIrq {
+    std::unique_ptr<MsixTable> msix;
+    std::unique_ptr<regs::RegisterSpace> msix_regs;  // the MSI-X BAR
+    std::unique_ptr<FunctionInterrupts> logic;
+  };
+  std::vector<FnIrq> irq_;
+  MsiTarget* msi_target_ = nullptr;
 };
 
 }  // namespace iovsim

@@ -147,6 +147,11 @@ public:
   const CreditGate& posted_credits() const { return posted_; }  // headers, and data (second pool)
   const CreditGate& nonposted_credits() const { return nonposted_; }
   const CreditGate& read_tags() const { return tags_; }
+  // Forgets bookings that ended before `t` (the kernel time: nobody books before it).
+  void forget_before(ps_t t) {
+    up_.timeline.forget_before(t);
+    down_.timeline.forget_before(t);
+  }
   // Kept for callers that only want totals.
   std::uint64_t upstream_bytes() const { return up_.tlp_bytes; }
   std::uint64_t downstream_bytes() const { return down_.tlp_bytes; }

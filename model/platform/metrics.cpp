@@ -38,6 +38,14 @@ json System::metrics(double wall_seconds) const {
   for (const json& p : m["ports"]) device_frames += p["tx_dma"]["frames"].get<std::uint64_t>();
   m["device_frames"] = device_frames;
   m["frames_per_wall_second"] = wall_seconds > 0 ? static_cast<double>(device_frames) / wall_seconds : 0;
+  // The steady state: the device's frames of the traffic window over its wall-clock time.
+  double window_fps = m["traffic"]["wire_frames_per_second"].get<double>();
+  for (const json& p : m["ports"]) window_fps += p["tx_dma"]["frames_per_second"].get<double>();
+  const double window_frames = window_fps * s_.duration_us / 1e6;
+  const double traffic_wall = traffic_wall_seconds();
+  m["traffic_wall_seconds"] = traffic_wall;
+  m["window_frames_per_wall_second"] = traffic_wall > 0 ? window_frames / traffic_wall : 0;
+  m["host_ns_per_frame"] = window_frames > 0 ? traffic_wall * 1e9 / window_frames : 0;
   // Queues that saw no traffic and no drop are left out.
   json queues = json::array();
   for (json& q : m["queues"])

@@ -9,6 +9,7 @@
 #include "model/dma/tx_dma.h"
 #include "model/host/driver.h"
 #include "model/host/host_memory.h"
+#include "model/host/interrupt_controller.h"
 #include "model/mac/mac.h"
 #include "model/pcie/endpoint.h"
 #include "model/pcie/mailbox.h"
@@ -21,6 +22,7 @@ namespace iovsim {
 namespace {
 constexpr std::uint64_t kPfBarBase = 0xF0000000ull, kVfBarBase = 0xE0000000ull;
 constexpr std::uint64_t kBarWindow = 16ull << 20;
+constexpr std::uint64_t kMsixInWindow = 8ull << 20;  // the MSI-X BARs: 8 MB into each window
 
 PcieLinkParams link_params(const PcieCfg& c, const DeviceProfile& prof) {
   PcieLinkParams p;
@@ -54,6 +56,8 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
   iommu_ = std::make_unique<Iommu>("iommu");
   ep_ = std::make_unique<PcieEndpoint>("endpoint", prof_, P, vfs_enabled(s), link_params(s.pcie, prof_));
   ep_->dma_out.bind(iommu_->target);
+  irqc_ = std::make_unique<InterruptController>();
+  ep_->set_msi_target(irqc_.get());
   iommu_->to_memory.bind(mem_->target);
   const double line_bps = s.device.link_gbps * 1e9;
   const unsigned pb_bytes =
@@ -91,6 +95,20 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
     port.tx = std::make_unique<TxDma>(fmt::format("port{}_txdma", p).c_str(), prof_, layout, txp,
                                       pool_, *port.sched, direct);
     port.tx->engine().set_bus_master([this](unsigned fn) { return ep_->bus_master(fn); });
+    // Each queue's completions to the vectors of the function that owns its pool.
+    port.irq = std::make_unique<PortInterrupts>();
+    for (unsigned q = 0; q < prof_.queues_per_port; ++q) {
+      const unsigned pool = prof_.pool_of_queue(q);
+      const int owner = layout.function_of_pool(pool);
+      const bool vf_owned = owner >= 0 && static_cast<unsigned>(owner) != layout.first_function;
+      unsigned local = q;
+      if (vf_owned)
+        for (unsigned i = 0; i < prof_.queues_per_pool; ++i)
+          if (prof_.queue_of(pool, i) == q) local = i;
+      port.irq->route(q, &ep_->interrupts(vf_owned ? static_cast<unsigned>(owner) : layout.first_function), local);
+    }
+    port.rx->engine().set_interrupts(port.irq.get());
+    port.tx->engine().set_interrupts(port.irq.get());
     port.tx->map_registers(ep_->pf_regs(p), vf_spaces);
 
     WireSourceParams wp;
@@ -137,6 +155,16 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
       dp.iova_base = iova_base();
       dp.bar0 = v < 0 ? kPfBarBase + p * kBarWindow
                       : kVfBarBase + p * kBarWindow + std::uint64_t{prof_.vf_bar0_bytes} * v;
+      dp.msix_bar = (v < 0 ? kPfBarBase : kVfBarBase) + p * kBarWindow + kMsixInWindow +
+                    (v < 0 ? 0 : std::uint64_t{ConfigSpace::kMsixBarBytes} * v);
+      dp.vf_msix_bar = kVfBarBase + p * kBarWindow + kMsixInWindow;
+      dp.irqc = irqc_.get();
+      dp.max_payload = s.pcie.max_payload_bytes;
+      dp.max_read_request = s.pcie.max_read_request_bytes;
+      {
+        RxEngine* rx = &ports_[p].rx->engine();
+        dp.rx_written_at = [rx](unsigned q, unsigned i) { return rx->written_back_at(q, i); };
+      }
       dp.traffic_start = traffic_start();
       dp.traffic_end = traffic_end();
       dp.cfg = fc;
@@ -161,9 +189,15 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
           (v < 0 ? fmt::format("port{}_pf_driver", p) : fmt::format("port{}_vf{}_driver", p, v))
               .c_str(),
           prof_, dp, *mem_, *ports_[p].vfs_ready);
-      if (v < 0 && ports_[p].mailbox) {
-        Driver* pf = d.get();
-        ports_[p].mailbox->on_vf_request = [pf](unsigned) { pf->mailbox_interrupt(); };
+      if (v < 0 && ports_[p].mailbox) {  // a VF's message raises the PF's mailbox cause
+        FunctionInterrupts* irq = &ep_->interrupts(fn);
+        const std::uint32_t cause = prof_.map().mailbox_cause();
+        ports_[p].mailbox->on_vf_request = [irq, cause](unsigned) { irq->raise_other(cause, now_ps()); };
+      }
+      if (v < 0 && prof_.map().spoof_cause()) {  // 82576: ICR.DOUTSYNC for a spoofed frame
+        FunctionInterrupts* irq = &ep_->interrupts(fn);
+        const std::uint32_t cause = prof_.map().spoof_cause();
+        ports_[p].sorter->on_spoof = [irq, cause] { irq->raise_other(cause, now_ps()); };
       }
       d->mmio.bind(ep_->mmio);
       d->cfg.bind(ep_->cfg);
@@ -206,8 +240,18 @@ std::string register_map(System& sys, bool vf, regs::ListingFormat format) {
 void System::snapshot_traffic_window() {
   wait(to_sc(traffic_start()));
   registry_.mark_window_start();
+  wall_window_start_ = std::chrono::steady_clock::now();
+  window_started_ = true;
   wait(to_sc(traffic_end() - traffic_start()));
   registry_.mark_window_end();
+  wall_window_end_ = std::chrono::steady_clock::now();
+  window_ended_ = true;
+}
+
+double System::traffic_wall_seconds() const {
+  if (!window_started_) return 0;
+  const auto end = window_ended_ ? wall_window_end_ : std::chrono::steady_clock::now();
+  return std::chrono::duration<double>(end - wall_window_start_).count();
 }
 
 unsigned System::vfs_enabled(const Scenario& s) {
@@ -295,6 +339,12 @@ void System::publish() {
               "the programmed Tx rate limit, 0 = off");
     }
   }
+  m.rate_per_second("/traffic/wire_frames_per_second", "/conservation/injected_wire",
+                    "frames the link partners sent, per simulated second of the window");
+  for (unsigned p = 0; p < P; ++p)
+    m.rate_per_second(fmt::format("/ports/{}/tx_dma/frames_per_second", p),
+                      fmt::format("/ports/{}/tx_dma/frames", p),
+                      "frames the Tx DMA fetched, per simulated second of the window");
   m.value("/pcie/gen", [this] { return ep_->link().params().gen; }, Unit::None,
           "PCIe generation (the preset's unless pcie.gen is set)");
   m.value("/pcie/lanes", [this] { return ep_->link().params().lanes; }, Unit::None,
@@ -319,6 +369,7 @@ void System::publish() {
     port.tx->publish(m);
   }
   for (const auto& d : drivers_) d->publish(m);
+  irqc_->publish(m);
 }
 
 std::string System::function_name(unsigned port, int vf) {

@@ -7,6 +7,7 @@
 // IOMMU: each function's routing ID maps IO-virtual [base, base + vm_memory) onto its own memory
 // only (base: host.iova_base_gb).
 #pragma once
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,6 +34,8 @@ class TxScheduler;
 class WireSource;
 class Driver;
 class Mailbox;
+class InterruptController;
+class PortInterrupts;
 
 class System : public sc_core::sc_module {
 public:
@@ -51,6 +54,7 @@ public:
   TxDma& tx_dma(unsigned port) { return *ports_[port].tx; }
   TxScheduler& scheduler(unsigned port) { return *ports_[port].sched; }
   Driver& driver(unsigned fn) { return *drivers_[fn]; }
+  InterruptController& interrupt_controller() { return *irqc_; }
 
   ps_t traffic_start() const;
   ps_t traffic_end() const;
@@ -67,6 +71,8 @@ public:
   // Metrics of the finished run (see docs/metrics.md), composed from what the blocks
   // published; wall_seconds is the only input that is not simulated.
   nlohmann::json metrics(double wall_seconds) const;
+  // Host wall-clock time of the traffic window (to its end, or to now while it runs).
+  double traffic_wall_seconds() const;
 
 private:
   struct Port {
@@ -77,9 +83,12 @@ private:
     std::unique_ptr<TxDma> tx;
     std::unique_ptr<WireSource> source;
     std::unique_ptr<Mailbox> mailbox;
+    std::unique_ptr<PortInterrupts> irq;
     std::unique_ptr<sc_core::sc_event> vfs_ready;
   };
   void snapshot_traffic_window();
+  std::chrono::steady_clock::time_point wall_window_start_, wall_window_end_;
+  bool window_started_ = false, window_ended_ = false;
   void publish();  // every block's stats, and the platform's own facts, into registry_
   void assign_vf_domains();  // the hypervisor: IOMMU domains for the VFs that exist now
   static constexpr std::uint32_t kNoRid = 0x10000;
@@ -91,6 +100,7 @@ private:
   std::unique_ptr<HostMemory> mem_;
   std::unique_ptr<Iommu> iommu_;
   std::unique_ptr<PcieEndpoint> ep_;
+  std::unique_ptr<InterruptController> irqc_;
   std::vector<Port> ports_;
   std::vector<std::unique_ptr<Driver>> drivers_;
 };

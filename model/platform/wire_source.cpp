@@ -1,5 +1,7 @@
 #include "model/platform/wire_source.h"
 
+#include "model/core/frame_stamp.h"
+
 #include <tlm_utils/tlm_quantumkeeper.h>
 
 #include <cstring>
@@ -106,6 +108,7 @@ void WireSource::run() {
       drops_.count(Drop::FramePoolEmpty, -1);
     } else {
       fill(pool_[h], len);
+      write_stamp(pool_[h].data, len - kFcsBytes, t);  // the link partner's send time
       FramePayload pl;
       pl.pool = &pool_;
       pl.handle = h;

@@ -97,6 +97,36 @@ struct RateCtl {  // RTTBCNRC
 };
 constexpr double kRateFactorMin = 1.0, kRateFactorMax = 1000.0;  // X550 7.6.2.1: RF 1..1000
 
+// ---------------------------------------------------------------- interrupt value types
+// One function's interrupt state as its registers hold it (EICR/EICS/EIMS/EIMC/EIAC/EIAM,
+// EITR, IVAR/IVAR_MISC, GPIE, and the 82576's ICR/IMS for the other causes), decoded by the
+// family's codec; the interrupt block (model/pcie/interrupts.h) gives it behaviour through
+// `changed` (after any write) and `software_cause` (EICS).
+struct InterruptRegs {
+  unsigned vectors = 0;             // MSI-X vectors: the width of the vector registers
+  std::uint64_t cause = 0;          // EICR: a vector's cause is pending
+  std::uint64_t enabled = 0;        // EIMS
+  std::uint64_t auto_clear = 0;     // EIAC: emission clears the cause
+  std::uint64_t auto_mask = 0;      // EIAM: emission clears the enable (with GPIE.EIAME)
+  std::uint32_t other_cause = 0;    // causes routed to the other vector (82576 ICR; 82599 EICR 31:16)
+  std::uint32_t other_enabled = 0;  // their enables (82576 IMS; 82599 EIMS 31:16)
+  bool msix_mode = true, auto_mask_enable = false;  // GPIE.Multiple_MSIX / MSIX_MODE, EIAME
+  std::uint32_t gpie = 0;
+  std::vector<std::uint32_t> eitr;  // per vector, as written
+  std::vector<std::uint64_t> interval;       // per vector, decoded: minimum time between messages
+  std::vector<std::uint8_t> ivar;   // per queue of the view and direction (2q + dir): the IVAR
+                                    // entry (vector | 0x80 valid)
+  std::uint32_t ivar_misc = 0;
+  int other_vector = -1;            // IVAR_MISC's other-cause entry, -1 when not valid
+  std::uint64_t ignored_writes = 0; // writes naming vectors or queues the function lacks
+  std::function<void(std::uint64_t)> changed;
+  std::function<void(std::uint64_t, std::uint64_t)> software_cause;  // EICS: causes set by software
+  int vector_of(unsigned queue, unsigned dir) const {  // dir 0: Rx, 1: Tx; -1 when unmapped
+    const std::size_t i = 2 * queue + dir;
+    return i < ivar.size() && (ivar[i] & 0x80) ? ivar[i] & 0x7F : -1;
+  }
+};
+
 // ---------------------------------------------------------------- driver-side value types
 struct RxFilterControl {
   bool broadcast = true, unicast_promisc = false, vlan_filter = true;
@@ -133,6 +163,12 @@ public:
   virtual RateCtl decode_rate(std::uint32_t v) const = 0;
   virtual unsigned decode_burst_units(std::uint32_t v) const = 0;  // RTTBCNRM MMW_SIZE, KB
   virtual const MailboxLayout& mailbox() const = 0;
+  // The function's interrupt registers, declared in `rs` with behaviour on `s` (vectors set
+  // by the caller, queues: the view's).
+  virtual void bind_interrupts(RegisterSpace& rs, View v, unsigned queues, InterruptRegs& s) const = 0;
+  // The other-cause bits of a mailbox message from a VF and of a spoof event.
+  virtual std::uint32_t mailbox_cause() const = 0;
+  virtual std::uint32_t spoof_cause() const = 0;
 
   // ---- driver side
   // Offset of a ring register: element `index` of the view (a port queue, or a VF's queue i).
@@ -158,6 +194,26 @@ public:
   // program it.
   virtual void write_rate_limit(RegAccess& w, const std::vector<unsigned>& pool_queues,
                                 double rate_mbps, double link_mbps) const = 0;
+  // ---- interrupts, as igb/igbvf (82576) and ixgbe/ixgbevf (82599) program them
+  // GPIE, EIAC and EIAM for MSI-X with auto-clear and auto-mask of the `vectors` bits.
+  virtual void write_msix_mode(RegAccess& w, View v, std::uint64_t vectors) const = 0;
+  // IVAR entry of queue `queue` of the view (dir 0: Rx, 1: Tx), and IVAR_MISC's other cause.
+  virtual void write_queue_vector(RegAccess& w, View v, unsigned queue, unsigned dir,
+                                  unsigned vector) const = 0;
+  virtual void write_other_vector(RegAccess& w, View v, unsigned vector) const = 0;
+  // EITR of `vector` from the driver's ITR value (microseconds << 2, as all four drivers keep
+  // it), in the family's format (82576: interval bits 14:2 in us, CNT_IGNR; 82599: bits 11:3
+  // in 2.048 us, CNT_WDIS).
+  virtual void write_itr(RegAccess& w, View v, unsigned vector, std::uint32_t itr) const = 0;
+  // EIMS (82599 PF: EIMS_EX) for vector bits; the other causes' enables; EIMC.
+  virtual void write_irq_enable(RegAccess& w, View v, std::uint64_t vectors) const = 0;
+  virtual void write_irq_disable(RegAccess& w, View v, std::uint64_t vectors) const = 0;
+  virtual void write_other_enable(RegAccess& w, std::uint32_t causes) const = 0;
+  // The other causes pending, read and cleared as igb_msix_other / ixgbe_msix_other do.
+  virtual std::uint32_t read_other_causes(RegAccess& w) const = 0;
+  // The EITR interval the device applies for a register value (for the metrics).
+  virtual std::uint64_t itr_interval_ps(View v, std::uint32_t eitr) const = 0;
+
   // The PF driver's spoof check (igb_spoof_check / ixgbe_spoof_check); `queue_of(vf, i)`
   // names the VF's queues.
   virtual void read_spoof_report(RegAccess& w, unsigned vfs, unsigned queues_per_pool,

@@ -4,6 +4,7 @@
 #include "model/regs/family_map.h"
 #include "model/regs/mailbox_82576.h"
 #include "model/regs/map_82576.h"
+#include "model/regs/interrupt_codec.h"
 #include "model/regs/sorter_codec.h"
 
 namespace iovsim::regs {
@@ -42,8 +43,78 @@ struct Layout {
   static const MailboxLayout& mailbox_layout() { return i82576::mailbox_layout(); }
 };
 
+// The interrupt registers of a PF and of a VF (igb / igbvf programming in the comments).
+const InterruptLayout& irq_layout(View v) {
+  static const InterruptLayout pf = [] {
+    InterruptLayout L;
+    L.eicr = EICR::decl(), L.eics = EICS::decl(), L.eims = EIMS::decl(), L.eimc = EIMC::decl();
+    L.eiac = EIAC::decl(), L.eiam = EIAM::decl(), L.eitr = EITR::decl(), L.ivar = IVAR0::decl();
+    L.ivar_misc = IVAR_MISC::decl(), L.gpie = GPIE::decl();
+    L.icr = ICR::decl(), L.ics = ICS::decl(), L.ims = IMS::decl(), L.imc = IMC::decl();
+    L.ivar_rows_stride = 8;  // row n: queues n and n + 8 (igb_assign_vector, e1000_82576)
+    L.ivar_vector_bits = 5;
+    L.misc_shift = 8;        // igb: IVAR_MISC = (vector | VALID) << 8
+    L.eitr_mask = EITR::INTERVAL::kMask, L.eitr_shift = 2, L.eitr_unit_ps = 1000000;
+    L.eitr_keep_counter = EITR::CNT_IGNR::kMask;  // igb_write_itr: | E1000_EITR_CNT_IGNR
+    // igb_configure_msix: GPIE = MSIX_MODE | PBA | EIAME | NSICR
+    L.gpie_msix = GPIE::MSIX_MODE::make(1) | GPIE::PBA::make(1) | GPIE::EIAME::make(1) | GPIE::NSICR::make(1);
+    return L;
+  }();
+  static const InterruptLayout vf = [] {
+    InterruptLayout L;
+    auto at = [](const RegDecl& d, const char* name) {  // the same offsets in the VF's BAR
+      RegInfo i = d.info;
+      i.name = name;
+      return d.with(i);
+    };
+    L.eicr = at(EICR::decl(), "VTEICR"), L.eics = at(EICS::decl(), "VTEICS");
+    L.eims = at(EIMS::decl(), "VTEIMS"), L.eimc = at(EIMC::decl(), "VTEIMC");
+    L.eiac = at(EIAC::decl(), "VTEIAC"), L.eiam = at(EIAM::decl(), "VTEIAM");
+    L.eitr = EITR::decl().with(at(EITR::decl(), "VTEITR").info.moved(EITR::at(0), 3, 4));
+    L.ivar = VTIVAR::decl(), L.ivar_misc = VTIVAR_MISC::decl();
+    L.ivar_vector_bits = 2;
+    L.misc_shift = 0;        // igbvf: VTIVAR_MISC = vector | VALID, no shift
+    L.eitr_mask = EITR::INTERVAL::kMask, L.eitr_shift = 2, L.eitr_unit_ps = 1000000;
+    L.eitr_raw_writes = true;  // igbvf writes EITR as it is (no mask, no CNT_IGNR)
+    return L;
+  }();
+  return v == View::PF ? pf : vf;
+}
+
 class Map82576 final : public FamilyMap<Layout> {
 public:
+  void bind_interrupts(RegisterSpace& rs, View v, unsigned queues, InterruptRegs& s) const override {
+    bind_interrupt_registers(rs, irq_layout(v), queues, s);
+  }
+  std::uint32_t mailbox_cause() const override { return ICR::VMMB::kMask; }
+  std::uint32_t spoof_cause() const override { return ICR::DOUTSYNC::kMask; }
+  void write_msix_mode(RegAccess& w, View v, std::uint64_t vectors) const override {
+    regs::write_msix_mode(w, irq_layout(v), vectors);
+  }
+  void write_queue_vector(RegAccess& w, View v, unsigned q, unsigned dir, unsigned vec) const override {
+    regs::write_queue_vector(w, irq_layout(v), q, dir, vec);
+  }
+  void write_other_vector(RegAccess& w, View v, unsigned vec) const override {
+    regs::write_other_vector(w, irq_layout(v), vec);
+  }
+  void write_itr(RegAccess& w, View v, unsigned vec, std::uint32_t itr) const override {
+    regs::write_itr(w, irq_layout(v), vec, itr);
+  }
+  void write_irq_enable(RegAccess& w, View v, std::uint64_t vectors) const override {
+    regs::write_irq_enable(w, irq_layout(v), vectors, true);
+  }
+  void write_irq_disable(RegAccess& w, View v, std::uint64_t vectors) const override {
+    regs::write_irq_enable(w, irq_layout(v), vectors, false);
+  }
+  void write_other_enable(RegAccess& w, std::uint32_t causes) const override {
+    w.write32(IMS::at(), causes);  // igb_irq_enable: IMS = LSC | DOUTSYNC | DRSTA | VMMB
+  }
+  std::uint32_t read_other_causes(RegAccess& w) const override {
+    return w.read32(ICR::at());  // igb_msix_other: reading ICR clears it (NSICR)
+  }
+  std::uint64_t itr_interval_ps(View v, std::uint32_t eitr) const override {
+    return eitr_interval_ps(irq_layout(v), eitr);
+  }
   // igb_configure_rx_ring / igb_configure_tx_ring with MSI-X (igb.h IGB_RX_PTHRESH 8,
   // IGB_RX_HTHRESH 8, IGB_RX_WTHRESH 1 on the 82576 with MSI-X; IGB_TX_PTHRESH 8,
   // IGB_TX_HTHRESH 1, IGB_TX_WTHRESH 1); igbvf_configure_rx: IGBVF_RX_PTHRESH 16, HTHRESH 8,

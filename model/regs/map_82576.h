@@ -192,4 +192,71 @@ struct TxBlock {
 using RxRing = RingRegisters<RxBlock>;
 using TxRing = RingRegisters<TxBlock>;
 
+// ---------------------------------------------------------------- interrupts
+// PF (igb, e1000_regs.h / e1000_defines.h): MSI-X mode with one EICR bit per vector (25: QEMU
+// igb's E1000_EICR_MSIX_MASK); the other causes in ICR/IMS, routed by IVAR_MISC 15:8. VF
+// (igbvf): the same registers in its BAR for its 3 vectors (VTEICR ... at the PF's offsets),
+// VTIVAR with Rx0/Tx0/Rx1/Tx1 bytes, VTIVAR_MISC 7:0.
+struct GPIE : Register<GPIE> {
+  static constexpr RegInfo info = reg("GPIE", 0x01514).doc("general purpose interrupt enable");
+  IOVSIM_FIELD(NSICR, 0, 0, "ICR read clears it (igb sets it)");
+  IOVSIM_FIELD(MSIX_MODE, 4, 4, "Multiple_MSIX: one EICR bit per MSI-X vector");
+  IOVSIM_FIELD(EIAME, 30, 30, "EIAM auto-masks a vector when its message is sent");
+  IOVSIM_FIELD(PBA, 31, 31, "PBA support");
+  using fields = FieldList<NSICR, MSIX_MODE, EIAME, PBA>;
+};
+struct EICS : Register<EICS>, NoFields {
+  static constexpr RegInfo info = reg("EICS", 0x01520).doc("extended interrupt cause set: bit v raises vector v");
+};
+struct EIMS : Register<EIMS>, NoFields {
+  static constexpr RegInfo info = reg("EIMS", 0x01524).doc("extended interrupt mask set (read: the mask)");
+};
+struct EIMC : Register<EIMC>, NoFields {
+  static constexpr RegInfo info = reg("EIMC", 0x01528, Access::WO).doc("extended interrupt mask clear");
+};
+struct EIAC : Register<EIAC>, NoFields {
+  static constexpr RegInfo info = reg("EIAC", 0x0152C).doc("auto-clear: emission clears the vector's EICR bit");
+};
+struct EIAM : Register<EIAM>, NoFields {
+  static constexpr RegInfo info = reg("EIAM", 0x01530).doc("auto-mask: emission clears the vector's EIMS bit (GPIE.EIAME)");
+};
+struct EICR : Register<EICR>, NoFields {
+  static constexpr RegInfo info = reg("EICR", 0x01580).doc(
+      "extended interrupt cause: bit per MSI-X vector; write 1 to clear, not cleared on read");
+};
+struct EITR : Register<EITR> {
+  static constexpr RegInfo info = reg("EITR", 0x01680).array(25, 4).doc("interrupt throttle of vector n");
+  IOVSIM_FIELD(INTERVAL, 14, 2, "minimum interval between messages, 1 us units");
+  IOVSIM_FIELD(CNT_IGNR, 31, 31, "write without resetting the counter");
+  using fields = FieldList<INTERVAL, CNT_IGNR>;
+};
+struct IVAR0 : Register<IVAR0>, NoFields {
+  static constexpr RegInfo info = reg("IVAR0", 0x01700).array(8, 4).doc(
+      "queue n and n+8 to vectors: bytes Rx n, Tx n, Rx n+8, Tx n+8; vector 4:0, valid bit 7");
+};
+struct IVAR_MISC : Register<IVAR_MISC>, NoFields {
+  static constexpr RegInfo info = reg("IVAR_MISC", 0x01740).doc("other causes to a vector: bits 15:8 (valid 15)");
+};
+struct ICR : Register<ICR> {
+  static constexpr RegInfo info = reg("ICR", 0x000C0).doc("interrupt cause of the other causes: read clears (GPIE.NSICR)");
+  IOVSIM_FIELD(VMMB, 8, 8, "a VF's mailbox message (MBVFICR)");
+  IOVSIM_FIELD(DOUTSYNC, 28, 28, "a VF sent a spoofed frame (WVBR)");
+  using fields = FieldList<VMMB, DOUTSYNC>;
+};
+struct ICS : Register<ICS>, NoFields {
+  static constexpr RegInfo info = reg("ICS", 0x000C8, Access::WO).doc("interrupt cause set");
+};
+struct IMS : Register<IMS>, NoFields {
+  static constexpr RegInfo info = reg("IMS", 0x000D0).doc("interrupt mask set of the other causes");
+};
+struct IMC : Register<IMC>, NoFields {
+  static constexpr RegInfo info = reg("IMC", 0x000D8, Access::WO).doc("interrupt mask clear");
+};
+struct VTIVAR : Register<VTIVAR>, NoFields {
+  static constexpr RegInfo info = reg("VTIVAR", 0x01700).doc("VF queues to vectors: Rx0, Tx0, Rx1, Tx1; vector 1:0, valid 7");
+};
+struct VTIVAR_MISC : Register<VTIVAR_MISC>, NoFields {
+  static constexpr RegInfo info = reg("VTIVAR_MISC", 0x01740).doc("VF other cause (mailbox) to a vector: bits 7:0");
+};
+
 }  // namespace iovsim::regs::i82576

@@ -6,6 +6,7 @@
 #include "model/regs/family_map.h"
 #include "model/regs/mailbox_82599.h"
 #include "model/regs/map_82599.h"
+#include "model/regs/interrupt_codec.h"
 #include "model/regs/sorter_codec.h"
 
 namespace iovsim::regs {
@@ -59,8 +60,78 @@ struct Layout {
   static const MailboxLayout& mailbox_layout() { return i82599::mailbox_layout(); }
 };
 
+// The interrupt registers of a PF and of a VF (ixgbe / ixgbevf programming in the comments).
+const InterruptLayout& irq_layout(View v) {
+  static const InterruptLayout pf = [] {
+    InterruptLayout L;
+    L.eicr = EICR::decl(), L.eics = EICS::decl(), L.eims = EIMS::decl(), L.eimc = EIMC::decl();
+    L.eiac = EIAC::decl(), L.eiam = EIAM::decl(), L.eitr = EITR::decl(), L.ivar = IVAR::decl();
+    L.ivar_misc = IVAR_MISC::decl(), L.gpie = GPIE::decl();
+    L.eics_ex = EICS_EX::decl(), L.eims_ex = EIMS_EX::decl(), L.eimc_ex = EIMC_EX::decl();
+    L.eiam_ex = EIAM_EX::decl();
+    L.other_in_eicr = true;
+    L.ivar_vector_bits = 6;
+    L.misc_shift = 8;  // ixgbe_set_ivar(-1, 1, v): IXGBE_IVAR_OTHER_CAUSES_INDEX
+    // 2.048 us units at 10 and 1 Gb/s (DPDK IXGBE_EITR_INTERVAL_UNIT_NS 2048)
+    L.eitr_mask = EITR::ITR_INTERVAL::kMask, L.eitr_shift = 3, L.eitr_unit_ps = 2048000;
+    L.eitr_keep_counter = EITR::CNT_WDIS::kMask;  // ixgbe_write_eitr: | IXGBE_EITR_CNT_WDIS
+    // ixgbe_setup_gpie: MSIX_MODE | PBA_SUPPORT | OCD | EIAME
+    L.gpie_msix = GPIE::MSIX_MODE::make(1) | GPIE::PBA_SUPPORT::make(1) | GPIE::OCD::make(1) |
+                  GPIE::EIAME::make(1);
+    L.eiac_queues_only = true;  // EIAC = 0x4000FFFF: not MAILBOX or LSC
+    return L;
+  }();
+  static const InterruptLayout vf = [] {
+    InterruptLayout L;
+    L.eicr = VTEICR::decl(), L.eics = VTEICS::decl(), L.eims = VTEIMS::decl();
+    L.eimc = VTEIMC::decl(), L.eiac = VTEIAC::decl(), L.eiam = VTEIAM::decl();
+    L.eitr = VTEITR::decl(), L.ivar = VTIVAR::decl(), L.ivar_misc = VTIVAR_MISC::decl();
+    L.ivar_vector_bits = 2;
+    L.misc_shift = 0;  // ixgbevf: VTIVAR_MISC = vector | ALLOC_VAL
+    L.eitr_mask = EITR::ITR_INTERVAL::kMask, L.eitr_shift = 3, L.eitr_unit_ps = 2048000;
+    L.eitr_keep_counter = EITR::CNT_WDIS::kMask;
+    return L;
+  }();
+  return v == View::PF ? pf : vf;
+}
+
 class Map82599 final : public FamilyMap<Layout> {
 public:
+  void bind_interrupts(RegisterSpace& rs, View v, unsigned queues, InterruptRegs& s) const override {
+    bind_interrupt_registers(rs, irq_layout(v), queues, s);
+  }
+  std::uint32_t mailbox_cause() const override { return EICR::MAILBOX::kMask; }
+  std::uint32_t spoof_cause() const override { return 0; }  // ixgbe checks SSVPC from its watchdog
+  void write_msix_mode(RegAccess& w, View v, std::uint64_t vectors) const override {
+    regs::write_msix_mode(w, irq_layout(v), vectors);
+  }
+  void write_queue_vector(RegAccess& w, View v, unsigned q, unsigned dir, unsigned vec) const override {
+    regs::write_queue_vector(w, irq_layout(v), q, dir, vec);
+  }
+  void write_other_vector(RegAccess& w, View v, unsigned vec) const override {
+    regs::write_other_vector(w, irq_layout(v), vec);
+  }
+  void write_itr(RegAccess& w, View v, unsigned vec, std::uint32_t itr) const override {
+    regs::write_itr(w, irq_layout(v), vec, itr);
+  }
+  void write_irq_enable(RegAccess& w, View v, std::uint64_t vectors) const override {
+    regs::write_irq_enable(w, irq_layout(v), vectors, true);
+  }
+  void write_irq_disable(RegAccess& w, View v, std::uint64_t vectors) const override {
+    regs::write_irq_enable(w, irq_layout(v), vectors, false);
+  }
+  void write_other_enable(RegAccess& w, std::uint32_t causes) const override {
+    w.write32(EIMS::at(), causes & 0xFFFF0000u);  // ixgbe_irq_enable: the non-queue causes
+  }
+  std::uint32_t read_other_causes(RegAccess& w) const override {
+    // ixgbe_msix_other: read EICS (not EICR: the 82598 erratum), clear the other causes
+    const std::uint32_t eicr = w.read32(EICS::at()) & 0xFFFF0000u;
+    w.write32(EICR::at(), eicr);
+    return eicr;
+  }
+  std::uint64_t itr_interval_ps(View v, std::uint32_t eitr) const override {
+    return eitr_interval_ps(irq_layout(v), eitr);
+  }
   // ixgbe_configure_tx_ring: PTHRESH 32, HTHRESH 1, WTHRESH 8 (the interrupt rate is below
   // 100K/s, IXGBE_100K_ITR); ixgbevf_configure_tx_ring: 32 / 1 / 8 always. Rx (ixgbe and
   // ixgbevf_configure_rx_ring on the 82599): only ENABLE on the value read back.

@@ -212,4 +212,94 @@ struct TxBlock {
 using RxRing = RingRegisters<RxBlock>;
 using TxRing = RingRegisters<TxBlock>;
 
+// ---------------------------------------------------------------- interrupts
+// PF (ixgbe_type.h): EICR 15:0 = vectors 0-15, 31:16 the other causes (MAILBOX 19); the
+// 64-vector forms EICS_EX/EIMS_EX/EIMC_EX/EIAM_EX; EITR 0-23 at 0x820, 24-63 at 0x12300;
+// IVAR(i) for queues 2i and 2i+1, IVAR_MISC 15:8 the other causes. VF (ixgbevf, ixgbe_vf.h):
+// VTEICR ... at 0x100, VTEITR at 0x820, VTIVAR at 0x120, VTIVAR_MISC 0x140.
+struct EICR : Register<EICR> {
+  static constexpr RegInfo info = reg("EICR", 0x00800).doc(
+      "interrupt cause: 15:0 vectors 0-15, 31:16 other causes; write 1 to clear");
+  IOVSIM_FIELD(RTX_QUEUE, 15, 0, "vectors 0-15");
+  IOVSIM_FIELD(MAILBOX, 19, 19, "a VF's mailbox message (PFMBICR)");
+  using fields = FieldList<RTX_QUEUE, MAILBOX>;
+};
+struct EICS : Register<EICS>, NoFields {
+  static constexpr RegInfo info = reg("EICS", 0x00808).doc("interrupt cause set (read: EICR, not cleared)");
+};
+struct EIAC : Register<EIAC>, NoFields {
+  static constexpr RegInfo info = reg("EIAC", 0x00810).doc("auto-clear (ixgbe: 0x4000FFFF, the queue vectors)");
+};
+struct EITR : Register<EITR> {
+  static constexpr RegInfo info =
+      reg("EITR", 0x00820).array(64, 4).second_segment(24, 0x12300).doc("interrupt throttle of vector n");
+  IOVSIM_FIELD(ITR_INTERVAL, 11, 3, "minimum interval between messages, 2.048 us units");
+  IOVSIM_FIELD(CNT_WDIS, 31, 31, "write without clearing the counter");
+  using fields = FieldList<ITR_INTERVAL, CNT_WDIS>;
+};
+struct EIMS : Register<EIMS>, NoFields {
+  static constexpr RegInfo info = reg("EIMS", 0x00880).doc("interrupt mask set: 15:0 vectors, 31:16 other causes");
+};
+struct EIMC : Register<EIMC>, NoFields {
+  static constexpr RegInfo info = reg("EIMC", 0x00888, Access::WO).doc("interrupt mask clear");
+};
+struct EIAM : Register<EIAM>, NoFields {
+  static constexpr RegInfo info = reg("EIAM", 0x00890).doc("auto-mask (vectors 0-31)");
+};
+struct GPIE : Register<GPIE> {
+  static constexpr RegInfo info = reg("GPIE", 0x00898).doc("general purpose interrupt enable");
+  IOVSIM_FIELD(MSIX_MODE, 4, 4, "MSI-X mode");
+  IOVSIM_FIELD(OCD, 5, 5, "other clear disable");
+  IOVSIM_FIELD(VTMODE, 15, 14, "pools: 01 16, 10 32, 11 64 (stored)");
+  IOVSIM_FIELD(EIAME, 30, 30, "EIAM auto-masks on emission");
+  IOVSIM_FIELD(PBA_SUPPORT, 31, 31, "PBA support");
+  using fields = FieldList<MSIX_MODE, OCD, VTMODE, EIAME, PBA_SUPPORT>;
+};
+struct IVAR : Register<IVAR>, NoFields {
+  static constexpr RegInfo info = reg("IVAR", 0x00900).array(64, 4).doc(
+      "queues 2i and 2i+1 to vectors: bytes Rx 2i, Tx 2i, Rx 2i+1, Tx 2i+1; valid bit 7");
+};
+struct IVAR_MISC : Register<IVAR_MISC>, NoFields {
+  static constexpr RegInfo info = reg("IVAR_MISC", 0x00A00).doc("TCP timer 7:0, other causes 15:8");
+};
+struct EICS_EX : Register<EICS_EX>, NoFields {
+  static constexpr RegInfo info = reg("EICS_EX", 0x00A90).array(2, 4).doc("cause set, vectors 32i..32i+31");
+};
+struct EIMS_EX : Register<EIMS_EX>, NoFields {
+  static constexpr RegInfo info = reg("EIMS_EX", 0x00AA0).array(2, 4).doc("mask set, vectors 32i..32i+31");
+};
+struct EIMC_EX : Register<EIMC_EX>, NoFields {
+  static constexpr RegInfo info = reg("EIMC_EX", 0x00AB0, Access::WO).array(2, 4).doc("mask clear, vectors 32i..");
+};
+struct EIAM_EX : Register<EIAM_EX>, NoFields {
+  static constexpr RegInfo info = reg("EIAM_EX", 0x00AD0).array(2, 4).doc("auto-mask, vectors 32i..32i+31");
+};
+struct VTEICR : Register<VTEICR>, NoFields {
+  static constexpr RegInfo info = reg("VTEICR", 0x00100).doc("VF interrupt cause: bit per vector; write 1 to clear");
+};
+struct VTEICS : Register<VTEICS>, NoFields {
+  static constexpr RegInfo info = reg("VTEICS", 0x00104).doc("VF cause set");
+};
+struct VTEIMS : Register<VTEIMS>, NoFields {
+  static constexpr RegInfo info = reg("VTEIMS", 0x00108).doc("VF mask set");
+};
+struct VTEIMC : Register<VTEIMC>, NoFields {
+  static constexpr RegInfo info = reg("VTEIMC", 0x0010C, Access::WO).doc("VF mask clear");
+};
+struct VTEIAC : Register<VTEIAC>, NoFields {
+  static constexpr RegInfo info = reg("VTEIAC", 0x00110).doc("VF auto-clear");
+};
+struct VTEIAM : Register<VTEIAM>, NoFields {
+  static constexpr RegInfo info = reg("VTEIAM", 0x00114).doc("VF auto-mask");
+};
+struct VTEITR : Register<VTEITR>, NoFields {
+  static constexpr RegInfo info = reg("VTEITR", 0x00820).array(3, 4).doc("VF interrupt throttle, as EITR");
+};
+struct VTIVAR : Register<VTIVAR>, NoFields {
+  static constexpr RegInfo info = reg("VTIVAR", 0x00120).doc("VF queues 0 and 1 to vectors: Rx0, Tx0, Rx1, Tx1");
+};
+struct VTIVAR_MISC : Register<VTIVAR_MISC>, NoFields {
+  static constexpr RegInfo info = reg("VTIVAR_MISC", 0x00140).doc("VF other cause (mailbox) to a vector: 7:0");
+};
+
 }  // namespace iovsim::regs::i82599

@@ -86,6 +86,12 @@ void Sorter::publish(MetricsRegistry& m) const {
             "frames delivered to more than one destination");
   m.counter(port + "spoof_events", stats_.spoof_events, Unit::Frames,
             "Tx frames that failed MAC or VLAN anti-spoofing");
+  m.counter(port + "sorter/classify_calls", cache_misses_, Unit::Count,
+            "Rx decisions the sorter core computed (the others came from its cache)");
+  m.counter(port + "sorter/switch_calls", tx_cache_misses_, Unit::Count,
+            "Tx decisions the sorter core computed");
+  m.counter(port + "sorter/filter_generation", r_.generation, Unit::Count,
+            "filter register writes so far (each empties the decision caches)");
   m.counter("/conservation/replicas", stats_.replicas, Unit::Frames,
             "extra copies made by replication");
   m.counter("/register_errors/filter_writes_ignored", r_.ignored_writes, Unit::Count,
@@ -191,6 +197,7 @@ void Sorter::transmit(FramePayload& p, sc_core::sc_time& delay) {
     r_.spoofed_queues.set(p.queue);
     ++r_.spoofed_frames;
     ++stats_.spoof_events;
+    if (on_spoof) on_spoof();
   }
   if (d.drop || (!d.to_wire && d.loopback_pools == 0)) {
     drops_.count(d.spoof_mac || d.spoof_vlan ? Drop::Spoof

@@ -8,6 +8,7 @@
 // local delivery (loopback) and/or the wire. The module adds no time of its own (the hardware
 // classifies in the MAC pipeline): a documented abstraction.
 #pragma once
+#include <functional>
 #include <string>
 #include <systemc>
 #include <vector>
@@ -52,6 +53,8 @@ public:
   void publish(MetricsRegistry& m) const;
 
   const hls::SorterTables& tables() const { return r_.tables; }
+  // Called for each spoofed Tx frame (the 82576 raises ICR.DOUTSYNC for the PF).
+  std::function<void()> on_spoof;
   std::uint64_t ignored_writes() const { return r_.ignored_writes; }
   std::uint64_t classify_calls() const { return cache_misses_; }
   std::uint64_t switch_calls() const { return tx_cache_misses_; }

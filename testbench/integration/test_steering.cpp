@@ -81,7 +81,9 @@ TEST_CASE("a VF whose driver does not refill its ring drops with no_descriptor, 
 duration_us: 5000
 device: {ports: 1, vfs_per_port: 2}
 host: {rx_ring_entries: 16, poll_interval_us: 1000}
-port0: {wire: {pattern: constant, load: 0.8, frame_sizes: {64: 1}, destinations: {vf1: 1}}}
+port0:
+  wire: {pattern: constant, load: 0.8, frame_sizes: {64: 1}, destinations: {vf1: 1}}
+  vf1: {driver: poll}
 )");
   const auto& vf = test::function(m, "port0.vf1");
   const std::uint64_t nodesc = test::u64(vf["drops"], "no_descriptor");

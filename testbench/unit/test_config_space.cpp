@@ -22,10 +22,46 @@ TEST_CASE("82576 PF identity and SR-IOV capability carry the real values") {
   CHECK(c.read(cap + SRIOV_VF_OFFSET, 2) == 0x180);  // ARI clear
   c.write(cap + SRIOV_CTRL, 2, SRIOV_CTRL_ARI);
   CHECK(c.read(cap + SRIOV_VF_OFFSET, 2) == 0x80);   // ARI set: lspci shows 01:10.0
-  // the extended capability chain: AER -> ARI -> SR-IOV
-  CHECK((c.read(0x100, 4) & 0xFFFF) == 0x0001);
-  CHECK(c.read(0x100, 4) >> 20 == 0x150);
-  CHECK(c.read(0x150, 4) >> 20 == 0x160);
+  // the extended capability chain of pciutils' 82576 dump: AER -> DSN -> ARI -> SR-IOV
+  CHECK(c.read(0x100, 4) == 0x14010001);
+  CHECK(c.read(0x140, 4) == 0x15010003);
+  CHECK(c.read(0x150, 4) == 0x1601000E);
+  CHECK(c.read(0x160, 4) >> 20 == 0);
+  // the legacy chain: PM [40] -> MSI [50] -> MSI-X [70] -> PCIe [a0]
+  CHECK(c.read(CAP_PTR, 1) == 0x40);
+  CHECK(c.read(0x40, 4) == 0xC8235001);  // PM, PMC 0xC823
+  CHECK(c.read(0x50, 4) == 0x01807005);  // MSI: 64-bit, maskable, one vector
+  CHECK(c.read(0x70, 4) == 0x0009A011);  // MSI-X: 10 vectors, disabled
+  CHECK(c.read(0x74, 4) == 0x00000003);  // table: BAR3 + 0
+  CHECK(c.read(0x78, 4) == 0x00002003);  // PBA: BAR3 + 0x2000
+  CHECK(c.read(0xA0, 4) == 0x00020010);  // PCIe v2 endpoint, last
+  CHECK(c.read(0xA4, 4) == 0x10008CC2);  // DevCap: MPS 512, RBE, FLR
+  CHECK(c.read(0xAC, 4) == 0x00036C41);  // LnkCap: 2.5 GT/s x4, ASPM L0s L1
+  CHECK(c.read(0x154, 2) == 0x0000);     // ARI Next Function: 0 on a one-port device
+  ConfigSpace c0(prof, ConfigSpace::Kind::PF, 0, 7, 2);  // port 0 of two
+  CHECK(c0.read(0x154, 2) == 0x0100);    // next function 1, as the dump shows
+  // a VF: MSI-X [70] with 3 vectors -> PCIe [a0]; AER [100] -> ARI [150]
+  ConfigSpace v(prof, ConfigSpace::Kind::VF, 0, 0);
+  CHECK(v.read(CAP_PTR, 1) == 0x70);
+  CHECK(v.read(0x70, 4) == 0x0002A011);
+  CHECK(v.read(0x100, 4) == 0x15010001);
+  CHECK(v.read(0x150, 4) == 0x0001000E);
+}
+
+TEST_CASE("82599 PF: 64 MSI-X vectors in BAR4, VPD after PCIe, 64-bit prefetchable BARs") {
+  ConfigSpace c(device_profile("82599"), ConfigSpace::Kind::PF, 0, 63);
+  CHECK(c.read(0x70, 4) == 0x003FA011);  // 64 vectors
+  CHECK(c.read(0x74, 4) == 0x00000004);  // BAR4 + 0
+  CHECK(c.read(0x78, 4) == 0x00002004);
+  CHECK(c.read(0xA0, 4) == 0x0002E010);  // PCIe -> VPD [e0]
+  CHECK((c.read(0xE0, 4) & 0xFFFF) == 0x0003);
+  CHECK(c.read(0xAC, 4) == 0x00036C82);  // 5 GT/s x8
+  CHECK(c.read(BAR0, 4) == 0x0000000C);  // 64-bit prefetchable
+  c.write(BAR0, 4, 0xFFFFFFFF);
+  CHECK(c.read(BAR0, 4) == (~(512u * 1024 - 1) | 0xC));
+  c.write(BAR0, 4, 0xF0000000);
+  c.write(BAR0 + 4, 4, 0x1);
+  CHECK(c.bar0() == 0x1F0000000ull);
 }
 
 TEST_CASE("NumVFs is writable only while VF Enable is clear and within range") {
@@ -47,7 +83,7 @@ TEST_CASE("BARs answer the sizing protocol") {
   c.write(BAR0, 4, 0xFFFFFFFF);
   CHECK(c.read(BAR0, 4) == ~(128u * 1024 - 1));  // 128 KB
   c.write(0x160 + SRIOV_BAR, 4, 0xFFFFFFFF);
-  CHECK(c.read(0x160 + SRIOV_BAR, 4) == ~(16u * 1024 - 1));  // 16 KB per VF
+  CHECK(c.read(0x160 + SRIOV_BAR, 4) == (~(16u * 1024 - 1) | 0x4));  // 16 KB per VF, 64-bit
   c.write(BAR0, 4, 0xF0000000);
   CHECK(c.bar0() == 0xF0000000);
   CHECK(c.read(VENDOR_ID, 2) == 0x8086);  // read-only

@@ -1,0 +1,66 @@
+// The device's interrupt logic. Per function: its cause, mask, auto-clear/auto-mask and
+// throttle registers (decoded into regs::InterruptRegs by the family's codec) and the
+// emission rule, feeding the function's MSI-X table. Per port: which function and vector a
+// queue's completions go to. Plain C++ (the endpoint owns one per function).
+//
+// Emission (igb/ixgbe programming; I210 datasheet §7.3.4, 82598 §3.5.4 for the rules, QEMU
+// igb_core.c for a reading of them): a vector signals when its cause becomes pending while it
+// is enabled, or it is enabled while its cause is pending (a rising edge of EICR & EIMS); the
+// message goes at max(now, the end of the vector's EITR interval since its last message), and
+// the interval starts again; a cause raised before a message already due is carried by it;
+// EIAC clears the cause and, with GPIE.EIAME, EIAM clears the enable when the message goes. The other causes (82576 ICR & IMS, 82599 EICR/EIMS 31:16:
+// the mailbox) raise the vector IVAR_MISC names.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "model/core/device_profile.h"
+#include "model/core/interrupt_sink.h"
+#include "model/pcie/msix.h"
+#include "model/regs/device_map.h"
+
+namespace iovsim {
+
+class FunctionInterrupts {
+public:
+  FunctionInterrupts(unsigned vectors, MsixTable& msix);
+  regs::InterruptRegs& regs() { return r_; }
+  const regs::InterruptRegs& regs() const { return r_; }
+  void raise_queue(unsigned queue, unsigned dir, ps_t at);  // a queue of this function's view
+  void raise_other(std::uint32_t causes, ps_t at);
+  void raise_vectors(std::uint64_t bits, ps_t at);
+
+  struct Stats {
+    std::uint64_t causes = 0, messages = 0, throttled = 0;  // throttled: held by EITR
+  };
+  const Stats& stats() const { return stats_; }
+
+private:
+  void evaluate(ps_t at);
+  void emit(unsigned v, ps_t at);
+  regs::InterruptRegs r_;
+  MsixTable& msix_;
+  std::uint64_t prev_active_ = 0;
+  std::uint32_t prev_other_ = 0;
+  std::vector<ps_t> next_allowed_, last_emit_;
+  std::uint64_t sent_once_ = 0;
+  Stats stats_;
+};
+
+// A port's queues to the functions whose vectors they use: the queues of a VF's pool to the
+// VF (its own queue numbers), the others to the PF (the port's queue numbers).
+class PortInterrupts final : public QueueInterrupts {
+public:
+  void route(unsigned port_queue, FunctionInterrupts* fn, unsigned view_queue);
+  void rx_done(unsigned q, ps_t at) override { at_[q].fn->raise_queue(at_[q].index, 0, at); }
+  void tx_done(unsigned q, ps_t at) override { at_[q].fn->raise_queue(at_[q].index, 1, at); }
+
+private:
+  struct Route {
+    FunctionInterrupts* fn = nullptr;
+    unsigned index = 0;
+  };
+  std::vector<Route> at_;
+};
+
+}  // namespace iovsim
