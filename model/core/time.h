@@ -22,6 +22,26 @@ inline sc_core::sc_time to_sc(ps_t v) {
 inline ps_t to_ps(const sc_core::sc_time& t) { return t.value(); }
 inline ps_t now_ps() { return sc_core::sc_time_stamp().value(); }
 
+// The time of the register access the device is serving. An initiator that runs ahead of the
+// kernel (a temporally decoupled CPU, TLM-2.0 LT) annotates its accesses with its local time;
+// the target serves them within an AccessScope of that time, and whatever a register write
+// sets off (a doorbell, an interrupt re-arm) takes access_time() as its time. Kernel time
+// outside an access.
+namespace detail {
+inline ps_t access_at = ~ps_t{0};
+}
+inline ps_t access_time() { return detail::access_at != ~ps_t{0} ? detail::access_at : now_ps(); }
+class AccessScope {
+public:
+  explicit AccessScope(ps_t t) : saved_(detail::access_at) { detail::access_at = t; }
+  ~AccessScope() { detail::access_at = saved_; }
+  AccessScope(const AccessScope&) = delete;
+  AccessScope& operator=(const AccessScope&) = delete;
+
+private:
+  ps_t saved_;
+};
+
 // Time to move `bytes` at `bits_per_second`, rounded to the nearest picosecond.
 inline ps_t serialization_ps(std::uint64_t bytes, double bits_per_second) {
   return static_cast<ps_t>(static_cast<double>(bytes) * 8.0e12 / bits_per_second + 0.5);

@@ -120,7 +120,7 @@ void write_ring(Ring& r, RingReg role, std::uint32_t v, const regs::DeviceMap& m
         return;
       }
       r.tail = v;
-      r.ring_doorbell(v, now_ps());
+      r.ring_doorbell(v, access_time());
       r.stalled_tail = 0xFFFFFFFFu;
       if (on_tail) on_tail(r);
       break;

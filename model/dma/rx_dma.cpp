@@ -14,7 +14,7 @@ RxDma::RxDma(sc_core::sc_module_name name, const DeviceProfile& prof, const Port
 
 void RxDma::map_registers(regs::RegisterSpace& pf, const std::vector<regs::RegisterSpace*>& vfs) {
   const regs::DeviceMap& map = prof_.map();
-  auto on_tail = [this](Ring& r) { engine_.doorbell(r, now_ps()); };
+  auto on_tail = [this](Ring& r) { engine_.doorbell(r, access_time()); };
   auto on_enable = [this](Ring& r) { engine_.enable_changed(r); };
   map_rings(pf, map, regs::Direction::Rx, regs::View::PF,
             [this](unsigned q) -> Ring& { return engine_.ring(q); }, on_tail, on_enable);

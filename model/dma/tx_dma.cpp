@@ -19,10 +19,10 @@ TxDma::TxDma(sc_core::sc_module_name name, const DeviceProfile& prof, const Port
 void TxDma::map_registers(regs::RegisterSpace& pf, const std::vector<regs::RegisterSpace*>& vfs) {
   const regs::DeviceMap& map = prof_.map();
   auto on_tail = [this](Ring& r) {
-    engine_.doorbell(r, now_ps());
+    engine_.doorbell(r, access_time());
     if (engine_.has_work()) doorbell_.notify(sc_core::SC_ZERO_TIME);
   };
-  auto on_enable = [this](Ring& r) { engine_.enable_changed(r, now_ps()); };
+  auto on_enable = [this](Ring& r) { engine_.enable_changed(r, access_time()); };
   map_rings(pf, map, regs::Direction::Tx, regs::View::PF,
             [this](unsigned q) -> Ring& { return engine_.ring(q); }, on_tail, on_enable);
   for (unsigned v = 0; v < vfs.size(); ++v)

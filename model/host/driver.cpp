@@ -30,6 +30,7 @@ Driver::Driver(sc_core::sc_module_name name, const DeviceProfile& prof, const Dr
     : sc_module(name), mmio("mmio"), cfg("cfg"), prof_(prof), p_(p), mem_(mem),
       drops_(p.port, p.function, 1),
       vfs_ready_(vfs_ready) {
+  qk_.reset();
   rx_n_ = p.host.rx_ring_entries;
   tx_n_ = p.host.tx_ring_entries;
   tx_slot_ = static_cast<unsigned>(align(p.max_frame, 64));
@@ -202,10 +203,13 @@ std::uint32_t Driver::access(tlm_utils::simple_initiator_socket<Driver>& s, bool
   gp.set_data_length(len);
   gp.set_streaming_width(len);
   gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  sc_core::sc_time d = sc_core::SC_ZERO_TIME;
+  // The CPU stalls on its register access; it runs temporally decoupled (TLM-2.0 LT), so the
+  // stall moves its local time and the thread yields only when a quantum has gone by.
+  sc_core::sc_time d = qk_.get_local_time();
   s->b_transport(gp, d);
   const bool ok = gp.is_response_ok();
-  wait(d);  // the CPU stalls on its register access: per batch, not per frame
+  qk_.set(d);
+  if (qk_.need_sync()) qk_.sync();
   if (!ok) ++mmio_errors_;
   return v;
 }
@@ -362,6 +366,7 @@ void Driver::setup_rings() {
 void Driver::run() {
   if (p_.vf < 0) {
     pf_bring_up();
+    qk_.sync();
     vfs_ready_.notify(sc_core::SC_ZERO_TIME);
   } else {
     wait(vfs_ready_);
@@ -383,35 +388,41 @@ void Driver::run() {
   const bool poll_mode = p_.cfg.driver == DriverMode::poll;
   const bool sends = p_.cfg.tx.load_mbps > 0;
   const ps_t watchdog = static_cast<ps_t>(p_.host.watchdog_us * kPsPerUs);
-  ps_t next_poll = poll_mode ? now_ps() + period : kNever;
-  ps_t next_app = sends ? std::max(now_ps() + period, p_.traffic_start) : kNever;
-  ps_t next_watchdog = p_.vf < 0 && p_.vfs ? now_ps() + watchdog : kNever;
-  ps_t last_app = now_ps();
+  ps_t next_poll = poll_mode ? local_now() + period : kNever;
+  ps_t next_app = sends ? std::max(local_now() + period, p_.traffic_start) : kNever;
+  ps_t next_watchdog = p_.vf < 0 && p_.vfs ? local_now() + watchdog : kNever;
+  ps_t last_app = local_now();
   for (;;) {
     ps_t wake = std::min({next_poll, next_app, next_watchdog});
     for (const Vector& v : vecs_)
       if (!v.arrivals.empty()) wake = std::min(wake, v.arrivals.front());
-    const ps_t now0 = now_ps();
-    if (wake == kNever)
-      wait(irq_event_);
-    else if (wake > now0)
-      wait(to_sc(wake - now0), irq_event_);
+    // The CPU is busy until its local time (it ran ahead); it sleeps from then until `wake`
+    // or an interrupt, in one wait: an interrupt that comes sooner finds it still busy.
+    const ps_t busy_until = local_now(), now0 = now_ps();
+    if (wake > busy_until) {
+      if (wake == kNever)
+        wait(irq_event_);
+      else
+        wait(to_sc(wake - now0), irq_event_);
+      const ps_t woke = now_ps();
+      qk_.set(to_sc(busy_until > woke ? busy_until - woke : 0));
+    }
     handle_interrupts();
-    const ps_t now = now_ps();
+    const ps_t now = local_now();
     if (now >= next_poll) {
       poll_rings();
-      next_poll = std::max(next_poll + period, now_ps() + 1);
+      next_poll = std::max(next_poll + period, local_now() + 1);
     }
     if (now >= next_app) {
       // The VM's application produced frames for the time that really passed: register
       // accesses stall the CPU, so its wake-ups drift later than the nominal period.
       app_send(static_cast<double>(now - last_app) / kPsPerUs);
       last_app = now;
-      next_app = now > p_.traffic_end ? kNever : std::max(next_app + period, now_ps() + 1);
+      next_app = now > p_.traffic_end ? kNever : std::max(next_app + period, local_now() + 1);
     }
     if (now >= next_watchdog) {
       check_spoof();
-      next_watchdog = std::max(next_watchdog + watchdog, now_ps() + 1);
+      next_watchdog = std::max(next_watchdog + watchdog, local_now() + 1);
     }
   }
 }
@@ -525,7 +536,7 @@ void Driver::handle_interrupts() {
     again = false;
     for (unsigned v = 0; v < vecs_.size(); ++v) {
       Vector& vec = vecs_[v];
-      const ps_t now = now_ps();
+      const ps_t now = local_now();
       if (vec.arrivals.empty() || vec.arrivals.front() > now) continue;
       // one handling serves every message that has arrived by now
       auto last = vec.arrivals.begin();
@@ -578,7 +589,7 @@ void Driver::napi(unsigned vi) {
     if (work < kNapiBudget) break;
     ++irq_stats_.budget_exhausted;
   }
-  if (v.itr && v.itr->update(v.sample, now_ps())) {
+  if (v.itr && v.itr->update(v.sample, local_now())) {
     ++irq_stats_.itr_writes;
     if (prof_.family == Family::i82576)
       v.itr_pending = true;  // igb/igbvf write it at the next interrupt
@@ -597,23 +608,23 @@ RegAccess Driver::bar_access() {
 bool Driver::mailbox_request(const std::uint32_t* msg, unsigned n, std::uint32_t* reply,
                              unsigned& reply_words) {
   const sc_core::sc_time step(1, sc_core::SC_US);
-  const ps_t start = now_ps();
+  const ps_t start = local_now();
   ++mbx_stats_.requests;
   for (int tries = 0; !vf_mbx_->post(msg, n); ++tries) {
     if (tries == 100) {
       ++mbx_stats_.timeouts;
       return false;
     }
-    wait(step);
+    pause(step);
   }
   // Poll every microsecond at first, then every 10 us: a PF busy with other VFs' resets may
   // take milliseconds (ixgbevf allows 200 ms for RESET). Give up after 50 ms.
   for (int polls = 0; polls < 5100; ++polls) {
-    wait(polls < 100 ? step : 10 * step);
+    pause(polls < 100 ? step : 10 * step);
     vf_mbx_->poll_ack();
     reply_words = mbx::WORDS;
     if (vf_mbx_->poll_reply(reply, reply_words)) {
-      const ps_t latency = now_ps() - start;
+      const ps_t latency = local_now() - start;
       mbx_stats_.latency_total += latency;
       mbx_stats_.latency_max = std::max(mbx_stats_.latency_max, latency);
       const bool ack = mbx::is_ack(reply[0]);
@@ -627,7 +638,7 @@ bool Driver::mailbox_request(const std::uint32_t* msg, unsigned n, std::uint32_t
 
 void Driver::vf_mailbox_setup() {
   vf_mbx_ = std::make_unique<VfMailbox>(bar_access(), prof_.map().mailbox());
-  for (int i = 0; i < 1000 && vf_mbx_->reset_in_progress(); ++i) wait(1, sc_core::SC_US);
+  for (int i = 0; i < 1000 && vf_mbx_->reset_in_progress(); ++i) pause(sc_core::sc_time(1, sc_core::SC_US));
   vf_mbx_->check_reset();
   std::uint32_t msg[mbx::WORDS], reply[mbx::WORDS];
   unsigned n = 0;
@@ -659,7 +670,7 @@ void Driver::poll_rings() {
 
 void Driver::app_send(double dt_us) {
   reclaim_tx();  // the transmit path cleans completed descriptors as it goes
-  const ps_t now = now_ps();
+  const ps_t now = local_now();
   if (now >= p_.traffic_start && now <= p_.traffic_end)
     send_tx(std::min(dt_us, static_cast<double>(now - p_.traffic_start) / kPsPerUs));
 }
@@ -667,7 +678,7 @@ void Driver::app_send(double dt_us) {
 unsigned Driver::harvest(unsigned qi, unsigned budget, ItrSample* s) {
   RxQueue& q = rxq_[qi];
   unsigned refilled = 0;
-  const ps_t now = now_ps();
+  const ps_t now = local_now();
   while (refilled < budget) {
     std::uint8_t* d = gpa(q.ring + 16ull * q.ntc, 16);
     const desc::RxWriteBack wb = desc::RxWriteBack::load(d);
@@ -762,7 +773,7 @@ void Driver::build_tx_frame(std::uint8_t* b, unsigned len) {
   ip[16] = 10, ip[17] = 255, ip[18] = 0, ip[19] = 1;
   ip[20] = 0x30, ip[21] = static_cast<std::uint8_t>(tx_seq_ & 0x3F);  // 64 source ports
   ip[22] = 0x00, ip[23] = 0x35;
-  write_stamp(b, len, now_ps());  // the application's send time, for software latency
+  write_stamp(b, len, local_now());  // the application's send time, for software latency
   ++tx_seq_;
 }
 

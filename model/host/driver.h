@@ -27,6 +27,7 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/tlm_quantumkeeper.h>
 
 #include "model/core/device_profile.h"
 #include "model/core/metrics_registry.h"
@@ -189,6 +190,14 @@ private:
   std::uint64_t spoofed_packets_ = 0;
   std::vector<std::uint64_t> vm_rx_;
   tlm::tlm_generic_payload gp_;  // register accesses (one at a time: the thread waits)
+  // The CPU's time ahead of the kernel (TLM-2.0 temporal decoupling): register accesses add
+  // their stall to it; the thread yields when a quantum has gone by or it has nothing to do.
+  tlm_utils::tlm_quantumkeeper qk_;
+  ps_t local_now() const { return now_ps() + to_ps(qk_.get_local_time()); }
+  void pause(const sc_core::sc_time& d) {  // the CPU idles for d (then the kernel catches up)
+    qk_.inc(d);
+    qk_.sync();
+  }
   // Interrupt vectors: 0..n of the function's MSI-X table.
   struct Vector {
     bool other = false;                   // the mailbox / link vector

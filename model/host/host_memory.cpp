@@ -1,5 +1,7 @@
 #include "model/host/host_memory.h"
 
+#include <sys/mman.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -8,16 +10,24 @@
 
 namespace iovsim {
 
+HostMemory::Pages::Pages(std::uint64_t n) : bytes(n ? n : 1) {
+  void* m = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (m == MAP_FAILED) throw std::bad_alloc();
+  ::madvise(m, bytes, MADV_HUGEPAGE);  // advice only: without THP the pages stay 4 KB
+  p = static_cast<std::uint8_t*>(m);
+}
+
+HostMemory::Pages::~Pages() { ::munmap(p, bytes); }
+
 HostMemory::HostMemory(sc_core::sc_module_name name, std::uint64_t bytes)
     : sc_module(name), target("target"),
-      mem_(static_cast<std::uint8_t*>(std::calloc(bytes, 1)), &std::free), size_(bytes) {
-  if (!mem_) throw std::bad_alloc();
+      mem_(bytes), size_(bytes) {
   target.register_b_transport(this, &HostMemory::b_transport);
   target.register_get_direct_mem_ptr(this, &HostMemory::get_direct_mem_ptr);
 }
 
 bool HostMemory::get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi& dmi) {
-  dmi.set_dmi_ptr(mem_.get());
+  dmi.set_dmi_ptr(mem_.p);
   dmi.set_start_address(0);
   dmi.set_end_address(size_ - 1);
   dmi.allow_read_write();
@@ -26,7 +36,7 @@ bool HostMemory::get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi& dmi
 
 std::uint8_t* HostMemory::ptr(std::uint64_t hpa, std::uint64_t len) {
   if (hpa > size_ || len > size_ - hpa) return nullptr;
-  return mem_.get() + hpa;
+  return mem_.p + hpa;
 }
 
 void HostMemory::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time&) {

@@ -23,9 +23,19 @@ public:
 private:
   void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   bool get_direct_mem_ptr(tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi);
-  // calloc'd: the kernel hands out zeroed pages lazily, so a large memory costs nothing
-  // until it is touched (a std::vector would memset all of it at start-up).
-  std::unique_ptr<std::uint8_t, void (*)(void*)> mem_;
+  // Anonymous memory: the kernel hands out zeroed pages lazily, so a large memory costs
+  // nothing until it is touched (a std::vector would memset all of it at start-up); asked
+  // for in transparent huge pages, since DMA and drivers touch it scattered across many VMs'
+  // buffers (4 KB pages would cost a TLB miss and a page fault per buffer pair).
+  struct Pages {
+    std::uint8_t* p = nullptr;
+    std::uint64_t bytes = 0;
+    explicit Pages(std::uint64_t n);
+    ~Pages();
+    Pages(const Pages&) = delete;
+    Pages& operator=(const Pages&) = delete;
+  };
+  Pages mem_;
   std::uint64_t size_;
 };
 

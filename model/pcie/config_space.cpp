@@ -153,6 +153,7 @@ bool ConfigSpace::write(std::uint32_t offset, unsigned len, std::uint32_t value)
     ++rejected_;
     return false;
   }
+  ++writes_;
   bool touches_sriov = sriov_ && offset < sriov_ + 0x40 && offset + len > sriov_;
   if (touches_sriov && offset <= sriov_ + SRIOV_NUM_VF && offset + len > sriov_ + SRIOV_NUM_VF) {
     // NumVFs may change only while VF Enable is clear, and not beyond what is modelled.

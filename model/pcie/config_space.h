@@ -44,6 +44,7 @@ public:
   std::uint64_t vf_bar0() const { return bar_at(sriov_ + pcicfg::SRIOV_BAR); }
   std::uint64_t vf_bar3() const { return bar_at(sriov_ + pcicfg::SRIOV_BAR + 12); }
   const std::uint64_t& rejected_writes() const { return rejected_; }
+  std::uint64_t writes() const { return writes_; }  // accepted writes: what was decoded may be stale
   // Called after any SR-IOV control or NumVFs change, after any Command register write, and
   // after any MSI-X Message Control write.
   std::function<void()> on_sriov_change;
@@ -70,7 +71,7 @@ private:
   unsigned max_vfs_;
   Kind kind_;
   std::uint16_t first_vf_offset_ari_ = 0;
-  std::uint64_t rejected_ = 0;
+  std::uint64_t rejected_ = 0, writes_ = 0;
 };
 
 }  // namespace iovsim

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "model/core/time.h"
@@ -21,6 +22,7 @@ PcieEndpoint::PcieEndpoint(sc_core::sc_module_name name, const DeviceProfile& pr
   gp_.set_extension(ext_);  // owned by the payload
   gp_.set_streaming_width(0);
   gp_.set_byte_enable_ptr(nullptr);
+  windows_.resize(ports);
   for (unsigned p = 0; p < ports; ++p) {
     pf_cfg_.push_back(std::make_unique<ConfigSpace>(prof, ConfigSpace::Kind::PF, p, max_vfs, ports));
     pf_cfg_.back()->on_sriov_change = [this] { update_rids(); };
@@ -34,6 +36,7 @@ PcieEndpoint::PcieEndpoint(sc_core::sc_module_name name, const DeviceProfile& pr
   }
   // Interrupts: each function's MSI-X table (its BAR) and interrupt registers (its BAR0).
   irq_.resize(functions());
+  std::size_t held_capacity = 0;
   for (unsigned fn = 0; fn < functions(); ++fn) {
     const unsigned port = fn / (max_vfs_ + 1), k = fn % (max_vfs_ + 1);
     const bool pf = k == 0;
@@ -45,14 +48,42 @@ PcieEndpoint::PcieEndpoint(sc_core::sc_module_name name, const DeviceProfile& pr
     f.msix->map_registers(*f.msix_regs);
     f.msix->send = [this, fn](unsigned, std::uint64_t a, std::uint32_t d, ps_t at) { send_msi(fn, a, d, at); };
     f.logic = std::make_unique<FunctionInterrupts>(vectors, *f.msix);
+    f.logic->signal_later = [this, fn](unsigned v, ps_t at) { hold_msi(fn, v, at); };
+    held_capacity += vectors;
     regs::RegisterSpace& rs = pf ? *pf_regs_[port] : *vf_regs_[port * max_vfs_ + k - 1];
     prof.map().bind_interrupts(rs, pf ? regs::View::PF : regs::View::VF,
                                pf ? prof.queues_per_port : prof.queues_per_pool, f.logic->regs());
     MsixTable* t = f.msix.get();
     ConfigSpace* c = &cs;
-    cs.on_msix_change = [t, c] { t->set_control(c->msix_enabled(), c->msix_masked(), now_ps()); };
+    cs.on_msix_change = [t, c] { t->set_control(c->msix_enabled(), c->msix_masked(), access_time()); };
   }
+  held_.reserve(2 * held_capacity);  // two per vector at most: one due, one behind an engine running ahead
+  SC_METHOD(release_held);
+  sensitive << held_due_;
+  dont_initialize();
   update_rids();
+}
+
+void PcieEndpoint::hold_msi(unsigned fn, unsigned vector, ps_t at) {
+  const ps_t now = now_ps();
+  if (at <= now) {
+    irq_[fn].msix->signal(vector, at);
+    return;
+  }
+  held_.push_back({at, fn, vector});
+  std::push_heap(held_.begin(), held_.end());
+  held_due_.notify(to_sc(held_.front().at - now));  // an earlier pending notification stays
+}
+
+void PcieEndpoint::release_held() {
+  const ps_t now = now_ps();
+  while (!held_.empty() && held_.front().at <= now) {
+    std::pop_heap(held_.begin(), held_.end());
+    const HeldMsi h = held_.back();
+    held_.pop_back();
+    irq_[h.fn].msix->signal(h.vector, h.at);
+  }
+  if (!held_.empty()) held_due_.notify(to_sc(held_.front().at - now));
 }
 
 void PcieEndpoint::send_msi(unsigned fn, std::uint64_t addr, std::uint32_t data, ps_t at) {
@@ -205,7 +236,8 @@ const regs::RegisterSpace& PcieEndpoint::regs_of(unsigned fn) const {
   return k == 0 ? *pf_regs_[port] : *vf_regs_[port * max_vfs_ + k - 1];
 }
 
-void PcieEndpoint::cfg_b_transport(int, tlm::tlm_generic_payload& gp, sc_core::sc_time&) {
+void PcieEndpoint::cfg_b_transport(int, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
+  const AccessScope at(now_ps() + to_ps(delay));  // the initiator's time (it may run ahead)
   std::uint64_t a = gp.get_address();
   auto rid = static_cast<std::uint16_t>(a >> 12);
   auto off = static_cast<std::uint32_t>(a & 0xFFF);
@@ -229,34 +261,40 @@ void PcieEndpoint::cfg_b_transport(int, tlm::tlm_generic_payload& gp, sc_core::s
   gp.set_response_status(ok ? tlm::TLM_OK_RESPONSE : tlm::TLM_ADDRESS_ERROR_RESPONSE);
 }
 
+void PcieEndpoint::Windows::load(const ConfigSpace& c, const DeviceProfile& prof) {
+  seen = c.writes();
+  const bool mse = c.command() & pcicfg::CMD_MEMORY;
+  bar0 = mse ? c.bar0() : 0;
+  msix = mse ? c.bar(prof.pf_msix_bar) : 0;
+  const bool vfs = c.vf_enable() && c.vf_memory_enable();
+  vf_bar0 = vfs ? c.vf_bar0() : 0;
+  vf_bar3 = vfs ? c.vf_bar3() : 0;
+  num_vfs = vfs ? c.num_vfs() : 0;
+}
+
 regs::RegisterSpace* PcieEndpoint::decode(std::uint64_t addr, std::uint32_t& offset) {
+  // Each PF's windows as its config space last left them (reloaded after any write to it).
   for (unsigned p = 0; p < ports_; ++p) {
-    const ConfigSpace& c = *pf_cfg_[p];
-    std::uint64_t b = c.bar0();
-    if ((c.command() & pcicfg::CMD_MEMORY) && b && addr >= b && addr < b + prof_.pf_bar0_bytes) {
-      offset = static_cast<std::uint32_t>(addr - b);
+    Windows& w = windows_[p];
+    if (w.seen != pf_cfg_[p]->writes()) w.load(*pf_cfg_[p], prof_);
+    if (w.bar0 && addr >= w.bar0 && addr - w.bar0 < prof_.pf_bar0_bytes) {
+      offset = static_cast<std::uint32_t>(addr - w.bar0);
       return pf_regs_[p].get();
     }
-    const std::uint64_t mb = c.bar(prof_.pf_msix_bar);
-    if ((c.command() & pcicfg::CMD_MEMORY) && mb && addr >= mb && addr < mb + ConfigSpace::kMsixBarBytes) {
-      offset = static_cast<std::uint32_t>(addr - mb);
+    if (w.msix && addr >= w.msix && addr - w.msix < ConfigSpace::kMsixBarBytes) {
+      offset = static_cast<std::uint32_t>(addr - w.msix);
       return irq_[function_index(p, -1)].msix_regs.get();
     }
-    const std::uint64_t vb3 = c.vf_bar3();
-    if (c.vf_enable() && c.vf_memory_enable() && vb3 && addr >= vb3) {
-      const std::uint64_t v = (addr - vb3) / ConfigSpace::kMsixBarBytes;
-      if (v < c.num_vfs() && v < max_vfs_) {
-        offset = static_cast<std::uint32_t>((addr - vb3) % ConfigSpace::kMsixBarBytes);
-        return irq_[function_index(p, static_cast<int>(v))].msix_regs.get();
-      }
+    const unsigned n = std::min(w.num_vfs, max_vfs_);
+    if (w.vf_bar3 && addr >= w.vf_bar3 && (addr - w.vf_bar3) / ConfigSpace::kMsixBarBytes < n) {
+      const auto v = static_cast<int>((addr - w.vf_bar3) / ConfigSpace::kMsixBarBytes);
+      offset = static_cast<std::uint32_t>((addr - w.vf_bar3) % ConfigSpace::kMsixBarBytes);
+      return irq_[function_index(p, v)].msix_regs.get();
     }
-    std::uint64_t vb = c.vf_bar0();
-    if (c.vf_enable() && c.vf_memory_enable() && vb && addr >= vb) {
-      std::uint64_t v = (addr - vb) / prof_.vf_bar0_bytes;
-      if (v < c.num_vfs() && v < max_vfs_) {
-        offset = static_cast<std::uint32_t>((addr - vb) % prof_.vf_bar0_bytes);
-        return vf_regs_[p * max_vfs_ + v].get();
-      }
+    if (w.vf_bar0 && addr >= w.vf_bar0 && (addr - w.vf_bar0) / prof_.vf_bar0_bytes < n) {
+      const std::uint64_t v = (addr - w.vf_bar0) / prof_.vf_bar0_bytes;
+      offset = static_cast<std::uint32_t>((addr - w.vf_bar0) % prof_.vf_bar0_bytes);
+      return vf_regs_[p * max_vfs_ + v].get();
     }
   }
   return nullptr;
@@ -274,6 +312,7 @@ void PcieEndpoint::mmio_b_transport(int, tlm::tlm_generic_payload& gp, sc_core::
   }
   std::uint32_t v = 0;
   bool ok;
+  const AccessScope at(t);  // effects take the initiator's time (it may run ahead)
   if (gp.is_read()) {
     ok = rs->read(offset, v);
     std::memcpy(gp.get_data_ptr(), &v, 4);

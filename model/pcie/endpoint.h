@@ -31,6 +31,7 @@ namespace iovsim {
 
 class PcieEndpoint : public sc_core::sc_module, public DmaPort {
 public:
+  SC_HAS_PROCESS(PcieEndpoint);
   tlm_utils::multi_passthrough_target_socket<PcieEndpoint> cfg;
   tlm_utils::multi_passthrough_target_socket<PcieEndpoint> mmio;
   tlm_utils::multi_passthrough_target_socket<PcieEndpoint> dma_in;
@@ -109,6 +110,14 @@ private:
     unsigned char* ptr = nullptr;
   };
   std::vector<DmiWindow> dmi_;
+  // Per port: the PF's decode windows (0: not decoded), reloaded after a write to its config.
+  struct Windows {
+    std::uint64_t seen = ~std::uint64_t{0};  // the config space's write count when loaded
+    std::uint64_t bar0 = 0, msix = 0, vf_bar0 = 0, vf_bar3 = 0;
+    unsigned num_vfs = 0;
+    void load(const ConfigSpace& c, const DeviceProfile& prof);
+  };
+  std::vector<Windows> windows_;
 
   const DeviceProfile& prof_;
   unsigned ports_, max_vfs_, bus_;
@@ -126,6 +135,17 @@ private:
   };
   std::vector<FnIrq> irq_;
   MsiTarget* msi_target_ = nullptr;
+  // Messages EITR held back, signalled when their time comes (a min-heap on the time; at most
+  // one per vector, so its storage is reserved up front).
+  struct HeldMsi {
+    ps_t at;
+    unsigned fn, vector;
+    bool operator<(const HeldMsi& o) const { return at > o.at; }  // earliest on top
+  };
+  std::vector<HeldMsi> held_;
+  sc_core::sc_event held_due_;
+  void hold_msi(unsigned fn, unsigned vector, ps_t at);
+  void release_held();  // method, on held_due_
 };
 
 }  // namespace iovsim

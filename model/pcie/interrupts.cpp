@@ -7,8 +7,8 @@ namespace iovsim {
 FunctionInterrupts::FunctionInterrupts(unsigned vectors, MsixTable& msix)
     : msix_(msix), next_allowed_(vectors, 0), last_emit_(vectors, 0) {
   r_.vectors = vectors;
-  r_.changed = [this](ps_t at) { evaluate(at ? at : now_ps()); };
-  r_.software_cause = [this](std::uint64_t bits, ps_t at) { raise_vectors(bits, at ? at : now_ps()); };
+  r_.changed = [this](ps_t at) { evaluate(at ? at : access_time()); };
+  r_.software_cause = [this](std::uint64_t bits, ps_t at) { raise_vectors(bits, at ? at : access_time()); };
 }
 
 void FunctionInterrupts::raise_queue(unsigned queue, unsigned dir, ps_t at) {
@@ -53,8 +53,10 @@ void FunctionInterrupts::emit(unsigned v, ps_t at) {
     return;
   }
   ps_t when = at;
+  bool held = false;
   if (next_allowed_[v] > when) {  // the EITR interval since the last message still runs
     when = next_allowed_[v];
+    held = true;
     ++stats_.throttled;
   }
   next_allowed_[v] = when + (v < r_.interval.size() ? r_.interval[v] : 0);
@@ -63,7 +65,10 @@ void FunctionInterrupts::emit(unsigned v, ps_t at) {
   if (r_.auto_clear & bit) r_.cause &= ~bit;
   if (r_.auto_mask_enable && (r_.auto_mask & bit)) r_.enabled &= ~bit;
   ++stats_.messages;
-  msix_.signal(v, when);
+  if (held && signal_later)
+    signal_later(v, when);
+  else
+    msix_.signal(v, when);
 }
 
 void PortInterrupts::route(unsigned port_queue, FunctionInterrupts* fn, unsigned view_queue) {

@@ -12,6 +12,7 @@
 // the mailbox) raise the vector IVAR_MISC names.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "model/core/device_profile.h"
@@ -34,6 +35,10 @@ public:
     std::uint64_t causes = 0, messages = 0, throttled = 0;  // throttled: held by EITR
   };
   const Stats& stats() const { return stats_; }
+  // Where a message EITR holds back goes: by default it is signalled at once with its later
+  // time; an owner with a kernel sets this to signal it when that time comes (the table's
+  // mask then applies as of that time, and the link is not booked far ahead).
+  std::function<void(unsigned vector, ps_t at)> signal_later;
 
 private:
   void evaluate(ps_t at);

@@ -58,7 +58,7 @@ void MsixTable::map_registers(regs::RegisterSpace& rs) {
              case 2: e.data = v; break;
              default:
                e.ctrl = v & 1;
-               release(i / 4, now_ps());  // unmasked: a pending message goes now
+               release(i / 4, access_time());  // unmasked: a pending message goes now
            }
          });
   rs.add(regs::reg("MSIX_PBA", 0x2000).array(2 * static_cast<unsigned>(pba_.size()), 4).doc(

@@ -192,7 +192,7 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
       if (v < 0 && ports_[p].mailbox) {  // a VF's message raises the PF's mailbox cause
         FunctionInterrupts* irq = &ep_->interrupts(fn);
         const std::uint32_t cause = prof_.map().mailbox_cause();
-        ports_[p].mailbox->on_vf_request = [irq, cause](unsigned) { irq->raise_other(cause, now_ps()); };
+        ports_[p].mailbox->on_vf_request = [irq, cause](unsigned) { irq->raise_other(cause, access_time()); };
       }
       if (v < 0 && prof_.map().spoof_cause()) {  // 82576: ICR.DOUTSYNC for a spoofed frame
         FunctionInterrupts* irq = &ep_->interrupts(fn);

@@ -41,7 +41,7 @@ void TxScheduler::program(unsigned q) {
   }
   const bool was = limiters_[q].enabled();
   limiters_[q].configure(c.factor, 8e12 / link_bps_, 1024.0 * map_.decode_burst_units(bcnrm_));
-  if (!was) limiters_[q].activate(now_ps());
+  if (!was) limiters_[q].activate(access_time());
 }
 
 void TxScheduler::map_registers(regs::RegisterSpace& pf) {
