@@ -138,6 +138,16 @@ int sc_main(int argc, char** argv) {
 
   auto* defaults = app.add_subcommand("defaults", "print the full default scenario as YAML");
 
+  std::string lspci_file;
+  std::vector<std::string> lspci_sets;
+  int lspci_v = 0, lspci_x = 0;
+  auto* lspci = app.add_subcommand(
+      "lspci", "print every function's config space after bring-up, as lspci does (default scenario when none given)");
+  lspci->add_option("scenario", lspci_file, "scenario YAML file");
+  lspci->add_option("--set", lspci_sets, "override a key, as for run");
+  lspci->add_flag("-v", lspci_v, "verbose: -v as lspci -v, -vv decodes every capability");
+  lspci->add_flag("-x", lspci_x, "hex dump: -x the first 64 bytes, -xxx 256, -xxxx all 4096");
+
   std::string regs_preset, regs_function;
   bool regs_markdown = false;
   auto* regs = app.add_subcommand("regs", "print the register maps (name, offset, reset, access, fields)");
@@ -176,6 +186,19 @@ int sc_main(int argc, char** argv) {
     if (*defaults) {
       std::cout << iovsim::dump_scenario(
           iovsim::load_scenario(iovsim::default_scenario_yaml(), "default scenario"));
+      return 0;
+    }
+    if (*lspci) {
+      const std::string text = lspci_file.empty() ? iovsim::default_scenario_yaml()
+                                                  : iovsim::read_text_file(lspci_file);
+      const iovsim::Scenario s = iovsim::load_scenario(
+          text, lspci_file.empty() ? "default scenario" : lspci_file, lspci_sets);
+      bool complete = false;
+      std::cout << iovsim::lspci_after_bring_up(
+          s, {static_cast<unsigned>(lspci_v), static_cast<unsigned>(lspci_x)}, complete);
+      if (!complete)
+        std::cerr << "iovsim: warning: some drivers had not finished bring-up at the end of "
+                     "warm-up (warmup_us): their functions show an earlier state\n";
       return 0;
     }
     if (*run) {

@@ -104,3 +104,22 @@ run_ok(${IOVSIM} regs --preset 82599 --function vf)
 if(NOT last_out MATCHES "VFMAILBOX" OR last_out MATCHES "V2PMAILBOX")
   message(FATAL_ERROR "regs --preset 82599 --function vf lists the wrong map:\n${last_out}")
 endif()
+
+# `lspci` on the default scenario is the brief's Figure 3: the two ports of the 82576 and,
+# after max_vfs=7, fourteen Virtual Functions, in lspci's bus order.
+run_ok(${IOVSIM} lspci)
+string(REGEX MATCHALL "[^\n]*\n" lspci_lines "${last_out}")
+list(LENGTH lspci_lines n)
+string(REGEX MATCHALL "01:00\\.[01] Ethernet controller: Intel Corporation 82576 Gigabit Network Connection \\(rev 01\\)\n" pfs "${last_out}")
+string(REGEX MATCHALL "01:1[01]\\.[0-7] Ethernet controller: Intel Corporation 82576 Virtual Function \\(rev 01\\)\n" vfs "${last_out}")
+list(LENGTH pfs npf)
+list(LENGTH vfs nvf)
+if(NOT n EQUAL 16 OR NOT npf EQUAL 2 OR NOT nvf EQUAL 14)
+  message(FATAL_ERROR "lspci of the default scenario is not Figure 3 (2 PFs, 14 VFs):\n${last_out}")
+endif()
+run_ok(${IOVSIM} lspci -vv)
+if(NOT last_out MATCHES "\tCapabilities: \\[70\\] MSI-X: Enable\\+ Count=10 Masked-\n" OR
+   NOT last_out MATCHES "\tCapabilities: \\[70\\] MSI-X: Enable\\+ Count=3 Masked-\n" OR
+   NOT last_out MATCHES "\t\tVF offset: 128, stride: 2, Device ID: 10ca\n")
+  message(FATAL_ERROR "lspci -vv lacks the MSI-X or SR-IOV fields:\n${last_out}")
+endif()

@@ -38,6 +38,8 @@ struct DeviceProfile {
   bool pf_bar0_64bit;             // BAR0 (and the MSI-X BAR) 64-bit prefetchable
   bool vpd;                       // a VPD capability at 0xE0
   unsigned pf_interrupt_vectors;  // EITR/IVAR vector space of the PF (82576: 25, 82599: 64)
+  std::uint16_t subsystem_id;     // the PF's board (subsystem vendor: Intel) and its pci.ids name
+  const char* subsystem_name;
   // The hardware queue that serves queue `q` of pool `pool`.
   unsigned queue_of(unsigned pool, unsigned q) const {
     return interleaved_queues ? pool + q * num_pools : pool * queues_per_pool + q;

@@ -234,6 +234,12 @@ void Driver::pf_bring_up() {
   cfg_write(rid, BAR0, 4, static_cast<std::uint32_t>(p_.bar0));
   cfg_write(rid, BAR0 + 4 * prof_.pf_msix_bar, 4, static_cast<std::uint32_t>(p_.msix_bar));
   cfg_write(rid, COMMAND, 2, p_.cfg.no_bus_master ? CMD_MEMORY : CMD_MEMORY | CMD_BUS_MASTER);
+  // The firmware's routing of pin A (x86 ACPI puts a slot's INTA..INTD on GSIs 16-19) and the
+  // kernel's cache line size (pci_set_cacheline_size: the CPU's 64 bytes, in dwords).
+  cfg_write(rid, INT_LINE, 1, 16 + p_.port);
+  cfg_write(rid, CACHE_LINE, 1, 64 / 4);
+  // pcie_aspm_configure_common_clock: both ends of the link run on the slot's clock.
+  cfg_write(rid, PCIE_CAP + EXP_LNKCTL, 2, 0x0040);
   // The PCIe Device Control of the scenario's MPS and MRRS (the PCI core and BIOS set it).
   const auto log2 = [](unsigned v) { unsigned n = 0; while ((128u << n) < v) ++n; return n; };
   cfg_write(rid, PCIE_CAP + EXP_DEVCTL, 2,
@@ -485,6 +491,8 @@ void Driver::setup_msix() {
     access(mmio, true, e + 12, 4, 0);  // unmask
   }
   cfg_write(rid, MSIX_CAP + MSIX_FLAGS, 2, MSIX_FLAGS_ENABLE);
+  if (p_.vf < 0)  // pci_intx_for_msi: INTx off while MSI-X is on (a VF has no INTx)
+    cfg_write(rid, COMMAND, 2, cfg_read(rid, COMMAND, 2) | CMD_INTX_DISABLE);
   regs::RegAccess bar = bar_access();
   std::uint64_t all = 0;
   for (unsigned v = 0; v < vecs_.size(); ++v) all |= std::uint64_t{1} << v;

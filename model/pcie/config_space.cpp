@@ -22,9 +22,10 @@ ConfigSpace::ConfigSpace(const DeviceProfile& prof, Kind kind, unsigned pf_index
     put(DEVICE_ID, 2, prof.pf_device_id);
     put(HEADER_TYPE, 1, 0x80);  // multi-function: one PF per port
     put(SUBSYS_VENDOR, 2, prof.vendor_id);
-    put(SUBSYS_ID, 2, 0xA03C);  // the 82576 board of pciutils' dump
+    put(SUBSYS_ID, 2, prof.subsystem_id);
     put(INT_PIN, 1, 1);         // INTA
     mask(INT_LINE, 1, 0xFF);
+    mask(CACHE_LINE, 1, 0xFF);  // a VF's reads zero (SR-IOV)
   } else {
     put(VENDOR_ID, 2, 0xFFFF);  // SR-IOV: a VF's IDs read FFFFh; software uses the PF's cap
     put(DEVICE_ID, 2, 0xFFFF);
@@ -61,9 +62,11 @@ ConfigSpace::ConfigSpace(const DeviceProfile& prof, Kind kind, unsigned pf_index
   put(PCIE_CAP + EXP_DEVCTL, 2, 0x2810);     // reset: RO, NS, MPS 128, MRRS 512
   mask(PCIE_CAP + EXP_DEVCTL, 2, pf ? 0x7CFF : 0);  // a VF's DevCtl fields are the PF's
   put(PCIE_CAP + EXP_LNKCAP, 4, link_cap(prof));
-  put(PCIE_CAP + EXP_LNKSTA, 2, (prof.pcie_lanes << 4) | prof.pcie_gen);  // trained at the cap
+  // trained at the cap; Slot Clock Configuration (the reference clock is the slot's)
+  put(PCIE_CAP + EXP_LNKSTA, 2, 0x1000 | (prof.pcie_lanes << 4) | prof.pcie_gen);
   mask(PCIE_CAP + EXP_LNKCTL, 2, pf ? 0x0FC3 : 0);
   put(PCIE_CAP + EXP_DEVCAP2, 4, 0x1F);      // completion timeout ranges, disable supported
+  put(PCIE_CAP + EXP_LNKCTL2, 2, prof.pcie_gen);  // target link speed: the part's
   mask(PCIE_CAP + EXP_DEVCTL2, 2, pf ? 0x1F : 0);
   if (pf && prof.vpd) {
     cap(VPD_CAP, CAP_ID_VPD, 0);
@@ -139,6 +142,23 @@ void ConfigSpace::bar(std::uint32_t o, std::uint32_t size, bool is64, bool prefe
 void ConfigSpace::io_bar(std::uint32_t o, std::uint32_t size) {
   put(o, 4, 1);
   mask(o, 4, ~(size - 1) & ~3u);
+}
+
+std::uint64_t ConfigSpace::bar_size(std::uint32_t o) const {
+  const auto wm = [this](std::uint32_t at) {
+    std::uint32_t m = 0;
+    for (unsigned i = 0; i < 4; ++i) m |= std::uint32_t{wmask_[at + i]} << (8 * i);
+    return m;
+  };
+  if (o + 8 > data_.size()) return 0;
+  const std::uint32_t lo = wm(o);
+  if (!lo) return 0;
+  if (data_[o] & 1) return (~(lo & ~3u) + 1) & 0xFFFFu;  // I/O: 16 address bits
+  if ((data_[o] & 0x6) == 0x4) {
+    const std::uint64_t m = std::uint64_t{wm(o + 4)} << 32 | (lo & ~0xFu);
+    return ~m + 1;
+  }
+  return (~(lo & ~0xFu) + 1) & 0xFFFFFFFFu;
 }
 
 std::uint32_t ConfigSpace::read(std::uint32_t offset, unsigned len) const {

@@ -32,6 +32,10 @@ public:
   std::uint16_t command() const { return get16(pcicfg::COMMAND); }
   std::uint64_t bar0() const { return bar_at(pcicfg::BAR0); }
   std::uint64_t bar(unsigned i) const { return bar_at(pcicfg::BAR0 + 4 * i); }
+  // The size of the BAR at `offset` (a header BAR or one in the SR-IOV capability) as the
+  // all-ones sizing protocol finds it; 0 when no BAR is there.
+  std::uint64_t bar_size(std::uint32_t offset) const;
+  std::uint32_t sriov_offset() const { return sriov_; }  // 0: none (a VF)
   // MSI-X Message Control: enabled, function masked.
   bool msix_enabled() const { return get16(pcipcfg_msix()) & pcicfg::MSIX_FLAGS_ENABLE; }
   bool msix_masked() const { return get16(pcipcfg_msix()) & pcicfg::MSIX_FLAGS_MASKALL; }

@@ -65,6 +65,15 @@ void check_conservation(const json& m) {
         v("injected"), v("delivered"), v("dropped"), v("in_flight")));
 }
 
+std::string lspci_after_bring_up(const Scenario& s, const LspciOptions& opt, bool& complete) {
+  require_ps_resolution();
+  tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(s.quantum_ns, sc_core::SC_NS));
+  System sys("iovsim", s);
+  sc_core::sc_start(to_sc(sys.traffic_start()));
+  complete = sys.drivers_ready();
+  return sys.lspci(opt);
+}
+
 json run_scenario(const Scenario& s) {
   require_ps_resolution();
   tlm_utils::tlm_quantumkeeper::set_global_quantum(

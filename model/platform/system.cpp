@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 
@@ -56,6 +57,8 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
   iommu_ = std::make_unique<Iommu>("iommu");
   ep_ = std::make_unique<PcieEndpoint>("endpoint", prof_, P, vfs_enabled(s), link_params(s.pcie, prof_));
   ep_->dma_out.bind(iommu_->target);
+  for (unsigned p = 0; p < P; ++p)  // Device Serial Number: the port's MAC as an EUI-64
+    ep_->pf_config(p).set_serial(eui64(mac_of(p, -1)));
   irqc_ = std::make_unique<InterruptController>();
   ep_->set_msi_target(irqc_.get());
   iommu_->to_memory.bind(mem_->target);
@@ -275,6 +278,37 @@ ps_t System::traffic_end() const {
   return traffic_start() + static_cast<ps_t>(s_.duration_us * kPsPerUs);
 }
 ps_t System::run_end() const { return traffic_end() + static_cast<ps_t>(s_.drain_us * kPsPerUs); }
+
+std::uint64_t System::eui64(std::uint64_t mac) {
+  // MAC octets o0..o5 (o0 in the value's low byte) -> o0-o1-o2-ff-ff-o3-o4-o5, the first
+  // octet in the serial's most significant byte (the 82576 dump: 00-1b-21-ff-ff-...).
+  std::uint64_t s = 0;
+  const auto o = [mac](unsigned i) { return (mac >> (8 * i)) & 0xFF; };
+  for (unsigned i = 0; i < 3; ++i) s = s << 8 | o(i);
+  s = s << 16 | 0xFFFF;
+  for (unsigned i = 3; i < 6; ++i) s = s << 8 | o(i);
+  return s;
+}
+
+std::string System::lspci(const LspciOptions& opt) {
+  std::vector<LspciEntry> fns;
+  const bool igb = prof_.family == Family::i82576;
+  for (unsigned p = 0; p < ep_->ports(); ++p) {
+    ConfigSpace& pf = ep_->pf_config(p);
+    fns.push_back({ep_->pf_rid(p), &pf, nullptr, 0, pf.read(pcicfg::INT_LINE, 1), igb ? "igb" : "ixgbe"});
+    for (unsigned v = 0; v < ep_->max_vfs(); ++v)
+      if (ep_->vf_visible(p, v))
+        fns.push_back({ep_->vf_rid(p, v), &ep_->vf_config(p, v), &pf, v, 0, igb ? "igbvf" : "ixgbevf"});
+  }
+  std::sort(fns.begin(), fns.end(), [](const LspciEntry& a, const LspciEntry& b) { return a.rid < b.rid; });
+  return format_lspci(fns, prof_, opt);
+}
+
+bool System::drivers_ready() const {
+  for (const auto& d : drivers_)
+    if (!d->ready()) return false;
+  return true;
+}
 
 std::uint64_t System::mac_of(unsigned port, int vf) const {
   const FunctionCfg& fc = vf < 0 ? s_.port[port].pf : s_.port[port].vf[static_cast<unsigned>(vf)];

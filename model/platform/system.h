@@ -19,6 +19,7 @@
 #include "model/core/frame.h"
 #include "model/core/metrics_registry.h"
 #include "model/core/scenario.h"
+#include "model/pcie/lspci.h"
 #include "model/regs/listing.h"
 
 namespace iovsim {
@@ -60,6 +61,10 @@ public:
   ps_t traffic_end() const;
   ps_t run_end() const;
   std::uint64_t mac_of(unsigned port, int vf) const;
+  static std::uint64_t eui64(std::uint64_t mac);  // the Device Serial Number of a MAC
+  // Every visible function's config space in lspci's layout (model/pcie/lspci.h).
+  std::string lspci(const LspciOptions& opt);
+  bool drivers_ready() const;  // every driver finished its bring-up
   std::uint64_t tx_destination(unsigned port, const TxTarget& to) const;  // where tx.to sends
   static unsigned vfs_enabled(const Scenario& s);  // VFs per port the PF enables (0 in vmdq)
   PortLayout port_layout(unsigned port) const;
@@ -112,6 +117,9 @@ std::string register_map(System& sys, bool vf, regs::ListingFormat format);
 // Elaborates `s`, simulates it to the end and returns its metrics. Once per process (SystemC
 // allows one elaboration).
 nlohmann::json run_scenario(const Scenario& s);
+// Elaborates `s`, simulates its bring-up (to the end of warm-up) and returns `lspci` of the
+// functions. `complete` says whether every driver finished bringing its function up by then.
+std::string lspci_after_bring_up(const Scenario& s, const LspciOptions& opt, bool& complete);
 // The readable summary of a metrics document.
 std::string summarize(const nlohmann::json& m);
 // Throws std::runtime_error when the ledger does not balance.

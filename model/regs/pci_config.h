@@ -12,6 +12,7 @@ constexpr std::uint32_t CLASS_REV = 0x08, HEADER_TYPE = 0x0E, BAR0 = 0x10, CAP_P
 constexpr std::uint16_t CMD_MEMORY = 1u << 1, CMD_BUS_MASTER = 1u << 2;
 constexpr std::uint32_t CMD_IO = 1u << 0, CMD_INTX_DISABLE = 1u << 10;
 constexpr std::uint32_t SUBSYS_VENDOR = 0x2C, SUBSYS_ID = 0x2E, INT_LINE = 0x3C, INT_PIN = 0x3D;
+constexpr std::uint32_t CACHE_LINE = 0x0C;
 constexpr std::uint16_t STATUS_CAP_LIST = 1u << 4;
 // Capability IDs and where the 82576/82599 place them (pciutils tests/cap-pcie-2: an 82576 PF;
 // lspci of 82599 PFs; QEMU igbvf for the VFs).
@@ -29,7 +30,8 @@ constexpr std::uint16_t MSIX_FLAGS_QSIZE = 0x07FF, MSIX_FLAGS_MASKALL = 1u << 14
 constexpr std::uint32_t MSIX_PBA_OFFSET = 0x2000;  // PBA at BAR + 8 KB, table at BAR + 0
 // PCI Express capability registers, relative to the capability.
 constexpr std::uint32_t EXP_DEVCAP = 0x04, EXP_DEVCTL = 0x08, EXP_DEVSTA = 0x0A, EXP_LNKCAP = 0x0C,
-                        EXP_LNKCTL = 0x10, EXP_LNKSTA = 0x12, EXP_DEVCAP2 = 0x24, EXP_DEVCTL2 = 0x28;
+                        EXP_LNKCTL = 0x10, EXP_LNKSTA = 0x12, EXP_DEVCAP2 = 0x24, EXP_DEVCTL2 = 0x28,
+                        EXP_LNKCTL2 = 0x30;
 // SR-IOV extended capability registers, relative to the capability (PCI_SRIOV_* in Linux).
 constexpr std::uint32_t SRIOV_CAP = 0x04, SRIOV_CTRL = 0x08, SRIOV_STATUS = 0x0A,
                         SRIOV_INITIAL_VF = 0x0C, SRIOV_TOTAL_VF = 0x0E, SRIOV_NUM_VF = 0x10,
