@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "model/regs/device_map.h"
+#include "model/regs/interrupt_codec.h"
 #include "model/regs/register.h"
 
 namespace iovsim::regs {
@@ -171,6 +172,31 @@ struct MailboxRegisters {
 template <class F>
 class FamilyMap : public DeviceMap {
 public:
+  // The interrupt registers: the shared codec over the family's layout (F::interrupts).
+  void bind_interrupts(RegisterSpace& rs, View v, unsigned queues, InterruptRegs& s) const override {
+    bind_interrupt_registers(rs, F::interrupts(v), queues, s);
+  }
+  void write_msix_mode(RegAccess& w, View v, std::uint64_t vectors) const override {
+    regs::write_msix_mode(w, F::interrupts(v), vectors);
+  }
+  void write_queue_vector(RegAccess& w, View v, unsigned q, unsigned dir, unsigned vec) const override {
+    regs::write_queue_vector(w, F::interrupts(v), q, dir, vec);
+  }
+  void write_other_vector(RegAccess& w, View v, unsigned vec) const override {
+    regs::write_other_vector(w, F::interrupts(v), vec);
+  }
+  void write_itr(RegAccess& w, View v, unsigned vec, std::uint32_t itr) const override {
+    regs::write_itr(w, F::interrupts(v), vec, itr);
+  }
+  void write_irq_enable(RegAccess& w, View v, std::uint64_t vectors) const override {
+    regs::write_irq_enable(w, F::interrupts(v), vectors, true);
+  }
+  void write_irq_disable(RegAccess& w, View v, std::uint64_t vectors) const override {
+    regs::write_irq_enable(w, F::interrupts(v), vectors, false);
+  }
+  std::uint64_t itr_interval_ps(View v, std::uint32_t eitr) const override {
+    return eitr_interval_ps(F::interrupts(v), eitr);
+  }
   std::vector<RingRegDecl> ring_decls(Direction d, View v) const override {
     using Rx = typename F::RxRing;
     using Tx = typename F::TxRing;

@@ -24,8 +24,11 @@ ResetReply i82576::MailboxLayout8::decode_reset_reply(const std::uint32_t* w, un
 
 namespace {
 
+const InterruptLayout& irq_layout(View v);  // below
+
 // The declarations FamilyMap builds the ring, rate-limiter and mailbox parts from.
 struct Layout {
+  static const InterruptLayout& interrupts(View v) { return irq_layout(v); }
   using RxRing = i82576::RxRing;
   using TxRing = i82576::TxRing;
   using Rate = i82576::Rate;
@@ -83,37 +86,13 @@ const InterruptLayout& irq_layout(View v) {
 
 class Map82576 final : public FamilyMap<Layout> {
 public:
-  void bind_interrupts(RegisterSpace& rs, View v, unsigned queues, InterruptRegs& s) const override {
-    bind_interrupt_registers(rs, irq_layout(v), queues, s);
-  }
   std::uint32_t mailbox_cause() const override { return ICR::VMMB::kMask; }
   std::uint32_t spoof_cause() const override { return ICR::DOUTSYNC::kMask; }
-  void write_msix_mode(RegAccess& w, View v, std::uint64_t vectors) const override {
-    regs::write_msix_mode(w, irq_layout(v), vectors);
-  }
-  void write_queue_vector(RegAccess& w, View v, unsigned q, unsigned dir, unsigned vec) const override {
-    regs::write_queue_vector(w, irq_layout(v), q, dir, vec);
-  }
-  void write_other_vector(RegAccess& w, View v, unsigned vec) const override {
-    regs::write_other_vector(w, irq_layout(v), vec);
-  }
-  void write_itr(RegAccess& w, View v, unsigned vec, std::uint32_t itr) const override {
-    regs::write_itr(w, irq_layout(v), vec, itr);
-  }
-  void write_irq_enable(RegAccess& w, View v, std::uint64_t vectors) const override {
-    regs::write_irq_enable(w, irq_layout(v), vectors, true);
-  }
-  void write_irq_disable(RegAccess& w, View v, std::uint64_t vectors) const override {
-    regs::write_irq_enable(w, irq_layout(v), vectors, false);
-  }
   void write_other_enable(RegAccess& w, std::uint32_t causes) const override {
     w.write32(IMS::at(), causes);  // igb_irq_enable: IMS = LSC | DOUTSYNC | DRSTA | VMMB
   }
   std::uint32_t read_other_causes(RegAccess& w) const override {
     return w.read32(ICR::at());  // igb_msix_other: reading ICR clears it (NSICR)
-  }
-  std::uint64_t itr_interval_ps(View v, std::uint32_t eitr) const override {
-    return eitr_interval_ps(irq_layout(v), eitr);
   }
   // igb_configure_rx_ring / igb_configure_tx_ring with MSI-X (igb.h IGB_RX_PTHRESH 8,
   // IGB_RX_HTHRESH 8, IGB_RX_WTHRESH 1 on the 82576 with MSI-X; IGB_TX_PTHRESH 8,

@@ -33,6 +33,8 @@ ResetReply i82599::MailboxLayout64::decode_reset_reply(const std::uint32_t* w, u
 
 namespace {
 
+const InterruptLayout& irq_layout(View v);  // below
+
 std::uint32_t le32(const std::uint8_t* p) {
   return std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16 |
          std::uint32_t{p[3]} << 24;
@@ -40,6 +42,7 @@ std::uint32_t le32(const std::uint8_t* p) {
 
 // The declarations FamilyMap builds the ring, rate-limiter and mailbox parts from.
 struct Layout {
+  static const InterruptLayout& interrupts(View v) { return irq_layout(v); }
   using RxRing = i82599::RxRing;
   using TxRing = i82599::TxRing;
   using Rate = i82599::Rate;
@@ -97,29 +100,8 @@ const InterruptLayout& irq_layout(View v) {
 
 class Map82599 final : public FamilyMap<Layout> {
 public:
-  void bind_interrupts(RegisterSpace& rs, View v, unsigned queues, InterruptRegs& s) const override {
-    bind_interrupt_registers(rs, irq_layout(v), queues, s);
-  }
   std::uint32_t mailbox_cause() const override { return EICR::MAILBOX::kMask; }
   std::uint32_t spoof_cause() const override { return 0; }  // ixgbe checks SSVPC from its watchdog
-  void write_msix_mode(RegAccess& w, View v, std::uint64_t vectors) const override {
-    regs::write_msix_mode(w, irq_layout(v), vectors);
-  }
-  void write_queue_vector(RegAccess& w, View v, unsigned q, unsigned dir, unsigned vec) const override {
-    regs::write_queue_vector(w, irq_layout(v), q, dir, vec);
-  }
-  void write_other_vector(RegAccess& w, View v, unsigned vec) const override {
-    regs::write_other_vector(w, irq_layout(v), vec);
-  }
-  void write_itr(RegAccess& w, View v, unsigned vec, std::uint32_t itr) const override {
-    regs::write_itr(w, irq_layout(v), vec, itr);
-  }
-  void write_irq_enable(RegAccess& w, View v, std::uint64_t vectors) const override {
-    regs::write_irq_enable(w, irq_layout(v), vectors, true);
-  }
-  void write_irq_disable(RegAccess& w, View v, std::uint64_t vectors) const override {
-    regs::write_irq_enable(w, irq_layout(v), vectors, false);
-  }
   void write_other_enable(RegAccess& w, std::uint32_t causes) const override {
     w.write32(EIMS::at(), causes & 0xFFFF0000u);  // ixgbe_irq_enable: the non-queue causes
   }
@@ -128,9 +110,6 @@ public:
     const std::uint32_t eicr = w.read32(EICS::at()) & 0xFFFF0000u;
     w.write32(EICR::at(), eicr);
     return eicr;
-  }
-  std::uint64_t itr_interval_ps(View v, std::uint32_t eitr) const override {
-    return eitr_interval_ps(irq_layout(v), eitr);
   }
   // ixgbe_configure_tx_ring: PTHRESH 32, HTHRESH 1, WTHRESH 8 (the interrupt rate is below
   // 100K/s, IXGBE_100K_ITR); ixgbevf_configure_tx_ring: 32 / 1 / 8 always. Rx (ixgbe and
