@@ -13,7 +13,7 @@ namespace iovsim {
 HostMemory::Pages::Pages(std::uint64_t n) : bytes(n ? n : 1) {
   void* m = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (m == MAP_FAILED) throw std::bad_alloc();
-  ::madvise(m, bytes, MADV_HUGEPAGE);  // advice only: without THP the pages stay 4 KB
+  if (bytes >= kHugePagesFrom) ::madvise(m, bytes, MADV_HUGEPAGE);  // advice only
   p = static_cast<std::uint8_t*>(m);
 }
 
