@@ -22,10 +22,17 @@ public:
   virtual ~DmaPort() = default;
   // `t`: when the transfer may start (absolute); on return, when it is done (a write: its
   // last TLP reached the host; a read: its last completion arrived).
-  virtual DmaStatus read(unsigned fn, std::uint64_t addr, void* dst, unsigned len, TlpKind kind,
-                         ps_t& t) = 0;
-  virtual DmaStatus write(unsigned fn, std::uint64_t addr, const void* src, unsigned len,
-                          TlpKind kind, ps_t& t) = 0;
+  DmaStatus read(unsigned fn, std::uint64_t addr, void* dst, unsigned len, TlpKind kind, ps_t& t) {
+    return transfer(fn, addr, dst, len, kind, false, t);
+  }
+  DmaStatus write(unsigned fn, std::uint64_t addr, const void* src, unsigned len, TlpKind kind,
+                  ps_t& t) {
+    return transfer(fn, addr, const_cast<void*>(src), len, kind, true, t);
+  }
+
+  // What an implementation provides: one transfer either way (`data` is read on a write).
+  virtual DmaStatus transfer(unsigned fn, std::uint64_t addr, void* data, unsigned len,
+                             TlpKind kind, bool write, ps_t& t) = 0;
 };
 
 }  // namespace iovsim

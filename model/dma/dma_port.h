@@ -10,18 +10,10 @@ namespace iovsim {
 class TlmDmaPort final : public DmaPort {
 public:
   explicit TlmDmaPort(tlm::tlm_initiator_socket<>& socket);  // bound later, at elaboration
-  DmaStatus read(unsigned fn, std::uint64_t addr, void* dst, unsigned len, TlpKind kind,
-                 ps_t& t) override {
-    return transfer(fn, addr, dst, len, kind, false, t);
-  }
-  DmaStatus write(unsigned fn, std::uint64_t addr, const void* src, unsigned len, TlpKind kind,
-                  ps_t& t) override {
-    return transfer(fn, addr, const_cast<void*>(src), len, kind, true, t);
-  }
+  DmaStatus transfer(unsigned fn, std::uint64_t addr, void* data, unsigned len, TlpKind kind,
+                     bool write, ps_t& t) override;
 
 private:
-  DmaStatus transfer(unsigned fn, std::uint64_t addr, void* data, unsigned len, TlpKind kind,
-                     bool write, ps_t& t);
   tlm::tlm_initiator_socket<>& socket_;
   tlm::tlm_generic_payload gp_;
   PcieExtension* ext_;

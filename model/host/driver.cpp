@@ -438,27 +438,22 @@ void Driver::setup_msix() {
   if (!p_.irqc || msix_) return;
   const regs::DeviceMap& map = prof_.map();
   const View view = p_.vf < 0 ? View::PF : View::VF;
-  const bool napi_mode = p_.cfg.driver == DriverMode::napi;
   // Vector plan, as the drivers lay it out. igb: 0 other, queue vectors from 1; igbvf: 0 Tx,
   // 1 Rx, 2 other; ixgbe: queue vectors from 0, other last; ixgbevf: 0 TxRx, 1 other. A
   // queue vector serves one Rx queue (the Tx ring rides on the first).
   const unsigned table = p_.vf < 0 ? prof_.pf_msix_vectors : prof_.vf_msix_vectors;
   const auto nrx = static_cast<unsigned>(rxq_.size());
   vecs_.clear();
-  auto queue_vector = [this](bool tx) {
+  auto add = [this](bool tx, bool other) {
     Vector v;
     v.tx = tx;
+    v.other = other;
     v.arrivals.reserve(16);
     vecs_.push_back(std::move(v));
     return static_cast<unsigned>(vecs_.size() - 1);
   };
-  auto other = [this] {
-    Vector v;
-    v.other = true;
-    v.arrivals.reserve(16);
-    vecs_.push_back(std::move(v));
-    other_vector_ = static_cast<int>(vecs_.size() - 1);
-  };
+  auto queue_vector = [&add](bool tx) { return add(tx, false); };
+  auto other = [this, &add] { other_vector_ = static_cast<int>(add(false, true)); };
   if (prof_.family == Family::i82576 && p_.vf >= 0) {
     queue_vector(true);                       // 0: Tx
     const unsigned rx = queue_vector(false);  // 1: Rx (every Rx queue)
@@ -504,7 +499,6 @@ void Driver::setup_msix() {
     if (p_.vf < 0) map.write_other_enable(bar, map.mailbox_cause() | map.spoof_cause());
     map.write_irq_enable(bar, view, std::uint64_t{1} << other_vector_);
   }
-  (void)napi_mode;
   msix_ = true;
 }
 

@@ -332,7 +332,7 @@ void PcieEndpoint::dma_b_transport(int, tlm::tlm_generic_payload& gp, sc_core::s
   sc_assert(ext && ext->function >= 0);
   const ps_t now = now_ps();
   ps_t t = now + to_ps(delay);
-  const DmaStatus s = dma(static_cast<unsigned>(ext->function), gp.get_address(), gp.get_data_ptr(),
+  const DmaStatus s = transfer(static_cast<unsigned>(ext->function), gp.get_address(), gp.get_data_ptr(),
                           gp.get_data_length(), ext->kind, gp.is_write(), t);
   delay = to_sc(t - now);
   gp.set_response_status(s == DmaStatus::Ok          ? tlm::TLM_OK_RESPONSE
@@ -340,7 +340,7 @@ void PcieEndpoint::dma_b_transport(int, tlm::tlm_generic_payload& gp, sc_core::s
                                                      : tlm::TLM_ADDRESS_ERROR_RESPONSE);
 }
 
-DmaStatus PcieEndpoint::dma(unsigned fn, std::uint64_t a, void* data, unsigned len, TlpKind kind,
+DmaStatus PcieEndpoint::transfer(unsigned fn, std::uint64_t a, void* data, unsigned len, TlpKind kind,
                             bool write, ps_t& t) {
   if (!bus_master(fn)) {  // the function may not issue memory requests: no TLP leaves
     ++bme_refused_;

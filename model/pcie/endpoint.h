@@ -59,14 +59,8 @@ public:
   // (BME, link timing, the IOMMU window by DMI or the TLM path to the IOMMU) without a payload
   // per transfer. The DMA engines use this DmaPort; their dma sockets stay bound to dma_in
   // and carry the same transfers when an engine is built without it (tests).
-  DmaStatus read(unsigned fn, std::uint64_t addr, void* dst, unsigned len, TlpKind kind,
-                 ps_t& t) override {
-    return dma(fn, addr, dst, len, kind, false, t);
-  }
-  DmaStatus write(unsigned fn, std::uint64_t addr, const void* src, unsigned len, TlpKind kind,
-                  ps_t& t) override {
-    return dma(fn, addr, const_cast<void*>(src), len, kind, true, t);
-  }
+  DmaStatus transfer(unsigned fn, std::uint64_t addr, void* data, unsigned len, TlpKind kind,
+                     bool write, ps_t& t) override;
 
   regs::RegisterSpace& pf_regs(unsigned port) { return *pf_regs_[port]; }
   regs::RegisterSpace& vf_regs(unsigned port, unsigned vf) { return *vf_regs_[port * max_vfs_ + vf]; }
@@ -94,8 +88,6 @@ private:
   void cfg_b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   void mmio_b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   void dma_b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
-  DmaStatus dma(unsigned fn, std::uint64_t addr, void* data, unsigned len, TlpKind kind, bool write,
-                ps_t& t);
   tlm::tlm_generic_payload gp_;  // the device's DMA towards the IOMMU when DMI does not cover it
   PcieExtension* ext_;
   void update_rids();  // after any SR-IOV capability change (ARI, offsets)

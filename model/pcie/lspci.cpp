@@ -163,9 +163,9 @@ std::vector<Resource> resources(const LspciEntry& e) {
   return r;
 }
 
-void show_bases(Out& out, const LspciEntry& e, unsigned verbose) {
+void show_bases(Out& out, const LspciEntry& e, const std::vector<Resource>& res, unsigned verbose) {
   const std::uint32_t cmd = e.cfg->read(COMMAND, 2);
-  for (const Resource& r : resources(e)) {
+  for (const Resource& r : res) {
     if (verbose > 1)
       out("\tRegion {}: ", r.index);
     else
@@ -521,9 +521,10 @@ std::string format_lspci(const std::vector<LspciEntry>& fns, const DeviceProfile
         if (e.irq) out(", IRQ {}", e.irq);
         out("\n");
       }
-      show_bases(out, e, opt.verbose);
+      const std::vector<Resource> res = resources(e);
+      show_bases(out, e, res, opt.verbose);
       bool has_mem_bar = false;
-      for (const Resource& r : resources(e)) has_mem_bar = has_mem_bar || !(r.flags & 1);
+      for (const Resource& r : res) has_mem_bar = has_mem_bar || !(r.flags & 1);
       show_caps(out, e, opt.verbose, has_mem_bar);
       if (!e.driver.empty()) out("\tKernel driver in use: {}\n\tKernel modules: {}\n", e.driver, e.driver);
     }

@@ -31,11 +31,16 @@ public:
     ps_t ready, done;
   };
   explicit MemoryPort(const PcieLinkParams& p, std::size_t bytes = 1 << 20) : link(p), mem(bytes) {}
-  DmaStatus read(unsigned fn, std::uint64_t a, void* d, unsigned len, TlpKind k, ps_t& t) override {
-    return go(fn, false, a, d, len, k, t);
-  }
-  DmaStatus write(unsigned fn, std::uint64_t a, const void* d, unsigned len, TlpKind k, ps_t& t) override {
-    return go(fn, true, a, const_cast<void*>(d), len, k, t);
+  DmaStatus transfer(unsigned, std::uint64_t a, void* d, unsigned len, TlpKind k, bool w,
+                     ps_t& t) override {
+    if (!bus_master) return DmaStatus::BusMaster;
+    if (a + len > mem.size()) return DmaStatus::IommuFault;
+    const ps_t ready = t;
+    t = w ? link.dma_write(t, a, len, k) : link.dma_read(t, a, len, k);
+    if (w) std::memcpy(mem.data() + a, d, len);
+    else std::memcpy(d, mem.data() + a, len);
+    log.push_back({w, a, len, k, ready, t});
+    return DmaStatus::Ok;
   }
   unsigned count(TlpKind k, bool w) const {
     unsigned n = 0;
@@ -47,17 +52,6 @@ public:
   std::vector<Access> log;
   bool bus_master = true;
 
-private:
-  DmaStatus go(unsigned, bool w, std::uint64_t a, void* d, unsigned len, TlpKind k, ps_t& t) {
-    if (!bus_master) return DmaStatus::BusMaster;
-    if (a + len > mem.size()) return DmaStatus::IommuFault;
-    const ps_t ready = t;
-    t = w ? link.dma_write(t, a, len, k) : link.dma_read(t, a, len, k);
-    if (w) std::memcpy(mem.data() + a, d, len);
-    else std::memcpy(d, mem.data() + a, len);
-    log.push_back({w, a, len, k, ready, t});
-    return DmaStatus::Ok;
-  }
 };
 
 PcieLinkParams gen2x8() {
