@@ -349,20 +349,18 @@ DmaStatus PcieEndpoint::transfer(unsigned fn, std::uint64_t a, void* data, unsig
   if ((++transfers_ & 255) == 0) link_.forget_before(now_ps());  // keep only what lies ahead
   t = write ? link_.dma_write(t, a, len, kind) : link_.dma_read(t, a, len, kind);
   DmiWindow& w = dmi_[fn];
-  if (!w.asked || (w.valid && !(a >= w.start && len && a - w.start <= w.end - w.start &&
-                                len - 1 <= w.end - a))) {
-    // The window, once per function (and again after an invalidation), or the TLM path
-    // through the IOMMU for an access outside it: a payload carrying the requester ID.
+  const auto payload = [&] {  // the requester ID travels with the payload
     set_dma_payload(gp_, *ext_, write, a, data, len, fn, kind);
     ext_->requester_id = rid_of(fn);
-    if (!w.asked) {
-      tlm::tlm_dmi dmi;
-      w.asked = true;
-      w.valid = dma_out->get_direct_mem_ptr(gp_, dmi) && dmi.is_read_write_allowed();
-      w.start = dmi.get_start_address(), w.end = dmi.get_end_address(), w.ptr = dmi.get_dmi_ptr();
-    }
+  };
+  if (!w.asked) {  // the window, once per function (and again after an invalidation)
+    payload();
+    tlm::tlm_dmi dmi;
+    w.asked = true;
+    w.valid = dma_out->get_direct_mem_ptr(gp_, dmi) && dmi.is_read_write_allowed();
+    w.start = dmi.get_start_address(), w.end = dmi.get_end_address(), w.ptr = dmi.get_dmi_ptr();
   }
-  if (w.valid && a >= w.start && len && a - w.start <= w.end - w.start && len - 1 <= w.end - a) {
+  if (w.contains(a, len)) {
     unsigned char* p = w.ptr + (a - w.start);
     if (write)
       std::memcpy(p, data, len);
@@ -370,6 +368,8 @@ DmaStatus PcieEndpoint::transfer(unsigned fn, std::uint64_t a, void* data, unsig
       std::memcpy(data, p, len);
     return DmaStatus::Ok;
   }
+  // Outside the window (or none granted): the TLM path through the IOMMU, which checks it.
+  payload();
   const ps_t now = now_ps();
   sc_core::sc_time d = to_sc(t > now ? t - now : 0);
   dma_out->b_transport(gp_, d);

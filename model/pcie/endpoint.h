@@ -100,6 +100,9 @@ private:
     bool asked = false, valid = false;
     std::uint64_t start = 0, end = 0;
     unsigned char* ptr = nullptr;
+    bool contains(std::uint64_t a, unsigned len) const {  // [a, a + len) inside [start, end]
+      return valid && len && a >= start && a - start <= end - start && len - 1 <= end - a;
+    }
   };
   std::vector<DmiWindow> dmi_;
   // Per port: the PF's decode windows (0: not decoded), reloaded after a write to its config.
