@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "model/core/check.h"
 #include "model/core/scenario.h"
 #include "model/platform/system.h"
 
@@ -124,17 +125,27 @@ void write_json(const nlohmann::json& m, const std::string& path) {
 }  // namespace
 
 int sc_main(int argc, char** argv) {
+  // Exit codes (README): 0 ok, 1 a failed invariant (or a run that made no progress), 2 bad
+  // input or command line, 3 an internal error.
   CLI::App app{"iovsim: SystemC/TLM-2.0 simulator of an SR-IOV/VMDq Ethernet controller"};
   app.require_subcommand(1);
 
   std::string scenario_file, json_file;
   std::vector<std::string> sets;
-  std::uint64_t seed = 0;
+  std::string seed;  // checked as the scenario's seed key is: an unsigned 64-bit integer
   auto* run = app.add_subcommand("run", "run a scenario (the embedded default when none given)");
   run->add_option("scenario", scenario_file, "scenario YAML file");
   run->add_option("--set", sets, "override a key: --set port0.vf3.rate_limit_mbps=200");
   run->add_option("--json", json_file, "write the metrics as JSON to FILE");
   auto* seed_opt = run->add_option("--seed", seed, "random seed (overrides the scenario's)");
+  iovsim::WatchdogLimits limits;
+  run->add_option("--max-wall-s", limits.max_wall_s,
+                  "end the run (exit 1) after this many wall-clock seconds, 0 = no limit")
+      ->check(CLI::NonNegativeNumber);
+  run->add_option("--stall-s", limits.stall_s,
+                  "end the run (exit 1) when simulated time stands still this many wall seconds, 0 = never")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
 
   auto* defaults = app.add_subcommand("defaults", "print the full default scenario as YAML");
 
@@ -172,7 +183,7 @@ int sc_main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    return app.exit(e) == 0 ? 0 : 2;  // --help is not an error
   }
 
   try {
@@ -207,7 +218,7 @@ int sc_main(int argc, char** argv) {
       if (*seed_opt) sets.push_back(fmt::format("seed={}", seed));
       iovsim::Scenario s = iovsim::load_scenario(
           text, scenario_file.empty() ? "default scenario" : scenario_file, sets);
-      nlohmann::json m = iovsim::run_scenario(s);
+      nlohmann::json m = iovsim::run_scenario(s, limits);
       std::cout << iovsim::summarize(m);
       if (!json_file.empty()) write_json(m, json_file);
       return 0;
@@ -249,9 +260,29 @@ int sc_main(int argc, char** argv) {
   } catch (const iovsim::ConfigError& e) {
     std::cerr << "iovsim: " << e.what() << "\n";
     return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "iovsim: error: " << e.what() << "\n";
+  } catch (const iovsim::InvariantError& e) {
+    std::cerr << "iovsim: " << e.what() << "\n";
     return 1;
+  } catch (const sc_core::sc_report& e) {
+    // An exception inside a SystemC process reaches here wrapped in the kernel's report.
+    if (!iovsim::last_invariant_failure().empty()) {
+      std::cerr << "iovsim: " << iovsim::last_invariant_failure() << "\n";
+      return 1;
+    }
+    std::cerr << "iovsim: internal error: " << e.get_msg()
+              << (e.get_process_name() && *e.get_process_name() ? fmt::format(" (in {})", e.get_process_name()) : "")
+              << "\n";
+    return 3;
+  } catch (const std::exception& e) {
+    std::cerr << "iovsim: internal error: " << e.what() << "\n";
+    return 3;
   }
   return 0;
+}
+
+// The program's entry: SystemC's banner off (the tool's output is its own), then the kernel's
+// usual start-up, which calls sc_main.
+int main(int argc, char** argv) {
+  ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+  return sc_core::sc_elab_and_sim(argc, argv);
 }

@@ -3,8 +3,14 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <limits>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <cmath>
 #include <fstream>
@@ -13,6 +19,7 @@
 #include <sstream>
 
 #include "model/core/device_profile.h"
+#include "model/core/frame.h"
 
 namespace iovsim {
 
@@ -224,6 +231,15 @@ void visit_scenario(V& v, Scenario& s) {
   });
 }
 
+// The upper bound to print for an integer key: its range's, or its type's when that is lower
+// (the seed has no range of its own: any unsigned 64-bit value).
+template <class T>
+std::string range_hi(Range r) {
+  if (r.hi >= static_cast<double>(std::numeric_limits<T>::max()))
+    return std::to_string(std::numeric_limits<T>::max());
+  return fmt::format("{}", r.hi);
+}
+
 // ---------------------------------------------------------------- reader
 class Reader {
 public:
@@ -231,6 +247,7 @@ public:
   Reader(YAML::Node root, std::string origin, std::set<std::string> overridden = {})
       : origin_(std::move(origin)), overridden_(std::move(overridden)) {
     stack_.push_back({std::move(root), "", {}});
+    check_duplicates(stack_.back().node);
   }
 
   template <class T>
@@ -253,6 +270,31 @@ public:
       } catch (const YAML::Exception&) {
         fail(n, key, fmt::format("'{}' is not true or false", n.Scalar()));
       }
+    } else if constexpr (std::is_integral_v<T>) {
+      // Integers are read as integers (a double loses precision above 2^53 and lets 1e30
+      // or -1 through): decimal or 0x hex digits, checked against the type and the range.
+      const std::string& t = n.Scalar();
+      T v{};
+      const char* b = t.data();
+      const char* e = t.data() + t.size();
+      int base = 10;
+      if (b != e && *b == '+') ++b;
+      if (e - b > 2 && b[0] == '0' && (b[1] == 'x' || b[1] == 'X')) b += 2, base = 16;
+      const auto [end, ec] = std::from_chars(b, e, v, base);
+      if (ec == std::errc::result_out_of_range ||
+          (ec == std::errc{} && end == e && (static_cast<double>(v) < r.lo || static_cast<double>(v) > r.hi)))
+        fail(n, key, fmt::format("{} is out of range [{}, {}]", t,
+                                 std::max<double>(r.lo, static_cast<double>(std::numeric_limits<T>::min())),
+                                 range_hi<T>(r)));
+      if (ec != std::errc{} || end != e || b == e) {
+        if (!t.empty() && t[0] == '-' && std::is_unsigned_v<T>)
+          fail(n, key, fmt::format("'{}' must not be negative", t));
+        char* dend = nullptr;
+        (void)std::strtod(t.c_str(), &dend);
+        const bool numeric = !t.empty() && dend && *dend == 0;
+        fail(n, key, fmt::format(numeric ? "'{}' is not a whole number" : "'{}' is not a number", t));
+      }
+      value = v;
     } else {
       double d = 0;
       try {
@@ -260,10 +302,7 @@ public:
       } catch (const YAML::Exception&) {
         fail(n, key, fmt::format("'{}' is not a number", n.Scalar()));
       }
-      if (std::is_integral_v<T> && d != std::floor(d))
-        fail(n, key, fmt::format("'{}' is not a whole number", n.Scalar()));
-      if (std::is_unsigned_v<T> && d < 0)
-        fail(n, key, fmt::format("'{}' must not be negative", n.Scalar()));
+      if (!std::isfinite(d)) fail(n, key, fmt::format("'{}' is not a finite number", n.Scalar()));
       if (d < r.lo || d > r.hi)
         fail(n, key, fmt::format("{} is out of range [{}, {}]", n.Scalar(), r.lo, r.hi));
       value = static_cast<T>(d);
@@ -305,6 +344,9 @@ public:
     YAML::Node n;
     if (!take(key, n)) return;
     if (!n.IsMap()) fail(n, key, "expected a map of key: weight");
+    push(n, key);
+    check_duplicates(n);
+    stack_.pop_back();
     value.clear();
     for (auto it = n.begin(); it != n.end(); ++it) {
       std::string k = it->first.Scalar();
@@ -348,15 +390,21 @@ public:
       if (k.compare(0, plen, prefix) != 0 || k.size() == plen) continue;
       std::string digits = k.substr(plen);
       if (!std::all_of(digits.begin(), digits.end(), ::isdigit)) continue;
-      unsigned idx = static_cast<unsigned>(std::stoul(digits));
+      // One spelling per index: port00 would be a second name for port0.
+      if (digits.size() > 1 && digits[0] == '0')
+        fail(it->first, k.c_str(),
+             fmt::format("write {}{} (no leading zeros: one key per {})", prefix,
+                         digits.find_first_not_of('0') == std::string::npos
+                             ? "0" : digits.substr(digits.find_first_not_of('0')), prefix));
+      const unsigned long long idx = digits.size() > 9 ? ~0ull : std::stoull(digits);
       if (idx >= items.size())
         fail(it->first, k.c_str(),
-             fmt::format("index {} is out of range: there are {} {}s", idx, items.size(),
+             fmt::format("index {} is out of range: there are {} {}s", digits, items.size(),
                          prefix));
       stack_[fi].seen.insert(k);
       if (!it->second.IsMap()) fail(it->second, k.c_str(), "expected a map");
       push(it->second, k);
-      body(items[idx], idx);
+      body(items[idx], static_cast<unsigned>(idx));
       pop();
     }
   }
@@ -383,6 +431,18 @@ private:
   void push(YAML::Node n, const std::string& key) {
     const std::string& parent = stack_.back().path;
     stack_.push_back({std::move(n), parent.empty() ? key : parent + "." + key, {}});
+    check_duplicates(stack_.back().node);
+  }
+  // yaml-cpp keeps both entries of a repeated key and a lookup finds the first: a second one
+  // would be ignored without a word.
+  void check_duplicates(const YAML::Node& map) {
+    if (!map.IsMap()) return;
+    std::map<std::string, int> first;
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      const std::string k = it->first.Scalar();
+      const auto [at, fresh] = first.emplace(k, it->first.Mark().line + 1);
+      if (!fresh) fail(it->first, k.c_str(), fmt::format("duplicate key (first at line {})", at->second));
+    }
   }
   void pop() {
     check_unknown(stack_.back());
@@ -475,6 +535,8 @@ void apply_override(YAML::Node root, const std::string& assignment) {
   if (eq == std::string::npos || eq == 0)
     throw ConfigError(fmt::format("--set {}: expected key.path=value", assignment));
   std::string path = assignment.substr(0, eq);
+  if (assignment.find_first_not_of(" \t", eq + 1) == std::string::npos)
+    throw ConfigError(fmt::format("--set {}: no value after '=' (leave the key out for its default)", assignment));
   YAML::Node value;
   try {
     value = YAML::Load(assignment.substr(eq + 1));
@@ -514,6 +576,8 @@ void validate(const Scenario& s, const std::string& origin) {
     bad("device.rar_entries", "needs one entry per function (VFs + PF)");
   if (s.device.vlvf_entries > prof.num_vlvf)
     bad("device.vlvf_entries", fmt::format("the {} has {}", prof.name, prof.num_vlvf));
+  if (s.device.vlvf_entries == 1)  // igb_find_vlvf_slot / ixgbe_find_vlvf_slot: entry 0 is VLAN 0's
+    bad("device.vlvf_entries", "1 leaves no entry for a VLAN (entry 0 is VLAN 0's): 0 (the preset's) or 2 and more");
   static const double rates[] = {1, 10, 25, 40, 100};
   if (std::find(std::begin(rates), std::end(rates), s.device.link_gbps) == std::end(rates))
     bad("device.link_gbps", fmt::format("{} is not one of 1, 10, 25, 40, 100", s.device.link_gbps));
@@ -551,6 +615,23 @@ void validate(const Scenario& s, const std::string& origin) {
   if (ring_bytes > std::uint64_t{s.host.vm_memory_kb} * 1024)
     bad("host.vm_memory_kb", fmt::format("{} KB cannot hold the rings and buffers ({} KB)",
                                          s.host.vm_memory_kb, (ring_bytes + 1023) / 1024));
+  // The memory the run will hold, against this machine's (before anything is allocated): the
+  // guest memories (mapped lazily, but a mapping larger than the machine is refused) and the
+  // frame pool (allocated at start-up).
+  {
+    const std::uint64_t functions = std::uint64_t{s.device.ports} * (s.device.vfs_per_port + 1);
+    const std::uint64_t guest = functions * s.host.vm_memory_kb * 1024;
+    const std::uint64_t pool = std::uint64_t{s.device.frame_pool} * sizeof(Frame);
+    const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGE_SIZE);
+    const std::uint64_t machine = pages > 0 && page > 0 ? std::uint64_t(pages) * std::uint64_t(page) : 0;
+    auto mb = [](std::uint64_t b) { return (b + (1 << 20) - 1) >> 20; };
+    if (machine && guest + pool > machine)
+      bad(guest >= pool ? "host.vm_memory_kb" : "device.frame_pool",
+          fmt::format("the run needs {} MB ({} functions x {} KB of guest memory = {} MB, frame pool "
+                      "{} x {} B = {} MB); this machine has {} MB",
+                      mb(guest + pool), functions, s.host.vm_memory_kb, mb(guest), s.device.frame_pool,
+                      sizeof(Frame), mb(pool), mb(machine)));
+  }
   for (unsigned p = 0; p < s.port.size(); ++p) {
     const PortCfg& pc = s.port[p];
     double total = 0;
@@ -590,6 +671,14 @@ void validate(const Scenario& s, const std::string& origin) {
       if (f.multicast.size() > 30) bad(key + ".multicast", "at most 30 groups (one mailbox message)");
       if (f.rate_limit_mbps > s.device.link_gbps * 1000)
         bad(key + ".rate_limit_mbps", "above the link rate");
+      const double min_rate = prof.map().min_rate_limit(s.device.link_gbps * 1000);
+      if (f.rate_limit_mbps > 0 && f.rate_limit_mbps < min_rate)
+        bad(key + ".rate_limit_mbps",
+            fmt::format("{} Mb/s cannot be programmed: the {}'s RTTBCNRC rate factor (link rate / "
+                        "limit, at most 1000) reaches down to {} Mb/s at {} Gb/s; give 0 (off) or a "
+                        "rate in [{}, {}]",
+                        f.rate_limit_mbps, prof.name, min_rate, s.device.link_gbps, min_rate,
+                        s.device.link_gbps * 1000));
     };
     if (s.device.mode == Mode::vmdq)
       for (unsigned v = 0; v < pc.vf.size(); ++v)
@@ -656,7 +745,11 @@ Scenario load_scenario(const std::string& yaml_text, const std::string& origin,
                        const std::vector<std::string>& overrides) {
   YAML::Node root;
   try {
-    root = YAML::Load(yaml_text);
+    std::vector<YAML::Node> docs = YAML::LoadAll(yaml_text);
+    if (docs.size() > 1)
+      throw ConfigError(fmt::format("{}:{}: a scenario is one YAML document; a second one starts here",
+                                    origin, docs[1].Mark().line + 1));
+    if (!docs.empty()) root = docs[0];
   } catch (const YAML::ParserException& e) {
     throw ConfigError(fmt::format("{}:{}: {}", origin, e.mark.line + 1, e.msg));
   }
@@ -683,10 +776,14 @@ std::string dump_scenario(const Scenario& s) {
 }
 
 std::string read_text_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw ConfigError(fmt::format("{}: is a directory, not a scenario file", path));
   std::ifstream in(path);
   if (!in) throw ConfigError(fmt::format("{}: cannot open scenario file", path));
   std::stringstream ss;
   ss << in.rdbuf();
+  if (in.bad()) throw ConfigError(fmt::format("{}: cannot read scenario file", path));
   return ss.str();
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "model/core/check.h"
 #include "model/core/metrics_registry.h"
 #include "model/regs/descriptors.h"
 
@@ -42,6 +43,7 @@ DmaStatus fetch_descriptors(Ring& r, DmaPort& port, unsigned fn, unsigned n, ps_
   std::uint8_t buf[Ring::kCacheMax * 16];
   while (n) {
     const unsigned first = r.index(r.cached);
+    IOVSIM_CHECK(first < r.entries(), "descriptor fetch beyond the ring's end");
     const unsigned run = std::min(n, r.entries() - first);
     ps_t done = t;
     const DmaStatus s = port.read(fn, r.base() + first * 16ull, buf, run * 16, TlpKind::Descriptor, done);
@@ -97,11 +99,21 @@ void write_ring(Ring& r, RingReg role, std::uint32_t v, const regs::DeviceMap& m
     case RingReg::BaseLo: r.bal = v & ~0x7Fu; break;  // 128-byte aligned
     case RingReg::BaseHi: r.bah = v; break;
     case RingReg::Length:
-      if (v % 128 || v > (1u << 20)) {  // xDLEN must be a multiple of 128 bytes
+      // xDLEN: a multiple of 128 bytes, programmed while the queue is disabled (igb_configure_
+      // rx_ring / igb_configure_tx_ring write xXDCTL = 0 first, ixgbe disables the queue). The
+      // datasheets leave a length written under a running queue undefined; it would leave
+      // head and the cached descriptors past the ring's end, so the model ignores the write
+      // and counts it (docs/fidelity.md).
+      if (v % 128 || v > (1u << 20) || r.enabled()) {
         ++r.bad_writes;
         return;
       }
       r.len = v;
+      if (r.entries() && (r.head >= r.entries() || r.tail >= r.entries())) {
+        ++r.bad_writes;  // head or tail beyond the new end: both restart at 0 (empty ring)
+        r.head = r.tail = 0;
+        r.db_count = 0;
+      }
       break;
     case RingReg::BufferCtl:
       r.srrctl = v;

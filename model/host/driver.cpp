@@ -1,8 +1,10 @@
+#include "model/core/check.h"
 #include "model/host/driver.h"
 
 #include <fmt/format.h>
 
 #include <cmath>
+#include <algorithm>
 #include <cstring>
 #include <sstream>
 
@@ -70,9 +72,10 @@ Driver::Driver(sc_core::sc_module_name name, const DeviceProfile& prof, const Dr
   tx_buf_ = at;
   tx_index_ = p.vf < 0 ? prof.queue_of(p.pool, 0) : 0;
   tx_tail_reg_ = prof.map().ring_offset(Direction::Tx, view, RingReg::Tail, tx_index_);
-  sc_assert(tx_buf_ - base + std::uint64_t{tx_n_} * tx_slot_ ==
-            driver_memory_bytes(p.host, p.max_frame, nq));
-  sc_assert(tx_buf_ - base + std::uint64_t{tx_n_} * tx_slot_ <= p.mem_bytes);
+  IOVSIM_CHECK(tx_buf_ - base + std::uint64_t{tx_n_} * tx_slot_ == driver_memory_bytes(p.host, p.max_frame, nq),
+               fmt::format("function {}: the driver's layout differs from the size the scenario check allowed", p.function));
+  IOVSIM_CHECK(tx_buf_ - base + std::uint64_t{tx_n_} * tx_slot_ <= p.mem_bytes,
+               fmt::format("function {}: rings and buffers need more than its {} bytes of memory", p.function, p.mem_bytes));
   spoof_events_.resize(p.vfs);
   SC_HAS_PROCESS(Driver);
   SC_THREAD(run);
@@ -188,7 +191,8 @@ std::uint64_t Driver::rx_harvested() const {
 }
 
 std::uint8_t* Driver::gpa(std::uint64_t addr, std::uint64_t len) {
-  sc_assert(addr >= p_.iova_base && addr - p_.iova_base + len <= p_.mem_bytes);
+  IOVSIM_CHECK(addr >= p_.iova_base && addr - p_.iova_base + len <= p_.mem_bytes,
+               fmt::format("function {}: driver access at {:#x}+{} outside its memory", p_.function, addr, len));
   return mem_.ptr(p_.mem_hpa + addr - p_.iova_base, len);
 }
 
@@ -687,10 +691,14 @@ unsigned Driver::harvest(unsigned qi, unsigned budget, ItrSample* s) {
     if (!wb.dd()) break;
     // The device books write-backs ahead of kernel time: not yet visible.
     if (p_.rx_written_at && p_.rx_written_at(q.hw_queue, q.ntc) > now) break;
-    ++q.harvested;
+    // A frame larger than one buffer spans descriptors up to the one with EOP: only its first
+    // buffer starts with the Ethernet header (igb_is_non_eop / ixgbe_is_non_eop).
+    const bool first = !q.mid_frame;
+    q.mid_frame = !wb.eop();
+    if (!q.mid_frame) ++q.harvested;
     // A unicast for another station in a VM's buffer would be an isolation failure.
     const std::uint64_t filled = rx_buffer(q, q.ntc);
-    if (filled + 6 <= p_.iova_base + p_.mem_bytes) {
+    if (first && filled + 6 <= p_.iova_base + p_.mem_bytes) {
       const std::uint8_t* frame = gpa(filled, 6);
       std::uint64_t da = 0;
       for (int i = 5; i >= 0; --i) da = da << 8 | frame[i];
@@ -701,6 +709,10 @@ unsigned Driver::harvest(unsigned qi, unsigned budget, ItrSample* s) {
             ++vm_rx_[v * rxq_.size() + qi];
             own = true;
           }
+      // The PF is the default pool: a unicast no station owns is its by design
+      // (device.unmatched_unicast); one of a VF's would not be.
+      if (p_.vf < 0 && !own && std::find(p_.vf_macs.begin(), p_.vf_macs.end(), da) == p_.vf_macs.end())
+        own = true;
       if (!(da & 1) && !own) ++rx_foreign_;
       // software latency: the origin stamp the frame carries (frame_stamp.h) to now
       ps_t origin = 0;
@@ -709,7 +721,7 @@ unsigned Driver::harvest(unsigned qi, unsigned budget, ItrSample* s) {
         sw_latency_.record_ps(now - origin);
     }
     if (s) {
-      ++s->rx_packets;
+      s->rx_packets += !q.mid_frame;
       s->rx_bytes += wb.length;
     }
     // re-post a buffer at next_to_use (read format), then advance both indices

@@ -177,7 +177,8 @@ private:
     std::uint32_t tail_reg = 0;           // its tail register's offset
     unsigned hw_queue = 0;                // the port's queue index
     unsigned ntc = 0, ntu = 0;            // next to clean, next to use
-    std::uint64_t harvested = 0;
+    bool mid_frame = false;               // the last descriptor harvested had no EOP
+    std::uint64_t harvested = 0;          // frames (EOP descriptors)
   };
   std::vector<RxQueue> rxq_;
   std::uint64_t rx_buffer(const RxQueue& q, unsigned slot) const;  // slot's fixed buffer

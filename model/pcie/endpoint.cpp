@@ -1,3 +1,4 @@
+#include "model/core/check.h"
 #include "model/pcie/endpoint.h"
 
 #include <fmt/format.h>
@@ -329,7 +330,7 @@ void PcieEndpoint::mmio_b_transport(int, tlm::tlm_generic_payload& gp, sc_core::
 void PcieEndpoint::dma_b_transport(int, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
   PcieExtension* ext = nullptr;
   gp.get_extension(ext);
-  sc_assert(ext && ext->function >= 0);
+  IOVSIM_CHECK(ext && ext->function >= 0, "a DMA transaction without its function's requester ID");
   const ps_t now = now_ps();
   ps_t t = now + to_ps(delay);
   const DmaStatus s = transfer(static_cast<unsigned>(ext->function), gp.get_address(), gp.get_data_ptr(),

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "model/core/check.h"
 #include "model/platform/system.h"
 
 namespace iovsim {
@@ -60,7 +61,7 @@ void check_conservation(const json& m) {
   const json& c = m.at("conservation");
   auto v = [&](const char* k) { return c.at(k).get<std::uint64_t>(); };
   if (v("injected") != v("delivered") + v("dropped") + v("in_flight"))
-    throw std::runtime_error(fmt::format(
+    invariant_failed("injected == delivered + dropped + in_flight", __FILE__, __LINE__, fmt::format(
         "frame conservation violated: injected {} != delivered {} + dropped {} + in flight {}",
         v("injected"), v("delivered"), v("dropped"), v("in_flight")));
 }
@@ -74,13 +75,21 @@ std::string lspci_after_bring_up(const Scenario& s, const LspciOptions& opt, boo
   return sys.lspci(opt);
 }
 
-json run_scenario(const Scenario& s) {
+json run_scenario(const Scenario& s, const WatchdogLimits& limits) {
   require_ps_resolution();
   tlm_utils::tlm_quantumkeeper::set_global_quantum(
       sc_core::sc_time(s.quantum_ns, sc_core::SC_NS));
   System sys("iovsim", s);
   auto t0 = std::chrono::steady_clock::now();
-  sc_core::sc_start(to_sc(sys.run_end()));
+  {
+    Watchdog dog(
+        limits, [] { return sc_core::sc_time_stamp().value(); },
+        [] {
+          const sc_core::sc_process_b* p = sc_core::sc_get_current_process_b();
+          return std::string(p ? p->name() : "the kernel (between processes)");
+        });
+    sc_core::sc_start(to_sc(sys.run_end()));
+  }
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   json m = sys.metrics(wall);
   check_conservation(m);

@@ -19,6 +19,7 @@
 #include "model/core/frame.h"
 #include "model/core/metrics_registry.h"
 #include "model/core/scenario.h"
+#include "model/core/watchdog.h"
 #include "model/pcie/lspci.h"
 #include "model/regs/listing.h"
 
@@ -115,14 +116,15 @@ private:
 std::string register_map(System& sys, bool vf, regs::ListingFormat format);
 
 // Elaborates `s`, simulates it to the end and returns its metrics. Once per process (SystemC
-// allows one elaboration).
-nlohmann::json run_scenario(const Scenario& s);
+// allows one elaboration). A progress watchdog (model/core/watchdog.h) ends a run that exceeds
+// `limits`.
+nlohmann::json run_scenario(const Scenario& s, const WatchdogLimits& limits = {});
 // Elaborates `s`, simulates its bring-up (to the end of warm-up) and returns `lspci` of the
 // functions. `complete` says whether every driver finished bringing its function up by then.
 std::string lspci_after_bring_up(const Scenario& s, const LspciOptions& opt, bool& complete);
 // The readable summary of a metrics document.
 std::string summarize(const nlohmann::json& m);
-// Throws std::runtime_error when the ledger does not balance.
+// Throws InvariantError (model/core/check.h) when the ledger does not balance.
 void check_conservation(const nlohmann::json& m);
 
 }  // namespace iovsim

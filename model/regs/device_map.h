@@ -194,6 +194,11 @@ public:
   // program it.
   virtual void write_rate_limit(RegAccess& w, const std::vector<unsigned>& pool_queues,
                                 double rate_mbps, double link_mbps) const = 0;
+  // The lowest rate RTTBCNRC can program at `link_mbps`: RF = link / rate must lie in the valid
+  // factor range (kRateFactorMax; RF_INT, 14 bits on the 82576 and 10 on the 82599, holds it).
+  // A lower rate would wrap RF_INT or be ignored by the hardware (ixgbe_ndo_set_vf_bw refuses
+  // 10 Mb/s and less at 10 Gb/s for the same reason).
+  virtual double min_rate_limit(double link_mbps) const = 0;
   // ---- interrupts, as igb/igbvf (82576) and ixgbe/ixgbevf (82599) program them
   // GPIE, EIAC and EIAM for MSI-X with auto-clear and auto-mask of the `vectors` bits.
   virtual void write_msix_mode(RegAccess& w, View v, std::uint64_t vectors) const = 0;

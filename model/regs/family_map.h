@@ -275,6 +275,11 @@ public:
       w.write32(R::RTTBCNRC::at(), v);
     }
   }
+  double min_rate_limit(double link) const override {
+    using C = typename F::Rate::RTTBCNRC;
+    static_assert(C::RF_INT::kWidthMask + 1.0 > kRateFactorMax, "RF_INT holds every valid factor");
+    return link / kRateFactorMax;
+  }
   const MailboxLayout& mailbox() const override { return F::mailbox_layout(); }
 };
 

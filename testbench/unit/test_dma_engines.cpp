@@ -386,3 +386,46 @@ TEST_CASE("ixgbe's rate limit reaches both queues of the VF's pool; igb's only t
     CHECK(s.invalid_writes() >= 1);
   }
 }
+
+TEST_CASE("a length written under a running queue is ignored; head and tail stay inside the ring") {
+  // The reproducer of the hostile-guest issue: RXDCTL=0, RDLEN=512, RDH=16, RDT=20,
+  // RXDCTL=ENABLE, RDLEN=128 left head past the ring's end and the engine looping on
+  // zero-length descriptor reads.
+  const regs::DeviceMap& map = p99().map();
+  std::vector<Ring> rings(2);
+  regs::RegisterSpace rs;
+  map_rings(rs, map, regs::Direction::Rx, regs::View::VF, [&](unsigned i) -> Ring& { return rings[i]; }, {});
+  auto off = [&](regs::RingReg r) { return map.ring_offset(regs::Direction::Rx, regs::View::VF, r, 0); };
+  Ring& r = rings[0];
+  rs.write(off(regs::RingReg::Control), 0);
+  rs.write(off(regs::RingReg::Length), 512);
+  rs.write(off(regs::RingReg::Head), 16);
+  rs.write(off(regs::RingReg::Tail), 20);
+  rs.write(off(regs::RingReg::Control), map.encode_dctl(regs::Direction::Rx, {true, 0, 0, 1}));
+  REQUIRE(r.enabled());
+  const std::uint64_t bad = r.bad_writes;
+  rs.write(off(regs::RingReg::Length), 128);
+  CHECK(r.entries() == 32);  // ignored, counted
+  CHECK(r.bad_writes == bad + 1);
+  // Disabled, a shorter length is taken; head and tail beyond it restart at 0.
+  rs.write(off(regs::RingReg::Control), 0);
+  rs.write(off(regs::RingReg::Length), 128);
+  CHECK(r.entries() == 8);
+  CHECK(r.head == 0);
+  CHECK(r.tail == 0);
+  // A head written while there is no ring is brought inside it when the length comes.
+  rs.write(off(regs::RingReg::Length), 0);
+  rs.write(off(regs::RingReg::Head), 100);
+  rs.write(off(regs::RingReg::Length), 256);
+  CHECK(r.head < r.entries());
+  // The engine then receives into (or drops for) the ring without hanging.
+  MemoryPort m(gen2x8());
+  RxEngine e(p99(), layout7(), {512 * 1024, 32, 0}, m);
+  Ring& er = e.ring(0);
+  er = r;
+  er.bal = static_cast<std::uint32_t>(kRing);
+  er.tail = 4;
+  er.ctl = {true, 0, 0, 1};
+  e.doorbell(er, 0);
+  CHECK(e.receive(frame(64, 0), 0, 1, 0, kPsPerUs) == Drop::kCount);
+}

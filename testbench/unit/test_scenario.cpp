@@ -128,3 +128,68 @@ port0:
   CHECK_THROWS_WITH(load_scenario("device: {mode: both}", "s"),
                     Catch::Contains("device.mode: 'both' is not one of: sriov, vmdq"));
 }
+
+// Hostile input (issue: hostile guests and bad input): every reproducer gives an error that
+// names the key, never a silent default, a wrapped seed or an uncaught library exception.
+TEST_CASE("NaN and infinities are rejected wherever a number is read") {
+  for (const char* key : {"duration_us", "warmup_us", "drain_us", "host.poll_interval_us",
+                          "port0.wire.load", "pcie.read_latency_ns"})
+    for (const char* v : {".nan", ".inf", "-.inf"})
+      CHECK_THROWS_WITH(load_scenario("", "s", {std::string(key) + "=" + v}),
+                        Catch::Contains(key) && Catch::Contains("is not a finite number"));
+}
+
+TEST_CASE("integers are parsed as integers: seeds are unsigned 64-bit, nothing wraps or rounds") {
+  CHECK(load_scenario("seed: 18446744073709551615", "s").seed == 18446744073709551615ull);
+  CHECK(load_scenario("seed: 9007199254740993", "s").seed == 9007199254740993ull);  // 2^53 + 1
+  CHECK(load_scenario("seed: 0x10", "s").seed == 16);
+  CHECK_THROWS_WITH(load_scenario("seed: 18446744073709551616", "s"),
+                    Catch::Contains("seed: 18446744073709551616 is out of range [0, 18446744073709551615]"));
+  CHECK_THROWS_WITH(load_scenario("seed: -1", "s"), Catch::Contains("seed: '-1' must not be negative"));
+  CHECK_THROWS_WITH(load_scenario("seed: 1e30", "s"), Catch::Contains("seed: '1e30' is not a whole number"));
+  CHECK_THROWS_WITH(load_scenario("device: {ports: 99999999999999999999}", "s"),
+                    Catch::Contains("device.ports") && Catch::Contains("out of range"));
+}
+
+TEST_CASE("indices are validated with the key path; one spelling per index") {
+  CHECK_THROWS_WITH(load_scenario("port99999999999999999999: {}", "s"),
+                    Catch::Contains("s:1: port99999999999999999999: index 99999999999999999999 is out of range: there are 2 ports"));
+  CHECK_THROWS_WITH(load_scenario("port0: {}\nport00: {}", "s"),
+                    Catch::Contains("s:2: port00: write port0 (no leading zeros"));
+  CHECK_THROWS_WITH(load_scenario("port0: {vf01: {}}", "s"),
+                    Catch::Contains("port0.vf01: write vf1 (no leading zeros: one key per vf)"));
+  CHECK_THROWS_WITH(load_scenario("port0: {vf1: {tx: {to: vf99999999999999999999}}}", "s"),
+                    Catch::Contains("port0.vf1.tx.to"));
+}
+
+TEST_CASE("duplicate keys, trailing documents and empty --set values are errors") {
+  CHECK_THROWS_WITH(load_scenario("name: a\nname: b\n", "s"),
+                    Catch::Contains("s:2: name: duplicate key (first at line 1)"));
+  CHECK_THROWS_WITH(load_scenario("device:\n  ports: 1\n  ports: 2\n", "s"),
+                    Catch::Contains("s:3: device.ports: duplicate key (first at line 2)"));
+  CHECK_THROWS_WITH(load_scenario("port0: {wire: {frame_sizes: {64: 1, 64: 2}}}", "s"),
+                    Catch::Contains("port0.wire.frame_sizes.64: duplicate key"));
+  CHECK_THROWS_WITH(load_scenario("name: a\n---\nname: b\n", "s"),
+                    Catch::Contains("s:3: a scenario is one YAML document"));
+  CHECK_THROWS_WITH(load_scenario("", "s", {"duration_us="}),
+                    Catch::Contains("--set duration_us=: no value after '='"));
+  CHECK_THROWS_WITH(read_text_file("."), Catch::Contains(".: is a directory, not a scenario file"));
+}
+
+TEST_CASE("values the hardware cannot take are errors naming the key and what it can take") {
+  // RTTBCNRC: RF = link / limit in 1..1000 (the 82599's RF_INT has 10 bits: 1024 would wrap).
+  const char* dev = "device: {preset: '82599', link_gbps: 10, ports: 1, vfs_per_port: 1}\n";
+  CHECK_THROWS_WITH(load_scenario(std::string(dev) + "port0: {vf0: {rate_limit_mbps: 9.765625}}", "s"),
+                    Catch::Contains("port0.vf0.rate_limit_mbps: 9.765625 Mb/s cannot be programmed") &&
+                        Catch::Contains("[10, 10000]"));
+  CHECK_THROWS_WITH(load_scenario(std::string(dev) + "port0: {vf0: {rate_limit_mbps: 5}}", "s"),
+                    Catch::Contains("port0.vf0.rate_limit_mbps: 5 Mb/s"));
+  CHECK(load_scenario(std::string(dev) + "port0: {vf0: {rate_limit_mbps: 10}}", "s").port[0].vf[0].rate_limit_mbps == 10);
+  // VLVF entry 0 is VLAN 0's: one entry leaves none for a VLAN.
+  CHECK_THROWS_WITH(load_scenario("device: {vlvf_entries: 1}", "s"),
+                    Catch::Contains("device.vlvf_entries: 1 leaves no entry for a VLAN"));
+  CHECK_NOTHROW(load_scenario("device: {vlvf_entries: 2}", "s"));
+  // Sizes against the machine's memory, before anything is allocated.
+  CHECK_THROWS_WITH(load_scenario("host: {vm_memory_kb: 4194304}", "s"),
+                    Catch::Contains("host.vm_memory_kb: the run needs") && Catch::Contains("this machine has"));
+}
