@@ -399,7 +399,7 @@ void Driver::run() {
   const bool sends = p_.cfg.tx.load_mbps > 0;
   const ps_t watchdog = static_cast<ps_t>(p_.host.watchdog_us * kPsPerUs);
   ps_t next_poll = poll_mode ? local_now() + period : kNever;
-  ps_t next_app = sends ? std::max(local_now() + period, p_.traffic_start) : kNever;
+  ps_t next_app = sends ? std::max(local_now() + period, p_.window->start) : kNever;
   ps_t next_watchdog = p_.vf < 0 && p_.vfs ? local_now() + watchdog : kNever;
   ps_t last_app = local_now();
   for (;;) {
@@ -428,7 +428,7 @@ void Driver::run() {
       // accesses stall the CPU, so its wake-ups drift later than the nominal period.
       app_send(static_cast<double>(now - last_app) / kPsPerUs);
       last_app = now;
-      next_app = now > p_.traffic_end ? kNever : std::max(next_app + period, local_now() + 1);
+      next_app = p_.window->decided && now > p_.window->end ? kNever : std::max(next_app + period, local_now() + 1);
     }
     if (now >= next_watchdog) {
       check_spoof();
@@ -677,8 +677,9 @@ void Driver::poll_rings() {
 void Driver::app_send(double dt_us) {
   reclaim_tx();  // the transmit path cleans completed descriptors as it goes
   const ps_t now = local_now();
-  if (now >= p_.traffic_start && now <= p_.traffic_end)
-    send_tx(std::min(dt_us, static_cast<double>(now - p_.traffic_start) / kPsPerUs));
+  const TrafficWindow& w = *p_.window;
+  if (w.decided && now >= w.start && now <= w.end)
+    send_tx(std::min(dt_us, static_cast<double>(now - w.start) / kPsPerUs));
 }
 
 unsigned Driver::harvest(unsigned qi, unsigned budget, ItrSample* s) {

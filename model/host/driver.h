@@ -29,6 +29,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/tlm_quantumkeeper.h>
 
+#include "model/core/traffic_window.h"
 #include "model/core/device_profile.h"
 #include "model/core/metrics_registry.h"
 #include "model/core/scenario.h"
@@ -60,8 +61,7 @@ struct DriverParams {
   // When the descriptor at `index` of port queue `queue` was written back (the device books
   // write-backs ahead of kernel time; a driver does not see one before it happened).
   std::function<ps_t(unsigned queue, unsigned index)> rx_written_at;
-  ps_t traffic_start = 0;       // the application sends between these times
-  ps_t traffic_end = 0;
+  const TrafficWindow* window = nullptr;  // the application sends during it
   FunctionCfg cfg;
   HostCfg host;
   // PF only

@@ -22,6 +22,8 @@ json System::metrics(double wall_seconds) const {
   m["sim_time_ns"] = static_cast<double>(now_ps()) / 1000.0;
   m["traffic_time_ns"] = s_.duration_us * 1000.0;
   m["warmup_ns"] = s_.warmup_us * 1000.0;
+  m["traffic_start_ns"] = static_cast<double>(traffic_start()) / 1000.0;
+  m["warmup_extended_ns"] = static_cast<double>(warmup_extension()) / 1000.0;
   m["wall_seconds"] = wall_seconds;
   json& c = m["conservation"];
   auto u = [&c](const char* k) { return c.contains(k) ? c[k].get<std::uint64_t>() : 0; };
@@ -88,7 +90,7 @@ json run_scenario(const Scenario& s, const WatchdogLimits& limits) {
           const sc_core::sc_process_b* p = sc_core::sc_get_current_process_b();
           return std::string(p ? p->name() : "the kernel (between processes)");
         });
-    sc_core::sc_start(to_sc(sys.run_end()));
+    sc_core::sc_start();  // until the system stops itself at the run's end (sc_stop)
   }
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   json m = sys.metrics(wall);
@@ -169,6 +171,15 @@ std::string summarize(const json& m) {
                      100 * pc["downstream_utilization"].get<double>(),
                      pc["iommu_faults"].get<std::uint64_t>(),
                      pc["unsupported_requests"].get<std::uint64_t>());
+  if (m["warmup_extended_ns"].get<double>() > 0)
+    out += fmt::format("warning: traffic started {:.1f} us after warmup_us: drivers were still bringing "
+                       "their functions up (raise warmup_us)\n",
+                       m["warmup_extended_ns"].get<double>() / 1000.0);
+  std::string late;
+  for (const json& f : m["functions"])
+    if (f.contains("ready_at_traffic_start") && !f["ready_at_traffic_start"].get<bool>())
+      late += (late.empty() ? "" : ", ") + f["name"].get<std::string>();
+  if (!late.empty()) out += fmt::format("warning: not up when traffic started: {}\n", late);
   return out;
 }
 

@@ -49,6 +49,9 @@ PcieLinkParams link_params(const PcieCfg& c, const DeviceProfile& prof) {
 System::System(sc_core::sc_module_name name, const Scenario& s)
     : sc_module(name), s_(s), prof_(device_profile(s.device.preset)), pool_(s.device.frame_pool) {
   SC_HAS_PROCESS(System);
+  window_.start = static_cast<ps_t>(s.warmup_us * kPsPerUs);
+  window_.end = window_.start + static_cast<ps_t>(s.duration_us * kPsPerUs);
+  window_.go = &traffic_go_;
   SC_THREAD(snapshot_traffic_window);
   const unsigned P = s.device.ports, V = s.device.vfs_per_port;
   const bool vmdq = s.device.mode == Mode::vmdq;
@@ -118,8 +121,7 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
     wp.port = p;
     wp.cfg = s.port[p].wire;
     wp.line_bps = line_bps;
-    wp.start = traffic_start();
-    wp.end = traffic_end();
+    wp.window = &window_;
     wp.seed = s.seed;
     for (unsigned v = 0; v < V; ++v) wp.vf_macs.push_back(mac_of(p, static_cast<int>(v)));
     wp.pf_mac = mac_of(p, -1);
@@ -168,8 +170,7 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
         RxEngine* rx = &ports_[p].rx->engine();
         dp.rx_written_at = [rx](unsigned q, unsigned i) { return rx->written_back_at(q, i); };
       }
-      dp.traffic_start = traffic_start();
-      dp.traffic_end = traffic_end();
+      dp.window = &window_;
       dp.cfg = fc;
       dp.host = s.host;
       dp.vf_bar0 = kVfBarBase + p * kBarWindow;
@@ -241,14 +242,31 @@ std::string register_map(System& sys, bool vf, regs::ListingFormat format) {
 }
 
 void System::snapshot_traffic_window() {
-  wait(to_sc(traffic_start()));
+  wait(to_sc(window_.start));
+  // Traffic starts when every driver has brought its function up: a VF still in its mailbox
+  // handshake would drop its frames (or, as a PF, leave filters unprogrammed). Wait for them,
+  // up to kMaxWarmupExtension, and say so in the metrics.
+  const ps_t nominal = window_.start;
+  while (!drivers_ready() && now_ps() < nominal + kMaxWarmupExtension) wait(to_sc(kReadyPoll));
+  for (const auto& d : drivers_) not_ready_at_start_.push_back(!d->ready());
+  const ps_t duration = window_.end - window_.start;
+  window_.start = now_ps();
+  window_.end = window_.start + duration;
+  window_.decided = true;
+  traffic_go_.notify(sc_core::SC_ZERO_TIME);
   registry_.mark_window_start();
   wall_window_start_ = std::chrono::steady_clock::now();
   window_started_ = true;
-  wait(to_sc(traffic_end() - traffic_start()));
+  wait(to_sc(duration));
   registry_.mark_window_end();
   wall_window_end_ = std::chrono::steady_clock::now();
   window_ended_ = true;
+  wait(to_sc(run_end() - now_ps()));
+  sc_core::sc_stop();  // the run's end, wherever the start moved it
+}
+
+ps_t System::warmup_extension() const {
+  return window_.decided ? window_.start - static_cast<ps_t>(s_.warmup_us * kPsPerUs) : 0;
 }
 
 double System::traffic_wall_seconds() const {
@@ -273,10 +291,8 @@ unsigned System::vlvf_entries() const {
   return s_.device.vlvf_entries ? s_.device.vlvf_entries : prof_.num_vlvf;
 }
 
-ps_t System::traffic_start() const { return static_cast<ps_t>(s_.warmup_us * kPsPerUs); }
-ps_t System::traffic_end() const {
-  return traffic_start() + static_cast<ps_t>(s_.duration_us * kPsPerUs);
-}
+ps_t System::traffic_start() const { return window_.start; }
+ps_t System::traffic_end() const { return window_.end; }
 ps_t System::run_end() const { return traffic_end() + static_cast<ps_t>(s_.drain_us * kPsPerUs); }
 
 std::uint64_t System::eui64(std::uint64_t mac) {
@@ -356,6 +372,13 @@ void System::publish() {
       m.value(f + "pool", [pool] { return pool; }, Unit::None, "the pool it owns");
       m.value(f + "iommu_faults", [this, fn] { return iommu_->faults(ep_->rid_of(fn)); },
               Unit::Count, "DMA the IOMMU refused for its routing ID");
+      m.value(f + "ready_at_traffic_start",
+              [this, fn] {
+                return fn < not_ready_at_start_.size() ? !not_ready_at_start_[fn] : drivers_[fn]->ready();
+              },
+              Unit::None,
+              "its driver had brought the function up when traffic started (traffic waits up "
+              "to 100 ms past warmup_us for every driver, then starts without the late ones)");
     }
     for (unsigned q = 0; q < Q; ++q) {
       const std::string path = fmt::format("/queues/{}/", p * Q + q);

@@ -19,6 +19,7 @@
 #include "model/core/frame.h"
 #include "model/core/metrics_registry.h"
 #include "model/core/scenario.h"
+#include "model/core/traffic_window.h"
 #include "model/core/watchdog.h"
 #include "model/pcie/lspci.h"
 #include "model/regs/listing.h"
@@ -58,9 +59,11 @@ public:
   Driver& driver(unsigned fn) { return *drivers_[fn]; }
   InterruptController& interrupt_controller() { return *irqc_; }
 
+  // The traffic window: nominal (warm-up, duration) until the start is decided, then real.
   ps_t traffic_start() const;
   ps_t traffic_end() const;
   ps_t run_end() const;
+  ps_t warmup_extension() const;  // how much later than warmup_us traffic started
   std::uint64_t mac_of(unsigned port, int vf) const;
   static std::uint64_t eui64(std::uint64_t mac);  // the Device Serial Number of a MAC
   // Every visible function's config space in lspci's layout (model/pcie/lspci.h).
@@ -93,6 +96,11 @@ private:
     std::unique_ptr<sc_core::sc_event> vfs_ready;
   };
   void snapshot_traffic_window();
+  static constexpr ps_t kMaxWarmupExtension = 100 * kPsPerMs;  // traffic waits this long at most
+  static constexpr ps_t kReadyPoll = 10 * kPsPerUs;
+  TrafficWindow window_;
+  sc_core::sc_event traffic_go_;
+  std::vector<bool> not_ready_at_start_;  // per function: its driver was not up when traffic began
   std::chrono::steady_clock::time_point wall_window_start_, wall_window_end_;
   bool window_started_ = false, window_ended_ = false;
   void publish();  // every block's stats, and the platform's own facts, into registry_

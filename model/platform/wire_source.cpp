@@ -95,8 +95,10 @@ void WireSource::run() {
     mean_slot /= wsum;
   }
   std::exponential_distribution<double> gap(p_.cfg.load / mean_slot);
-  ps_t t = p_.start;
-  while (t < p_.end) {
+  if (!p_.window->decided) wait(*p_.window->go);
+  ps_t t = p_.window->start;
+  const ps_t end = p_.window->end;
+  while (t < end) {
     // Keep within one quantum of kernel time before touching shared state (the first frame
     // after the warm-up would otherwise be classified against filters not yet programmed).
     if (t > now_ps()) qk.set(to_sc(t - now_ps()));

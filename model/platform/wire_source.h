@@ -13,6 +13,7 @@
 #include "model/core/metrics_registry.h"
 #include "model/core/scenario.h"
 #include "model/core/stats.h"
+#include "model/core/traffic_window.h"
 
 namespace iovsim {
 
@@ -20,8 +21,7 @@ struct WireSourceParams {
   unsigned port = 0;
   WireCfg cfg;
   double line_bps = 1e9;
-  ps_t start = 0;                  // the first frame starts then
-  ps_t end = 0;                    // no frame starts at or after this time
+  const TrafficWindow* window = nullptr;  // the first frame starts at its start, none at its end or later
   std::uint64_t seed = 1;
   std::vector<std::uint64_t> vf_macs;
   std::uint64_t pf_mac = 0;
