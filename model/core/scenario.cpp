@@ -107,6 +107,18 @@ void visit_function(V& v, FunctionCfg& f) {
             {"dynamic", ItrMode::dynamic}, {"conservative", ItrMode::conservative}},
            "interrupt throttling: the driver's default (igb/igbvf conservative, ixgbe/ixgbevf dynamic), off, fixed (itr_usecs), dynamic, conservative (igb/igbvf only)");
   v.field("itr_usecs", f.itr_usecs, Range{10, 8191}, "the interval of itr: fixed, in microseconds");
+  v.section("hostile", "a malicious driver (VFs only): after bring-up, random operations instead of a driver", [&] {
+    v.field("ops_per_us", f.hostile.ops_per_us, Range{0, 1000},
+            "hostile operations per microsecond of simulated time, 0 = a well-behaved driver");
+    v.field("mmio", f.hostile.mmio, Range{0, 1e6}, "weight: random reads and writes anywhere in its BAR0");
+    v.field("rings", f.hostile.rings, Range{0, 1e6},
+            "weight: ring registers (bases, lengths, heads, tails, enables) set to arbitrary values");
+    v.field("descriptors", f.hostile.descriptors, Range{0, 1e6},
+            "weight: descriptors with arbitrary addresses and lengths, then a tail write");
+    v.field("mailbox", f.hostile.mailbox, Range{0, 1e6}, "weight: garbage messages and floods to the PF");
+    v.field("theft", f.hostile.theft, Range{0, 1e6},
+            "weight: asks the PF for a neighbour's MAC, random VLANs, many multicast groups");
+  });
   v.section("tx", "traffic the VM's application sends through this function", [&] {
     v.field("load_mbps", f.tx.load_mbps, Range{0, 100000}, "offered load in Mb/s, 0 = none");
     v.field("frame_bytes", f.tx.frame_bytes, Range{64, 9728}, "frame size incl. FCS");
@@ -206,6 +218,9 @@ void visit_scenario(V& v, Scenario& s) {
             "Rx buffer per descriptor (multiple of 1024, SRRCTL.BSIZEPACKET)");
     v.field("iova_base_gb", s.host.iova_base_gb, Range{0, 1 << 20},
             "IO-virtual address of each function's memory in GB; 4 or more puts DMA above 4 GB (4 DW TLP headers)");
+    v.choice("pf_mac_policy", s.host.pf_mac_policy,
+             {{"driver", PfMacPolicy::driver}, {"strict", PfMacPolicy::strict}},
+             "what the PF grants a VF's SET_MAC_ADDR: driver (igb's and ixgbe's: any valid MAC unless the administrator set the VF's), strict (also never a MAC the PF or another VF has)");
     v.field("tx_head_writeback", s.host.tx_head_writeback,
             "drivers enable Tx head write-back (TDWBAL) and reclaim by it (Linux does not)");
   });
@@ -669,6 +684,9 @@ void validate(const Scenario& s, const std::string& origin) {
       if (f.request_mac && f.request_mac->is_multicast())
         bad(key + ".request_mac", "a multicast address cannot be a station address");
       if (f.multicast.size() > 30) bad(key + ".multicast", "at most 30 groups (one mailbox message)");
+      const HostileCfg& h = f.hostile;
+      if (h.ops_per_us > 0 && h.mmio + h.rings + h.descriptors + h.mailbox + h.theft <= 0)
+        bad(key + ".hostile", "needs at least one positive weight");
       if (f.rate_limit_mbps > s.device.link_gbps * 1000)
         bad(key + ".rate_limit_mbps", "above the link rate");
       const double min_rate = prof.map().min_rate_limit(s.device.link_gbps * 1000);
@@ -687,6 +705,12 @@ void validate(const Scenario& s, const std::string& origin) {
           bad(fmt::format("port{}.vf{}", p, v),
               "in vmdq mode a VM only receives (its Tx through the hypervisor, its mailbox, "
               "RSS and rate limit are not modelled in this mode)");
+    if (pc.pf.hostile.ops_per_us > 0)
+      bad(fmt::format("port{}.pf.hostile", p), "the PF's driver is the host's: only a VF's guest can be hostile");
+    if (s.device.mode == Mode::vmdq)
+      for (unsigned v = 0; v < pc.vf.size(); ++v)
+        if (pc.vf[v].hostile.ops_per_us > 0)
+          bad(fmt::format("port{}.vf{}.hostile", p, v), "needs sriov mode (in vmdq a VM has no function of its own)");
     check_fn(pc.pf, fmt::format("port{}.pf", p));
     for (unsigned v = 0; v < pc.vf.size(); ++v)
       check_fn(pc.vf[v], fmt::format("port{}.vf{}", p, v));

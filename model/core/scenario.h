@@ -28,6 +28,7 @@ enum class DriverMode : std::uint8_t { napi, poll };
 // Interrupt throttling: the driver's default, off, a fixed interval, or the driver's dynamic
 // algorithm (conservative: igb's and igbvf's mode 3).
 enum class ItrMode : std::uint8_t { driver_default, off, fixed, dynamic, conservative };
+enum class PfMacPolicy : std::uint8_t { driver, strict };  // what a VF may ask the PF for
 
 // A station traffic goes to: the target of a VM's application (tx.to: wire | pf | vfN |
 // broadcast | unknown | a MAC), or a key of the link partner's wire.destinations (vfs, i.e. all
@@ -64,6 +65,17 @@ struct TxFlowCfg {
   bool spoof_mac = false;      // the VM forges its source MAC
 };
 
+// A malicious guest driver (issue: hostile guests): after its bring-up it stops being a
+// driver and issues random operations at `ops_per_us`, chosen by these weights.
+struct HostileCfg {
+  double ops_per_us = 0;  // 0 = a well-behaved driver
+  double mmio = 1;         // random reads and writes anywhere in its BAR0
+  double rings = 1;        // ring registers: bases, lengths, heads, tails, enables
+  double descriptors = 1;  // descriptors with arbitrary addresses and lengths, then a tail bump
+  double mailbox = 1;      // garbage messages and floods to the PF
+  double theft = 1;        // asks for a neighbour's MAC, random VLANs, many multicast groups
+};
+
 struct FunctionCfg {
   StationMac mac;                 // auto
   double rate_limit_mbps = 0;    // Tx rate limiter of the VF's pool, 0 = off
@@ -80,6 +92,7 @@ struct FunctionCfg {
   ItrMode itr = ItrMode::driver_default;
   unsigned itr_usecs = 50;       // the interval of itr: fixed
   TxFlowCfg tx;
+  HostileCfg hostile;
 };
 
 struct WireCfg {
@@ -144,6 +157,7 @@ struct HostCfg {
   unsigned rx_buffer_bytes = 2048;
   unsigned iova_base_gb = 0;       // IO-virtual address of each function's memory, in GB
   bool tx_head_writeback = false;  // drivers enable Tx head write-back (TDWBAL), as BSD igb can
+  PfMacPolicy pf_mac_policy = PfMacPolicy::driver;  // driver: igb's and ixgbe's; strict: no MAC another function owns
 };
 
 struct Scenario {

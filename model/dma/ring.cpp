@@ -126,8 +126,15 @@ void write_ring(Ring& r, RingReg role, std::uint32_t v, const regs::DeviceMap& m
       }
       r.head = v;
       break;
-    case RingReg::Tail:
+    case RingReg::Tail: {
       if (!r.entries() || v >= r.entries()) {
+        ++r.bad_writes;
+        return;
+      }
+      // A tail moved back over descriptors the device already fetched would take them back
+      // from under it (software may only hand descriptors over): ignored and counted.
+      const unsigned n = r.entries(), owned = (v + n - r.head) % n;
+      if (owned < r.cached) {
         ++r.bad_writes;
         return;
       }
@@ -136,6 +143,7 @@ void write_ring(Ring& r, RingReg role, std::uint32_t v, const regs::DeviceMap& m
       r.stalled_tail = 0xFFFFFFFFu;
       if (on_tail) on_tail(r);
       break;
+    }
     case RingReg::Control: {
       const bool was = r.enabled();
       r.dctl = v;

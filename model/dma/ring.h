@@ -69,7 +69,10 @@ struct Ring {
     unsigned n = entries(), d = tail + n - head;
     return n == 0 ? 0 : d >= n ? d - n : d;
   }
-  unsigned unfetched() const { return hw_owned() - cached; }
+  unsigned unfetched() const {
+    const unsigned owned = hw_owned();
+    return owned > cached ? owned - cached : 0;
+  }
   unsigned index(unsigned i) const {  // head + i, wrapped; i < entries()
     unsigned n = entries(), x = head + i;
     return x >= n ? x - n : x;

@@ -71,7 +71,7 @@ void RxEngine::write_back(unsigned q, ps_t t) {
   if (s.wb_time.size() != ring_n) s.wb_time.assign(ring_n, 0);
   for (unsigned i = 0; i < n; ++i) {
     const PendingWb& w = s.wb[i];
-    if (w.fn >= 0) fn_stats_[static_cast<unsigned>(w.fn)].latency.record_ps(done - w.origin);
+    if (w.fn >= 0) fn_stats_[static_cast<unsigned>(w.fn)].latency.record_ps(done > w.origin ? done - w.origin : 0);
     const unsigned at = first + i < ring_n ? first + i : first + i - ring_n;
     s.wb_time[at] = done;
   }
@@ -177,6 +177,11 @@ Drop RxEngine::receive(const Frame& f, unsigned q, int fn, std::uint32_t rss_has
     FunctionStats& fs = fn_stats_[static_cast<unsigned>(fn)];
     fs.rx.add(f.len);
     if (f.origin == Origin::Host) fs.loopback_frames++;
+    if (audit_) {
+      std::uint64_t da = 0;
+      for (int i = 5; i >= 0; --i) da = da << 8 | f.data[i];
+      if (!(da & 1) && !audit_->addressed(static_cast<unsigned>(fn), da)) ++fs.not_addressed;
+    }
   }
   ++delivered_;
   return Drop::kCount;
@@ -200,6 +205,8 @@ void RxEngine::publish(MetricsRegistry& m) const {
               "frames written into the function's memory, descriptor written back");
     m.counter(path + "rx_loopback_frames", s.loopback_frames, Unit::Frames,
               "of rx_frames: switched inside the port");
+    m.counter(path + "rx_not_addressed_to_it", s.not_addressed, Unit::Frames,
+              "of rx_frames: unicast for a station address the function does not own (isolation audit at delivery)");
     const LatencyHistogram& h = s.latency;
     const std::string lat = path + "latency_ns/";
     m.value(lat + "count", [&h] { return h.count(); }, Unit::Frames, "frames with a latency");

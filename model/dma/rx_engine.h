@@ -28,6 +28,7 @@
 #include "model/core/device_profile.h"
 #include "model/core/frame.h"
 #include "model/core/interrupt_sink.h"
+#include "model/core/station_audit.h"
 #include "model/core/stats.h"
 #include "model/dma/dma_port.h"
 #include "model/dma/ring.h"
@@ -61,6 +62,8 @@ public:
   void enable_changed(Ring& r);
   // Where completed write-backs are reported (the port's interrupt logic), if anywhere.
   void set_interrupts(QueueInterrupts* irq) { irq_ = irq; }
+  // Who may receive which unicast address (the isolation audit at delivery), if checked.
+  void set_station_audit(const StationAudit* a) { audit_ = a; }
   // When the descriptor at `index` of queue `q` was written back (0: not yet, or never).
   ps_t written_back_at(unsigned q, unsigned index) const {
     const std::vector<ps_t>& w = qs_[q].wb_time;
@@ -77,6 +80,7 @@ public:
   struct FunctionStats {
     FrameCount rx;                      // written into the function's memory
     std::uint64_t loopback_frames = 0;  // of rx: switched inside the port
+    std::uint64_t not_addressed = 0;    // of rx: unicast for a station it does not own
     LatencyHistogram latency;           // origin -> descriptor write-back visible
   };
   struct EngineStats {
@@ -108,6 +112,7 @@ private:
     std::vector<ps_t> wb_time;  // per ring entry: when its last write-back completed
   };
   QueueInterrupts* irq_ = nullptr;
+  const StationAudit* audit_ = nullptr;
   unsigned dma_fn(int fn) const { return fn >= 0 ? static_cast<unsigned>(fn) : layout_.first_function; }
   void maybe_fetch(Ring& r, unsigned fn, ps_t t);
   void write_back(unsigned q, ps_t t);

@@ -1,3 +1,4 @@
+#include "model/core/check.h"
 #include "model/dma/tx_engine.h"
 
 #include <fmt/format.h>
@@ -18,6 +19,7 @@ TxEngine::TxEngine(const DeviceProfile& prof, const PortLayout& layout, const Tx
       sink_(sink), rings_(prof.queues_per_port), qs_(prof.queues_per_port),
       ring_fn_(prof.queues_per_port), owner_(prof.queues_per_port),
       queue_stats_(prof.queues_per_port), fn_stats_(layout.first_function, layout.functions()),
+      fault_disables_(layout.first_function, layout.functions()),
       drops_(layout.port, layout.first_function, layout.functions()),
       pb_(p.packet_buffer_bytes / kMinFrame + 1) {
   p_.cache_size = std::min(p_.cache_size, Ring::kCacheMax);
@@ -58,8 +60,32 @@ void TxEngine::doorbell(Ring& r, ps_t now) {
   update_work(q, now);
 }
 
+void TxEngine::fault_disable(unsigned q, ps_t now) {
+  // A DMA the IOMMU refused (descriptor or data) stops the queue: the model applies the X540 /
+  // X550 malicious driver detection (the queue's enable is cleared, the PF told; ixgbe_mdd_
+  // event) to both parts, where the 82576 and 82599 datasheets leave it open. A driver that
+  // re-enables gets one more fault per enable: it can no longer flood the link with refused
+  // reads. Counted per function (docs/fidelity.md).
+  Ring& r = rings_[q];
+  regs::QueueCtl c = r.ctl;
+  c.enable = false;
+  r.ctl = c;
+  r.dctl = prof_.map().encode_dctl(regs::Direction::Tx, c);
+  r.cached = 0, r.cache_first = 0;
+  if (owner_[q] >= 0) ++fault_disables_[static_cast<unsigned>(owner_[q])];
+  enable_changed(r, now);
+}
+
 void TxEngine::enable_changed(Ring& r, ps_t now) {
   const unsigned q = queue_of(r);
+  if (!r.enabled() && r.entries()) {
+    // Descriptors posted to a queue that is then disabled are discarded (the model's choice:
+    // the datasheets leave it to software to drain first; docs/fidelity.md): each is a frame
+    // dropped, and head catches up with tail so that a later enable does not send them.
+    for (unsigned n = r.hw_owned(); n; --n) drops_.count(Drop::QueueDisabled, owner_[q]);
+    r.head = r.tail;
+    r.db_count = 0;
+  }
   qs_[q] = QueueState{};
   update_work(q, now);
 }
@@ -67,14 +93,16 @@ void TxEngine::enable_changed(Ring& r, ps_t now) {
 void TxEngine::write_back(unsigned q, ps_t t) {
   Ring& r = rings_[q];
   QueueState& s = qs_[q];
-  const unsigned n = s.wb_count;
+  const unsigned ring_n = r.entries();
+  const unsigned n = std::min(s.wb_count, ring_n);  // a ring shortened under its batch: what is left of it
+  IOVSIM_CHECK(s.wb_count <= Ring::kCacheMax, "a Tx write-back batch larger than its store");
   s.wb_count = s.wb_rs = 0;
   s.wb_deadline = kNever;
   if (!n) return;
   // Whole descriptors in the write-back format, DD set, the n before head (two runs at the end).
   std::uint8_t buf[Ring::kCacheMax * 16] = {};
   for (unsigned i = 0; i < n; ++i) desc::TxWriteBack{desc::TxWriteBack::DD::make(1)}.store_status(buf + 16 * i);
-  const unsigned ring_n = r.entries(), first = (r.head + ring_n - n) % ring_n;
+  const unsigned first = (r.head + ring_n - n) % ring_n;
   for (unsigned i = 0; i < n;) {
     const unsigned at = (first + i) % ring_n, run = std::min(n - i, ring_n - at);
     ps_t d = t;
@@ -103,8 +131,12 @@ void TxEngine::flush_due(ps_t now) {
 void TxEngine::done_descriptors(unsigned q, unsigned n, unsigned rs, ps_t done) {
   Ring& r = rings_[q];
   if (!rs) {
-    if (!qs_[q].wb_rs) qs_[q].wb_count = 0;  // nothing to report yet: nothing accumulates
-    else qs_[q].wb_count += n;
+    if (!qs_[q].wb_rs) {
+      qs_[q].wb_count = 0;  // nothing to report yet: nothing accumulates
+    } else {
+      if (qs_[q].wb_count + n > Ring::kCacheMax) write_back(q, done);  // the batch store is full
+      qs_[q].wb_count += std::min(n, Ring::kCacheMax);
+    }
     return;
   }
   if (r.head_wb.enable) {  // the head index, 4 bytes, instead of descriptor status
@@ -172,10 +204,10 @@ TxEngine::Step TxEngine::step(ps_t t) {
       work_.reset(q);
       return {Step::Served, t};
     }
-    if (s != DmaStatus::Ok && r.cached == 0) {  // the ring itself is unreadable: skip a descriptor
+    if (s != DmaStatus::Ok && r.cached == 0) {  // the ring itself is unreadable
       r.head = r.index(1);
       drops_.count(Drop::IommuFault, owner);
-      update_work(q, t);
+      fault_disable(q, t);
       return {Step::Served, t};
     }
     k = find_eop();
@@ -261,6 +293,7 @@ TxEngine::Step TxEngine::step(ps_t t) {
   if (h == kNoFrame || status != DmaStatus::Ok) {
     if (h != kNoFrame) pool_.release(h);
     drops_.count(h == kNoFrame ? Drop::FramePoolEmpty : Drop::IommuFault, owner);
+    if (h != kNoFrame) fault_disable(q, issue);
     return {Step::Served, issue};
   }
   Frame& f = pool_[h];
@@ -270,7 +303,7 @@ TxEngine::Step TxEngine::step(ps_t t) {
   f.src_fn = static_cast<std::int16_t>(owner);
   f.origin = Origin::Host;
   f.fcs_ok = true;
-  f.t_origin = posted;
+  f.t_origin = std::min(posted, issue);  // merged doorbells keep the later time: never after its read
   queue_stats_[q].add(frame_len);
   ++stats_.frames;
   if (owner >= 0) fn_stats_[static_cast<unsigned>(owner)].add(frame_len);
@@ -317,6 +350,15 @@ void TxEngine::publish(MetricsRegistry& m) const {
             "doorbells or frames of a function whose Bus Master Enable is clear (descriptors left in the ring)");
   m.gauge("/conservation/in_flight", [this] { return pending_descriptors(); }, Unit::Frames,
           "frames posted to Tx rings and not yet fetched (one descriptor each)");
+  // The host side of the ledger, counted by the device: every frame it took from a Tx ring
+  // (sent on or dropped) and every descriptor still waiting in one. What a driver writes into
+  // its ring is the device's to account for, whatever the driver believes it sent.
+  m.gauge("/conservation/injected_host",
+          [this] { return stats_.frames + drops_.total() + pending_descriptors(); }, Unit::Frames,
+          "frames the hosts' drivers posted to Tx rings, as the device took them (sent, dropped or still posted)");
+  for (unsigned fn = fn_stats_.first(); fn < fn_stats_.first() + fn_stats_.size(); ++fn)
+    m.counter(fmt::format("/functions/{}/tx_queues_stopped_by_dma_fault", fn), fault_disables_[fn], Unit::Count,
+              "Tx queues of the function the device disabled after a refused DMA (malicious driver detection)");
   drops_.publish(m);
 }
 

@@ -65,6 +65,7 @@ public:
   // Register events: a tail write (descriptors posted), an enable change.
   void doorbell(Ring& r, ps_t now);
   void enable_changed(Ring& r, ps_t now);
+  void fault_disable(unsigned q, ps_t now);  // a refused DMA stops the queue (MDD-style)
 
   struct Step {
     enum Kind { Idle, Wait, Served } kind;
@@ -120,6 +121,7 @@ private:
   QueueMask work_;                 // queues with descriptors to process
   std::vector<FrameCount> queue_stats_;
   PerFunction<FrameCount> fn_stats_;
+  PerFunction<std::uint64_t> fault_disables_;
   DropCounter drops_;
   EngineStats stats_;
   ps_t flush_deadline_ = kNever;

@@ -10,6 +10,7 @@
 
 #include "model/core/frame.h"
 #include "model/host/host_memory.h"
+#include "model/host/hostile.h"
 #include "model/host/interrupt_controller.h"
 #include "model/regs/descriptors.h"
 #include "model/regs/pci_config.h"
@@ -140,7 +141,8 @@ void Driver::publish(MetricsRegistry& m) const {
               const PfVfPolicy* pol = policy_.get();
               return nlohmann::json{{"messages_handled", mailbox_messages_handled()},
                                     {"granted", pol ? pol->grants_total() : 0},
-                                    {"refused", pol ? pol->refusals_total() : 0}};
+                                    {"refused", pol ? pol->refusals_total() : 0},
+                                    {"mac_conflicts_refused", pol ? pol->mac_conflicts_refused() : 0}};
             },
             Unit::None, "the PF's mailbox service: messages handled, grants and refusals");
   } else {
@@ -179,9 +181,25 @@ void Driver::publish(MetricsRegistry& m) const {
                                       {"queues", qs}};
               },
               Unit::None, "a VM behind the hypervisor: its frames and the queues they used");
-  m.counter("/conservation/injected_host", injected_, Unit::Frames,
-            "frames the VMs' applications produced");
+  m.counter(fn + "driver_tx_produced", injected_, Unit::Frames,
+            "frames the VM's application produced (posted, or dropped when its ring was full)");
+  m.counter("/conservation/injected_host", unposted_, Unit::Frames,
+            "frames the applications produced that found their Tx ring full (dropped before the device)");
   drops_.publish(m);
+  if (p_.cfg.hostile.ops_per_us > 0) {  // the guest turns hostile after bring-up: read it then
+    using S = HostileGuest::Stats;
+    auto stat = [this](std::uint64_t S::*field) {
+      return [this, field] { return hostile_ ? hostile_->stats().*field : std::uint64_t{0}; };
+    };
+    m.value(fn + "hostile/operations", stat(&S::ops), Unit::Count, "hostile operations the guest issued");
+    m.value(fn + "hostile/mmio", stat(&S::mmio), Unit::Count, "random BAR0 / MSI-X table accesses");
+    m.value(fn + "hostile/ring_writes", stat(&S::rings), Unit::Count, "ring registers set to arbitrary values");
+    m.value(fn + "hostile/descriptor_bursts", stat(&S::descriptors), Unit::Count,
+            "runs of arbitrary descriptors followed by a tail write");
+    m.value(fn + "hostile/mailbox", stat(&S::mailbox), Unit::Count, "garbage mailbox messages and floods");
+    m.value(fn + "hostile/theft", stat(&S::theft), Unit::Count,
+            "requests for a neighbour's MAC, random VLANs, long multicast lists");
+  }
 }
 
 std::uint64_t Driver::rx_harvested() const {
@@ -293,6 +311,7 @@ void Driver::pf_bring_up() {
     // is locked against the VF's own SET_MAC_ADDR unless the VF is trusted; an automatic one
     // is not.
     policy_ = make_pf_policy(prof_.family, bar_access(), p_.vfs, p_.num_rar, p_.num_vlvf);
+    policy_->set_strict_mac(p_.host.pf_mac_policy == PfMacPolicy::strict, p_.mac);
     mbx_service_ = std::make_unique<PfMailboxService>(bar_access(), map.mailbox(), p_.vfs);
     for (unsigned v = 0; v < p_.vfs; ++v) {
       if (!p_.vf_cfg[v].mac.is_auto())
@@ -373,6 +392,34 @@ void Driver::setup_rings() {
   write32(ctl, map.driver_dctl(d, view, read32(ctl)));
 }
 
+Driver::~Driver() = default;
+
+void Driver::start_hostile() {
+  // From here on the guest is malicious: its rings, registers and mailbox are its toys.
+  const regs::DeviceMap& map = prof_.map();
+  HostileTarget t;
+  t.bar0_bytes = prof_.vf_bar0_bytes;
+  t.msix_bar = p_.msix_bar;
+  t.msix_bytes = p_.msix_bytes;
+  for (Direction d : {Direction::Rx, Direction::Tx})
+    for (const regs::RingRegDecl& x : map.ring_decls(d, View::VF))
+      for (unsigned i = 0; i < x.decl.info.count; ++i) t.ring_regs.push_back(x.decl.info.at(i));
+  for (const RxQueue& q : rxq_) t.rings.push_back({q.ring, rx_n_, q.tail_reg, false});
+  t.rings.push_back({tx_ring_, tx_n_, tx_tail_reg_, true});
+  t.mem_base = p_.iova_base;
+  t.mem_bytes = p_.mem_bytes;
+  for (unsigned v = 0; v < p_.vf_macs.size(); ++v)
+    if (static_cast<int>(v) != p_.vf) t.neighbour_macs.push_back(p_.vf_macs[v]);
+  hostile_ = std::make_unique<HostileGuest>(
+      p_.cfg.hostile, p_.seed ^ (0x9E3779B97F4A7C15ull * (p_.function + 1)), std::move(t), bar_access(),
+      [this](std::uint64_t a, bool w, std::uint32_t v) { return access(mmio, w, a, 4, v); },
+      [this](std::uint64_t gpa_addr, std::uint64_t len) -> std::uint8_t* {
+        if (gpa_addr < p_.iova_base || gpa_addr - p_.iova_base + len > p_.mem_bytes) return nullptr;
+        return gpa(gpa_addr, len);
+      },
+      *vf_mbx_);
+}
+
 void Driver::run() {
   if (p_.vf < 0) {
     pf_bring_up();
@@ -391,6 +438,7 @@ void Driver::run() {
   if (p_.vf >= 0) setup_msix();
   setup_queue_vectors();
   ready_ = true;
+  if (p_.vf >= 0 && p_.cfg.hostile.ops_per_us > 0) start_hostile();
   // What wakes the driver: an interrupt; in poll mode its poll period; the VM's application
   // handing over frames every period while it sends; the PF's watchdog (spoof checks).
   constexpr ps_t kNever = ~ps_t{0};
@@ -401,9 +449,14 @@ void Driver::run() {
   ps_t next_poll = poll_mode ? local_now() + period : kNever;
   ps_t next_app = sends ? std::max(local_now() + period, p_.window->start) : kNever;
   ps_t next_watchdog = p_.vf < 0 && p_.vfs ? local_now() + watchdog : kNever;
+  // A hostile guest acts every period during the traffic window, its operations paced by
+  // ops_per_us (fractions carried over).
+  ps_t next_hostile = hostile_ ? std::max(local_now() + period, p_.window->start) : kNever;
+  ps_t last_hostile = local_now();
+  double hostile_due = 0;
   ps_t last_app = local_now();
   for (;;) {
-    ps_t wake = std::min({next_poll, next_app, next_watchdog});
+    ps_t wake = std::min({next_poll, next_app, next_watchdog, next_hostile});
     for (const Vector& v : vecs_)
       if (!v.arrivals.empty()) wake = std::min(wake, v.arrivals.front());
     // The CPU is busy until its local time (it ran ahead); it sleeps from then until `wake`
@@ -420,15 +473,29 @@ void Driver::run() {
     handle_interrupts();
     const ps_t now = local_now();
     if (now >= next_poll) {
-      poll_rings();
+      if (!hostile_) poll_rings();
       next_poll = std::max(next_poll + period, local_now() + 1);
     }
     if (now >= next_app) {
       // The VM's application produced frames for the time that really passed: register
       // accesses stall the CPU, so its wake-ups drift later than the nominal period.
-      app_send(static_cast<double>(now - last_app) / kPsPerUs);
+      if (!hostile_) app_send(static_cast<double>(now - last_app) / kPsPerUs);
       last_app = now;
       next_app = p_.window->decided && now > p_.window->end ? kNever : std::max(next_app + period, local_now() + 1);
+    }
+    if (now >= next_hostile) {
+      const TrafficWindow& w = *p_.window;
+      if (w.decided && now >= w.start) {
+        hostile_due += p_.cfg.hostile.ops_per_us * static_cast<double>(now - std::max(last_hostile, w.start)) / kPsPerUs;
+        // A guest whose register accesses stall it longer than a period falls behind: it
+        // does at most one period's operations per wake-up (what it reaches is reported).
+        hostile_due = std::min(hostile_due, p_.cfg.hostile.ops_per_us * static_cast<double>(period) / kPsPerUs + 1);
+        const auto ops = static_cast<std::uint64_t>(hostile_due);
+        hostile_due -= static_cast<double>(ops);
+        hostile_->run(ops);
+      }
+      last_hostile = now;
+      next_hostile = w.decided && now > w.end ? kNever : std::max(next_hostile + period, local_now() + 1);
     }
     if (now >= next_watchdog) {
       check_spoof();
@@ -538,6 +605,10 @@ void Driver::on_interrupt(unsigned vector, ps_t at) {
 }
 
 void Driver::handle_interrupts() {
+  if (hostile_) {  // a malicious guest ignores its interrupts (they stay masked by auto-mask)
+    for (Vector& v : vecs_) v.arrivals.clear();
+    return;
+  }
   for (bool again = true; again;) {
     again = false;
     for (unsigned v = 0; v < vecs_.size(); ++v) {
@@ -804,6 +875,7 @@ void Driver::send_tx(double dt_us) {
     unsigned in_use = (tx_ntu_ + tx_n_ - tx_ntc_) % tx_n_;
     if (in_use + 1 >= tx_n_) {
       drops_.count(Drop::TxRingFull, static_cast<int>(p_.function));
+      ++unposted_;
       continue;
     }
     std::uint64_t buf = tx_buf_ + std::uint64_t{tx_ntu_} * tx_slot_;

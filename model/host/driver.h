@@ -62,6 +62,8 @@ struct DriverParams {
   // write-backs ahead of kernel time; a driver does not see one before it happened).
   std::function<ps_t(unsigned queue, unsigned index)> rx_written_at;
   const TrafficWindow* window = nullptr;  // the application sends during it
+  std::uint64_t seed = 1;                 // the scenario's (a hostile guest's choices)
+  std::uint32_t msix_bytes = 0;           // its MSI-X BAR's size
   FunctionCfg cfg;
   HostCfg host;
   // PF only
@@ -82,6 +84,8 @@ struct DriverParams {
   double link_bps = 1e9;
 };
 
+class HostileGuest;
+
 class Driver : public sc_core::sc_module {
 public:
   tlm_utils::simple_initiator_socket<Driver> mmio;
@@ -91,6 +95,7 @@ public:
          HostMemory& mem, sc_core::sc_event& vfs_ready);
   // Its counters under /functions/<its index>/ (and, for a PF, its VFs' spoof events and, as
   // a VMDq hypervisor, /vms/), the frames its VM sent and those it could not post.
+  ~Driver() override;
   void publish(MetricsRegistry& m) const;
 
   std::uint64_t rx_harvested() const;
@@ -166,6 +171,7 @@ private:
   DriverParams p_;
   HostMemory& mem_;
   std::uint64_t injected_ = 0;  // frames the VM's application produced
+  std::uint64_t unposted_ = 0;  // of them, found the ring full
   DropCounter drops_;           // of those, the ones no Tx descriptor was free for
   sc_core::sc_event& vfs_ready_;
   bool ready_ = false;
@@ -221,6 +227,8 @@ private:
   std::unique_ptr<PfVfPolicy> policy_;            // PF
   std::unique_ptr<PfMailboxService> mbx_service_; // PF
   std::unique_ptr<VfMailbox> vf_mbx_;             // VF
+  std::unique_ptr<HostileGuest> hostile_;          // VF: a malicious guest after bring-up
+  void start_hostile();
   MailboxStats mbx_stats_;
   double tx_credit_bits_ = 0;
   std::uint64_t rx_foreign_ = 0, mmio_errors_ = 0, tx_seq_ = 0, tx_reclaimed_ = 0;

@@ -47,6 +47,13 @@ void PfVfPolicy::set_default_vf_mac(unsigned vf, std::uint64_t mac) {
   if (vf < num_vfs_) program_vf_mac(vf, mac);
 }
 
+bool PfVfPolicy::owned_by_other(unsigned vf, std::uint64_t mac) const {
+  if (mac == pf_mac_) return true;
+  for (unsigned o = 0; o < num_vfs_; ++o)
+    if (o != vf && vf_[o].mac == mac) return true;
+  return false;
+}
+
 void PfVfPolicy::set_trusted(unsigned vf, bool t) {
   if (vf >= num_vfs_) return;
   // ixgbe_ndo_set_vf_trust: "reset VF to reconfigure features" (igb only records the flag).
@@ -120,7 +127,15 @@ unsigned PfVfPolicy::handle(unsigned vf, const std::uint32_t* msg, unsigned n,
   std::copy(msg, msg + std::min(n, mbx::WORDS), w);
   int ret = -1;
   switch (type) {
-    case mbx::VF_SET_MAC_ADDR: ret = set_mac_addr(vf, w); break;
+    case mbx::VF_SET_MAC_ADDR:
+      // The strict what-if policy (not igb's or ixgbe's: they grant any valid MAC to a VF whose
+      // MAC the administrator did not set): refuse an address another function owns.
+      if (strict_mac_ && owned_by_other(vf, mbx::mac_of(w[1], w[2]))) {
+        ++mac_conflicts_refused_;
+        break;
+      }
+      ret = set_mac_addr(vf, w);
+      break;
     case mbx::VF_SET_PROMISC: ret = message_6(vf, w); break;  // = VF_SET_MACVLAN (82599)
     case mbx::VF_SET_MULTICAST: ret = set_multicasts(vf, w); break;
     case mbx::VF_SET_LPE: ret = set_lpe(vf, w[1]); break;

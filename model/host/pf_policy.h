@@ -85,12 +85,19 @@ public:
   std::uint64_t refusals(unsigned vf, unsigned kind) const { return vf_[vf].refused[kind]; }
   std::uint64_t grants_total() const;
   std::uint64_t refusals_total() const;
+  // The what-if policy `host.pf_mac_policy: strict`: a VF may not take a MAC the PF or
+  // another VF has. `pf_mac`: the PF's own address.
+  void set_strict_mac(bool strict, std::uint64_t pf_mac) { strict_mac_ = strict, pf_mac_ = pf_mac; }
+  std::uint64_t mac_conflicts_refused() const { return mac_conflicts_refused_; }
   std::uint64_t out_of_range() const { return out_of_range_; }  // VF index >= num_vfs
   std::uint64_t unknown() const { return unknown_; }            // unknown message type
   std::uint64_t not_cts() const { return not_cts_; }            // sent before RESET
   std::uint64_t stale() const { return stale_; }                // already ACK/NACK
 
 protected:
+  bool owned_by_other(unsigned vf, std::uint64_t mac) const;
+  bool strict_mac_ = false;
+  std::uint64_t pf_mac_ = 0, mac_conflicts_refused_ = 0;
   // What the family's layout can hold: std::invalid_argument otherwise. `max_rar` 0: any.
   struct Limits {
     const char* part;

@@ -137,6 +137,8 @@ void PcieEndpoint::publish(MetricsRegistry& m) const {
             "MMIO or config accesses no function claimed, or of a bad size");
   m.counter("/pcie/unsupported_requests", unsupported_, Unit::Count,
             "MMIO or config accesses no function claimed, or of a bad size");
+  m.counter("/pcie/dma_refused_wrapping", wrapped_refused_, Unit::Count,
+            "DMA of zero length or reaching past the top of the 64-bit space, refused before the link");
   m.counter("/pcie/dma_refused_bus_master", bme_refused_, Unit::Count,
             "DMA requests refused because the function's Bus Master Enable was clear");
   m.value("/pcie/upstream_bytes", [this] { return link_.upstream_bytes(); }, Unit::Bytes,
@@ -346,6 +348,10 @@ DmaStatus PcieEndpoint::transfer(unsigned fn, std::uint64_t a, void* data, unsig
   if (!bus_master(fn)) {  // the function may not issue memory requests: no TLP leaves
     ++bme_refused_;
     return DmaStatus::BusMaster;
+  }
+  if (len == 0 || a + len < a) {  // past the top of the 64-bit space: no such request exists
+    ++wrapped_refused_;
+    return DmaStatus::IommuFault;
   }
   if ((++transfers_ & 255) == 0) link_.forget_before(now_ps());  // keep only what lies ahead
   t = write ? link_.dma_write(t, a, len, kind) : link_.dma_read(t, a, len, kind);

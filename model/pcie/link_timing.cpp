@@ -151,9 +151,11 @@ std::uint64_t PcieLinkTiming::completion_wire_bytes(std::uint64_t addr, std::uin
   // Every completion but the last ends on an RCB-aligned address; each carries at most MPS
   // (or exactly one RCB span with completions_at_rcb).
   const std::uint64_t rcb = p_.rcb, span = p_.completions_at_rcb ? rcb : p_.max_payload;
+  // RCB and MPS divide 4 KB: the split depends on the address within its page only (which
+  // also keeps a range near the top of the 64-bit space from wrapping).
   unsigned n = 0;
-  std::uint64_t a = addr;
-  const std::uint64_t end = addr + payload;
+  std::uint64_t a = addr % 4096;
+  const std::uint64_t end = a + payload;
   do {
     std::uint64_t last = a + span >= end ? end : (a + span) / rcb * rcb;
     if (last <= a) last = std::min(end, (a / rcb + 1) * rcb);

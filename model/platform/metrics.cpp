@@ -90,6 +90,8 @@ json run_scenario(const Scenario& s, const WatchdogLimits& limits) {
           const sc_core::sc_process_b* p = sc_core::sc_get_current_process_b();
           return std::string(p ? p->name() : "the kernel (between processes)");
         });
+    // The kernel's own notes ("Simulation stopped by user" at sc_stop) are not the tool's output.
+    sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
     sc_core::sc_start();  // until the system stops itself at the run's end (sc_stop)
   }
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -114,6 +114,26 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
       port.irq->route(q, &ep_->interrupts(vf_owned ? static_cast<unsigned>(owner) : layout.first_function), local);
     }
     port.rx->engine().set_interrupts(port.irq.get());
+    // The isolation audit at delivery: each function's assigned address (and the one it asks
+    // for, unless another function has it); the PF takes what nobody owns, and in VMDq mode
+    // its VMs' addresses.
+    port.audit = std::make_unique<StationAudit>();
+    {
+      const unsigned pf_fn = ep_->function_index(p, -1);
+      port.audit->add(pf_fn, mac_of(p, -1));
+      port.audit->set_default(pf_fn);
+      for (unsigned v = 0; v < V; ++v) {
+        const bool own_fn = v < ep_->max_vfs();
+        port.audit->add(own_fn ? ep_->function_index(p, static_cast<int>(v)) : pf_fn, mac_of(p, static_cast<int>(v)));
+      }
+      for (unsigned v = 0; v < ep_->max_vfs(); ++v) {
+        const auto& want = s.port[p].vf[v].request_mac;
+        bool taken = false;
+        for (int o = -1; o < static_cast<int>(V); ++o) taken = taken || (want && mac_of(p, o) == want->value());
+        if (want && !taken) port.audit->add(ep_->function_index(p, static_cast<int>(v)), want->value());
+      }
+    }
+    port.rx->engine().set_station_audit(port.audit.get());
     port.tx->engine().set_interrupts(port.irq.get());
     port.tx->map_registers(ep_->pf_regs(p), vf_spaces);
 
@@ -171,6 +191,8 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
         dp.rx_written_at = [rx](unsigned q, unsigned i) { return rx->written_back_at(q, i); };
       }
       dp.window = &window_;
+      dp.seed = s.seed;
+      dp.msix_bytes = ConfigSpace::kMsixBarBytes;
       dp.cfg = fc;
       dp.host = s.host;
       dp.vf_bar0 = kVfBarBase + p * kBarWindow;

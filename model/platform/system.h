@@ -19,6 +19,7 @@
 #include "model/core/frame.h"
 #include "model/core/metrics_registry.h"
 #include "model/core/scenario.h"
+#include "model/core/station_audit.h"
 #include "model/core/traffic_window.h"
 #include "model/core/watchdog.h"
 #include "model/pcie/lspci.h"
@@ -94,6 +95,7 @@ private:
     std::unique_ptr<Mailbox> mailbox;
     std::unique_ptr<PortInterrupts> irq;
     std::unique_ptr<sc_core::sc_event> vfs_ready;
+    std::unique_ptr<StationAudit> audit;  // who may receive which unicast address
   };
   void snapshot_traffic_window();
   static constexpr ps_t kMaxWarmupExtension = 100 * kPsPerMs;  // traffic waits this long at most

@@ -78,8 +78,26 @@ Sorter::Sorter(sc_core::sc_module_name name, const DeviceProfile& prof, const Po
   prof.map().bind_sorter(pf_regs, r_);
 }
 
+unsigned Sorter::mac_conflicts() const {
+  const hls::SorterTables& t = r_.tables;
+  unsigned n = 0;
+  for (unsigned i = 0; i < t.num_rar; ++i) {
+    if (!t.rar[i].valid) continue;
+    bool first = true, conflict = false;  // count each address once, at its first entry
+    for (unsigned j = 0; j < t.num_rar && first; ++j)
+      if (j != i && t.rar[j].valid && t.rar[j].mac == t.rar[i].mac) {
+        if (j < i) first = false;
+        if (t.rar[j].pools != t.rar[i].pools) conflict = true;
+      }
+    n += first && conflict;
+  }
+  return n;
+}
+
 void Sorter::publish(MetricsRegistry& m) const {
   const std::string port = fmt::format("/ports/{}/", p_.port);
+  m.value(port + "mac_conflicts", [this] { return std::max(conflicts_peak_, mac_conflicts()); }, Unit::Count,
+          "most MAC addresses the receive filters gave to different pools at once (a VF that took another's MAC)");
   m.counter(port + "loopback_frames", stats_.loopback_frames, Unit::Frames,
             "copies the VEB switched from a Tx queue to a local pool");
   m.counter(port + "replicated_frames", stats_.replicated_frames, Unit::Frames,
@@ -159,6 +177,10 @@ const hls::RxDecision& Sorter::classify(const hls::L2Header& h) {
     e.d = hls::classify_rx(r_.tables, h);
     e.generation = r_.generation;
     ++cache_misses_;
+    if (conflicts_checked_ != r_.generation) {
+      conflicts_checked_ = r_.generation;
+      conflicts_peak_ = std::max(conflicts_peak_, mac_conflicts());
+    }
   }
   return e.d;
 }

@@ -91,6 +91,11 @@ private:
   std::vector<RxCacheEntry> rx_cache_ = std::vector<RxCacheEntry>(kRxCacheEntries);
   std::vector<TxCacheEntry> tx_cache_ = std::vector<TxCacheEntry>(kTxCacheEntries);
   std::uint64_t cache_misses_ = 0, tx_cache_misses_ = 0;
+  // MAC conflicts: addresses that valid RAR entries give to different pools (a VF that took a
+  // neighbour's MAC). Checked when the datapath first sees a changed filter table.
+  unsigned mac_conflicts() const;
+  std::uint64_t conflicts_checked_ = 0;  // the filter generation last checked
+  unsigned conflicts_peak_ = 0;
 };
 
 }  // namespace iovsim
