@@ -23,9 +23,13 @@ public:
     if (fn >= primary_.size()) primary_.resize(fn + 1, kNone), default_.resize(fn + 1, false);
     default_[fn] = true;
   }
-  // Is the unicast `da` fn's to receive? The first test is the hot path.
+  // Is the unicast `da` fn's to receive? Its own address is the hot path.
   bool addressed(unsigned fn, std::uint64_t da) const {
-    if (fn < primary_.size() && primary_[fn] == da) return true;
+    return (fn < primary_.size() && primary_[fn] == da) || addressed_slow(fn, da);
+  }
+
+private:
+  [[gnu::noinline]] bool addressed_slow(unsigned fn, std::uint64_t da) const {
     bool owned = false;
     for (const auto& [mac, f] : owners_)
       if (mac == da) {
@@ -35,7 +39,6 @@ public:
     return !owned && fn < default_.size() && default_[fn];
   }
 
-private:
   static constexpr std::uint64_t kNone = ~std::uint64_t{0};
   std::vector<std::uint64_t> primary_;  // per function: its assigned address
   std::vector<bool> default_;           // per function: receives what nobody owns

@@ -178,8 +178,10 @@ Drop RxEngine::receive(const Frame& f, unsigned q, int fn, std::uint32_t rss_has
     fs.rx.add(f.len);
     if (f.origin == Origin::Host) fs.loopback_frames++;
     if (audit_) {
-      std::uint64_t da = 0;
-      for (int i = 5; i >= 0; --i) da = da << 8 | f.data[i];
+      std::uint64_t da = 0;  // DA byte 0 in bits 7:0, as MacAddress holds it (a frame has >= 60 bytes)
+      std::memcpy(&da, f.data, 8);
+      if constexpr (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__) da = __builtin_bswap64(da);
+      da &= 0xFFFFFFFFFFFFull;
       if (!(da & 1) && !audit_->addressed(static_cast<unsigned>(fn), da)) ++fs.not_addressed;
     }
   }

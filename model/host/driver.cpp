@@ -209,9 +209,13 @@ std::uint64_t Driver::rx_harvested() const {
 }
 
 std::uint8_t* Driver::gpa(std::uint64_t addr, std::uint64_t len) {
-  IOVSIM_CHECK(addr >= p_.iova_base && addr - p_.iova_base + len <= p_.mem_bytes,
-               fmt::format("function {}: driver access at {:#x}+{} outside its memory", p_.function, addr, len));
+  if (__builtin_expect(addr < p_.iova_base || addr - p_.iova_base + len > p_.mem_bytes, 0)) gpa_fault(addr, len);
   return mem_.ptr(p_.mem_hpa + addr - p_.iova_base, len);
+}
+
+void Driver::gpa_fault(std::uint64_t addr, std::uint64_t len) const {
+  invariant_failed("addr >= iova_base && addr - iova_base + len <= mem_bytes", __FILE__, __LINE__,
+                   fmt::format("function {}: driver access at {:#x}+{} outside its memory", p_.function, addr, len));
 }
 
 std::uint32_t Driver::access(tlm_utils::simple_initiator_socket<Driver>& s, bool write,

@@ -164,7 +164,10 @@ private:
   // One register access (MMIO or config) of `len` bytes; returns the value read.
   std::uint32_t access(tlm_utils::simple_initiator_socket<Driver>& s, bool write,
                        std::uint64_t addr, unsigned len, std::uint32_t v);
-  std::uint8_t* gpa(std::uint64_t addr, std::uint64_t len);  // guest-physical -> host pointer
+  // Guest-physical -> host pointer; an address outside the VM's memory is a failed invariant
+  // (the check stays on in Release, its message out of line).
+  std::uint8_t* gpa(std::uint64_t addr, std::uint64_t len);
+  [[noreturn, gnu::cold, gnu::noinline]] void gpa_fault(std::uint64_t addr, std::uint64_t len) const;
   void build_tx_frame(std::uint8_t* buf, unsigned len);
 
   const DeviceProfile& prof_;

@@ -78,6 +78,11 @@ Sorter::Sorter(sc_core::sc_module_name name, const DeviceProfile& prof, const Po
   prof.map().bind_sorter(pf_regs, r_);
 }
 
+void Sorter::filters_changed() {
+  conflicts_checked_ = r_.generation;
+  conflicts_peak_ = std::max(conflicts_peak_, mac_conflicts());
+}
+
 unsigned Sorter::mac_conflicts() const {
   const hls::SorterTables& t = r_.tables;
   unsigned n = 0;
@@ -177,10 +182,7 @@ const hls::RxDecision& Sorter::classify(const hls::L2Header& h) {
     e.d = hls::classify_rx(r_.tables, h);
     e.generation = r_.generation;
     ++cache_misses_;
-    if (conflicts_checked_ != r_.generation) {
-      conflicts_checked_ = r_.generation;
-      conflicts_peak_ = std::max(conflicts_peak_, mac_conflicts());
-    }
+    if (conflicts_checked_ != r_.generation) filters_changed();
   }
   return e.d;
 }

@@ -94,6 +94,7 @@ private:
   // MAC conflicts: addresses that valid RAR entries give to different pools (a VF that took a
   // neighbour's MAC). Checked when the datapath first sees a changed filter table.
   unsigned mac_conflicts() const;
+  [[gnu::cold, gnu::noinline]] void filters_changed();  // the first frame after a filter write
   std::uint64_t conflicts_checked_ = 0;  // the filter generation last checked
   unsigned conflicts_peak_ = 0;
 };
