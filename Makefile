@@ -29,8 +29,8 @@ FUZZ_SECONDS ?= 60
 fuzz: deps
 	@cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
 	  -DIOVSIM_FUZZ=ON -DIOVSIM_WERROR=OFF >/dev/null
-	@cmake --build build-fuzz -j $(JOBS) --target fuzz_scenario fuzz_rings
-	@for t in scenario rings; do \
+	@cmake --build build-fuzz -j $(JOBS) --target fuzz_scenario fuzz_rings fuzz_regs
+	@for t in scenario rings regs; do \
 	  mkdir -p build-fuzz/corpus/$$t && cp -n fuzz/corpus/$$t/* build-fuzz/corpus/$$t/ 2>/dev/null; \
 	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
 	  build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 build-fuzz/corpus/$$t \
