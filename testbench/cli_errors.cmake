@@ -35,5 +35,5 @@ expect(2 "dup.yaml:3: name: duplicate key \\(first at line 1\\)" run ${WORK}/dup
 file(WRITE ${WORK}/two.yaml "name: a\n---\nname: b\n")
 expect(2 "two.yaml:3: a scenario is one YAML document" run ${WORK}/two.yaml)
 # The watchdog's wall-clock limit ends a long run with the simulated time and the process.
-expect(1 "exceeded its wall-clock limit of 0.3 s \\(--max-wall-s\\) at simulated time [0-9.]+ ms, in iovsim\\."
+expect(1 "exceeded its wall-clock limit of 0.3 s \\(--max-wall-s\\) at simulated time [0-9.]+ ms, in (iovsim\\.|the kernel)"
        run --set duration_us=100000000 --max-wall-s 0.3)
