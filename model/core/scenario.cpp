@@ -1,6 +1,7 @@
 #include "model/core/scenario.h"
 
 #include <fmt/format.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <unistd.h>
@@ -765,10 +766,42 @@ std::string parse_text(const std::string& s, Peer& out) {
 
 bool Peer::operator<(const Peer& o) const { return to_text(*this) < to_text(o); }
 
+// YAML anchors and aliases: a scenario names every value where it applies. An alias is a
+// second name for a node, and nested aliases expand exponentially in whatever walks them
+// (the scenario fuzzer's out-of-memory inputs). Found with the parser's events, before any
+// node is built.
+class AliasCheck : public YAML::EventHandler {
+public:
+  explicit AliasCheck(const std::string& origin) : origin_(origin) {}
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& m, YAML::anchor_t a) override { anchor(m, a); }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override {
+    throw ConfigError(fmt::format("{}:{}: YAML aliases (*name) are not accepted in a scenario: write the value out", origin_, m.line + 1));
+  }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t a, const std::string&) override { anchor(m, a); }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t a, YAML::EmitterStyle::value) override { anchor(m, a); }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t a, YAML::EmitterStyle::value) override { anchor(m, a); }
+  void OnMapEnd() override {}
+
+private:
+  void anchor(const YAML::Mark& m, YAML::anchor_t a) const {
+    if (a != YAML::NullAnchor)
+      throw ConfigError(fmt::format("{}:{}: YAML anchors (&name) are not accepted in a scenario: write the value out", origin_, m.line + 1));
+  }
+  const std::string& origin_;
+};
+
 Scenario load_scenario(const std::string& yaml_text, const std::string& origin,
                        const std::vector<std::string>& overrides) {
   YAML::Node root;
   try {
+    std::istringstream in(yaml_text);
+    YAML::Parser parser(in);
+    AliasCheck check(origin);
+    while (parser.HandleNextDocument(check)) {
+    }
     std::vector<YAML::Node> docs = YAML::LoadAll(yaml_text);
     if (docs.size() > 1)
       throw ConfigError(fmt::format("{}:{}: a scenario is one YAML document; a second one starts here",

@@ -174,6 +174,8 @@ TEST_CASE("duplicate keys, trailing documents and empty --set values are errors"
   CHECK_THROWS_WITH(load_scenario("", "s", {"duration_us="}),
                     Catch::Contains("--set duration_us=: no value after '='"));
   CHECK_THROWS_WITH(read_text_file("."), Catch::Contains(".: is a directory, not a scenario file"));
+  CHECK_THROWS_WITH(load_scenario("a: &x 1\nb: *x\n", "s"), Catch::Contains("s:1: YAML anchors (&name) are not accepted"));
+  CHECK_THROWS_WITH(load_scenario("port0: {wire: {load: 0.1}}\nport1: *p\n", "s"), Catch::Contains("s:2"));
 }
 
 TEST_CASE("values the hardware cannot take are errors naming the key and what it can take") {
