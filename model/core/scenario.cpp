@@ -360,8 +360,7 @@ public:
     YAML::Node n;
     if (!take(key, n)) return;
     if (!n.IsMap()) fail(n, key, "expected a map of key: weight");
-    push(n, key);
-    check_duplicates(n);
+    push(n, key);  // checks the map for duplicate keys, with this key's path in the message
     stack_.pop_back();
     value.clear();
     for (auto it = n.begin(); it != n.end(); ++it) {

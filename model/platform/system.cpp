@@ -128,9 +128,10 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
       }
       for (unsigned v = 0; v < ep_->max_vfs(); ++v) {
         const auto& want = s.port[p].vf[v].request_mac;
+        if (!want) continue;
         bool taken = false;
-        for (int o = -1; o < static_cast<int>(V); ++o) taken = taken || (want && mac_of(p, o) == want->value());
-        if (want && !taken) port.audit->add(ep_->function_index(p, static_cast<int>(v)), want->value());
+        for (int o = -1; o < static_cast<int>(V) && !taken; ++o) taken = mac_of(p, o) == want->value();
+        if (!taken) port.audit->add(ep_->function_index(p, static_cast<int>(v)), want->value());
       }
     }
     port.rx->engine().set_station_audit(port.audit.get());
