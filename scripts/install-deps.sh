@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian packages iovsim needs, and only those that are missing.
 # Does nothing (and needs no privileges) when everything is present.
+# `install-deps.sh fuzz` adds what the libFuzzer harnesses need (clang and its runtime).
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libsystemc-dev catch2 libfmt-dev libyaml-cpp-dev
       nlohmann-json3-dev libcli11-dev libpcap-dev verilator yosys)
+for set in "$@"; do
+  case "$set" in
+    fuzz) pkgs+=(clang libclang-rt-14-dev) ;;
+    *) echo "install-deps: unknown package set '$set' (known: fuzz)" >&2; exit 2 ;;
+  esac
+done
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
