@@ -33,7 +33,7 @@ expect(2 "rate_limit_mbps: 5 Mb/s cannot be programmed"
 file(WRITE ${WORK}/dup.yaml "name: a\nduration_us: 100\nname: b\n")
 expect(2 "dup.yaml:3: name: duplicate key \\(first at line 1\\)" run ${WORK}/dup.yaml)
 file(WRITE ${WORK}/two.yaml "name: a\n---\nname: b\n")
-expect(2 "two.yaml:3: a scenario is one YAML document" run ${WORK}/two.yaml)
+expect(2 "two.yaml:2: a scenario is one YAML document" run ${WORK}/two.yaml)
 # The watchdog's wall-clock limit ends a long run with the simulated time and the process.
 expect(1 "exceeded its wall-clock limit of 0.3 s \\(--max-wall-s\\) at simulated time [0-9.]+ ms, in (iovsim\\.|the kernel)"
        run --set duration_us=100000000 --max-wall-s 0.3)

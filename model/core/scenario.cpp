@@ -772,7 +772,12 @@ bool Peer::operator<(const Peer& o) const { return to_text(*this) < to_text(o); 
 class AliasCheck : public YAML::EventHandler {
 public:
   explicit AliasCheck(const std::string& origin) : origin_(origin) {}
-  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentStart(const YAML::Mark& m) override {
+    stuck_ = starts_++ > 0 && m.pos == doc_pos_;
+    doc_line_ = m.line, doc_pos_ = m.pos;
+  }
+  int document_line() const { return doc_line_; }
+  bool stuck() const { return stuck_; }  // the last document began where the one before did
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark& m, YAML::anchor_t a) override { anchor(m, a); }
   void OnAlias(const YAML::Mark& m, YAML::anchor_t) override {
@@ -790,6 +795,9 @@ private:
       throw ConfigError(fmt::format("{}:{}: YAML anchors (&name) are not accepted in a scenario: write the value out", origin_, m.line + 1));
   }
   const std::string& origin_;
+  int doc_line_ = 0, doc_pos_ = 0;
+  unsigned starts_ = 0;
+  bool stuck_ = false;
 };
 
 Scenario load_scenario(const std::string& yaml_text, const std::string& origin,
@@ -799,13 +807,18 @@ Scenario load_scenario(const std::string& yaml_text, const std::string& origin,
     std::istringstream in(yaml_text);
     YAML::Parser parser(in);
     AliasCheck check(origin);
-    while (parser.HandleNextDocument(check)) {
-    }
-    std::vector<YAML::Node> docs = YAML::LoadAll(yaml_text);
-    if (docs.size() > 1)
-      throw ConfigError(fmt::format("{}:{}: a scenario is one YAML document; a second one starts here",
-                                    origin, docs[1].Mark().line + 1));
-    if (!docs.empty()) root = docs[0];
+    // One document: stop at the second. (yaml-cpp 0.7 can also return "another document"
+    // forever on some malformed input without moving on, which is why YAML::LoadAll, which
+    // loops until there are none, is not used: the fuzzer's hangs, yaml-cpp PR #1319.)
+    for (unsigned docs = 0; parser.HandleNextDocument(check);)
+      if (++docs > 1)
+        throw ConfigError(check.stuck()
+                              ? fmt::format("{}:{}: not valid YAML here (the parser cannot get past it)",
+                                            origin, check.document_line() + 1)
+                              : fmt::format("{}:{}: a scenario is one YAML document; a second one starts "
+                                            "here (a '---', or text the parser could not fit into the first)",
+                                            origin, check.document_line() + 1));
+    root = YAML::Load(yaml_text);
   } catch (const YAML::ParserException& e) {
     throw ConfigError(fmt::format("{}:{}: {}", origin, e.mark.line + 1, e.msg));
   }
