@@ -108,6 +108,11 @@ void visit_function(V& v, FunctionCfg& f) {
             {"dynamic", ItrMode::dynamic}, {"conservative", ItrMode::conservative}},
            "interrupt throttling: the driver's default (igb/igbvf conservative, ixgbe/ixgbevf dynamic), off, fixed (itr_usecs), dynamic, conservative (igb/igbvf only)");
   v.field("itr_usecs", f.itr_usecs, Range{10, 8191}, "the interval of itr: fixed, in microseconds");
+  v.section("qos", "this function's queues in the port's Tx arbitration (device.tx_arbiter)", [&] {
+    v.field("weight", f.qos_weight, Range{1, 1000},
+            "wrr: frames per turn; dwrr: quanta (device.dwrr_quantum_bytes) per turn");
+    v.field("priority", f.qos_priority, Range{0, 7}, "strict: priority level, 0 the highest");
+  });
   v.section("hostile", "a malicious driver (VFs only): after bring-up, random operations instead of a driver", [&] {
     v.field("ops_per_us", f.hostile.ops_per_us, Range{0, 1000},
             "hostile operations per microsecond of simulated time, 0 = a well-behaved driver");
@@ -171,6 +176,12 @@ void visit_scenario(V& v, Scenario& s) {
             "receive address filters (RAL/RAH), 0 = the preset's (82576: 24, 82599: 128)");
     v.field("vlvf_entries", s.device.vlvf_entries, Range{0, 64},
             "pool VLAN filters (VLVF), 0 = the preset's (82576: 32, 82599: 64)");
+    v.choice("tx_arbiter", s.device.tx_arbiter,
+             {{"rr", TxArbiterKind::rr}, {"wrr", TxArbiterKind::wrr}, {"dwrr", TxArbiterKind::dwrr},
+              {"strict", TxArbiterKind::strict}},
+             "Tx arbitration between the port's queues: rr (the parts' round robin without DCB), or the what-if wrr (frame-fair, qos.weight), dwrr (byte-fair, qos.weight), strict (qos.priority)");
+    v.field("dwrr_quantum_bytes", s.device.dwrr_quantum_bytes, Range{0, 65535},
+            "dwrr: bytes per weight unit, at least max_frame_bytes; 0 = max_frame_bytes");
   });
   v.section("pcie", "the PCIe link to the host", [&] {
     v.field("gen", s.pcie.gen, Range{0, 5},
@@ -603,6 +614,10 @@ void validate(const Scenario& s, const std::string& origin) {
     bad("pcie.read_completion_boundary_bytes", "must be 64 or 128");
   if (s.device.tx_packet_buffer_kb && s.device.tx_packet_buffer_kb * 1024 < s.device.max_frame_bytes)
     bad("device.tx_packet_buffer_kb", "must hold at least one frame of device.max_frame_bytes");
+  if (s.device.dwrr_quantum_bytes && s.device.dwrr_quantum_bytes < s.device.max_frame_bytes)
+    bad("device.dwrr_quantum_bytes",
+        fmt::format("{} is below device.max_frame_bytes ({}): one quantum must cover the largest frame",
+                    s.device.dwrr_quantum_bytes, s.device.max_frame_bytes));
   for (unsigned p = 0; p < s.port.size(); ++p)
     for (unsigned k = 0; k <= s.port[p].vf.size(); ++k) {
       const FunctionCfg& f = k == 0 ? s.port[p].pf : s.port[p].vf[k - 1];
@@ -689,6 +704,11 @@ void validate(const Scenario& s, const std::string& origin) {
         bad(key + ".hostile", "needs at least one positive weight");
       if (f.rate_limit_mbps > s.device.link_gbps * 1000)
         bad(key + ".rate_limit_mbps", "above the link rate");
+      const TxArbiterKind arb = s.device.tx_arbiter;
+      if (f.qos_weight != 1 && arb != TxArbiterKind::wrr && arb != TxArbiterKind::dwrr)
+        bad(key + ".qos.weight", "a weight needs device.tx_arbiter wrr or dwrr");
+      if (f.qos_priority != 0 && arb != TxArbiterKind::strict)
+        bad(key + ".qos.priority", "a priority needs device.tx_arbiter strict");
       const double min_rate = prof.map().min_rate_limit(s.device.link_gbps * 1000);
       if (f.rate_limit_mbps > 0 && f.rate_limit_mbps < min_rate)
         bad(key + ".rate_limit_mbps",

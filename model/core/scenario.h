@@ -29,6 +29,8 @@ enum class DriverMode : std::uint8_t { napi, poll };
 // algorithm (conservative: igb's and igbvf's mode 3).
 enum class ItrMode : std::uint8_t { driver_default, off, fixed, dynamic, conservative };
 enum class PfMacPolicy : std::uint8_t { driver, strict };  // what a VF may ask the PF for
+// Tx arbitration between a port's queues: the parts' round robin, or a what-if policy.
+enum class TxArbiterKind : std::uint8_t { rr, wrr, dwrr, strict };
 
 // A station traffic goes to: the target of a VM's application (tx.to: wire | pf | vfN |
 // broadcast | unknown | a MAC), or a key of the link partner's wire.destinations (vfs, i.e. all
@@ -93,6 +95,8 @@ struct FunctionCfg {
   unsigned itr_usecs = 50;       // the interval of itr: fixed
   TxFlowCfg tx;
   HostileCfg hostile;
+  unsigned qos_weight = 1;    // device.tx_arbiter wrr / dwrr: the weight of this function's queues
+  unsigned qos_priority = 0;  // device.tx_arbiter strict: their level, 0 highest
 };
 
 struct WireCfg {
@@ -128,6 +132,8 @@ struct DeviceCfg {
   unsigned frame_pool = 256;
   unsigned rar_entries = 0;   // receive address filters, 0 = the preset's (82576: 24)
   unsigned vlvf_entries = 0;  // pool VLAN filters, 0 = the preset's (82576: 32)
+  TxArbiterKind tx_arbiter = TxArbiterKind::rr;
+  unsigned dwrr_quantum_bytes = 0;  // 0 = max_frame_bytes
 };
 
 struct PcieCfg {

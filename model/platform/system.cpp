@@ -44,6 +44,30 @@ PcieLinkParams link_params(const PcieCfg& c, const DeviceProfile& prof) {
   p.read_tags = c.max_outstanding_reads;
   return p;
 }
+
+// The port's Tx arbitration: each queue takes the weight and level of the function (or, in
+// VMDq mode, the VM) whose pool it belongs to; queues of no pool keep 1 and 0.
+TxArbitration tx_arbitration(const Scenario& s, unsigned port, const DeviceProfile& prof,
+                             const PortLayout& layout) {
+  TxArbitration a;
+  switch (s.device.tx_arbiter) {
+    case TxArbiterKind::rr: a.policy = hls::SchedPolicy::RoundRobin; break;
+    case TxArbiterKind::wrr: a.policy = hls::SchedPolicy::Wrr; break;
+    case TxArbiterKind::dwrr: a.policy = hls::SchedPolicy::Dwrr; break;
+    case TxArbiterKind::strict: a.policy = hls::SchedPolicy::Strict; break;
+  }
+  a.quantum_bytes = s.device.dwrr_quantum_bytes ? s.device.dwrr_quantum_bytes : s.device.max_frame_bytes;
+  const PortCfg& pc = s.port[port];
+  for (unsigned q = 0; q < prof.queues_per_port; ++q) {
+    const unsigned pool = prof.pool_of_queue(q);
+    const FunctionCfg* f = pool < layout.vfs && pool < pc.vf.size() ? &pc.vf[pool]
+                           : pool == layout.pf_pool()               ? &pc.pf
+                                                                    : nullptr;
+    a.weight.push_back(f ? f->qos_weight : 1);
+    a.level.push_back(f ? f->qos_priority : 0);
+  }
+  return a;
+}
 }  // namespace
 
 System::System(sc_core::sc_module_name name, const Scenario& s)
@@ -92,7 +116,8 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
     port.rx = std::make_unique<RxDma>(fmt::format("port{}_rxdma", p).c_str(), prof_, layout, rxp,
                                       direct);
     port.rx->map_registers(ep_->pf_regs(p), vf_spaces);
-    port.sched = std::make_unique<TxScheduler>(prof_.queues_per_port, line_bps, prof_.map());
+    port.sched = std::make_unique<TxScheduler>(prof_.queues_per_port, line_bps, prof_.map(),
+                                               tx_arbitration(s, p, prof_, layout));
     port.sched->map_registers(ep_->pf_regs(p));
     TxEngineParams txp;
     txp.packet_buffer_bytes = tx_pb_bytes;

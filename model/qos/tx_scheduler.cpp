@@ -20,9 +20,20 @@ void RateController::sent(unsigned l2_bytes, ps_t now) {
   ts_ = static_cast<ps_t>(std::llround(base + l2_bytes * rf_ * byte_ps_));
 }
 
-TxScheduler::TxScheduler(unsigned queues, double link_bps, const regs::DeviceMap& map)
+TxScheduler::TxScheduler(unsigned queues, double link_bps, const regs::DeviceMap& map,
+                         const TxArbitration& arb)
     : queues_(queues), link_bps_(link_bps), map_(map), bcnrc_(queues), limiters_(queues),
-      stats_(queues) {}
+      stats_(queues) {
+  static_assert(kN % 64 == 0 && hls::QueueSet<kN>::kWords == 2, "pick() converts the mask as two words");
+  cfg_.policy = arb.policy;
+  cfg_.num_queues = queues;
+  cfg_.quantum_bytes = arb.quantum_bytes;
+  for (unsigned q = 0; q < kN; ++q) {
+    cfg_.weight[q] = static_cast<std::uint16_t>(q < arb.weight.size() ? arb.weight[q] : 1);
+    cfg_.priority[q] = static_cast<std::uint8_t>(q < arb.level.size() ? arb.level[q] : 0);
+  }
+  hls::sched_reset(st_);
+}
 
 double TxScheduler::programmed_rate_bps(unsigned q) const {
   return limiters_[q].enabled() ? link_bps_ / limiters_[q].rate_factor() : 0;
@@ -32,16 +43,19 @@ void TxScheduler::program(unsigned q) {
   const regs::RateCtl c = map_.decode_rate(bcnrc_[q]);
   if (!c.enabled) {
     limiters_[q].disable();
+    limited_.reset(q);
     return;
   }
   if (c.factor < regs::kRateFactorMin || c.factor > regs::kRateFactorMax) {
     ++invalid_writes_;
     limiters_[q].disable();
+    limited_.reset(q);
     return;
   }
   const bool was = limiters_[q].enabled();
   limiters_[q].configure(c.factor, 8e12 / link_bps_, 1024.0 * map_.decode_burst_units(bcnrm_));
   if (!was) limiters_[q].activate(access_time());
+  limited_.set(q);
 }
 
 void TxScheduler::map_registers(regs::RegisterSpace& pf) {
@@ -71,28 +85,32 @@ void TxScheduler::map_registers(regs::RegisterSpace& pf) {
 }
 
 int TxScheduler::pick(const QueueMask& pending, ps_t now, ps_t& eligible_at) {
-  // Round robin from next_: the set bits at or after it, then those before it.
+  // Eligible: the pending queues, less those whose rate controller holds them (only queues
+  // with a controller on are looked at).
+  static const QueueMask kLow{~0ull};
+  req_.pending.w[0] = (pending & kLow).to_ullong();
+  req_.pending.w[1] = (pending >> 64).to_ullong();
+  req_.eligible = req_.pending;
   ps_t earliest = ~ps_t{0};
-  auto consider = [&](std::size_t q) {
-    if (limiters_[q].may_send(now)) {
-      next_ = q + 1 == queues_ ? 0 : static_cast<unsigned>(q + 1);
-      return true;
+  const QueueMask held = pending & limited_;
+  for (std::size_t q = held._Find_first(); q < queues_; q = held._Find_next(q))
+    if (!limiters_[q].may_send(now)) {
+      req_.eligible.clear(static_cast<unsigned>(q));
+      stats_[q].throttled_picks++;
+      earliest = std::min(earliest, limiters_[q].eligible_at(now));
     }
-    stats_[q].throttled_picks++;
-    earliest = std::min(earliest, limiters_[q].eligible_at(now));
-    return false;
-  };
-  std::size_t q = next_ == 0 ? pending._Find_first() : pending._Find_next(next_ - 1);
-  for (; q < queues_; q = pending._Find_next(q))
-    if (consider(q)) return static_cast<int>(q);
-  for (q = pending._Find_first(); q < next_; q = pending._Find_next(q))
-    if (consider(q)) return static_cast<int>(q);
+  const hls::SchedDecision d = hls::arbitrate(cfg_, st_, req_);
+  req_.charge = false;
+  if (d.grant) return d.queue;
   eligible_at = earliest;
   return -1;
 }
 
 void TxScheduler::charge(unsigned queue, unsigned bytes, ps_t now) {
   limiters_[queue].sent(bytes, now);
+  req_.charge = true;  // the core accounts it with the next decision
+  req_.charge_queue = static_cast<std::uint16_t>(queue);
+  req_.charge_bytes = static_cast<std::uint16_t>(std::min(bytes, 0xFFFFu));
   stats_[queue].frames++;
   stats_[queue].bytes += bytes;
 }

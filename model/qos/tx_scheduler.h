@@ -1,5 +1,7 @@
-// Tx QoS of one port: round-robin arbitration over the port's Tx queues (the non-DCB VMDq
-// mode of the 82576 and 82599) and one rate controller per queue, programmed as
+// Tx QoS of one port: the arbitration core (hls/scheduler: round robin over the port's Tx
+// queues, the non-DCB VMDq mode of the 82576 and 82599, or a what-if WRR, DWRR or strict
+// priority) over the queues their rate controllers let send, and one rate controller per
+// queue, programmed as
 // igb_set_vf_rate_limit / ixgbe_set_vf_rate_limit do: RTTDQSEL selects the queue, RTTBCNRC
 // sets its rate factor RF = RF_INT + RF_DEC / 2^14 (queue rate = link rate / RF) and RS_ENA,
 // RTTBCNRM.MMW_SIZE the memory window, one for all queues.
@@ -23,6 +25,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "hls/scheduler/scheduler_core.h"
 #include "model/core/tx_arbiter.h"
 #include "model/regs/device_map.h"
 
@@ -54,9 +57,17 @@ struct QueueQosStats {
   std::uint64_t frames = 0, bytes = 0, throttled_picks = 0;
 };
 
+// The arbitration a port uses, with each queue's weight and priority level.
+struct TxArbitration {
+  hls::SchedPolicy policy = hls::SchedPolicy::RoundRobin;
+  unsigned quantum_bytes = 1522;        // DWRR: bytes per weight unit (at least the largest frame)
+  std::vector<unsigned> weight, level;  // per queue; empty = 1 and 0 for all
+};
+
 class TxScheduler : public TxArbiter {
 public:
-  TxScheduler(unsigned queues, double link_bps, const regs::DeviceMap& map);
+  TxScheduler(unsigned queues, double link_bps, const regs::DeviceMap& map,
+              const TxArbitration& arb = {});
   // The family's RTTDQSEL / RTTBCNRM / RTTBCNRC, decoded by its codec.
   void map_registers(regs::RegisterSpace& pf);
   int pick(const QueueMask& pending, ps_t now, ps_t& eligible_at) override;
@@ -74,7 +85,11 @@ private:
   unsigned queues_;
   double link_bps_;
   const regs::DeviceMap& map_;
-  unsigned next_ = 0;  // round-robin pointer
+  static constexpr unsigned kN = kMaxQueuesPerPort;
+  hls::SchedConfig<kN> cfg_{};
+  hls::SchedState<kN> st_{};
+  hls::SchedRequest<kN> req_{};
+  QueueMask limited_;  // queues whose rate controller is on
   std::uint32_t qsel_ = 0, bcnrm_ = 0;
   std::vector<std::uint32_t> bcnrc_;
   std::vector<RateController> limiters_;
