@@ -55,6 +55,22 @@ void MetricsRegistry::mark_window_start() {
   start_.clear();
   for (const Counter& c : counters_) start_.push_back(*c.v);
   started_ = true;
+  window_start_ps_ = now_ps();
+  rate_counters_.assign(rates_.size(), {});
+  for (std::size_t r = 0; r < rates_.size(); ++r)
+    for (std::size_t i = 0; i < counters_.size(); ++i)
+      if (counters_[i].path == rates_[r].bytes_path) rate_counters_[r].push_back(i);
+}
+
+void MetricsRegistry::mark_sample(ps_t t) {
+  if (!started_) return;
+  for (const auto& s : settle_) s(t);
+  sample_t_.push_back(t);
+  for (const std::vector<std::size_t>& idx : rate_counters_) {
+    std::uint64_t v = 0;
+    for (std::size_t i : idx) v += *counters_[i].v - start_[i];
+    samples_.push_back(v);
+  }
 }
 
 void MetricsRegistry::mark_window_end() {
@@ -112,6 +128,24 @@ nlohmann::json MetricsRegistry::compose() const {
     auto it = window.find(r.bytes_path);
     const std::uint64_t bytes = it == window.end() ? 0 : it->second;
     at(j, r.path) = window_s_ > 0 ? static_cast<double>(bytes) * r.scale / window_s_ : 0.0;
+  }
+  if (!sample_t_.empty()) {
+    json t = json::array();
+    for (ps_t s : sample_t_) t.push_back(static_cast<double>(s - window_start_ps_) / kPsPerUs);
+    at(j, "/time_series/t_us") = std::move(t);
+    const std::size_t nr = rates_.size();
+    for (std::size_t r = 0; r < nr; ++r) {
+      json series = json::array();
+      ps_t prev_t = window_start_ps_;
+      std::uint64_t prev = 0;
+      for (std::size_t k = 0; k < sample_t_.size(); ++k) {
+        const std::uint64_t v = samples_[k * nr + r];
+        const double dt = static_cast<double>(sample_t_[k] - prev_t) / kPsPerUs * 1e-6;
+        series.push_back(dt > 0 ? static_cast<double>(v - prev) * rates_[r].scale / dt : 0.0);
+        prev = v, prev_t = sample_t_[k];
+      }
+      at(j, rates_[r].path + "_series") = std::move(series);
+    }
   }
   return j;
 }

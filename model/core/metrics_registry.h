@@ -41,6 +41,12 @@ public:
   // whose end was not marked ends at composition (a run without drain time).
   void mark_window_start();
   void mark_window_end();
+  // Time series: every Gb/s rate is also sampled at each mark from the window's start on and
+  // composed as `<rate>_series`, one value per interval (Gb/s over it), with
+  // /time_series/t_us the intervals' ends (µs after the window's start). `reserve_samples`
+  // before the first mark: the marks then allocate nothing.
+  void reserve_samples(std::size_t n) { sample_t_.reserve(n), samples_.reserve(n * rates_.size()); }
+  void mark_sample(ps_t t);
   // A block whose counters run ahead of kernel time (frames queued for a future wire slot)
   // brings them up to date as of a time: called before each window mark (with the kernel
   // time) and before composing (with the end of time).
@@ -89,6 +95,10 @@ private:
   std::vector<Rate> rates_;
   std::vector<std::uint64_t> start_, end_;
   bool started_ = false, ended_ = false;
+  ps_t window_start_ps_ = 0;
+  std::vector<std::vector<std::size_t>> rate_counters_;  // per rate: its bytes counters
+  std::vector<std::uint64_t> samples_;                   // per mark, per rate: bytes so far
+  std::vector<ps_t> sample_t_;
   double window_s_ = 0;
 };
 

@@ -146,6 +146,8 @@ void visit_scenario(V& v, Scenario& s) {
   v.field("seed", s.seed, "random seed; the same seed gives identical metrics");
   v.field("quantum_ns", s.quantum_ns, Range{1, 1e6},
           "TLM-2.0 global quantum: how far a process may run ahead of kernel time");
+  v.field("time_series_interval_us", s.time_series_interval_us, Range{0, 1e7},
+          "sample every Gb/s rate (ports, functions, queues) this often during the traffic window into <rate>_series arrays; 0 = off; at least 10 x quantum_ns");
   v.field("tlm_dma", s.tlm_dma,
           "DMA engines issue every transfer as a TLM transaction on their socket (same results, slower)");
   v.section("device", "the Ethernet controller", [&] {
@@ -661,6 +663,22 @@ void validate(const Scenario& s, const std::string& origin) {
                       "{} x {} B = {} MB); this machine has {} MB",
                       mb(guest + pool), functions, s.host.vm_memory_kb, mb(guest), s.device.frame_pool,
                       sizeof(Frame), mb(pool), mb(machine)));
+  }
+  if (s.time_series_interval_us > 0) {
+    // Counters run ahead of kernel time by up to a quantum: an interval of ten quanta keeps
+    // that skew within 10 % of one interval (and none over the sum).
+    if (s.time_series_interval_us * 1000 < 10 * s.quantum_ns)
+      bad("time_series_interval_us",
+          fmt::format("{} us is below 10 x quantum_ns ({} us): counters run up to a quantum ahead of the "
+                      "sampling time", s.time_series_interval_us, 10 * s.quantum_ns / 1000));
+    const double samples = std::ceil(s.duration_us / s.time_series_interval_us);
+    // per port: its queues both ways, its functions both ways, the wire and DMA rates
+    const double series = s.device.ports * (2.0 * prof.queues_per_port + 2.0 * (s.device.vfs_per_port + 1) + 8);
+    const double bytes = samples * series * 8 * 2;  // the samples and their JSON values
+    if (samples > 1e6 || bytes > 1024.0 * 1024 * 1024)
+      bad("time_series_interval_us",
+          fmt::format("{:.0f} samples of {:.0f} series would take {:.0f} MB (at most 1,000,000 samples and "
+                      "1024 MB): choose a longer interval", samples, series, bytes / (1 << 20)));
   }
   for (unsigned p = 0; p < s.port.size(); ++p) {
     const PortCfg& pc = s.port[p];

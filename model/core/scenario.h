@@ -174,6 +174,7 @@ struct Scenario {
   std::uint64_t seed = 1;
   double quantum_ns = 10000;   // TLM global quantum
   bool tlm_dma = false;        // DMA engines use their TLM sockets, not the endpoint's direct port
+  double time_series_interval_us = 0;  // sample every Gb/s rate this often, 0 = no time series
   DeviceCfg device;
   PcieCfg pcie;
   HostCfg host;

@@ -1,5 +1,7 @@
 #include "model/dma/rx_dma.h"
 
+#include "model/dma/pool_stats.h"
+
 namespace iovsim {
 
 RxDma::RxDma(sc_core::sc_module_name name, const DeviceProfile& prof, const PortLayout& layout,
@@ -22,6 +24,14 @@ void RxDma::map_registers(regs::RegisterSpace& pf, const std::vector<regs::Regis
     map_rings(*vfs[v], map, regs::Direction::Rx, regs::View::VF,
               [this, v](unsigned i) -> Ring& { return engine_.ring(prof_.queue_of(v, i)); },
               on_tail, on_enable);
+  map_pool_stats(pf, vfs, prof_, regs::Direction::Rx, [this](unsigned pool) {
+    PoolCounts c;
+    for (unsigned i = 0; i < prof_.queues_per_pool; ++i) {
+      const RxEngine::QueueStats& q = engine_.queue_stats(prof_.queue_of(pool, i));
+      c.packets += q.rx.frames, c.octets += q.rx.bytes, c.multicast += q.multicast;
+    }
+    return c;
+  });
 }
 
 void RxDma::arm_flush() {

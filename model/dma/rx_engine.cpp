@@ -172,7 +172,12 @@ Drop RxEngine::receive(const Frame& f, unsigned q, int fn, std::uint32_t rss_has
   pb_used_ += f.len;
   pb_peak_ = std::max(pb_peak_, pb_used_);
 
-  queue_stats_[q].rx.add(f.len);
+  QueueStats& qstat = queue_stats_[q];
+  qstat.rx.add(f.len);
+  if (f.data[0] & 1) {  // group address: multicast unless broadcast
+    static constexpr std::uint8_t kBroadcast[6] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+    qstat.multicast += std::memcmp(f.data, kBroadcast, 6) != 0;
+  }
   if (fn >= 0) {
     FunctionStats& fs = fn_stats_[static_cast<unsigned>(fn)];
     fs.rx.add(f.len);
@@ -196,6 +201,7 @@ void RxEngine::publish(MetricsRegistry& m) const {
     const QueueStats& s = queue_stats_[q];
     m.counter(path + "rx_frames", s.rx.frames, Unit::Frames, "frames the Rx DMA delivered from the queue");
     m.counter(path + "rx_bytes", s.rx.bytes, Unit::Bytes, "their frame bytes");
+    m.rate_gbps(path + "rx_gbps", path + "rx_bytes", "their bytes over the traffic window");
     m.counter(path + "rx_drops", s.drops, Unit::Frames, "frames the Rx DMA dropped for the queue");
     m.counter("/register_errors/ring_register_writes_ignored", rings_[q].bad_writes, Unit::Count,
               "ring register writes the hardware ignored");

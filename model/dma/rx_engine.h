@@ -74,8 +74,9 @@ public:
   void flush_due(ps_t now);
 
   struct QueueStats {
-    FrameCount rx;            // delivered from the queue
-    std::uint64_t drops = 0;  // dropped for the queue
+    FrameCount rx;                // delivered from the queue
+    std::uint64_t multicast = 0;  // of rx: multicast, broadcast not included (VFMPRC)
+    std::uint64_t drops = 0;      // dropped for the queue
   };
   struct FunctionStats {
     FrameCount rx;                      // written into the function's memory

@@ -1,5 +1,7 @@
 #include "model/dma/tx_dma.h"
 
+#include "model/dma/pool_stats.h"
+
 #include <tlm_utils/tlm_quantumkeeper.h>
 
 #include <algorithm>
@@ -29,6 +31,14 @@ void TxDma::map_registers(regs::RegisterSpace& pf, const std::vector<regs::Regis
     map_rings(*vfs[v], map, regs::Direction::Tx, regs::View::VF,
               [this, v](unsigned i) -> Ring& { return engine_.ring(prof_.queue_of(v, i)); },
               on_tail, on_enable);
+  map_pool_stats(pf, vfs, prof_, regs::Direction::Tx, [this](unsigned pool) {
+    PoolCounts c;
+    for (unsigned i = 0; i < prof_.queues_per_pool; ++i) {
+      const FrameCount& q = engine_.queue_stats(prof_.queue_of(pool, i));
+      c.packets += q.frames, c.octets += q.bytes;
+    }
+    return c;
+  });
 }
 
 ps_t TxDma::transmit(FrameHandle h, unsigned queue, unsigned pool, ps_t ready) {

@@ -324,6 +324,7 @@ void TxEngine::publish(MetricsRegistry& m) const {
     m.counter(path + "tx_frames", queue_stats_[q].frames, Unit::Frames,
               "frames the Tx DMA fetched from the queue");
     m.counter(path + "tx_bytes", queue_stats_[q].bytes, Unit::Bytes, "their frame bytes");
+    m.rate_gbps(path + "tx_gbps", path + "tx_bytes", "their bytes over the traffic window");
     m.counter("/register_errors/ring_register_writes_ignored", rings_[q].bad_writes, Unit::Count,
               "ring register writes the hardware ignored");
   }

@@ -97,6 +97,17 @@ void Driver::publish(MetricsRegistry& m) const {
             "unicast frames for another station found in its buffers");
   m.counter(fn + "register_errors", mmio_errors_, Unit::Count,
             "its register or config accesses that failed");
+  if (p_.vf >= 0) {
+    static constexpr const char* kNames[kStatRegs] = {"rx_packets", "rx_octets", "rx_multicast", "tx_packets",
+                                                       "tx_octets"};
+    for (unsigned r = 0; r < kStatRegs; ++r)
+      m.value(fn + "driver_stats/" + kNames[r], [this, r] { return vf_stats_[r].since_start(); }, Unit::Count,
+              "the VF driver's count from its statistics registers (VFGPRC ...), as of its last read");
+    m.counter(fn + "driver_stats/reads", vf_stats_reads_, Unit::Count,
+              "times it read them (every host.watchdog_us, the first read the base)");
+    m.value(fn + "driver_stats/last_read_ns", [this] { return static_cast<double>(vf_stats_read_at_) / 1000.0; },
+            Unit::Nanoseconds, "when it last read them");
+  }
   m.value(fn + "driver/mode", [this] { return p_.cfg.driver == DriverMode::napi ? "napi" : "poll"; },
           Unit::None, "napi (interrupts) or poll (a timed poll loop)");
   m.counter(fn + "driver/interrupts", irq_stats_.interrupts, Unit::Events,
@@ -452,7 +463,8 @@ void Driver::run() {
   const ps_t watchdog = static_cast<ps_t>(p_.host.watchdog_us * kPsPerUs);
   ps_t next_poll = poll_mode ? local_now() + period : kNever;
   ps_t next_app = sends ? std::max(local_now() + period, p_.window->start) : kNever;
-  ps_t next_watchdog = p_.vf < 0 && p_.vfs ? local_now() + watchdog : kNever;
+  // The watchdog: the PF's spoof checks; a VF's statistics (its first read takes the base).
+  ps_t next_watchdog = p_.vf < 0 && p_.vfs ? local_now() + watchdog : p_.vf >= 0 && !hostile_ ? local_now() : kNever;
   // A hostile guest acts every period during the traffic window, its operations paced by
   // ops_per_us (fractions carried over).
   ps_t next_hostile = hostile_ ? std::max(local_now() + period, p_.window->start) : kNever;
@@ -502,7 +514,10 @@ void Driver::run() {
       next_hostile = w.decided && now > w.end ? kNever : std::max(next_hostile + period, local_now() + 1);
     }
     if (now >= next_watchdog) {
-      check_spoof();
+      if (p_.vf < 0)
+        check_spoof();
+      else
+        update_vf_stats();
       next_watchdog = std::max(next_watchdog + watchdog, local_now() + 1);
     }
   }
@@ -679,6 +694,23 @@ void Driver::napi(unsigned vi) {
   }
   v.sample = ItrSample{};
   map.write_irq_enable(bar, view, std::uint64_t{1} << vi);  // re-arm (EIMS / EIMS_EX)
+}
+
+void Driver::update_vf_stats() {
+  // Each counter as the drivers read it: 32-bit ones in one read, the 82599's 36-bit octet
+  // counters LSB then MSB.
+  std::uint64_t raw[kStatRegs] = {};
+  unsigned width[kStatRegs] = {};
+  for (const regs::StatRegDecl& d : prof_.map().stats_decls(regs::View::VF)) {
+    const auto r = static_cast<unsigned>(d.role);
+    const std::uint64_t v = read32(d.decl.info.offset);
+    raw[r] |= d.msb ? (v & 0xF) << 32 : v;
+    width[r] = d.width;
+  }
+  for (unsigned r = 0; r < kStatRegs; ++r)
+    if (width[r]) vf_stats_[r].update(raw[r], width[r]);
+  ++vf_stats_reads_;
+  vf_stats_read_at_ = local_now();
 }
 
 RegAccess Driver::bar_access() {

@@ -38,6 +38,7 @@
 #include "model/host/itr.h"
 #include "model/host/mailbox_protocol.h"
 #include "model/host/pf_policy.h"
+#include "model/host/vf_stats.h"
 
 namespace iovsim {
 
@@ -129,6 +130,10 @@ public:
   std::uint64_t mailbox_messages_handled() const { return mbx_service_ ? mbx_service_->msgs_rx() : 0; }
   const PfVfPolicy* policy() const { return policy_.get(); }
   std::uint64_t mmio_errors() const { return mmio_errors_; }
+  // VF side: its statistics registers as it last read them (counts since it started), by
+  // regs::StatReg, the reads and when the last one was.
+  std::uint64_t vf_stat(regs::StatReg r) const { return vf_stats_[static_cast<unsigned>(r)].since_start(); }
+  std::uint64_t vf_stats_reads() const { return vf_stats_reads_; }
   bool ready() const { return ready_; }
 
 private:
@@ -149,6 +154,7 @@ private:
   // Harvests up to `budget` frames from Rx queue `qi`; returns how many.
   unsigned harvest(unsigned qi, unsigned budget, ItrSample* s);
   void check_spoof();
+  void update_vf_stats();  // igbvf_update_stats / ixgbevf_update_stats
   void vf_mailbox_setup();
   // Posts one request and polls for the PF's answer (1 us steps, then 10 us); false on NACK
   // or when no answer comes within 50 ms.
@@ -197,6 +203,10 @@ private:
   std::uint32_t tx_tail_reg_ = 0;
   unsigned tx_ntc_ = 0, tx_ntu_ = 0;
   std::vector<std::uint64_t> spoof_events_;
+  static constexpr unsigned kStatRegs = 5;  // regs::StatReg values
+  VfCounter vf_stats_[kStatRegs];
+  std::uint64_t vf_stats_reads_ = 0;
+  ps_t vf_stats_read_at_ = 0;
   std::uint64_t spoofed_packets_ = 0;
   std::vector<std::uint64_t> vm_rx_;
   tlm::tlm_generic_payload gp_;  // register accesses (one at a time: the thread waits)

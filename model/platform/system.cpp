@@ -77,6 +77,7 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
   window_.end = window_.start + static_cast<ps_t>(s.duration_us * kPsPerUs);
   window_.go = &traffic_go_;
   SC_THREAD(snapshot_traffic_window);
+  if (s.time_series_interval_us > 0) SC_THREAD(sample_time_series);
   const unsigned P = s.device.ports, V = s.device.vfs_per_port;
   const bool vmdq = s.device.mode == Mode::vmdq;
   const std::uint64_t fn_mem = std::uint64_t{s.host.vm_memory_kb} * 1024;
@@ -313,6 +314,20 @@ void System::snapshot_traffic_window() {
   sc_core::sc_stop();  // the run's end, wherever the start moved it
 }
 
+void System::sample_time_series() {
+  // From the window's start (once decided) to its end, one mark per interval; the last
+  // interval ends with the window.
+  wait(traffic_go_);
+  const ps_t interval = static_cast<ps_t>(s_.time_series_interval_us * kPsPerUs);
+  registry_.reserve_samples(static_cast<std::size_t>((window_.end - window_.start) / interval + 2));
+  for (ps_t t = window_.start + interval;; t += interval) {
+    const ps_t at = std::min(t, window_.end);
+    wait(to_sc(at - now_ps()));
+    registry_.mark_sample(at);
+    if (at >= window_.end) return;
+  }
+}
+
 ps_t System::warmup_extension() const {
   return window_.decided ? window_.start - static_cast<ps_t>(s_.warmup_us * kPsPerUs) : 0;
 }
@@ -418,6 +433,36 @@ void System::publish() {
       m.value(f + "port", [p] { return p; }, Unit::None, "its port");
       const unsigned pool = v < 0 ? s_.device.vfs_per_port : static_cast<unsigned>(v);
       m.value(f + "pool", [pool] { return pool; }, Unit::None, "the pool it owns");
+      // The pool's statistics registers as its function reads them (a VF in its BAR, the PF
+      // at its pool's element of the PF arrays), at the end of the run; the model's own
+      // counts are rx_frames ... (for a VF the same frames; for a VMDq PF its pool only).
+      regs::RegisterSpace* rs = v < 0 ? &ep_->pf_regs(p) : &ep_->vf_regs(p, static_cast<unsigned>(v));
+      const regs::View view = v < 0 ? regs::View::PF : regs::View::VF;
+      m.value(f + "stats_registers",
+              [this, rs, view, pool] {
+                static constexpr const char* kNames[] = {"rx_packets", "rx_octets", "rx_multicast",
+                                                         "tx_packets", "tx_octets"};
+                std::uint64_t val[5] = {};
+                for (const regs::StatRegDecl& d : prof_.map().stats_decls(view)) {
+                  std::uint32_t x = 0;
+                  rs->read(d.decl.info.at(view == regs::View::PF ? pool : 0), x);
+                  val[static_cast<unsigned>(d.role)] |= d.msb ? std::uint64_t{x & 0xF} << 32 : x;
+                }
+                nlohmann::json j;
+                for (unsigned r = 0; r < 5; ++r) j[kNames[r]] = val[r];
+                return j;
+              },
+              Unit::Count,
+              "its pool's statistics registers at the end (VFGPRC, VFGORC, VFMPRC, VFGPTC, VFGOTC or the PF's "
+              "PVFG* element): 32-bit, the 82599's octets 36-bit, wrapped");
+      m.gauge(f + "rx_multicast_frames",
+              [this, p, pool] {
+                std::uint64_t n = 0;
+                for (unsigned i = 0; i < prof_.queues_per_pool; ++i)
+                  n += ports_[p].rx->engine().queue_stats(prof_.queue_of(pool, i)).multicast;
+                return n;
+              },
+              Unit::Frames, "multicast frames (broadcast not included) its pool received: the model's count behind VFMPRC");
       m.value(f + "iommu_faults", [this, fn] { return iommu_->faults(ep_->rid_of(fn)); },
               Unit::Count, "DMA the IOMMU refused for its routing ID");
       m.value(f + "ready_at_traffic_start",

@@ -98,6 +98,7 @@ private:
     std::unique_ptr<StationAudit> audit;  // who may receive which unicast address
   };
   void snapshot_traffic_window();
+  void sample_time_series();  // time_series_interval_us: a registry mark per interval
   static constexpr ps_t kMaxWarmupExtension = 100 * kPsPerMs;  // traffic waits this long at most
   static constexpr ps_t kReadyPoll = 10 * kPsPerUs;
   TrafficWindow window_;

@@ -97,6 +97,23 @@ struct RateCtl {  // RTTBCNRC
 };
 constexpr double kRateFactorMin = 1.0, kRateFactorMax = 1000.0;  // X550 7.6.2.1: RF 1..1000
 
+// ---------------------------------------------------------------- per-pool statistics
+// The per-VF statistics registers (the VF's BAR: what igbvf / ixgbevf read) and their PF-side
+// per-pool arrays: free-running, read-only, not cleared on read, wrapping at their width (32
+// bits; the 82599's octet counters 36, as an LSB register and an MSB register with bits 3:0).
+enum class StatReg : std::uint8_t { RxPackets, RxOctets, RxMulticast, TxPackets, TxOctets };
+struct StatRegDecl {
+  StatReg role;
+  bool msb = false;  // the register holds bits 35:32 of a 36-bit counter
+  unsigned width = 32;
+  RegDecl decl;      // VF view: one register; PF view: an array over the pools
+};
+// The register's value for a counter `v` (the model's 64-bit count).
+constexpr std::uint32_t stat_register_value(const StatRegDecl& d, std::uint64_t v) {
+  const std::uint64_t wrapped = d.width >= 64 ? v : v & ((std::uint64_t{1} << d.width) - 1);
+  return static_cast<std::uint32_t>(d.msb ? wrapped >> 32 : wrapped);
+}
+
 // ---------------------------------------------------------------- interrupt value types
 // One function's interrupt state as its registers hold it (EICR/EICS/EIMS/EIMC/EIAC/EIAM,
 // EITR, IVAR/IVAR_MISC, GPIE, and the 82576's ICR/IMS for the other causes), decoded by the
@@ -160,6 +177,7 @@ public:
   virtual std::uint32_t dctl_reset(Direction d) const = 0;
   virtual HeadWriteBack decode_head_wb(std::uint32_t lo, std::uint32_t hi) const = 0;
   virtual std::vector<RateRegDecl> rate_decls() const = 0;
+  virtual std::vector<StatRegDecl> stats_decls(View v) const = 0;
   virtual RateCtl decode_rate(std::uint32_t v) const = 0;
   virtual unsigned decode_burst_units(std::uint32_t v) const = 0;  // RTTBCNRM MMW_SIZE, KB
   virtual const MailboxLayout& mailbox() const = 0;

@@ -244,6 +244,7 @@ public:
     return HeadWriteBack{W::HEAD_WB_EN::get(lo) != 0,
                          std::uint64_t{hi} << 32 | (lo & W::ADDR_LO::kMask)};
   }
+  std::vector<StatRegDecl> stats_decls(View v) const override { return F::Stats::decls(v); }
   std::vector<RateRegDecl> rate_decls() const override {
     using R = typename F::Rate;
     return {{RateReg::Select, R::RTTDQSEL::decl()},

@@ -163,6 +163,35 @@ struct RateLayout {
 };
 using Rate = RateRegisters<RateLayout>;
 
+// ---------------------------------------------------------------- per-pool statistics
+// VF BAR (igbvf regs.h E1000_VFGPRC ... ; DPDK e1000_regs.h) and the PF's per-pool copies
+// (QEMU igb_regs.h E1000_PVFGPRC(n) = 0x10010 + 0x100 n: "Mirror Good Packets Received Count;
+// RO"; QEMU's igbvf maps each VF register onto its pool's PF one). 32-bit, wrapping, not
+// cleared on read (I210 PQGPRC: "not cleared on read ... wraps around"; igbvf's
+// UPDATE_VF_COUNTER takes a drop as a wrap). PVFMPRC: QEMU 0x1003C (the +0xF100 pattern of
+// the others), DPDK 0x10038; QEMU's taken. The loopback counters (VFGPRLBC ...) are not
+// declared: the model does not count loopback bytes per pool (docs/fidelity.md).
+struct Stats {
+  static std::vector<StatRegDecl> decls(View v) {
+    auto one = [v](StatReg role, const char* vf_name, std::uint32_t vf_off, const char* pf_name,
+                   std::uint32_t pf_off, const char* text) {
+      const RegInfo info = v == View::VF ? reg(vf_name, vf_off, Access::RO).doc(text)
+                                         : reg(pf_name, pf_off, Access::RO).array(8, 0x100).doc(text);
+      return StatRegDecl{role, false, 32, RegDecl{info}};
+    };
+    return {one(StatReg::RxPackets, "VFGPRC", 0x00F10, "PVFGPRC", 0x10010,
+                "good packets received by the pool (32-bit, wraps, not cleared on read)"),
+            one(StatReg::TxPackets, "VFGPTC", 0x00F14, "PVFGPTC", 0x10014,
+                "good packets transmitted by the pool (32-bit, wraps)"),
+            one(StatReg::RxOctets, "VFGORC", 0x00F18, "PVFGORC", 0x10018,
+                "good octets received, DA through CRC (32-bit, wraps)"),
+            one(StatReg::TxOctets, "VFGOTC", 0x00F34, "PVFGOTC", 0x10034,
+                "good octets transmitted, DA through CRC (32-bit, wraps)"),
+            one(StatReg::RxMulticast, "VFMPRC", 0x00F3C, "PVFMPRC", 0x1003C,
+                "multicast packets received, broadcast not included (32-bit, wraps)")};
+  }
+};
+
 // ---------------------------------------------------------------- queues
 // PF view: 16 Rx and 16 Tx queues at 0xC000 / 0xE000 + 0x40n; queues 0-3 also answer at the
 // legacy 0x2800 / 0x3800 + 0x100n (aliases). VF view (igbvf): the pool's two queues at

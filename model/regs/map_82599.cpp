@@ -46,6 +46,7 @@ struct Layout {
   using RxRing = i82599::RxRing;
   using TxRing = i82599::TxRing;
   using Rate = i82599::Rate;
+  using Stats = i82599::Stats;
   static constexpr bool kRateEveryQueueOfPool = true;
   static constexpr std::uint32_t kRateWindowValue = 0x4;  // ixgbe on the 82599
   // PF view: every queue, no aliases; VF view: the pool's two queues, 0x40 apart, under

@@ -179,6 +179,36 @@ struct RateLayout {
 };
 using Rate = RateRegisters<RateLayout>;
 
+// ---------------------------------------------------------------- per-pool statistics
+// VF BAR (ixgbevf regs.h IXGBE_VFGPRC ...; DPDK ixgbe_vf.h) and the PF's per-pool arrays
+// (ixgbe_type.h IXGBE_PVFGPRC(x) ...; the out-of-tree ixgbe: "these are not clear on read").
+// Packet counters 32-bit; octet counters 36-bit, read LSB then MSB (bits 3:0), as
+// ixgbevf's UPDATE_VF_COUNTER_36bit does. All wrap.
+struct Stats {
+  static std::vector<StatRegDecl> decls(View v) {
+    auto one = [v](StatReg role, bool msb, unsigned width, const char* vf_name, std::uint32_t vf_off,
+                   const char* pf_name, std::uint32_t pf_off, std::uint32_t pf_stride, const char* text) {
+      const RegInfo info = v == View::VF ? reg(vf_name, vf_off, Access::RO).doc(text)
+                                         : reg(pf_name, pf_off, Access::RO).array(64, pf_stride).doc(text);
+      return StatRegDecl{role, msb, width, RegDecl{info}};
+    };
+    return {one(StatReg::RxPackets, false, 32, "VFGPRC", 0x0101C, "PVFGPRC", 0x0101C, 0x40,
+                "good packets received by the pool (32-bit, wraps, not cleared on read)"),
+            one(StatReg::RxOctets, false, 36, "VFGORC_LSB", 0x01020, "PVFGORC_LSB", 0x01020, 0x40,
+                "good octets received, DA through CRC: bits 31:0 of 36 (wraps)"),
+            one(StatReg::RxOctets, true, 36, "VFGORC_MSB", 0x01024, "PVFGORC_MSB", 0x0D020, 0x40,
+                "good octets received: bits 35:32 in 3:0"),
+            one(StatReg::RxMulticast, false, 32, "VFMPRC", 0x01034, "PVFMPRC", 0x0D01C, 0x40,
+                "multicast packets received, broadcast not included (32-bit, wraps)"),
+            one(StatReg::TxPackets, false, 32, "VFGPTC", 0x0201C, "PVFGPTC", 0x08300, 0x04,
+                "good packets transmitted by the pool (32-bit, wraps)"),
+            one(StatReg::TxOctets, false, 36, "VFGOTC_LSB", 0x02020, "PVFGOTC_LSB", 0x08400, 0x08,
+                "good octets transmitted, DA through CRC: bits 31:0 of 36 (wraps)"),
+            one(StatReg::TxOctets, true, 36, "VFGOTC_MSB", 0x02024, "PVFGOTC_MSB", 0x08404, 0x08,
+                "good octets transmitted: bits 35:32 in 3:0")};
+  }
+};
+
 // ---------------------------------------------------------------- queues
 // PF view: Rx queue n < 64 at 0x1000 + 0x40n, n >= 64 at 0xD000 + 0x40(n - 64); Tx queue n at
 // 0x6000 + 0x40n. VF view (ixgbevf): the pool's two queues at 0x1000 / 0x2000 + 0x40i, named

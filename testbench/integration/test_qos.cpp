@@ -126,3 +126,80 @@ TEST_CASE("QoS keys: a weight or priority the arbiter does not use, and a quantu
   q.replace(q.find("tx_arbiter: dwrr"), 16, "tx_arbiter: dwrr, dwrr_quantum_bytes: 1000");
   CHECK_THAT(error_of(q), Catch::Contains("device.dwrr_quantum_bytes") && Catch::Contains("1522"));
 }
+
+namespace {
+// vf0 joins a multicast group; the link partner sends it unicast, the group and broadcast; vf1
+// sends to the wire. The drain is longer than the drivers' statistics period, so their last
+// read comes after the last frame.
+std::string monitored(const char* preset, unsigned gbps) {
+  return fmt::format(R"(
+duration_us: 3000
+drain_us: 1500
+device: {{preset: "{}", ports: 1, vfs_per_port: 2, link_gbps: {}}}
+host: {{watchdog_us: 500}}
+port0:
+  wire: {{pattern: poisson, load: 0.3, frame_sizes: {{64: 1, 1518: 1}},
+          destinations: {{vf0: 2, "01:00:5e:00:00:07": 1, broadcast: 1}}}}
+  vf0: {{multicast: "01:00:5e:00:00:07"}}
+  vf1: {{tx: {{load_mbps: 100, frame_bytes: 700}}}}
+)",
+                     preset, gbps);
+}
+void check_monitoring(const nlohmann::json& m) {
+  // test::run has compared every register with the model's counts; here the drivers' view
+  for (const char* vf : {"port0.vf0", "port0.vf1"}) {
+    const auto& f = test::function(m, vf);
+    CAPTURE(vf);
+    const auto& d = f["driver_stats"];
+    CHECK(d["reads"].get<std::uint64_t>() >= 8);
+    CHECK(d["rx_packets"] == f["rx_frames"]);
+    CHECK(d["rx_octets"] == f["rx_bytes"]);
+    CHECK(d["rx_multicast"] == f["rx_multicast_frames"]);
+    CHECK(d["tx_packets"] == f["tx_frames"]);
+    CHECK(d["tx_octets"] == f["tx_bytes"]);
+  }
+  const auto& v0 = test::function(m, "port0.vf0");
+  // a quarter of the wire's frames are for the group: multicast, not broadcast
+  CHECK(v0["rx_multicast_frames"].get<double>() > 0.2 * v0["rx_frames"].get<double>());
+  CHECK(v0["rx_multicast_frames"].get<double>() < 0.45 * v0["rx_frames"].get<double>());
+  CHECK(test::function(m, "port0.vf1")["tx_frames"].get<std::uint64_t>() > 0);
+}
+}  // namespace
+
+TEST_CASE("82576: VFGPRC ... agree with the model, and igbvf's reading of them with the frames it got") {
+  check_monitoring(test::run(monitored("82576", 1)));
+}
+
+TEST_CASE("82599: VFGPRC, the 36-bit VFGORC ... agree with the model, and ixgbevf's reading of them") {
+  check_monitoring(test::run(monitored("82599", 10)));
+}
+
+TEST_CASE("time series: every Gb/s figure sampled per interval, summing to the figure") {
+  auto m = test::run(flood("wrr", kMixed), {"time_series_interval_us=1000"});
+  const auto& t = m["time_series"]["t_us"];
+  REQUIRE(t.size() == 20);
+  CHECK(t[0].get<double>() == Approx(1000));
+  CHECK(t[19].get<double>() == Approx(20000));
+  for (unsigned v = 0; v < 4; ++v) {
+    const auto& f = test::function(m, fmt::format("port0.vf{}", v));
+    const auto& series = f["tx_gbps_series"];
+    REQUIRE(series.size() == 20);
+    double mean = 0;
+    for (const auto& x : series) mean += x.get<double>() / 20;
+    CHECK(mean == Approx(f["tx_gbps"].get<double>()).epsilon(1e-9));
+    // steady after the first millisecond: each interval within 10 % of the window's rate
+    for (unsigned k = 1; k < 20; ++k) CHECK(series[k].get<double>() == Approx(f["tx_gbps"].get<double>()).epsilon(0.1));
+  }
+  bool queue_series = false;
+  for (const auto& q : m["queues"]) queue_series |= q.contains("tx_gbps_series") && q["tx_gbps_series"].size() == 20;
+  CHECK(queue_series);
+  CHECK(m["ports"][0]["wire_tx_gbps_series"].size() == 20);
+}
+
+TEST_CASE("time series: an interval below ten quanta or one that would take too much memory is an error") {
+  CHECK_THROWS_WITH(test::scenario(flood("rr", {{64, 100, ""}}), {"time_series_interval_us=50"}),
+                    Catch::Contains("time_series_interval_us") && Catch::Contains("10 x quantum_ns"));
+  CHECK_THROWS_WITH(test::scenario(flood("rr", {{64, 100, ""}}),
+                                   {"time_series_interval_us=50", "duration_us=1e8", "quantum_ns=1"}),
+                    Catch::Contains("time_series_interval_us") && Catch::Contains("samples"));
+}

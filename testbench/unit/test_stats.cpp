@@ -92,3 +92,32 @@ TEST_CASE("the registry takes rates over the traffic window and lists what it pu
   REQUIRE(d.size() == 4);
   CHECK(d[0].path == "/ports/*/wire_rx_bytes");
 }
+
+#include "model/host/vf_stats.h"
+#include "model/regs/device_map.h"
+
+TEST_CASE("statistics registers wrap at their width; the VF driver's view extends them as igbvf and ixgbevf do") {
+  using iovsim::regs::StatRegDecl;
+  using iovsim::regs::StatReg;
+  const StatRegDecl p32{StatReg::RxPackets, false, 32, {}};
+  const StatRegDecl lsb{StatReg::RxOctets, false, 36, {}}, msb{StatReg::RxOctets, true, 36, {}};
+  CHECK(iovsim::regs::stat_register_value(p32, 0x1'2345'6789ull) == 0x2345'6789u);
+  const std::uint64_t octets = 0x3'F'8765'4321ull;  // beyond 36 bits: bit 36 and up dropped
+  CHECK(iovsim::regs::stat_register_value(lsb, octets) == 0x8765'4321u);
+  CHECK(iovsim::regs::stat_register_value(msb, octets) == 0xFu);
+
+  iovsim::VfCounter c;
+  c.update(0xFFFF'FF00u, 32);  // the base: the count the driver starts from
+  CHECK(c.since_start() == 0);
+  c.update(0xFFFF'FFF0u, 32);
+  CHECK(c.since_start() == 0xF0);
+  c.update(0x10u, 32);  // wrapped between two reads
+  CHECK(c.since_start() == 0x110);
+  c.update(0x20u, 32);
+  CHECK(c.since_start() == 0x120);
+  iovsim::VfCounter o;
+  o.update(0, 36);
+  o.update(0xF'FFFF'FFF0ull, 36);
+  o.update(0x8ull, 36);  // a 36-bit wrap: 2^36 is added, not 2^32
+  CHECK(o.since_start() == (1ull << 36) + 8);
+}
