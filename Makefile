@@ -24,6 +24,7 @@ test: build
 	@if [ -n "$$CI" ] && [ "$$CI" != false ]; then $(MAKE) --no-print-directory fuzz FUZZ_SECONDS=60; fi
 
 bench: build
+	$(BUILD)/iovsim_micro_bench
 	$(BUILD)/iovsim bench
 
 # libFuzzer harnesses (fuzz/), built with clang and the sanitizers in build-fuzz, each run for

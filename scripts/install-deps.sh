@@ -4,7 +4,7 @@
 # `install-deps.sh fuzz` adds what the libFuzzer harnesses need (clang and its runtime).
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libsystemc-dev catch2 libfmt-dev libyaml-cpp-dev
-      nlohmann-json3-dev libcli11-dev libpcap-dev verilator yosys)
+      nlohmann-json3-dev libcli11-dev libpcap-dev libbenchmark-dev verilator yosys)
 for set in "$@"; do
   case "$set" in
     fuzz) pkgs+=(clang libclang-rt-14-dev) ;;
