@@ -178,6 +178,8 @@ void visit_scenario(V& v, Scenario& s) {
             "receive address filters (RAL/RAH), 0 = the preset's (82576: 24, 82599: 128)");
     v.field("vlvf_entries", s.device.vlvf_entries, Range{0, 64},
             "pool VLAN filters (VLVF), 0 = the preset's (82576: 32, 82599: 64)");
+    v.field("flow_control", s.device.flow_control,
+            "802.3x flow control: the PF driver programs it as igb / ixgbe do for mode full (XOFF at the Rx buffer's high water mark, XON below the low one) and the link partner honours the pauses; false: mode none, a full buffer drops");
     v.choice("tx_arbiter", s.device.tx_arbiter,
              {{"rr", TxArbiterKind::rr}, {"wrr", TxArbiterKind::wrr}, {"dwrr", TxArbiterKind::dwrr},
               {"strict", TxArbiterKind::strict}},

@@ -133,6 +133,7 @@ struct DeviceCfg {
   unsigned rar_entries = 0;   // receive address filters, 0 = the preset's (82576: 24)
   unsigned vlvf_entries = 0;  // pool VLAN filters, 0 = the preset's (82576: 32)
   TxArbiterKind tx_arbiter = TxArbiterKind::rr;
+  bool flow_control = false;  // the PF driver requests 802.3x full flow control
   unsigned dwrr_quantum_bytes = 0;  // 0 = max_frame_bytes
 };
 

@@ -1,5 +1,7 @@
 #include "model/dma/rx_engine.h"
 
+#include "model/core/flow_control.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -171,6 +173,7 @@ Drop RxEngine::receive(const Frame& f, unsigned q, int fn, std::uint32_t rss_has
   ++pb_count_;
   pb_used_ += f.len;
   pb_peak_ = std::max(pb_peak_, pb_used_);
+  if (fc_) fc_->on_rx(arrive, pb_used_, [this](unsigned b) { return drained_below(b); });
 
   QueueStats& qstat = queue_stats_[q];
   qstat.rx.add(f.len);
@@ -192,6 +195,17 @@ Drop RxEngine::receive(const Frame& f, unsigned q, int fn, std::uint32_t rss_has
   }
   ++delivered_;
   return Drop::kCount;
+}
+
+ps_t RxEngine::drained_below(unsigned bytes) const {
+  unsigned used = pb_used_, i = pb_head_;
+  ps_t t = 0;
+  for (unsigned k = 0; k < pb_count_ && used >= bytes; ++k) {
+    t = std::max(t, pb_[i].leave);
+    used -= pb_[i].bytes;
+    if (++i == pb_.size()) i = 0;
+  }
+  return t;
 }
 
 void RxEngine::publish(MetricsRegistry& m) const {

@@ -35,6 +35,8 @@
 
 namespace iovsim {
 
+class FlowControl;
+
 class MetricsRegistry;
 
 struct RxEngineParams {
@@ -49,6 +51,10 @@ public:
   RxEngine(const DeviceProfile& prof, const PortLayout& layout, const RxEngineParams& p,
            DmaPort& port);
 
+  // The port's 802.3x flow control: told of the packet buffer's fill at each admission.
+  void set_flow_control(FlowControl* fc) { fc_ = fc; }
+  // When, with no further arrivals, the packet buffer will hold fewer than `bytes`.
+  ps_t drained_below(unsigned bytes) const;
   Ring& ring(unsigned q) { return rings_[q]; }
   const Ring& ring(unsigned q) const { return rings_[q]; }
   unsigned queues() const { return static_cast<unsigned>(rings_.size()); }
@@ -140,6 +146,7 @@ private:
     unsigned bytes;
   };
   std::vector<PbEntry> pb_;
+  FlowControl* fc_ = nullptr;
   unsigned pb_head_ = 0, pb_count_ = 0, pb_used_ = 0, pb_peak_ = 0;
 };
 

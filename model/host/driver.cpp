@@ -361,6 +361,8 @@ void Driver::pf_bring_up() {
     if (p_.vf_cfg[v].spoofchk && !p_.vmdq) spoof |= std::uint64_t{1} << v;
   map.write_pool_enables(bar, pools, pools);
   map.write_switch_control(bar, p_.loopback, spoof, spoof, p_.vfs);
+  // Flow control, as igb_reset / ixgbe_fc_enable_generic program it (full or none).
+  map.write_flow_control(bar, p_.flow_control, p_.rx_packet_buffer_bytes, p_.max_frame, p_.vfs > 0 && !p_.vmdq);
   // igb_set_vf_rate_limit / ixgbe_set_vf_rate_limit for each VF's pool (the family's map
   // picks its queues); the PF's own pool likewise.
   for (unsigned v = 0; v <= p_.vfs; ++v) {

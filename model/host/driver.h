@@ -83,6 +83,8 @@ struct DriverParams {
   bool drop_unmatched = false;
   unsigned max_frame = 1522;
   double link_bps = 1e9;
+  bool flow_control = false;            // request 802.3x full flow control (else none)
+  unsigned rx_packet_buffer_bytes = 0;  // the port's, for the water marks
 };
 
 class HostileGuest;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "model/core/flow_control.h"
 #include "model/dma/rx_dma.h"
 #include "model/dma/tx_dma.h"
 #include "model/host/driver.h"
@@ -117,6 +118,9 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
     port.rx = std::make_unique<RxDma>(fmt::format("port{}_rxdma", p).c_str(), prof_, layout, rxp,
                                       direct);
     port.rx->map_registers(ep_->pf_regs(p), vf_spaces);
+    port.fc = std::make_unique<FlowControl>(line_bps);
+    port.fc->map_registers(ep_->pf_regs(p), prof_.map());
+    port.rx->engine().set_flow_control(port.fc.get());
     port.sched = std::make_unique<TxScheduler>(prof_.queues_per_port, line_bps, prof_.map(),
                                                tx_arbitration(s, p, prof_, layout));
     port.sched->map_registers(ep_->pf_regs(p));
@@ -172,6 +176,7 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
     wp.seed = s.seed;
     for (unsigned v = 0; v < V; ++v) wp.vf_macs.push_back(mac_of(p, static_cast<int>(v)));
     wp.pf_mac = mac_of(p, -1);
+    wp.pause = ports_[p].fc.get();
     port.source = std::make_unique<WireSource>(fmt::format("port{}_wire", p).c_str(), wp, pool_);
     port.source->out.bind(port.mac->rx_in);
     port.mac->rx_out.bind(port.sorter->rx_in);
@@ -238,6 +243,8 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
       dp.drop_unmatched = s.device.unmatched_unicast == UnmatchedUnicast::drop;
       dp.max_frame = s.device.max_frame_bytes;
       dp.link_bps = line_bps;
+      dp.flow_control = s.device.flow_control;
+      dp.rx_packet_buffer_bytes = pb_bytes;
       auto d = std::make_unique<Driver>(
           (v < 0 ? fmt::format("port{}_pf_driver", p) : fmt::format("port{}_vf{}_driver", p, v))
               .c_str(),
@@ -423,6 +430,21 @@ void System::publish() {
     m.value(port + "port", [p] { return p; }, Unit::None, "port index");
     m.value(port + "link_gbps", [this] { return s_.device.link_gbps; }, Unit::Gbps,
             "device.link_gbps");
+    const FlowControl* fcp = ports_[p].fc.get();
+    const std::string fcs = port + "flow_control/";
+    m.value(fcs + "enabled", [fcp] { return fcp->cfg().tx_pause; }, Unit::None,
+            "the device sends XOFF / XON for its Rx packet buffer (as the PF driver programmed it)");
+    m.value(fcs + "high_water_bytes", [fcp] { return fcp->cfg().high; }, Unit::Bytes, "FCRTH: XOFF at this fill");
+    m.value(fcs + "low_water_bytes", [fcp] { return fcp->cfg().low; }, Unit::Bytes, "FCRTL: XON below this fill");
+    m.value(fcs + "pause_quanta", [fcp] { return fcp->cfg().pause_quanta; }, Unit::Count,
+            "FCTTV: the pause time an XOFF asks for, in 512-bit times");
+    m.value(fcs + "xoff_sent", [fcp] { return fcp->stats().xoff; }, Unit::Events, "XOFF pause frames the device sent");
+    m.value(fcs + "xoff_refreshes", [fcp] { return fcp->stats().refresh; }, Unit::Events,
+            "of them, refreshes while still paused (FCRTV), counted when the pause ended");
+    m.value(fcs + "xon_sent", [fcp] { return fcp->stats().xon; }, Unit::Events, "XON frames (pause time 0) the device sent");
+    m.value(fcs + "partner_paused_ns",
+            [fcp] { return static_cast<double>(fcp->stats().partner_paused_ps) / 1000.0; }, Unit::Nanoseconds,
+            "time the link partner held a frame back for a pause");
     const unsigned pf_fn = ep_->function_index(p, -1);
     for (int v = -1; v < static_cast<int>(V); ++v) {
       const unsigned fn = ep_->function_index(p, v);

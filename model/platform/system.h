@@ -35,6 +35,7 @@ class Sorter;
 class RxDma;
 class TxDma;
 class TxScheduler;
+class FlowControl;
 class WireSource;
 class Driver;
 class Mailbox;
@@ -90,6 +91,7 @@ private:
     std::unique_ptr<Sorter> sorter;
     std::unique_ptr<RxDma> rx;
     std::unique_ptr<TxScheduler> sched;
+    std::unique_ptr<FlowControl> fc;
     std::unique_ptr<TxDma> tx;
     std::unique_ptr<WireSource> source;
     std::unique_ptr<Mailbox> mailbox;

@@ -1,5 +1,7 @@
 #include "model/platform/wire_source.h"
 
+#include "model/core/flow_control.h"
+
 #include "model/core/frame_stamp.h"
 
 #include <tlm_utils/tlm_quantumkeeper.h>
@@ -99,6 +101,12 @@ void WireSource::run() {
   ps_t t = p_.window->start;
   const ps_t end = p_.window->end;
   while (t < end) {
+    // A pause from the device holds the next frame back (the partner's schedule moves with it:
+    // it sends less, it does not queue up what it could not send).
+    if (p_.pause) {
+      t = p_.pause->may_start(t);
+      if (t >= end) break;
+    }
     // Keep within one quantum of kernel time before touching shared state (the first frame
     // after the warm-up would otherwise be classified against filters not yet programmed).
     if (t > now_ps()) qk.set(to_sc(t - now_ps()));

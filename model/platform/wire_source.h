@@ -17,6 +17,8 @@
 
 namespace iovsim {
 
+class FlowControl;
+
 struct WireSourceParams {
   unsigned port = 0;
   WireCfg cfg;
@@ -25,6 +27,7 @@ struct WireSourceParams {
   std::uint64_t seed = 1;
   std::vector<std::uint64_t> vf_macs;
   std::uint64_t pf_mac = 0;
+  FlowControl* pause = nullptr;  // the port's flow control: the partner honours its pauses
 };
 
 class WireSource : public sc_core::sc_module {

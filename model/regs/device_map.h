@@ -114,6 +114,26 @@ constexpr std::uint32_t stat_register_value(const StatRegDecl& d, std::uint64_t 
   return static_cast<std::uint32_t>(d.msb ? wrapped >> 32 : wrapped);
 }
 
+// ---------------------------------------------------------------- 802.3x flow control
+// The registers' roles: the 82576 has its enables in CTRL (RFCE 27, TFCE 28), the 82599 in
+// MFLCN (RFCE) and FCCFG (TFCE_802_3X); both have the high and low water marks of the Rx
+// packet buffer (FCRTH, FCRTL with XONE), the pause time sent (FCTTV) and the XOFF refresh
+// period (FCRTV).
+enum class FcReg : std::uint8_t { Enables, RxEnable, TxEnable, PauseTime, LowWater, HighWater, Refresh, Stored };
+constexpr unsigned kFcRegs = 8;
+struct FcRegDecl {
+  FcReg role;
+  RegDecl decl;
+};
+struct FlowControlCfg {
+  bool tx_pause = false;  // the device sends XOFF/XON for its Rx packet buffer
+  bool rx_pause = false;  // the device honours pause frames it receives (not modelled)
+  bool xon = false;       // FCRTL.XONE: an XON when the buffer falls below the low mark
+  unsigned high = 0, low = 0;  // bytes of the Rx packet buffer
+  unsigned pause_quanta = 0;   // FCTTV: 512-bit times
+  unsigned refresh_quanta = 0; // FCRTV: an XOFF again after this while still paused, 0 = none
+};
+
 // ---------------------------------------------------------------- interrupt value types
 // One function's interrupt state as its registers hold it (EICR/EICS/EIMS/EIMC/EIAC/EIAM,
 // EITR, IVAR/IVAR_MISC, GPIE, and the 82576's ICR/IMS for the other causes), decoded by the
@@ -178,6 +198,13 @@ public:
   virtual HeadWriteBack decode_head_wb(std::uint32_t lo, std::uint32_t hi) const = 0;
   virtual std::vector<RateRegDecl> rate_decls() const = 0;
   virtual std::vector<StatRegDecl> stats_decls(View v) const = 0;
+  virtual std::vector<FcRegDecl> fc_decls() const = 0;
+  virtual FlowControlCfg decode_flow_control(const std::uint32_t (&value)[kFcRegs]) const = 0;
+  // What igb_reset / ixgbe_pbthresh_setup + ixgbe_fc_enable_generic program for an Rx packet
+  // buffer of `rx_buffer_bytes`, frames up to `max_frame` and flow control requested on
+  // (full) or off (none): written through `w`; returns the configuration it sets.
+  virtual FlowControlCfg write_flow_control(RegAccess& w, bool enable, unsigned rx_buffer_bytes,
+                                            unsigned max_frame, bool sriov) const = 0;
   virtual RateCtl decode_rate(std::uint32_t v) const = 0;
   virtual unsigned decode_burst_units(std::uint32_t v) const = 0;  // RTTBCNRM MMW_SIZE, KB
   virtual const MailboxLayout& mailbox() const = 0;

@@ -245,6 +245,14 @@ public:
                          std::uint64_t{hi} << 32 | (lo & W::ADDR_LO::kMask)};
   }
   std::vector<StatRegDecl> stats_decls(View v) const override { return F::Stats::decls(v); }
+  std::vector<FcRegDecl> fc_decls() const override { return F::FlowCtl::decls(); }
+  FlowControlCfg decode_flow_control(const std::uint32_t (&value)[kFcRegs]) const override {
+    return F::FlowCtl::decode(value);
+  }
+  FlowControlCfg write_flow_control(RegAccess& w, bool enable, unsigned rx_buffer_bytes, unsigned max_frame,
+                                    bool sriov) const override {
+    return F::FlowCtl::program(w, enable, rx_buffer_bytes, max_frame, sriov);
+  }
   std::vector<RateRegDecl> rate_decls() const override {
     using R = typename F::Rate;
     return {{RateReg::Select, R::RTTDQSEL::decl()},

@@ -33,6 +33,7 @@ struct Layout {
   using TxRing = i82576::TxRing;
   using Rate = i82576::Rate;
   using Stats = i82576::Stats;
+  using FlowCtl = i82576::FlowCtl;
   static constexpr bool kRateEveryQueueOfPool = false;
   static constexpr std::uint32_t kRateWindowValue = 0x14;  // igb: MMW for 9728-byte frames
   // PF view: every queue, queues 0-3 also at the legacy blocks; VF view: the pool's two

@@ -192,6 +192,91 @@ struct Stats {
   }
 };
 
+// ---------------------------------------------------------------- 802.3x flow control (PF BAR0)
+// e1000_regs.h / e1000_defines.h; field widths of FCRTL/FCRTH from the 82575 SDM (324632 §13,
+// "RTL 15:4, 16-byte granularity"; the 82576's are taken to be the same, U). igb programs them
+// in igb_reset and e1000_setup_link_generic (programming in `FlowCtl::program`).
+struct CTRL : Register<CTRL> {
+  static constexpr RegInfo info = reg("CTRL", 0x00000).doc(
+      "device control; the model decodes the flow-control enables only (other bits stored)");
+  IOVSIM_FIELD(RFCE, 27, 27, "receive flow control enable: honour pause frames (not modelled)");
+  IOVSIM_FIELD(TFCE, 28, 28, "transmit flow control enable: send XOFF / XON for the Rx buffer");
+  using fields = FieldList<RFCE, TFCE>;
+};
+struct FCAL : Register<FCAL>, NoFields {
+  static constexpr RegInfo info = reg("FCAL", 0x00028).doc("pause frame DA low (igb: 0x00C28001); stored");
+};
+struct FCAH : Register<FCAH>, NoFields {
+  static constexpr RegInfo info = reg("FCAH", 0x0002C).doc("pause frame DA high (igb: 0x0100); stored");
+};
+struct FCT : Register<FCT>, NoFields {
+  static constexpr RegInfo info = reg("FCT", 0x00030).doc("pause frame EtherType (igb: 0x8808); stored");
+};
+struct FCTTV : Register<FCTTV> {
+  static constexpr RegInfo info = reg("FCTTV", 0x00170).doc("pause time sent in an XOFF");
+  IOVSIM_FIELD(TTV, 15, 0, "pause time, 512-bit-time quanta (igb: 0xFFFF)");
+  using fields = FieldList<TTV>;
+};
+struct FCRTL : Register<FCRTL> {
+  static constexpr RegInfo info = reg("FCRTL", 0x02160).doc("flow control receive threshold low");
+  IOVSIM_FIELD(RTL, 15, 4, "low water mark, 16-byte units: an XON when the Rx buffer falls below it");
+  IOVSIM_FIELD(XONE, 31, 31, "XON enable");
+  using fields = FieldList<RTL, XONE>;
+};
+struct FCRTH : Register<FCRTH> {
+  static constexpr RegInfo info = reg("FCRTH", 0x02168).doc("flow control receive threshold high");
+  IOVSIM_FIELD(RTH, 15, 4, "high water mark, 16-byte units: an XOFF when the Rx buffer reaches it");
+  using fields = FieldList<RTH>;
+};
+struct FCRTV : Register<FCRTV> {
+  static constexpr RegInfo info = reg("FCRTV", 0x02460).doc("flow control refresh threshold (igb leaves it 0)");
+  IOVSIM_FIELD(REFRESH, 15, 0, "an XOFF again after this many quanta while paused, 0 = never");
+  using fields = FieldList<REFRESH>;
+};
+struct FlowCtl {
+  static std::vector<FcRegDecl> decls() {
+    return {{FcReg::Enables, CTRL::decl()},   {FcReg::Stored, FCAL::decl()},
+            {FcReg::Stored, FCAH::decl()},    {FcReg::Stored, FCT::decl()},
+            {FcReg::PauseTime, FCTTV::decl()}, {FcReg::LowWater, FCRTL::decl()},
+            {FcReg::HighWater, FCRTH::decl()}, {FcReg::Refresh, FCRTV::decl()}};
+  }
+  static FlowControlCfg decode(const std::uint32_t (&v)[kFcRegs]) {
+    const std::uint32_t ctrl = v[static_cast<unsigned>(FcReg::Enables)];
+    const std::uint32_t lo = v[static_cast<unsigned>(FcReg::LowWater)];
+    FlowControlCfg c;
+    c.tx_pause = CTRL::TFCE::get(ctrl) != 0;
+    c.rx_pause = CTRL::RFCE::get(ctrl) != 0;
+    c.xon = FCRTL::XONE::get(lo) != 0;
+    c.low = FCRTL::RTL::get(lo) << 4;
+    c.high = FCRTH::RTH::get(v[static_cast<unsigned>(FcReg::HighWater)]) << 4;
+    c.pause_quanta = FCTTV::TTV::get(v[static_cast<unsigned>(FcReg::PauseTime)]);
+    c.refresh_quanta = FCRTV::REFRESH::get(v[static_cast<unsigned>(FcReg::Refresh)]);
+    return c;
+  }
+  // igb_reset (upstream): hwm = pba - (max_frame + MAX_JUMBO_FRAME_SIZE 9728), high = hwm &
+  // ~0xF, low = high - 16, pause_time 0xFFFF, send_xon; e1000_setup_link_generic writes FCT,
+  // FCAH, FCAL, FCTTV, then FCRTL = low | XONE and FCRTH = high when Tx pause is on (else
+  // 0); the mode (full, from the NVM, or none) sets CTRL.RFCE / TFCE.
+  static FlowControlCfg program(RegAccess& w, bool enable, unsigned pba, unsigned max_frame, bool) {
+    const unsigned hwm = pba > max_frame + 9728 ? pba - (max_frame + 9728) : 0;
+    const unsigned high = hwm & ~0xFu, low = high >= 16 ? high - 16 : 0;
+    w.write32(FCT::at(), 0x8808);
+    w.write32(FCAH::at(), 0x0100);
+    w.write32(FCAL::at(), 0x00C28001);
+    w.write32(FCTTV::at(), FCTTV::TTV::make(0xFFFF));
+    w.write32(FCRTL::at(), enable ? FCRTL::RTL::make(low >> 4) | FCRTL::XONE::make(1) : 0);
+    w.write32(FCRTH::at(), enable ? FCRTH::RTH::make(high >> 4) : 0);
+    const std::uint32_t ctrl = w.read32(CTRL::at()) & ~(CTRL::RFCE::kMask | CTRL::TFCE::kMask);
+    w.write32(CTRL::at(), ctrl | (enable ? CTRL::RFCE::make(1) | CTRL::TFCE::make(1) : 0));
+    std::uint32_t v[kFcRegs] = {};
+    v[static_cast<unsigned>(FcReg::Enables)] = w.read32(CTRL::at());
+    v[static_cast<unsigned>(FcReg::LowWater)] = w.read32(FCRTL::at());
+    v[static_cast<unsigned>(FcReg::HighWater)] = w.read32(FCRTH::at());
+    v[static_cast<unsigned>(FcReg::PauseTime)] = w.read32(FCTTV::at());
+    return decode(v);
+  }
+};
+
 // ---------------------------------------------------------------- queues
 // PF view: 16 Rx and 16 Tx queues at 0xC000 / 0xE000 + 0x40n; queues 0-3 also answer at the
 // legacy 0x2800 / 0x3800 + 0x100n (aliases). VF view (igbvf): the pool's two queues at

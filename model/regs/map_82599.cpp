@@ -47,6 +47,7 @@ struct Layout {
   using TxRing = i82599::TxRing;
   using Rate = i82599::Rate;
   using Stats = i82599::Stats;
+  using FlowCtl = i82599::FlowCtl;
   static constexpr bool kRateEveryQueueOfPool = true;
   static constexpr std::uint32_t kRateWindowValue = 0x4;  // ixgbe on the 82599
   // PF view: every queue, no aliases; VF view: the pool's two queues, 0x40 apart, under

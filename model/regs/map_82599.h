@@ -209,6 +209,103 @@ struct Stats {
   }
 };
 
+// ---------------------------------------------------------------- 802.3x flow control (PF BAR0)
+// ixgbe_type.h; the threshold fields' bit ranges are not in the sources here (ixgbe writes
+// KB << 10; 18:5 taken, U). Programming: ixgbe_pbthresh_setup and ixgbe_fc_enable_generic
+// (`FlowCtl::program`). The pause frame's DA and type are fixed (no FCAL/FCAH/FCT).
+struct MFLCN : Register<MFLCN> {
+  static constexpr RegInfo info = reg("MFLCN", 0x04294).doc("MAC flow control");
+  IOVSIM_FIELD(DPF, 1, 1, "discard pause frames (not handed to the host)");
+  IOVSIM_FIELD(RFCE, 3, 3, "receive flow control enable: honour pause frames (not modelled)");
+  using fields = FieldList<DPF, RFCE>;
+};
+struct FCCFG : Register<FCCFG> {
+  static constexpr RegInfo info = reg("FCCFG", 0x03D00).doc("flow control configuration");
+  IOVSIM_FIELD(TFCE_802_3X, 3, 3, "send 802.3x XOFF / XON for the Rx buffer");
+  using fields = FieldList<TFCE_802_3X>;
+};
+struct FCTTV : Register<FCTTV> {
+  static constexpr RegInfo info =
+      reg("FCTTV", 0x03200).array(4, 4).doc("pause time sent, two TCs per register (802.3x: TTV0)");
+  IOVSIM_FIELD(TTV0, 15, 0, "pause time of TC 0, 512-bit-time quanta (ixgbe: 0xFFFF)");
+  IOVSIM_FIELD(TTV1, 31, 16, "pause time of TC 1");
+  using fields = FieldList<TTV0, TTV1>;
+};
+struct FCRTL : Register<FCRTL> {
+  static constexpr RegInfo info = reg("FCRTL", 0x03220).array(8, 4).doc("flow control receive threshold low, per packet buffer");
+  IOVSIM_FIELD(RTL, 18, 5, "low water mark, 32-byte units (ixgbe writes KB << 10)");
+  IOVSIM_FIELD(XONE, 31, 31, "XON enable");
+  using fields = FieldList<RTL, XONE>;
+};
+struct FCRTH : Register<FCRTH> {
+  static constexpr RegInfo info = reg("FCRTH", 0x03260).array(8, 4).doc("flow control receive threshold high, per packet buffer");
+  IOVSIM_FIELD(RTH, 18, 5, "high water mark, 32-byte units");
+  IOVSIM_FIELD(FCEN, 31, 31, "flow control enable for the buffer");
+  using fields = FieldList<RTH, FCEN>;
+};
+struct FCRTV : Register<FCRTV> {
+  static constexpr RegInfo info = reg("FCRTV", 0x032A0).doc("flow control refresh threshold (ixgbe: pause time / 2)");
+  IOVSIM_FIELD(REFRESH, 15, 0, "an XOFF again after this many quanta while paused");
+  using fields = FieldList<REFRESH>;
+};
+struct FlowCtl {
+  // Packet buffer 0 only: one traffic class (no DCB).
+  static std::vector<FcRegDecl> decls() {
+    return {{FcReg::RxEnable, MFLCN::decl()},   {FcReg::TxEnable, FCCFG::decl()},
+            {FcReg::PauseTime, FCTTV::decl()},  {FcReg::LowWater, FCRTL::decl()},
+            {FcReg::HighWater, FCRTH::decl()},  {FcReg::Refresh, FCRTV::decl()}};
+  }
+  static FlowControlCfg decode(const std::uint32_t (&v)[kFcRegs]) {
+    const std::uint32_t lo = v[static_cast<unsigned>(FcReg::LowWater)], hi = v[static_cast<unsigned>(FcReg::HighWater)];
+    FlowControlCfg c;
+    c.tx_pause = FCCFG::TFCE_802_3X::get(v[static_cast<unsigned>(FcReg::TxEnable)]) != 0 && FCRTH::FCEN::get(hi) != 0;
+    c.rx_pause = MFLCN::RFCE::get(v[static_cast<unsigned>(FcReg::RxEnable)]) != 0;
+    c.xon = FCRTL::XONE::get(lo) != 0;
+    c.low = FCRTL::RTL::get(lo) << 5;
+    c.high = FCRTH::RTH::get(hi) << 5;
+    c.pause_quanta = FCTTV::TTV0::get(v[static_cast<unsigned>(FcReg::PauseTime)]);
+    c.refresh_quanta = FCRTV::REFRESH::get(v[static_cast<unsigned>(FcReg::Refresh)]);
+    return c;
+  }
+  // ixgbe_hpbthresh / ixgbe_lpbthresh (bit times, IXGBE_DV / IXGBE_LOW_DV, rounded up to KB;
+  // SR-IOV adds one frame), then ixgbe_fc_enable_generic: MFLCN.RFCE, FCCFG.TFCE_802_3X,
+  // FCRTL = low << 10 | XONE, FCRTH = high << 10 | FCEN, FCTTV = pause x 0x00010001,
+  // FCRTV = pause / 2; with flow control off FCRTL = 0 and FCRTH = RXPBSIZE - 24576, no FCEN.
+  static FlowControlCfg program(RegAccess& w, bool enable, unsigned pb_bytes, unsigned max_frame, bool sriov) {
+    auto b2bt = [](double bytes) { return bytes * 8; };
+    auto bt2kb = [](double bt) { return static_cast<unsigned>((bt + 8191) / 8192); };
+    const double link = max_frame - 4 + 20, tc = link;  // mtu + 14 + 4 + 20 (max_frame counts the FCS and a tag)
+    const double id = 4096 + 2048 + 12800;
+    double dv = 36 * (b2bt(link) + 672 + 2 * 5556 + 2 * id + 6144) / 25 + 1 + 2 * b2bt(tc);
+    if (sriov) dv += b2bt(tc);
+    const unsigned pb_kb = pb_bytes >> 10;
+    const unsigned high_kb = pb_kb > bt2kb(dv) ? pb_kb - bt2kb(dv) : 0;
+    unsigned low_kb = bt2kb(2 * (2 * b2bt(max_frame - 4) + 36.0 * 10000 / 25 + 1));
+    if (low_kb > high_kb) low_kb = 0;
+    const unsigned pause = 0xFFFF;
+    const std::uint32_t mflcn = w.read32(MFLCN::at()) & ~MFLCN::RFCE::kMask;
+    w.write32(MFLCN::at(), mflcn | MFLCN::DPF::make(1) | (enable ? MFLCN::RFCE::make(1) : 0));
+    w.write32(FCCFG::at(), enable ? FCCFG::TFCE_802_3X::make(1) : 0);
+    if (enable && high_kb && low_kb) {
+      w.write32(FCRTL::at(), (low_kb << 10) | FCRTL::XONE::make(1));
+      w.write32(FCRTH::at(), (high_kb << 10) | FCRTH::FCEN::make(1));
+    } else {
+      w.write32(FCRTL::at(), 0);
+      w.write32(FCRTH::at(), pb_bytes > 24576 ? pb_bytes - 24576 : 0);
+    }
+    for (unsigned i = 0; i < 4; ++i) w.write32(FCTTV::at(i), pause * 0x00010001u);
+    w.write32(FCRTV::at(), pause / 2);
+    std::uint32_t v[kFcRegs] = {};
+    v[static_cast<unsigned>(FcReg::RxEnable)] = w.read32(MFLCN::at());
+    v[static_cast<unsigned>(FcReg::TxEnable)] = w.read32(FCCFG::at());
+    v[static_cast<unsigned>(FcReg::LowWater)] = w.read32(FCRTL::at());
+    v[static_cast<unsigned>(FcReg::HighWater)] = w.read32(FCRTH::at());
+    v[static_cast<unsigned>(FcReg::PauseTime)] = w.read32(FCTTV::at());
+    v[static_cast<unsigned>(FcReg::Refresh)] = w.read32(FCRTV::at());
+    return decode(v);
+  }
+};
+
 // ---------------------------------------------------------------- queues
 // PF view: Rx queue n < 64 at 0x1000 + 0x40n, n >= 64 at 0xD000 + 0x40(n - 64); Tx queue n at
 // 0x6000 + 0x40n. VF view (ixgbevf): the pool's two queues at 0x1000 / 0x2000 + 0x40i, named

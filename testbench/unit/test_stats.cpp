@@ -121,3 +121,44 @@ TEST_CASE("statistics registers wrap at their width; the VF driver's view extend
   o.update(0x8ull, 36);  // a 36-bit wrap: 2^36 is added, not 2^32
   CHECK(o.since_start() == (1ull << 36) + 8);
 }
+
+#include "model/core/flow_control.h"
+
+TEST_CASE("flow control: XOFF at the high mark reaches the partner a slot later, XON when the buffer drains below the low mark") {
+  using iovsim::ps_t;
+  iovsim::FlowControl fc(10e9);
+  iovsim::regs::FlowControlCfg c;
+  c.tx_pause = c.xon = true;
+  c.high = 10000, c.low = 2000, c.pause_quanta = 0xFFFF, c.refresh_quanta = 0;
+  fc.configure(c);
+  const ps_t slot = iovsim::serialization_ps(64 + 20, 10e9);  // the pause frame's wire slot
+  ps_t below_low = 50'000'000;  // the buffer will be below the low mark then
+  auto drained = [&below_low](unsigned) { return below_low; };
+  fc.on_rx(1'000'000, 9999, drained);  // below the high mark: nothing
+  CHECK(fc.may_start(1'000'100) == 1'000'100);
+  fc.on_rx(2'000'000, 10000, drained);  // reaches it: XOFF
+  CHECK(fc.stats().xoff == 1);
+  CHECK(fc.may_start(2'000'000 + slot - 1) == 2'000'000 + slot - 1);  // under way before the XOFF arrived
+  CHECK(fc.may_start(2'000'000 + slot) == below_low + slot);           // held until the XON arrives
+  // a frame that arrived meanwhile (it was on the wire) moves the XON later
+  below_low = 60'000'000;
+  fc.on_rx(2'100'000, 11000, drained);
+  CHECK(fc.stats().xoff == 1);
+  CHECK(fc.may_start(3'000'000) == below_low + slot);
+  CHECK(fc.may_start(below_low + slot) == below_low + slot);  // the pause is over: XON counted
+  CHECK(fc.stats().xon == 1);
+  // without XON and refresh the pause runs out after FCTTV quanta of 512 bit times
+  c.xon = false;
+  fc.configure(c);
+  fc.on_rx(100'000'000, 12000, drained);
+  const ps_t quanta = 0xFFFF * iovsim::serialization_ps(64, 10e9);
+  CHECK(fc.may_start(100'000'000 + slot) == 100'000'000 + slot + quanta);
+  CHECK(fc.stats().xoff == 2);
+  CHECK(fc.stats().xon == 1);
+  // off (after that pause, which the partner had already been told): never pauses
+  c.tx_pause = false;
+  fc.configure(c);
+  fc.on_rx(5'000'000'000, 1'000'000, drained);
+  CHECK(fc.may_start(5'000'000'001) == 5'000'000'001);
+  CHECK(fc.stats().xoff == 2);
+}
