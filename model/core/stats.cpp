@@ -67,6 +67,14 @@ double LatencyHistogram::quantile_ns(double q) const {
   return max_ns();
 }
 
+void publish_latency(MetricsRegistry& m, const std::string& path, const LatencyHistogram& h, const char* what) {
+  m.value(path + "count", [&h] { return h.count(); }, Unit::Frames, "frames with a latency");
+  m.value(path + "mean", [&h] { return h.mean_ns(); }, Unit::Nanoseconds, what);
+  m.value(path + "p50", [&h] { return h.quantile_ns(0.50); }, Unit::Nanoseconds, "median");
+  m.value(path + "p99", [&h] { return h.quantile_ns(0.99); }, Unit::Nanoseconds, "99th percentile");
+  m.value(path + "max", [&h] { return h.max_ns(); }, Unit::Nanoseconds, "maximum");
+}
+
 void DropCounter::publish(MetricsRegistry& m) const {
   for (unsigned r = 0; r < kDropReasons; ++r) {
     const char* name = drop_name(static_cast<Drop>(r));

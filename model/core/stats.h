@@ -5,6 +5,7 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "model/core/drop_reason.h"
@@ -34,6 +35,9 @@ private:
   std::array<std::uint32_t, kBuckets> buckets_{};
   std::uint64_t count_ = 0, sum_ps_ = 0, max_ps_ = 0;
 };
+
+// Publishes `h` as `path`{count, mean, p50, p99, max} in ns; `what`: what the latency spans.
+void publish_latency(MetricsRegistry& m, const std::string& path, const LatencyHistogram& h, const char* what);
 
 // Frames and their bytes (DA through FCS) through one point of a block.
 struct FrameCount {

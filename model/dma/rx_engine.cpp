@@ -229,14 +229,7 @@ void RxEngine::publish(MetricsRegistry& m) const {
               "of rx_frames: switched inside the port");
     m.counter(path + "rx_not_addressed_to_it", s.not_addressed, Unit::Frames,
               "of rx_frames: unicast for a station address the function does not own (isolation audit at delivery)");
-    const LatencyHistogram& h = s.latency;
-    const std::string lat = path + "latency_ns/";
-    m.value(lat + "count", [&h] { return h.count(); }, Unit::Frames, "frames with a latency");
-    m.value(lat + "mean", [&h] { return h.mean_ns(); }, Unit::Nanoseconds,
-            "origin to descriptor write-back");
-    m.value(lat + "p50", [&h] { return h.quantile_ns(0.50); }, Unit::Nanoseconds, "median");
-    m.value(lat + "p99", [&h] { return h.quantile_ns(0.99); }, Unit::Nanoseconds, "99th percentile");
-    m.value(lat + "max", [&h] { return h.max_ns(); }, Unit::Nanoseconds, "maximum");
+    publish_latency(m, path + "latency_ns/", s.latency, "origin to descriptor write-back");
     // The queues of the function's pool that received frames.
     const unsigned k = fn - fn_stats_.first();  // 0: the PF, 1 + v: VF v
     const unsigned pool = k == 0 ? layout_.pf_pool() : k - 1;

@@ -19,6 +19,7 @@ TxEngine::TxEngine(const DeviceProfile& prof, const PortLayout& layout, const Tx
       sink_(sink), rings_(prof.queues_per_port), qs_(prof.queues_per_port),
       ring_fn_(prof.queues_per_port), owner_(prof.queues_per_port),
       queue_stats_(prof.queues_per_port), fn_stats_(layout.first_function, layout.functions()),
+      tx_latency_(layout.first_function, layout.functions()),
       fault_disables_(layout.first_function, layout.functions()),
       drops_(layout.port, layout.first_function, layout.functions()),
       pb_(p.packet_buffer_bytes / kMinFrame + 1) {
@@ -307,7 +308,9 @@ TxEngine::Step TxEngine::step(ps_t t) {
   queue_stats_[q].add(frame_len);
   ++stats_.frames;
   if (owner >= 0) fn_stats_[static_cast<unsigned>(owner)].add(frame_len);
+  const ps_t origin = f.t_origin;  // the sink owns the frame from here
   const ps_t leave = sink_.transmit(h, q, prof_.pool_of_queue(q), done);
+  if (owner >= 0) tx_latency_[static_cast<unsigned>(owner)].record_ps(leave > origin ? leave - origin : 0);
   unsigned slot = pb_head_ + pb_count_;
   if (slot >= pb_.size()) slot -= static_cast<unsigned>(pb_.size());
   pb_[slot] = {std::max(leave, done), frame_len};
@@ -329,8 +332,12 @@ void TxEngine::publish(MetricsRegistry& m) const {
               "ring register writes the hardware ignored");
   }
   for (unsigned fn = fn_stats_.first(); fn < fn_stats_.first() + fn_stats_.size(); ++fn)
+  {
     m.traffic(fmt::format("/functions/{}/tx", fn), fn_stats_[fn].frames, fn_stats_[fn].bytes,
               "frames the function sent (wire or loopback)");
+    publish_latency(m, fmt::format("/functions/{}/tx_latency_ns/", fn), tx_latency_[fn],
+                    "doorbell (tail write) to the frame leaving the Tx packet buffer for the wire or the VEB");
+  }
   const std::string e = fmt::format("/ports/{}/tx_dma/", layout_.port);
   m.counter(e + "frames", stats_.frames, Unit::Frames, "frames the Tx DMA fetched (any queue)");
   stats_.fetch.publish(m, e, "frames whose descriptors were not all on chip when their queue was picked");

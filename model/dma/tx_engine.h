@@ -121,6 +121,7 @@ private:
   QueueMask work_;                 // queues with descriptors to process
   std::vector<FrameCount> queue_stats_;
   PerFunction<FrameCount> fn_stats_;
+  PerFunction<LatencyHistogram> tx_latency_;  // doorbell to the frame leaving the Tx packet buffer
   PerFunction<std::uint64_t> fault_disables_;
   DropCounter drops_;
   EngineStats stats_;

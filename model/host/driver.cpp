@@ -34,6 +34,7 @@ Driver::Driver(sc_core::sc_module_name name, const DeviceProfile& prof, const Dr
       drops_(p.port, p.function, 1),
       vfs_ready_(vfs_ready) {
   qk_.reset();
+  if (p.vf >= 0) vf_stat_decls_ = prof.map().stats_decls(View::VF);
   rx_n_ = p.host.rx_ring_entries;
   tx_n_ = p.host.tx_ring_entries;
   tx_slot_ = static_cast<unsigned>(align(p.max_frame, 64));
@@ -132,14 +133,7 @@ void Driver::publish(MetricsRegistry& m) const {
             "poll rounds that used the whole budget of 64 (the driver kept polling)");
   m.counter(fn + "driver/itr_writes", irq_stats_.itr_writes, Unit::Count,
             "EITR rewrites by the driver's throttling algorithm");
-  const LatencyHistogram& sw = sw_latency_;
-  const std::string lat = fn + "sw_latency_ns/";
-  m.value(lat + "count", [&sw] { return sw.count(); }, Unit::Frames, "frames with a software latency");
-  m.value(lat + "mean", [&sw] { return sw.mean_ns(); }, Unit::Nanoseconds,
-          "origin stamp to the driver handing the frame up");
-  m.value(lat + "p50", [&sw] { return sw.quantile_ns(0.50); }, Unit::Nanoseconds, "median");
-  m.value(lat + "p99", [&sw] { return sw.quantile_ns(0.99); }, Unit::Nanoseconds, "99th percentile");
-  m.value(lat + "max", [&sw] { return sw.max_ns(); }, Unit::Nanoseconds, "maximum");
+  publish_latency(m, fn + "sw_latency_ns/", sw_latency_, "origin stamp to the driver handing the frame up");
   if (p_.vf < 0) {
     // 82576: per VF from WVBR; 82599: SSVPC's count, on the PF's entry
     m.counter(fn + "spoof_events_seen_by_pf", spoofed_packets_, Unit::Events,
@@ -703,7 +697,8 @@ void Driver::update_vf_stats() {
   // counters LSB then MSB.
   std::uint64_t raw[kStatRegs] = {};
   unsigned width[kStatRegs] = {};
-  for (const regs::StatRegDecl& d : prof_.map().stats_decls(regs::View::VF)) {
+  if (vf_stat_decls_.empty()) return;
+  for (const regs::StatRegDecl& d : vf_stat_decls_) {
     const auto r = static_cast<unsigned>(d.role);
     const std::uint64_t v = read32(d.decl.info.offset);
     raw[r] |= d.msb ? (v & 0xF) << 32 : v;

@@ -207,6 +207,7 @@ private:
   std::vector<std::uint64_t> spoof_events_;
   static constexpr unsigned kStatRegs = 5;  // regs::StatReg values
   VfCounter vf_stats_[kStatRegs];
+  std::vector<regs::StatRegDecl> vf_stat_decls_;  // the VF view's, taken once (no allocation in the thread)
   std::uint64_t vf_stats_reads_ = 0;
   ps_t vf_stats_read_at_ = 0;
   std::uint64_t spoofed_packets_ = 0;
