@@ -17,6 +17,7 @@
 #include <optional>
 #include <vector>
 
+#include "testbench/hls/rng.h"
 #include "hls/scheduler/scheduler_core.h"
 
 namespace h = iovsim::hls;
@@ -25,21 +26,7 @@ namespace {
 
 constexpr unsigned N = 128;
 
-class Rng {
-public:
-  explicit Rng(uint64_t seed) : s_(seed) {}
-  uint64_t next() {  // splitmix64
-    uint64_t z = (s_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  unsigned below(unsigned n) { return n == 0 ? 0 : static_cast<unsigned>(next() % n); }
-  bool chance(unsigned percent) { return below(100) < percent; }
-
-private:
-  uint64_t s_;
-};
+using iovsim::test::Rng;
 
 // The reference arbiter.
 struct Reference {

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "testbench/hls/rng.h"
 #include "hls/sorter/sorter_core.h"
 #include "testbench/hls/sorter_reference.h"
 
@@ -41,23 +42,7 @@ namespace {
 // ------------------------------------------------------------------------------------------
 // Random stimulus.
 // ------------------------------------------------------------------------------------------
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : s_(seed) {}
-  uint64_t next() {  // splitmix64
-    uint64_t z = (s_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  unsigned below(unsigned n) { return n == 0 ? 0 : static_cast<unsigned>(next() % n); }
-  bool chance(unsigned percent) { return below(100) < percent; }
-  template <typename T>
-  const T& pick(const std::vector<T>& v) { return v[below(static_cast<unsigned>(v.size()))]; }
-
- private:
-  uint64_t s_;
-};
+using iovsim::test::Rng;
 
 constexpr uint64_t kMac48 = 0xFFFFFFFFFFFFull;
 
