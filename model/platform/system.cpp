@@ -120,7 +120,9 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
     port.rx->map_registers(ep_->pf_regs(p), vf_spaces);
     port.fc = std::make_unique<FlowControl>(line_bps);
     port.fc->map_registers(ep_->pf_regs(p), prof_.map());
-    port.rx->engine().set_flow_control(port.fc.get());
+    // The PF driver programs it only with device.flow_control (else mode none, all marks 0):
+    // without it the Rx engine and the link partner skip the checks per frame.
+    if (s.device.flow_control) port.rx->engine().set_flow_control(port.fc.get());
     port.sched = std::make_unique<TxScheduler>(prof_.queues_per_port, line_bps, prof_.map(),
                                                tx_arbitration(s, p, prof_, layout));
     port.sched->map_registers(ep_->pf_regs(p));
@@ -176,7 +178,7 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
     wp.seed = s.seed;
     for (unsigned v = 0; v < V; ++v) wp.vf_macs.push_back(mac_of(p, static_cast<int>(v)));
     wp.pf_mac = mac_of(p, -1);
-    wp.pause = ports_[p].fc.get();
+    wp.pause = s.device.flow_control ? ports_[p].fc.get() : nullptr;
     port.source = std::make_unique<WireSource>(fmt::format("port{}_wire", p).c_str(), wp, pool_);
     port.source->out.bind(port.mac->rx_in);
     port.mac->rx_out.bind(port.sorter->rx_in);
