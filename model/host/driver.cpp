@@ -35,6 +35,8 @@ Driver::Driver(sc_core::sc_module_name name, const DeviceProfile& prof, const Dr
       vfs_ready_(vfs_ready) {
   qk_.reset();
   if (p.vf >= 0) vf_stat_decls_ = prof.map().stats_decls(View::VF);
+  irq_or_tick_ |= irq_event_;
+  if (p.watchdog_tick) irq_or_tick_ |= *p.watchdog_tick;
   rx_n_ = p.host.rx_ring_entries;
   tx_n_ = p.host.tx_ring_entries;
   tx_slot_ = static_cast<unsigned>(align(p.max_frame, 64));
@@ -105,7 +107,7 @@ void Driver::publish(MetricsRegistry& m) const {
       m.value(fn + "driver_stats/" + kNames[r], [this, r] { return vf_stats_[r].since_start(); }, Unit::Count,
               "the VF driver's count from its statistics registers (VFGPRC ...), as of its last read");
     m.counter(fn + "driver_stats/reads", vf_stats_reads_, Unit::Count,
-              "times it read them (every host.watchdog_us, the first read the base)");
+              "times it read them (at bring-up, the base, then every host.watchdog_us on the platform's tick)");
     m.value(fn + "driver_stats/last_read_ns", [this] { return static_cast<double>(vf_stats_read_at_) / 1000.0; },
             Unit::Nanoseconds, "when it last read them");
   }
@@ -459,8 +461,10 @@ void Driver::run() {
   const ps_t watchdog = static_cast<ps_t>(p_.host.watchdog_us * kPsPerUs);
   ps_t next_poll = poll_mode ? local_now() + period : kNever;
   ps_t next_app = sends ? std::max(local_now() + period, p_.window->start) : kNever;
-  // The watchdog: the PF's spoof checks; a VF's statistics (its first read takes the base).
-  ps_t next_watchdog = p_.vf < 0 && p_.vfs ? local_now() + watchdog : p_.vf >= 0 && !hostile_ ? local_now() : kNever;
+  // The watchdog: the PF's spoof checks; a VF's statistics reads. A VF takes its counters'
+  // base now, at the end of its bring-up, as igbvf_probe / ixgbevf_up_complete do.
+  if (p_.vf >= 0 && !hostile_) update_vf_stats();
+  ps_t next_watchdog = (p_.vf < 0 && p_.vfs) || (p_.vf >= 0 && !hostile_) ? local_now() + watchdog : kNever;
   // A hostile guest acts every period during the traffic window, its operations paced by
   // ops_per_us (fractions carried over).
   ps_t next_hostile = hostile_ ? std::max(local_now() + period, p_.window->start) : kNever;
@@ -468,15 +472,22 @@ void Driver::run() {
   double hostile_due = 0;
   ps_t last_app = local_now();
   for (;;) {
-    ps_t wake = std::min({next_poll, next_app, next_watchdog, next_hostile});
+    ps_t timer = std::min({next_poll, next_app, next_hostile});
     for (const Vector& v : vecs_)
-      if (!v.arrivals.empty()) wake = std::min(wake, v.arrivals.front());
+      if (!v.arrivals.empty()) timer = std::min(timer, v.arrivals.front());
+    // A VF's watchdog (its statistics reads) follows the platform's shared tick instead of a
+    // timeout of its own: 63 VFs' timeouts in the kernel's queue, re-posted at every
+    // interrupt, cost more than the reads. The PF keeps its own timer.
+    const bool tick = p_.vf >= 0 && p_.watchdog_tick;
+    const ps_t wake = tick ? timer : std::min(timer, next_watchdog);
     // The CPU is busy until its local time (it ran ahead); it sleeps from then until `wake`
     // or an interrupt, in one wait: an interrupt that comes sooner finds it still busy.
     const ps_t busy_until = local_now(), now0 = now_ps();
     if (wake > busy_until) {
       if (wake == kNever)
-        wait(irq_event_);
+        tick && next_watchdog != kNever ? wait(irq_or_tick_) : wait(irq_event_);
+      else if (tick && next_watchdog != kNever)
+        wait(to_sc(wake - now0), irq_or_tick_);
       else
         wait(to_sc(wake - now0), irq_event_);
       const ps_t woke = now_ps();

@@ -84,6 +84,7 @@ struct DriverParams {
   unsigned max_frame = 1522;
   double link_bps = 1e9;
   bool flow_control = false;            // request 802.3x full flow control (else none)
+  const sc_core::sc_event* watchdog_tick = nullptr;  // VFs: the platform's tick every host.watchdog_us
   unsigned rx_packet_buffer_bytes = 0;  // the port's, for the water marks
 };
 
@@ -238,6 +239,7 @@ private:
   int other_vector_ = -1;
   bool msix_ = false;                     // MSI-X is set up
   sc_core::sc_event irq_event_;
+  sc_core::sc_event_or_list irq_or_tick_;  // an interrupt or the platform's watchdog tick
   IrqStats irq_stats_;
   LatencyHistogram sw_latency_;           // origin stamp -> the driver handed the frame up
   std::unique_ptr<PfVfPolicy> policy_;            // PF

@@ -78,6 +78,8 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
   window_.end = window_.start + static_cast<ps_t>(s.duration_us * kPsPerUs);
   window_.go = &traffic_go_;
   SC_THREAD(snapshot_traffic_window);
+  SC_METHOD(watchdog_tick);  // the VF drivers' watchdog: one timer for all of them
+
   if (s.time_series_interval_us > 0) SC_THREAD(sample_time_series);
   const unsigned P = s.device.ports, V = s.device.vfs_per_port;
   const bool vmdq = s.device.mode == Mode::vmdq;
@@ -246,6 +248,7 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
       dp.max_frame = s.device.max_frame_bytes;
       dp.link_bps = line_bps;
       dp.flow_control = s.device.flow_control;
+      dp.watchdog_tick = &watchdog_tick_;
       dp.rx_packet_buffer_bytes = pb_bytes;
       auto d = std::make_unique<Driver>(
           (v < 0 ? fmt::format("port{}_pf_driver", p) : fmt::format("port{}_vf{}_driver", p, v))
@@ -321,6 +324,11 @@ void System::snapshot_traffic_window() {
   window_ended_ = true;
   wait(to_sc(run_end() - now_ps()));
   sc_core::sc_stop();  // the run's end, wherever the start moved it
+}
+
+void System::watchdog_tick() {
+  watchdog_tick_.notify(sc_core::SC_ZERO_TIME);
+  next_trigger(to_sc(static_cast<ps_t>(s_.host.watchdog_us * kPsPerUs)));
 }
 
 void System::sample_time_series() {
