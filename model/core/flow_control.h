@@ -53,8 +53,10 @@ public:
     std::uint64_t xoff = 0, xon = 0, refresh = 0;  // pause frames the device sent
     ps_t partner_paused_ps = 0;                     // time the partner held a frame back
   };
-  Stats stats() const {
+  // As of `now`: a pause still in effect whose XON has left by then counts its XON.
+  Stats stats(ps_t now) const {
     Stats s = stats_;
+    if (xoff_ && by_xon_ && until_ - slot_ps_ <= now) ++s.xon;
     s.partner_paused_ps = paused_ps_;
     return s;
   }

@@ -448,12 +448,12 @@ void System::publish() {
     m.value(fcs + "low_water_bytes", [fcp] { return fcp->cfg().low; }, Unit::Bytes, "FCRTL: XON below this fill");
     m.value(fcs + "pause_quanta", [fcp] { return fcp->cfg().pause_quanta; }, Unit::Count,
             "FCTTV: the pause time an XOFF asks for, in 512-bit times");
-    m.value(fcs + "xoff_sent", [fcp] { return fcp->stats().xoff; }, Unit::Events, "XOFF pause frames the device sent");
-    m.value(fcs + "xoff_refreshes", [fcp] { return fcp->stats().refresh; }, Unit::Events,
-            "of them, refreshes while still paused (FCRTV), counted when the pause ended");
-    m.value(fcs + "xon_sent", [fcp] { return fcp->stats().xon; }, Unit::Events, "XON frames (pause time 0) the device sent");
+    m.value(fcs + "xoff_sent", [fcp] { return fcp->stats(now_ps()).xoff; }, Unit::Events, "XOFF pause frames the device sent");
+    m.value(fcs + "xoff_refreshes", [fcp] { return fcp->stats(now_ps()).refresh; }, Unit::Events,
+            "XOFFs sent again while still paused (FCRTV), besides xoff_sent; counted when their pause ended");
+    m.value(fcs + "xon_sent", [fcp] { return fcp->stats(now_ps()).xon; }, Unit::Events, "XON frames (pause time 0) the device sent");
     m.value(fcs + "partner_paused_ns",
-            [fcp] { return static_cast<double>(fcp->stats().partner_paused_ps) / 1000.0; }, Unit::Nanoseconds,
+            [fcp] { return static_cast<double>(fcp->stats(now_ps()).partner_paused_ps) / 1000.0; }, Unit::Nanoseconds,
             "time the link partner held a frame back for a pause");
     const unsigned pf_fn = ep_->function_index(p, -1);
     for (int v = -1; v < static_cast<int>(V); ++v) {

@@ -137,28 +137,28 @@ TEST_CASE("flow control: XOFF at the high mark reaches the partner a slot later,
   fc.on_rx(1'000'000, 9999, drained);  // below the high mark: nothing
   CHECK(fc.may_start(1'000'100) == 1'000'100);
   fc.on_rx(2'000'000, 10000, drained);  // reaches it: XOFF
-  CHECK(fc.stats().xoff == 1);
+  CHECK(fc.stats(0).xoff == 1);
   CHECK(fc.may_start(2'000'000 + slot - 1) == 2'000'000 + slot - 1);  // under way before the XOFF arrived
   CHECK(fc.may_start(2'000'000 + slot) == below_low + slot);           // held until the XON arrives
   // a frame that arrived meanwhile (it was on the wire) moves the XON later
   below_low = 60'000'000;
   fc.on_rx(2'100'000, 11000, drained);
-  CHECK(fc.stats().xoff == 1);
+  CHECK(fc.stats(0).xoff == 1);
   CHECK(fc.may_start(3'000'000) == below_low + slot);
   CHECK(fc.may_start(below_low + slot) == below_low + slot);  // the pause is over: XON counted
-  CHECK(fc.stats().xon == 1);
+  CHECK(fc.stats(0).xon == 1);
   // without XON and refresh the pause runs out after FCTTV quanta of 512 bit times
   c.xon = false;
   fc.configure(c);
   fc.on_rx(100'000'000, 12000, drained);
   const ps_t quanta = 0xFFFF * iovsim::serialization_ps(64, 10e9);
   CHECK(fc.may_start(100'000'000 + slot) == 100'000'000 + slot + quanta);
-  CHECK(fc.stats().xoff == 2);
-  CHECK(fc.stats().xon == 1);
+  CHECK(fc.stats(0).xoff == 2);
+  CHECK(fc.stats(0).xon == 1);
   // off (after that pause, which the partner had already been told): never pauses
   c.tx_pause = false;
   fc.configure(c);
   fc.on_rx(5'000'000'000, 1'000'000, drained);
   CHECK(fc.may_start(5'000'000'001) == 5'000'000'001);
-  CHECK(fc.stats().xoff == 2);
+  CHECK(fc.stats(0).xoff == 2);
 }
