@@ -1,5 +1,6 @@
 #include "model/dma/rx_engine.h"
 
+#include "hls/sorter/sorter_core.h"
 #include "model/core/flow_control.h"
 
 #include <fmt/format.h>
@@ -175,23 +176,16 @@ Drop RxEngine::receive(const Frame& f, unsigned q, int fn, std::uint32_t rss_has
   pb_peak_ = std::max(pb_peak_, pb_used_);
   if (fc_) fc_->on_rx(arrive, pb_used_, [this](unsigned b) { return drained_below(b); });
 
+  // The destination address, read once for VFMPRC's count and the isolation audit.
+  const std::uint64_t da = hls::mac_from_bytes(f.data);
   QueueStats& qstat = queue_stats_[q];
   qstat.rx.add(f.len);
-  if (f.data[0] & 1) {  // group address: multicast unless broadcast
-    static constexpr std::uint8_t kBroadcast[6] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
-    qstat.multicast += std::memcmp(f.data, kBroadcast, 6) != 0;
-  }
+  qstat.multicast += hls::is_multicast(da) && !hls::is_broadcast(da);
   if (fn >= 0) {
     FunctionStats& fs = fn_stats_[static_cast<unsigned>(fn)];
     fs.rx.add(f.len);
     if (f.origin == Origin::Host) fs.loopback_frames++;
-    if (audit_) {
-      std::uint64_t da = 0;  // DA byte 0 in bits 7:0, as MacAddress holds it (a frame has >= 60 bytes)
-      std::memcpy(&da, f.data, 8);
-      if constexpr (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__) da = __builtin_bswap64(da);
-      da &= 0xFFFFFFFFFFFFull;
-      if (!(da & 1) && !audit_->addressed(static_cast<unsigned>(fn), da)) ++fs.not_addressed;
-    }
+    if (audit_ && !hls::is_multicast(da) && !audit_->addressed(static_cast<unsigned>(fn), da)) ++fs.not_addressed;
   }
   ++delivered_;
   return Drop::kCount;
