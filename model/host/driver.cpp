@@ -101,10 +101,8 @@ void Driver::publish(MetricsRegistry& m) const {
   m.counter(fn + "register_errors", mmio_errors_, Unit::Count,
             "its register or config accesses that failed");
   if (p_.vf >= 0) {
-    static constexpr const char* kNames[kStatRegs] = {"rx_packets", "rx_octets", "rx_multicast", "tx_packets",
-                                                       "tx_octets"};
     for (unsigned r = 0; r < kStatRegs; ++r)
-      m.value(fn + "driver_stats/" + kNames[r], [this, r] { return vf_stats_[r].since_start(); }, Unit::Count,
+      m.value(fn + "driver_stats/" + regs::stat_reg_name(static_cast<regs::StatReg>(r)), [this, r] { return vf_stats_[r].since_start(); }, Unit::Count,
               "the VF driver's count from its statistics registers (VFGPRC ...), as of its last read");
     m.counter(fn + "driver_stats/reads", vf_stats_reads_, Unit::Count,
               "times it read them (at bring-up, the base, then every host.watchdog_us on the platform's tick)");
@@ -704,19 +702,11 @@ void Driver::napi(unsigned vi) {
 }
 
 void Driver::update_vf_stats() {
-  // Each counter as the drivers read it: 32-bit ones in one read, the 82599's 36-bit octet
-  // counters LSB then MSB.
-  std::uint64_t raw[kStatRegs] = {};
-  unsigned width[kStatRegs] = {};
   if (vf_stat_decls_.empty()) return;
-  for (const regs::StatRegDecl& d : vf_stat_decls_) {
-    const auto r = static_cast<unsigned>(d.role);
-    const std::uint64_t v = read32(d.decl.info.offset);
-    raw[r] |= d.msb ? (v & 0xF) << 32 : v;
-    width[r] = d.width;
-  }
+  const regs::StatValues v =
+      regs::read_stat_registers(vf_stat_decls_, 0, [this](std::uint32_t off) { return read32(off); });
   for (unsigned r = 0; r < kStatRegs; ++r)
-    if (width[r]) vf_stats_[r].update(raw[r], width[r]);
+    if (v.width[r]) vf_stats_[r].update(v.value[r], v.width[r]);
   ++vf_stats_reads_;
   vf_stats_read_at_ = local_now();
 }

@@ -206,7 +206,7 @@ private:
   std::uint32_t tx_tail_reg_ = 0;
   unsigned tx_ntc_ = 0, tx_ntu_ = 0;
   std::vector<std::uint64_t> spoof_events_;
-  static constexpr unsigned kStatRegs = 5;  // regs::StatReg values
+  static constexpr unsigned kStatRegs = regs::kStatRegs;
   VfCounter vf_stats_[kStatRegs];
   std::vector<regs::StatRegDecl> vf_stat_decls_;  // the VF view's, taken once (no allocation in the thread)
   std::uint64_t vf_stats_reads_ = 0;

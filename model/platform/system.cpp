@@ -472,16 +472,15 @@ void System::publish() {
       const regs::View view = v < 0 ? regs::View::PF : regs::View::VF;
       m.value(f + "stats_registers",
               [this, rs, view, pool] {
-                static constexpr const char* kNames[] = {"rx_packets", "rx_octets", "rx_multicast",
-                                                         "tx_packets", "tx_octets"};
-                std::uint64_t val[5] = {};
-                for (const regs::StatRegDecl& d : prof_.map().stats_decls(view)) {
-                  std::uint32_t x = 0;
-                  rs->read(d.decl.info.at(view == regs::View::PF ? pool : 0), x);
-                  val[static_cast<unsigned>(d.role)] |= d.msb ? std::uint64_t{x & 0xF} << 32 : x;
-                }
+                const regs::StatValues v = regs::read_stat_registers(
+                    prof_.map().stats_decls(view), view == regs::View::PF ? pool : 0, [rs](std::uint32_t off) {
+                      std::uint32_t x = 0;
+                      rs->read(off, x);
+                      return x;
+                    });
                 nlohmann::json j;
-                for (unsigned r = 0; r < 5; ++r) j[kNames[r]] = val[r];
+                for (unsigned r = 0; r < regs::kStatRegs; ++r)
+                  j[regs::stat_reg_name(static_cast<regs::StatReg>(r))] = v.value[r];
                 return j;
               },
               Unit::Count,

@@ -113,6 +113,31 @@ constexpr std::uint32_t stat_register_value(const StatRegDecl& d, std::uint64_t 
   const std::uint64_t wrapped = d.width >= 64 ? v : v & ((std::uint64_t{1} << d.width) - 1);
   return static_cast<std::uint32_t>(d.msb ? wrapped >> 32 : wrapped);
 }
+constexpr unsigned kStatRegs = 5;  // StatReg values
+// The metrics' name of each counter ("rx_packets" ...).
+constexpr const char* stat_reg_name(StatReg r) {
+  constexpr const char* kNames[kStatRegs] = {"rx_packets", "rx_octets", "rx_multicast", "tx_packets", "tx_octets"};
+  return kNames[static_cast<unsigned>(r)];
+}
+// The counters as a reader sees them: `read(offset)` once per register in the declarations'
+// order (LSB before MSB, as ixgbevf reads them), element `element` of the PF's arrays (0 in a
+// VF's BAR); a 36-bit counter's MSB register gives bits 35:32. `width` is 0 for a counter
+// the family does not have.
+struct StatValues {
+  std::uint64_t value[kStatRegs] = {};
+  unsigned width[kStatRegs] = {};
+};
+template <class Read>
+StatValues read_stat_registers(const std::vector<StatRegDecl>& decls, unsigned element, Read&& read) {
+  StatValues s;
+  for (const StatRegDecl& d : decls) {
+    const auto r = static_cast<unsigned>(d.role);
+    const std::uint64_t v = read(d.decl.info.at(element));
+    s.value[r] |= d.msb ? (v & 0xF) << 32 : v;
+    s.width[r] = d.width;
+  }
+  return s;
+}
 
 // ---------------------------------------------------------------- 802.3x flow control
 // The registers' roles: the 82576 has its enables in CTRL (RFCE 27, TFCE 28), the 82599 in
