@@ -2,6 +2,7 @@
 
 #include <map>
 #include <set>
+#include <unordered_map>
 
 namespace iovsim {
 
@@ -56,14 +57,19 @@ void MetricsRegistry::mark_window_start() {
   for (const Counter& c : counters_) start_.push_back(*c.v);
   started_ = true;
   window_start_ps_ = now_ps();
-  rate_counters_.assign(rates_.size(), {});
-  for (std::size_t r = 0; r < rates_.size(); ++r)
-    for (std::size_t i = 0; i < counters_.size(); ++i)
-      if (counters_[i].path == rates_[r].bytes_path) rate_counters_[r].push_back(i);
 }
 
 void MetricsRegistry::mark_sample(ps_t t) {
   if (!started_) return;
+  if (rate_counters_.empty()) {  // the first mark: each rate's counters, found by their path
+    std::unordered_map<std::string, std::vector<std::size_t>> by_path;
+    for (std::size_t i = 0; i < counters_.size(); ++i) by_path[counters_[i].path].push_back(i);
+    rate_counters_.reserve(rates_.size());
+    for (const Rate& r : rates_) {
+      auto it = by_path.find(r.bytes_path);
+      rate_counters_.push_back(it == by_path.end() ? std::vector<std::size_t>{} : it->second);
+    }
+  }
   for (const auto& s : settle_) s(t);
   sample_t_.push_back(t);
   for (const std::vector<std::size_t>& idx : rate_counters_) {

@@ -44,7 +44,8 @@ public:
   // Time series: every Gb/s rate is also sampled at each mark from the window's start on and
   // composed as `<rate>_series`, one value per interval (Gb/s over it), with
   // /time_series/t_us the intervals' ends (µs after the window's start). `reserve_samples`
-  // before the first mark: the marks then allocate nothing.
+  // before the first mark: the marks after the first (which finds each rate's counters)
+  // allocate nothing; a run without a time series pays nothing.
   void reserve_samples(std::size_t n) { sample_t_.reserve(n), samples_.reserve(n * rates_.size()); }
   void mark_sample(ps_t t);
   // A block whose counters run ahead of kernel time (frames queued for a future wire slot)
