@@ -104,7 +104,6 @@ constexpr void sched_reset(SchedState<N>& s) {
 
 namespace sched_detail {
 
-template <unsigned N>
 constexpr unsigned wrap(unsigned q, unsigned n) {
   return q >= n ? q - n : q;
 }
@@ -178,7 +177,7 @@ template <unsigned N>
 SchedDecision decide_rr(SchedState<N>& s, const SchedRequest<N>& r, unsigned n) {
   const unsigned q = first_from<N>(r.eligible, s.next < n ? s.next : 0, n);
   if (q >= n) return {false, 0};
-  s.next = static_cast<uint16_t>(wrap<N>(q + 1, n));
+  s.next = static_cast<uint16_t>(wrap(q + 1, n));
   return {true, static_cast<uint16_t>(q)};
 }
 
@@ -189,7 +188,7 @@ SchedDecision decide_wrr(const SchedConfig<N>& c, SchedState<N>& s, const SchedR
     return {true, s.turn};
   }
   // The turn moves to the next eligible queue after the holder (the holder itself last).
-  const unsigned start = s.turn_valid && s.turn < n ? wrap<N>(s.turn + 1u, n) : 0;
+  const unsigned start = s.turn_valid && s.turn < n ? wrap(s.turn + 1u, n) : 0;
   const unsigned q = first_from<N>(r.eligible, start, n);
   if (q >= n) return {false, 0};
   const uint16_t w = c.weight[q] ? c.weight[q] : 1;
@@ -213,7 +212,7 @@ IOVSIM_HLS_NOINLINE SchedDecision decide_dwrr(const SchedConfig<N>& c, SchedStat
   // its credit is then positive. Should none be positive (quantum below the largest frame:
   // outside the contract), the first eligible queue visited is granted. Only pending queues
   // and those holding positive credit (`banked`) need a visit.
-  const unsigned start = s.turn_valid && s.turn < n ? wrap<N>(s.turn + 1u, n) : 0;
+  const unsigned start = s.turn_valid && s.turn < n ? wrap(s.turn + 1u, n) : 0;
   QueueSet<N> visit = r.pending;
   for (unsigned i = 0; i < QueueSet<N>::kWords; ++i) visit.w[i] |= s.banked.w[i];
   unsigned fallback = n;
@@ -257,7 +256,7 @@ IOVSIM_HLS_NOINLINE SchedDecision decide_strict(const SchedConfig<N>& c, SchedSt
   const unsigned start = s.level_next[best] < n ? s.level_next[best] : 0;
   const unsigned q = visit_from<N>(r.eligible, start, n, [&](unsigned v) { return level_of(v) == best; });
   if (q >= n) return {false, 0};
-  s.level_next[best] = static_cast<uint16_t>(wrap<N>(q + 1, n));
+  s.level_next[best] = static_cast<uint16_t>(wrap(q + 1, n));
   return {true, static_cast<uint16_t>(q)};
 }
 
