@@ -147,6 +147,34 @@ int sc_main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
 
+  iovsim::TraceOptions trace;
+  std::string trace_from, trace_to;
+  run->add_option("--vcd", trace.waveform,
+                  "write a waveform of the architectural probes to FILE (FST when it ends in .fst)");
+  run->add_option("--probe", trace.probes, "probes in the waveform, by glob: --probe 'port0.vf3.*' (default: all)");
+  run->add_option("--trace-from", trace_from, "waveform from this simulated time (e.g. 1.5ms, 200us, 800ns)");
+  run->add_option("--trace-to", trace_to, "waveform up to this simulated time");
+  run->add_option("--pcap-dir", trace.pcap_dir,
+                  "write pcap files (nanosecond timestamps, simulated time) of each port's wire and each function's Rx and Tx to DIR");
+  run->add_option("--log", trace.log, "write one line per transaction (MMIO, DMA, frames, interrupts, mailbox) to FILE");
+  run->add_option("--log-filter", trace.log_filter,
+                  "what the log shows: kinds (mmio, dma, frame, irq, mailbox) and function globs, comma-separated");
+
+  auto* trace_cmd = app.add_subcommand("trace", "workload traces");
+  trace_cmd->require_subcommand(1);
+  std::string synth_file, synth_out;
+  std::vector<std::string> synth_sets;
+  unsigned synth_port = 0;
+  double synth_us = 0;
+  auto* synth = trace_cmd->add_subcommand(
+      "synth", "write a port's link-partner traffic (its wire keys: IMIX, destinations over the VMs, spacing) to a pcap, without simulating");
+  synth->add_option("scenario", synth_file, "scenario YAML file (default: the embedded one)");
+  synth->add_option("--set", synth_sets, "override a key, as for run");
+  synth->add_option("--port", synth_port, "the port whose wire traffic to write (default 0)");
+  synth->add_option("--duration-us", synth_us, "simulated time to write (default: the scenario's duration_us)")
+      ->check(CLI::PositiveNumber);
+  synth->add_option("--out", synth_out, "the pcap file to write")->required();
+
   auto* defaults = app.add_subcommand("defaults", "print the full default scenario as YAML");
 
   std::string lspci_file;
@@ -194,6 +222,15 @@ int sc_main(int argc, char** argv) {
       std::cout << register_maps(presets, functions, regs_markdown);
       return 0;
     }
+    if (*synth) {
+      const std::string text = synth_file.empty() ? iovsim::default_scenario_yaml() : iovsim::read_text_file(synth_file);
+      const iovsim::Scenario s =
+          iovsim::load_scenario(text, synth_file.empty() ? "default scenario" : synth_file, synth_sets);
+      const double us = synth_us > 0 ? synth_us : s.duration_us;
+      const std::uint64_t n = iovsim::synthesize_trace(s, synth_port, us, synth_out);
+      std::cout << fmt::format("{}: {} frames, {} us of port{}'s wire traffic\n", synth_out, n, us, synth_port);
+      return 0;
+    }
     if (*defaults) {
       std::cout << iovsim::dump_scenario(
           iovsim::load_scenario(iovsim::default_scenario_yaml(), "default scenario"));
@@ -218,7 +255,15 @@ int sc_main(int argc, char** argv) {
       if (*seed_opt) sets.push_back(fmt::format("seed={}", seed));
       iovsim::Scenario s = iovsim::load_scenario(
           text, scenario_file.empty() ? "default scenario" : scenario_file, sets);
-      nlohmann::json m = iovsim::run_scenario(s, limits);
+      if (!trace_from.empty()) trace.window.from = iovsim::parse_duration_ps(trace_from, "--trace-from");
+      if (!trace_to.empty()) trace.window.to = iovsim::parse_duration_ps(trace_to, "--trace-to");
+      if (trace.window.to < trace.window.from)
+        throw iovsim::ConfigError(fmt::format("--trace-to {} is before --trace-from {}", trace_to, trace_from));
+      if ((!trace.probes.empty() || !trace_from.empty() || !trace_to.empty()) && trace.waveform.empty())
+        throw iovsim::ConfigError("--probe, --trace-from and --trace-to choose what --vcd FILE shows: give --vcd");
+      if (!trace.log_filter.empty() && trace.log.empty())
+        throw iovsim::ConfigError("--log-filter chooses what --log FILE shows: give --log");
+      nlohmann::json m = iovsim::run_scenario(s, limits, trace);
       std::cout << iovsim::summarize(m);
       if (!json_file.empty()) write_json(m, json_file);
       return 0;

@@ -1,5 +1,7 @@
 #include "model/core/scenario.h"
 
+#include "model/core/frame.h"
+
 #include <fmt/format.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
@@ -131,6 +133,8 @@ void visit_function(V& v, FunctionCfg& f) {
     v.field("to", f.tx.to, "destination: wire | pf | vfN | broadcast | unknown | a MAC");
     v.field("vlan", f.tx.vlan, Range{0, 4095}, "VID the VM tags its frames with, 0 = untagged");
     v.field("spoof_mac", f.tx.spoof_mac, "the VM forges its source MAC address");
+    v.choice("l3", f.tx.l3, {{"ipv4", L3Kind::ipv4}, {"ipv6", L3Kind::ipv6}}, "network header of its frames");
+    v.choice("l4", f.tx.l4, {{"udp", L4Kind::udp}, {"tcp", L4Kind::tcp}}, "transport header of its frames");
   });
 }
 
@@ -255,6 +259,15 @@ void visit_scenario(V& v, Scenario& s) {
       v.field("fcs_error_rate", p.wire.fcs_error_rate, Range{0, 1},
               "fraction of frames with a bad FCS");
       v.field("vlan", p.wire.vlan, Range{0, 4095}, "VID the link partner tags frames with, 0 = none");
+      v.choice("l3", p.wire.l3, {{"ipv4", L3Kind::ipv4}, {"ipv6", L3Kind::ipv6}}, "network header of its frames");
+      v.choice("l4", p.wire.l4, {{"udp", L4Kind::udp}, {"tcp", L4Kind::tcp}}, "transport header of its frames");
+      v.field("trace", p.wire.trace,
+              "a pcap or pcapng file (Ethernet, without FCS) the link partner replays instead of generating: its frames from the traffic window's start, until the trace or the window ends (pattern, load, frame_sizes, destinations, vlan, l3, l4 then unused)");
+      v.choice("trace_timing", p.wire.trace_timing,
+               {{"keep", TraceTiming::keep}, {"scale", TraceTiming::scale}, {"line_rate", TraceTiming::line_rate}},
+               "the trace's times: keep (as captured, from its first frame), scale (multiplied by trace_scale), line_rate (back to back)");
+      v.field("trace_scale", p.wire.trace_scale, Range{1e-6, 1e6},
+              "trace_timing scale: gaps multiplied by this (0.5: twice as fast)");
     });
     v.section("pf", "the physical function's host driver", [&] { visit_function(v, p.pf); });
     v.indexed("vf", p.vf, "per virtual function (one VM each)",
@@ -692,6 +705,12 @@ void validate(const Scenario& s, const std::string& origin) {
     const bool sends = pc.wire.pattern != Pattern::off && pc.wire.load > 0;
     if (sends && total <= 0)
       bad(fmt::format("port{}.wire.frame_sizes", p), "needs at least one positive weight");
+    const unsigned wire_hdr = PacketBuilder::header_bytes(pc.wire.vlan, pc.wire.l3, pc.wire.l4) + kFcsBytes;
+    for (auto& [size, w] : pc.wire.frame_sizes)
+      if (w > 0 && size < wire_hdr)
+        bad(fmt::format("port{}.wire.frame_sizes.{}", p, size),
+            fmt::format("a {}-byte frame cannot hold the headers of port{}.wire (l3, l4, vlan): at least {} bytes with the FCS",
+                        size, p, wire_hdr));
     double dtotal = 0;
     for (auto& [d, w] : pc.wire.destinations) {
       dtotal += w;
@@ -714,6 +733,11 @@ void validate(const Scenario& s, const std::string& origin) {
                         to_text(f.tx.to), static_cast<int>(s.device.vfs_per_port) - 1));
       if (f.tx.frame_bytes > s.device.max_frame_bytes)
         bad(key + ".tx.frame_bytes", "larger than device.max_frame_bytes");
+      const unsigned tx_hdr = PacketBuilder::header_bytes(f.tx.vlan, f.tx.l3, f.tx.l4) + kFcsBytes;
+      if (f.tx.load_mbps > 0 && f.tx.frame_bytes < tx_hdr)
+        bad(key + ".tx.frame_bytes",
+            fmt::format("a {}-byte frame cannot hold the headers of {}.tx (l3, l4, vlan): at least {} bytes with the FCS",
+                        f.tx.frame_bytes, key, tx_hdr));
       if (f.mac.fixed && f.mac.fixed->is_multicast())
         bad(key + ".mac", "a multicast address cannot be a station address");
       if (f.request_mac && f.request_mac->is_multicast())

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "model/core/mac_address.h"
+#include "model/core/packet.h"
 
 namespace iovsim {
 
@@ -21,6 +22,9 @@ struct ConfigError : std::runtime_error {
 // ---- typed values, each resolved from its text once when the scenario loads
 enum class Mode : std::uint8_t { sriov, vmdq };  // a VF per VM, or hypervisor-owned queues
 enum class Pattern : std::uint8_t { constant, poisson, off };
+// How a replayed trace's timestamps become send times: as captured, multiplied by
+// trace_scale, or back to back at line rate.
+enum class TraceTiming : std::uint8_t { keep, scale, line_rate };
 enum class UnmatchedUnicast : std::uint8_t { default_pool, drop };
 // How a function's driver learns of work: interrupts with NAPI polling (igb, igbvf, ixgbe,
 // ixgbevf) or a timed poll loop (a poll-mode driver, DPDK-style).
@@ -65,6 +69,8 @@ struct TxFlowCfg {
   TxTarget to = Peer::of(Peer::Kind::Wire);
   unsigned vlan = 0;           // VID the VM tags its frames with, 0 = untagged
   bool spoof_mac = false;      // the VM forges its source MAC
+  L3Kind l3 = L3Kind::ipv4;    // the frames' network and transport headers
+  L4Kind l4 = L4Kind::udp;
 };
 
 // A malicious guest driver (issue: hostile guests): after its bring-up it stops being a
@@ -109,6 +115,11 @@ struct WireCfg {
                                              {Peer::of(Peer::Kind::Unknown), 4}};
   double fcs_error_rate = 0;        // fraction of frames sent with a bad FCS
   unsigned vlan = 0;                // VID the link partner tags frames with, 0 = untagged
+  L3Kind l3 = L3Kind::ipv4;         // the frames' network and transport headers
+  L4Kind l4 = L4Kind::udp;
+  std::string trace;                // a pcap/pcapng file the link partner replays instead
+  TraceTiming trace_timing = TraceTiming::keep;
+  double trace_scale = 1;           // trace_timing scale: the trace's time multiplied by this
 };
 
 struct PortCfg {

@@ -3,6 +3,7 @@
 // only at socket boundaries: integer arithmetic is exact and cheap in the per-frame path.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <systemc>
 #include <fmt/ostream.h>
 
@@ -41,6 +42,10 @@ public:
 private:
   ps_t saved_;
 };
+
+// A simulated time given as text: a number and a unit (ps, ns, us, ms, s), e.g. "1.5ms",
+// "200us". Throws ConfigError naming `what` when it is not one.
+ps_t parse_duration_ps(const std::string& text, const char* what);
 
 // Time to move `bytes` at `bits_per_second`, rounded to the nearest picosecond.
 inline ps_t serialization_ps(std::uint64_t bytes, double bits_per_second) {

@@ -8,7 +8,9 @@
 #include <algorithm>
 #include <cstring>
 
+#include "model/core/frame_tap.h"
 #include "model/core/metrics_registry.h"
+#include "model/core/observer.h"
 #include "model/regs/descriptors.h"
 
 namespace iovsim {
@@ -31,6 +33,34 @@ Drop RxEngine::drop(Drop why, int fn, unsigned queue) {
   return why;
 }
 
+Drop RxEngine::drop_at(Drop why, int fn, unsigned queue, ps_t t) {
+  if (log_ && log_->wants(LogKind::frame, fn))
+    log_->line(LogKind::frame, t, fn, static_cast<int>(queue), "rx_dma drop {}", drop_name(why));
+  return drop(why, fn, queue);
+}
+
+void RxEngine::observe(const Observer& o, std::vector<FrameTap*> fn_taps) {
+  fn_taps_ = std::move(fn_taps);
+  fn_taps_.resize(layout_.functions(), nullptr);
+  log_ = o.log;
+  probes_.declare(o, prof_, layout_, queues(), "rx");
+  observed_ = true;
+}
+
+void RxEngine::observe_ring(unsigned q, ps_t t) { probes_.ring(q, t, rings_[q].hw_owned()); }
+
+void RxEngine::observe_rx(const Frame& f, unsigned q, int fn, ps_t arrive, ps_t done) {
+  probes_.buffered(q, arrive, done, f.len);
+  observe_ring(q, arrive);
+  if (fn < 0) return;
+  const unsigned k = static_cast<unsigned>(fn) - layout_.first_function;
+  probes_.bytes(k, done, f.len);
+  if (fn_taps_[k]) fn_taps_[k]->frame(done, f.data, f.len - kFcsBytes, static_cast<int>(q));
+  if (log_ && log_->wants(LogKind::frame, fn))
+    log_->line(LogKind::frame, done, fn, static_cast<int>(q), "rx_dma delivered {} bytes (arrived {:.3f} ns)", f.len,
+               static_cast<double>(arrive) / 1000);
+}
+
 void RxEngine::maybe_fetch(Ring& r, unsigned fn, ps_t t) {
   const unsigned n = fetch_wanted(r, p_.cache_size);
   if (n) stats_.fetch.fetch(r, port_, fn, n, t, false);  // a refused fetch: seen per frame
@@ -38,6 +68,7 @@ void RxEngine::maybe_fetch(Ring& r, unsigned fn, ps_t t) {
 
 void RxEngine::doorbell(Ring& r, ps_t now) {
   if (r.enabled()) maybe_fetch(r, ring_fn_[static_cast<unsigned>(&r - rings_.data())], now);
+  if (observed_) observe_ring(static_cast<unsigned>(&r - rings_.data()), now);
 }
 
 void RxEngine::enable_changed(Ring& r) {
@@ -98,7 +129,7 @@ void RxEngine::flush_due(ps_t now) {
 
 Drop RxEngine::receive(const Frame& f, unsigned q, int fn, std::uint32_t rss_hash, ps_t arrive) {
   Ring& r = rings_[q];
-  if (!r.enabled()) return drop(Drop::QueueDisabled, fn, q);
+  if (!r.enabled()) return drop_at(Drop::QueueDisabled, fn, q, arrive);
 
   // admit into the packet buffer
   while (pb_count_ && pb_[pb_head_].leave <= arrive) {
@@ -107,13 +138,13 @@ Drop RxEngine::receive(const Frame& f, unsigned q, int fn, std::uint32_t rss_has
     --pb_count_;
   }
   if (pb_used_ + f.len > p_.packet_buffer_bytes || pb_count_ == pb_.size())
-    return drop(Drop::RxBufferFull, fn, q);
+    return drop_at(Drop::RxBufferFull, fn, q, arrive);
 
   // prepare: one descriptor per buffer
   const unsigned bytes = f.len - kFcsBytes;  // RCTL.SECRC: the FCS is stripped
   const unsigned bufsize = r.buffer_bytes;
   const unsigned need = (bytes + bufsize - 1) / bufsize;
-  if (r.hw_owned() < need || need > p_.cache_size) return drop(Drop::NoDescriptor, fn, q);
+  if (r.hw_owned() < need || need > p_.cache_size) return drop_at(Drop::NoDescriptor, fn, q, arrive);
   const unsigned dfn = ring_fn_[q];
   const ps_t ready = std::max(arrive, last_start_);  // in order behind the frame before
   stats_.hol_wait_ps += ready - arrive;
@@ -121,7 +152,7 @@ Drop RxEngine::receive(const Frame& f, unsigned q, int fn, std::uint32_t rss_has
     const DmaStatus s =
         stats_.fetch.fetch(r, port_, dfn, std::min(r.unfetched(), p_.cache_size - r.cached), ready, true);
     if (r.cached < need)
-      return drop(s == DmaStatus::BusMaster ? Drop::BusMaster : Drop::IommuFault, fn, q);
+      return drop_at(s == DmaStatus::BusMaster ? Drop::BusMaster : Drop::IommuFault, fn, q, arrive);
   }
   ps_t start = ready;
   for (unsigned i = 0; i < need; ++i) start = std::max(start, r.cache(i).ready);
@@ -138,7 +169,7 @@ Drop RxEngine::receive(const Frame& f, unsigned q, int fn, std::uint32_t rss_has
     const DmaStatus s = port_.write(dfn, addr, f.data + off, std::min(bufsize, bytes - off), TlpKind::Data, d);
     if (s != DmaStatus::Ok) {  // the engine spent the link time, the frame is dropped
       last_start_ = start;
-      return drop(s == DmaStatus::BusMaster ? Drop::BusMaster : Drop::IommuFault, fn, q);
+      return drop_at(s == DmaStatus::BusMaster ? Drop::BusMaster : Drop::IommuFault, fn, q, arrive);
     }
     data_done = std::max(data_done, d);
   }
@@ -188,6 +219,7 @@ Drop RxEngine::receive(const Frame& f, unsigned q, int fn, std::uint32_t rss_has
     if (audit_ && !hls::is_multicast(da) && !audit_->addressed(static_cast<unsigned>(fn), da)) ++fs.not_addressed;
   }
   ++delivered_;
+  if (observed_) observe_rx(f, q, fn, arrive, data_done);
   return Drop::kCount;
 }
 

@@ -31,6 +31,7 @@
 #include "model/core/station_audit.h"
 #include "model/core/stats.h"
 #include "model/dma/dma_port.h"
+#include "model/dma/engine_probes.h"
 #include "model/dma/ring.h"
 
 namespace iovsim {
@@ -38,6 +39,8 @@ namespace iovsim {
 class FlowControl;
 
 class MetricsRegistry;
+class FrameTap;
+struct Observer;
 
 struct RxEngineParams {
   unsigned packet_buffer_bytes = 64 * 1024;
@@ -70,6 +73,11 @@ public:
   void set_interrupts(QueueInterrupts* irq) { irq_ = irq; }
   // Who may receive which unicast address (the isolation audit at delivery), if checked.
   void set_station_audit(const StationAudit* a) { audit_ = a; }
+  // Observation: probes (the packet buffer's and each queue's share of it, each ring's
+  // hardware-owned descriptors, each function's received bytes), the transaction log's frame
+  // lines, and per function (index - layout.first_function) a tap of the frames written into
+  // its memory, at the time their data is written.
+  void observe(const Observer& o, std::vector<FrameTap*> fn_taps);
   // When the descriptor at `index` of queue `q` was written back (0: not yet, or never).
   ps_t written_back_at(unsigned q, unsigned index) const {
     const std::vector<ps_t>& w = qs_[q].wb_time;
@@ -124,6 +132,13 @@ private:
   void maybe_fetch(Ring& r, unsigned fn, ps_t t);
   void write_back(unsigned q, ps_t t);
   Drop drop(Drop why, int fn, unsigned queue);
+  Drop drop_at(Drop why, int fn, unsigned queue, ps_t t);  // drop(), observed
+  void observe_rx(const Frame& f, unsigned q, int fn, ps_t arrive, ps_t done);
+  void observe_ring(unsigned q, ps_t t);
+  bool observed_ = false;
+  EngineProbes probes_;
+  TransactionLog* log_ = nullptr;
+  std::vector<FrameTap*> fn_taps_;
 
   const DeviceProfile& prof_;
   PortLayout layout_;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "model/core/frame_tap.h"
 #include "model/core/metrics_registry.h"
 #include "model/regs/descriptors.h"
 
@@ -44,6 +45,29 @@ void TxEngine::update_work(unsigned q, ps_t now) {
   work_.set(q, work);
 }
 
+void TxEngine::observe(const Observer& o, std::vector<FrameTap*> fn_taps) {
+  fn_taps_ = std::move(fn_taps);
+  fn_taps_.resize(layout_.functions(), nullptr);
+  log_ = o.log;
+  probes_.declare(o, prof_, layout_, static_cast<unsigned>(rings_.size()), "tx");
+  if (o.probes)
+    grant_ = o.probes->declare(fmt::format("port{}.tx_arbiter.grant", layout_.port), 8, ProbeKind::level,
+                               "the queue the Tx arbiter last granted (its data read issued then)");
+  observed_ = true;
+}
+
+void TxEngine::observe_tx(unsigned len, unsigned q, int owner, ps_t issue, ps_t done, ps_t leave) {
+  probes_.buffered(q, issue, std::max(leave, done), len);
+  probes_.ring(q, issue, rings_[q].hw_owned());
+  grant_.set(issue, q);
+  if (owner < 0) return;
+  const unsigned k = static_cast<unsigned>(owner) - layout_.first_function;
+  probes_.bytes(k, done, len);
+  if (log_ && log_->wants(LogKind::frame, owner))
+    log_->line(LogKind::frame, done, owner, static_cast<int>(q), "tx_dma read {} bytes (issued {:.3f} ns, left the buffer {:.3f} ns)",
+               len, static_cast<double>(issue) / 1000, static_cast<double>(leave) / 1000);
+}
+
 void TxEngine::maybe_fetch(unsigned q, ps_t t) {
   Ring& r = rings_[q];
   const unsigned n = fetch_wanted(r, p_.cache_size);
@@ -59,6 +83,7 @@ void TxEngine::doorbell(Ring& r, ps_t now) {
   }
   if (r.enabled()) maybe_fetch(q, now);
   update_work(q, now);
+  if (observed_) probes_.ring(q, now, r.hw_owned());
 }
 
 void TxEngine::fault_disable(unsigned q, ps_t now) {
@@ -309,6 +334,10 @@ TxEngine::Step TxEngine::step(ps_t t) {
   ++stats_.frames;
   if (owner >= 0) fn_stats_[static_cast<unsigned>(owner)].add(frame_len);
   const ps_t origin = f.t_origin;  // the sink owns the frame from here
+  if (observed_ && owner >= 0) {  // the frame as read from the function's memory
+    FrameTap* tap = fn_taps_[static_cast<unsigned>(owner) - layout_.first_function];
+    if (tap) tap->frame(done, f.data, f.len - kFcsBytes, static_cast<int>(q));
+  }
   const ps_t leave = sink_.transmit(h, q, prof_.pool_of_queue(q), done);
   if (owner >= 0) tx_latency_[static_cast<unsigned>(owner)].record_ps(leave > origin ? leave - origin : 0);
   unsigned slot = pb_head_ + pb_count_;
@@ -317,6 +346,7 @@ TxEngine::Step TxEngine::step(ps_t t) {
   ++pb_count_;
   pb_used_ += frame_len;
   stats_.buffer_peak = std::max(stats_.buffer_peak, pb_used_);
+  if (observed_) observe_tx(frame_len, q, owner, issue, done, leave);
   return {Step::Served, issue};
 }
 

@@ -29,11 +29,13 @@
 #include "model/core/stats.h"
 #include "model/core/tx_arbiter.h"
 #include "model/dma/dma_port.h"
+#include "model/dma/engine_probes.h"
 #include "model/dma/ring.h"
 
 namespace iovsim {
 
 class MetricsRegistry;
+class FrameTap;
 
 struct TxEngineParams {
   unsigned packet_buffer_bytes = 40 * 1024;
@@ -59,6 +61,10 @@ public:
   const Ring& ring(unsigned q) const { return rings_[q]; }
   // Where completed write-backs are reported (the port's interrupt logic), if anywhere.
   void set_interrupts(QueueInterrupts* irq) { irq_ = irq; }
+  // Observation: probes (packet buffer, rings, bytes per function, the arbiter's grant), the
+  // log's frame lines, and per function (index - layout.first_function) a tap of the frames
+  // read from its memory, at the time their last byte arrived.
+  void observe(const Observer& o, std::vector<FrameTap*> fn_taps);
   // Whether a function may master the bus (its BME); default: always.
   void set_bus_master(std::function<bool(unsigned)> f) { bus_master_ = std::move(f); }
 
@@ -104,6 +110,12 @@ private:
   void maybe_fetch(unsigned q, ps_t t);
   void write_back(unsigned q, ps_t t);  // the pending burst
   void done_descriptors(unsigned q, unsigned n, unsigned rs, ps_t done);
+  void observe_tx(unsigned len, unsigned q, int owner, ps_t issue, ps_t done, ps_t leave);
+  bool observed_ = false;
+  EngineProbes probes_;
+  Probe grant_;
+  TransactionLog* log_ = nullptr;
+  std::vector<FrameTap*> fn_taps_;
 
   const DeviceProfile& prof_;
   PortLayout layout_;

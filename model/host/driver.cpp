@@ -871,29 +871,33 @@ void Driver::reclaim_tx() {
 }
 
 void Driver::build_tx_frame(std::uint8_t* b, unsigned len) {
-  // Ethernet (+ 802.1Q when the VM tags) + IPv4 + UDP; the payload carries a sequence number.
-  std::uint64_t sa = p_.cfg.tx.spoof_mac ? (p_.mac ^ 0x0000AA000000ull) : p_.mac;
-  for (int i = 0; i < 6; ++i) b[i] = static_cast<std::uint8_t>(p_.tx_dst_mac >> (8 * i));
-  for (int i = 0; i < 6; ++i) b[6 + i] = static_cast<std::uint8_t>(sa >> (8 * i));
-  std::memset(b + 12, 0, len - 12);
-  unsigned l2 = 12;
-  if (p_.cfg.tx.vlan) {
-    b[12] = 0x81, b[13] = 0x00;
-    b[14] = static_cast<std::uint8_t>(p_.cfg.tx.vlan >> 8), b[15] = static_cast<std::uint8_t>(p_.cfg.tx.vlan);
-    l2 = 16;
+  // The VM's application: one flow per source port (64), from its address 10.<port>.0.<pool>.
+  const std::uint64_t sa = p_.cfg.tx.spoof_mac ? (p_.mac ^ 0x0000AA000000ull) : p_.mac;
+  if (!tx_builder_ || tx_builder_sa_ != sa) {  // at the first frame, and after a MAC change
+    PacketSpec spec;
+    spec.sa = sa;
+    spec.vlan = p_.cfg.tx.vlan;
+    spec.l3 = p_.cfg.tx.l3;
+    spec.l4 = p_.cfg.tx.l4;
+    if (spec.l3 == L3Kind::ipv4) {
+      spec.src_ip = {10, static_cast<std::uint8_t>(p_.port), 0, 0};
+      spec.dst_ip = {10, 255, 0, 1};
+    } else {
+      spec.src_ip = {0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, static_cast<std::uint8_t>(p_.port), 0, 0};
+      spec.dst_ip = {0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 255, 0, 1};
+    }
+    spec.sport_base = 0x3000;
+    spec.dport = 5001;  // iperf's
+    tx_builder_.emplace(spec);
+    tx_builder_sa_ = sa;
   }
-  b[l2] = 0x08, b[l2 + 1] = 0x00;
-  std::uint8_t* ip = b + l2 + 2;
-  unsigned ip_len = len - (l2 + 2);
-  ip[0] = 0x45;
-  ip[2] = static_cast<std::uint8_t>(ip_len >> 8), ip[3] = static_cast<std::uint8_t>(ip_len);
-  ip[8] = 64, ip[9] = 17;  // UDP
-  ip[12] = 10, ip[13] = static_cast<std::uint8_t>(p_.port), ip[14] = 0,
-  ip[15] = static_cast<std::uint8_t>(p_.pool);
-  ip[16] = 10, ip[17] = 255, ip[18] = 0, ip[19] = 1;
-  ip[20] = 0x30, ip[21] = static_cast<std::uint8_t>(tx_seq_ & 0x3F);  // 64 source ports
-  ip[22] = 0x00, ip[23] = 0x35;
-  write_stamp(b, len, local_now());  // the application's send time, for software latency
+  PacketVars v;
+  v.da = p_.tx_dst_mac;
+  v.src_low = static_cast<std::uint8_t>(p_.pool);
+  v.sport = static_cast<std::uint8_t>(tx_seq_ & 0x3F);
+  v.flow = v.sport;
+  v.ip_id = static_cast<std::uint16_t>(tx_seq_);
+  tx_builder_->build(b, len, v, local_now());  // stamped with the application's send time
   ++tx_seq_;
 }
 

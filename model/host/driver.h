@@ -20,6 +20,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,6 +40,7 @@
 #include "model/host/mailbox_protocol.h"
 #include "model/host/pf_policy.h"
 #include "model/host/vf_stats.h"
+#include "model/core/packet.h"
 
 namespace iovsim {
 
@@ -178,6 +180,8 @@ private:
   std::uint8_t* gpa(std::uint64_t addr, std::uint64_t len);
   [[noreturn, gnu::cold, gnu::noinline]] void gpa_fault(std::uint64_t addr, std::uint64_t len) const;
   void build_tx_frame(std::uint8_t* buf, unsigned len);
+  std::optional<PacketBuilder> tx_builder_;  // the application's frames
+  std::uint64_t tx_builder_sa_ = 0;
 
   const DeviceProfile& prof_;
   DriverParams p_;

@@ -18,6 +18,15 @@ void Mac::settle(ps_t t) {
   }
 }
 
+void Mac::observe(FrameTap* rx, FrameTap* tx, ProbeRecorder* probes) {
+  tap_rx_ = rx;
+  tap_tx_ = tx;
+  if (!probes) return;
+  const std::string port = fmt::format("port{}.wire.", p_.port);
+  busy_rx_ = probes->declare(port + "rx_busy", 1, ProbeKind::delta, "a frame arrives from the link partner (preamble to FCS)");
+  busy_tx_ = probes->declare(port + "tx_busy", 1, ProbeKind::delta, "the MAC sends a frame (preamble to FCS)");
+}
+
 void Mac::publish(MetricsRegistry& m) {
   m.on_settle([this](ps_t t) { settle(t); });
   const std::string port = fmt::format("/ports/{}/", p_.port);
@@ -38,6 +47,8 @@ void Mac::receive(FramePayload& p, sc_core::sc_time& delay) {
   ps_t data_end = start + serialization_ps(kPreambleSfdBytes + f.len, p_.line_bps);
   ps_t slot = frame_slot_ps(f.len, p_.line_bps);
   rx_busy_ = start + slot;
+  if (tap_rx_) tap_rx_->frame(start, f.data, f.len >= kFcsBytes ? f.len - kFcsBytes : f.len, -1);
+  if (busy_rx_) busy_rx_.add(start, 1), busy_rx_.add(data_end, -1);
   f.t_origin = start;
   f.port = static_cast<std::uint16_t>(p_.port);
   stats_.wire_rx.add(f.len);
@@ -67,6 +78,11 @@ void Mac::transmit(FramePayload& p, sc_core::sc_time& delay) {
   ps_t start = std::max(now + to_ps(delay), tx_busy_);
   ps_t slot = frame_slot_ps(f.len, p_.line_bps);
   tx_busy_ = start + slot;
+  if (tap_tx_) tap_tx_->frame(start, f.data, f.len - kFcsBytes, -1);
+  if (busy_tx_) {
+    busy_tx_.add(start, 1);
+    busy_tx_.add(start + serialization_ps(kPreambleSfdBytes + f.len, p_.line_bps), -1);
+  }
   settle(now);
   if (start <= now) {
     stats_.wire_tx.add(f.len);

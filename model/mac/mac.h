@@ -9,6 +9,8 @@
 #include <systemc>
 
 #include "model/core/frame_protocol.h"
+#include "model/core/frame_tap.h"
+#include "model/core/probes.h"
 #include "model/core/metrics_registry.h"
 #include "model/core/stats.h"
 
@@ -39,6 +41,9 @@ public:
   };
   const Stats& stats() const { return stats_; }  // wire_tx: frames whose slot has started
   void publish(MetricsRegistry& m);
+  // Observation: the wire in each direction (frames from the first bit of their preamble;
+  // busy while a frame's preamble and bytes are on the wire, the gap after it idle).
+  void observe(FrameTap* rx, FrameTap* tx, ProbeRecorder* probes);
 
 private:
   void receive(FramePayload& p, sc_core::sc_time& delay);
@@ -56,6 +61,9 @@ private:
   Stats stats_;
   DropCounter drops_;  // runts, giants, FCS errors: frames of no function
   ps_t rx_busy_ = 0, tx_busy_ = 0;
+  FrameTap* tap_rx_ = nullptr;
+  FrameTap* tap_tx_ = nullptr;
+  Probe busy_rx_, busy_tx_;
 };
 
 }  // namespace iovsim

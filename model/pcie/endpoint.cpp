@@ -47,7 +47,7 @@ PcieEndpoint::PcieEndpoint(sc_core::sc_module_name name, const DeviceProfile& pr
     f.msix = std::make_unique<MsixTable>(vectors);
     f.msix_regs = std::make_unique<regs::RegisterSpace>(fmt::format("{}.msix", pf ? fmt::format("pf{}", port) : fmt::format("pf{}.vf{}", port, k - 1)));
     f.msix->map_registers(*f.msix_regs);
-    f.msix->send = [this, fn](unsigned, std::uint64_t a, std::uint32_t d, ps_t at) { send_msi(fn, a, d, at); };
+    f.msix->send = [this, fn](unsigned v, std::uint64_t a, std::uint32_t d, ps_t at) { send_msi(fn, v, a, d, at); };
     f.logic = std::make_unique<FunctionInterrupts>(vectors, *f.msix);
     f.logic->signal_later = [this, fn](unsigned v, ps_t at) { hold_msi(fn, v, at); };
     held_capacity += vectors;
@@ -87,12 +87,33 @@ void PcieEndpoint::release_held() {
   if (!held_.empty()) held_due_.notify(to_sc(held_.front().at - now));
 }
 
-void PcieEndpoint::send_msi(unsigned fn, std::uint64_t addr, std::uint32_t data, ps_t at) {
+void PcieEndpoint::observe(const Observer& o) {
+  log_ = o.log;
+  if (o.probes) {
+    link_.observe(*o.probes);
+    for (unsigned fn = 0; fn < irq_.size(); ++fn) irq_[fn].msix->observe(*o.probes, o.function_name(static_cast<int>(fn)));
+  }
+  if (log_) {
+    for (unsigned p = 0; p < ports_; ++p) {
+      space_fn_[pf_regs_[p].get()] = static_cast<int>(function_index(p, -1));
+      for (unsigned v = 0; v < max_vfs_; ++v)
+        space_fn_[vf_regs_[p * max_vfs_ + v].get()] = static_cast<int>(function_index(p, static_cast<int>(v)));
+    }
+    for (unsigned fn = 0; fn < irq_.size(); ++fn) space_fn_[irq_[fn].msix_regs.get()] = static_cast<int>(fn);
+  }
+}
+
+void PcieEndpoint::send_msi(unsigned fn, unsigned vector, std::uint64_t addr, std::uint32_t data, ps_t at) {
   if (!bus_master(fn)) {  // an MSI-X message is a memory write: no BME, no message
     ++msi_refused_;
+    if (log_ && log_->wants(LogKind::irq, static_cast<int>(fn)))
+      log_->line(LogKind::irq, at, static_cast<int>(fn), -1, "msix vector {} refused: Bus Master Enable clear", vector);
     return;
   }
   const ps_t arrived = link_.dma_write(at, addr, 4, TlpKind::Interrupt);
+  if (log_ && log_->wants(LogKind::irq, static_cast<int>(fn)))
+    log_->line(LogKind::irq, at, static_cast<int>(fn), -1, "msix vector {} message addr {:#x} data {:#x}, at the host {:.3f} ns",
+               vector, addr, data, static_cast<double>(arrived) / 1000);
   if (msi_target_) msi_target_->message(addr, data, fn, arrived);
 }
 
@@ -325,6 +346,13 @@ void PcieEndpoint::mmio_b_transport(int, tlm::tlm_generic_payload& gp, sc_core::
     ok = rs->write(offset, v);
     t = link_.mmio_write(t, gp.get_address(), 4);
   }
+  if (log_) {
+    const auto it = space_fn_.find(rs);
+    const int fn = it == space_fn_.end() ? -1 : it->second;
+    if (log_->wants(LogKind::mmio, fn))
+      log_->line(LogKind::mmio, now_ps() + to_ps(delay), fn, -1, "{} {} {:#010x}{}", gp.is_read() ? "read " : "write",
+                 rs->describe(offset), v, ok ? "" : " (refused)");
+  }
   delay = to_sc(t - now_ps());
   gp.set_response_status(ok ? tlm::TLM_OK_RESPONSE : tlm::TLM_ADDRESS_ERROR_RESPONSE);
 }
@@ -345,6 +373,18 @@ void PcieEndpoint::dma_b_transport(int, tlm::tlm_generic_payload& gp, sc_core::s
 
 DmaStatus PcieEndpoint::transfer(unsigned fn, std::uint64_t a, void* data, unsigned len, TlpKind kind,
                             bool write, ps_t& t) {
+  if (!log_) return transfer_raw(fn, a, data, len, kind, write, t);
+  const ps_t start = t;
+  const DmaStatus s = transfer_raw(fn, a, data, len, kind, write, t);
+  if (log_->wants(LogKind::dma, static_cast<int>(fn)))
+    log_->line(LogKind::dma, start, static_cast<int>(fn), -1, "{} {} {:#x} {} bytes, done {:.3f} ns{}", write ? "write" : "read ",
+               tlp_kind_name(kind), a, len, static_cast<double>(t) / 1000,
+               s == DmaStatus::Ok ? "" : s == DmaStatus::BusMaster ? " refused: Bus Master Enable clear" : " refused: IOMMU fault");
+  return s;
+}
+
+DmaStatus PcieEndpoint::transfer_raw(unsigned fn, std::uint64_t a, void* data, unsigned len, TlpKind kind,
+                                     bool write, ps_t& t) {
   if (!bus_master(fn)) {  // the function may not issue memory requests: no TLP leaves
     ++bme_refused_;
     return DmaStatus::BusMaster;

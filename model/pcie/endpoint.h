@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <systemc>
@@ -16,6 +17,7 @@
 #include <tlm_utils/multi_passthrough_target_socket.h>
 #include <tlm_utils/simple_initiator_socket.h>
 
+#include "model/core/observer.h"
 #include "model/core/device_profile.h"
 #include "model/core/metrics_registry.h"
 #include "model/core/pcie_extension.h"
@@ -84,7 +86,14 @@ public:
   // Each function's bdf, the link's totals and the register accesses the device ignored.
   void publish(MetricsRegistry& m) const;
 
+  // Observation: the link's busy probes and every function's MSI-X vectors (--vcd); MMIO,
+  // DMA and interrupt lines (--log).
+  void observe(const Observer& o);
+
 private:
+  TransactionLog* log_ = nullptr;
+  std::unordered_map<const regs::RegisterSpace*, int> space_fn_;  // --log: whose registers
+  DmaStatus transfer_raw(unsigned fn, std::uint64_t a, void* data, unsigned len, TlpKind kind, bool write, ps_t& t);
   void cfg_b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   void mmio_b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   void dma_b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
@@ -123,7 +132,7 @@ private:
   std::vector<bool> bme_;  // per function: Bus Master Enable in effect
   std::uint64_t unsupported_ = 0, bme_refused_ = 0, msi_refused_ = 0, transfers_ = 0;
   std::uint64_t wrapped_refused_ = 0;  // DMA ranges past the top of the 64-bit space
-  void send_msi(unsigned fn, std::uint64_t addr, std::uint32_t data, ps_t at);
+  void send_msi(unsigned fn, unsigned vector, std::uint64_t addr, std::uint32_t data, ps_t at);
   struct FnIrq {
     std::unique_ptr<MsixTable> msix;
     std::unique_ptr<regs::RegisterSpace> msix_regs;  // the MSI-X BAR

@@ -170,7 +170,17 @@ ps_t PcieLinkTiming::occupy(Direction& dir, ps_t t, std::uint64_t wire_bytes, un
   dir.tlp_bytes += wire_bytes;
   dir.tlps += tlps;
   dir.bytes_by_kind[static_cast<unsigned>(kind)] += wire_bytes;
-  return dir.timeline.reserve(t, wire_ps(wire_bytes));
+  const ps_t len = wire_ps(wire_bytes);
+  const ps_t end = dir.timeline.reserve(t, len);
+  if (dir.busy) dir.busy.add(end - len, 1), dir.busy.add(end, -1);
+  return end;
+}
+
+void PcieLinkTiming::observe(ProbeRecorder& r) {
+  up_.busy = r.declare("pcie.upstream_busy", 1, ProbeKind::delta,
+                       "the device-to-host direction carries TLPs (their DLLP and SKIP share included)");
+  down_.busy = r.declare("pcie.downstream_busy", 1, ProbeKind::delta,
+                         "the host-to-device direction carries TLPs (their DLLP and SKIP share included)");
 }
 
 ps_t PcieLinkTiming::dma_write(ps_t t, std::uint64_t addr, std::uint64_t bytes, TlpKind kind) {

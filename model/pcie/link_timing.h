@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "model/core/pcie_extension.h"
+#include "model/core/probes.h"
 #include "model/core/time.h"
 #include "model/core/timeline.h"
 
@@ -136,6 +137,7 @@ public:
     Timeline timeline;
     std::uint64_t tlp_bytes = 0, tlps = 0;
     std::uint64_t bytes_by_kind[static_cast<unsigned>(TlpKind::kCount)] = {};
+    Probe busy;  // --vcd: while its TLPs (with their DLLP and SKIP share) occupy it
     ps_t busy_ps() const { return timeline.busy_total(); }
   };
   const Direction& upstream() const { return up_; }
@@ -144,6 +146,7 @@ public:
   std::uint64_t ack_dllps(const Direction& d) const;
   std::uint64_t update_fc_dllps(const Direction& d) const;
   std::uint64_t skip_ordered_sets(const Direction& d) const;
+  void observe(ProbeRecorder& r);  // pcie.{upstream,downstream}_busy
   const CreditGate& posted_credits() const { return posted_; }  // headers, and data (second pool)
   const CreditGate& nonposted_credits() const { return nonposted_; }
   const CreditGate& read_tags() const { return tags_; }

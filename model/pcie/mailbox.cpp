@@ -66,6 +66,20 @@ void set_lock(bool want, bool other_holds, bool& mine, std::uint64_t& denied) {
 }
 }  // namespace
 
+void Mailbox::observe(TransactionLog* log, int pf_fn, std::vector<int> vf_fns) {
+  log_ = log;
+  pf_fn_ = pf_fn;
+  vf_fns_ = std::move(vf_fns);
+}
+
+void Mailbox::log_message(unsigned vf, bool from_pf, const char* what) {
+  const int fn = vf < vf_fns_.size() ? vf_fns_[vf] : -1;
+  if (!log_->wants(LogKind::mailbox, fn) && !log_->wants(LogKind::mailbox, pf_fn_)) return;
+  const auto& m = box_[vf].mem;
+  log_->line(LogKind::mailbox, access_time(), fn, -1, "{} {}: {:08x} {:08x} {:08x} {:08x} ...", from_pf ? "pf -> vf" : "vf -> pf",
+             what, m[0], m[1], m[2], m[3]);
+}
+
 void Mailbox::pf_write_ctl(unsigned vf, std::uint32_t v) {
   if (vf >= num_vfs_) {
     ++absent_vf_accesses_;
@@ -84,11 +98,13 @@ void Mailbox::pf_write_ctl(unsigned vf, std::uint32_t v) {
     if (!held) ++b.stats.pf_send_unlocked;
     b.pfsts = true;
     ++b.stats.pf_to_vf;
+    if (log_) log_message(vf, true, "message (STS)");
     if (on_vf_interrupt) on_vf_interrupt(vf);
   }
   if (ACK::get(v)) {
     b.pfack = true;
     ++b.stats.pf_acks;
+    if (log_) log_message(vf, true, "ack (ACK)");
     if (on_vf_interrupt) on_vf_interrupt(vf);
   }
 }
@@ -140,10 +156,12 @@ void Mailbox::vf_write_ctl(unsigned vf, std::uint32_t v) {
   if (vf::REQ::get(v)) {
     if (!held) ++b.stats.vf_send_unlocked;
     ++b.stats.vf_to_pf;
+    if (log_) log_message(vf, false, "message (REQ)");
     raise_pf(vf, regs::MailboxLayout::req_bit(vf), on_vf_request);
   }
   if (vf::ACK::get(v)) {
     ++b.stats.vf_acks;
+    if (log_) log_message(vf, false, "ack (ACK)");
     raise_pf(vf, regs::MailboxLayout::ack_bit(vf), on_vf_ack);
   }
 }

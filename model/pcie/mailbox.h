@@ -23,6 +23,7 @@
 #include <functional>
 #include <vector>
 
+#include "model/core/transaction_log.h"
 #include "model/regs/mailbox.h"
 #include "model/regs/register_space.h"
 
@@ -81,7 +82,15 @@ public:
   bool vf_owns(unsigned vf) const { return box_[vf].vfu; }
   std::uint32_t buffer_word(unsigned vf, unsigned i) const { return box_[vf].mem[i]; }
 
+  // --log: a line per message and acknowledgement, with the functions' model indices.
+  void observe(TransactionLog* log, int pf_fn, std::vector<int> vf_fns);
+
 private:
+  TransactionLog* log_ = nullptr;
+  int pf_fn_ = -1;
+  std::vector<int> vf_fns_;
+  void log_message(unsigned vf, bool from_pf, const char* what);
+
   struct Box {
     std::array<std::uint32_t, kWords> mem{};
     bool vfu = false, pfu = false;

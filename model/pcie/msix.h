@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "model/core/time.h"
+#include "model/core/probes.h"
 #include "model/regs/register_space.h"
 
 namespace iovsim {
@@ -35,6 +36,8 @@ public:
   };
   const Stats& stats() const { return stats_; }
   const std::vector<std::uint64_t>& sent_per_vector() const { return per_vector_; }
+  // --vcd: per vector `prefix`.msixN.{pending,masked,messages}.
+  void observe(ProbeRecorder& r, const std::string& prefix);
 
 private:
   struct Entry {
@@ -46,6 +49,11 @@ private:
   std::vector<std::uint64_t> per_vector_;
   bool enabled_ = false, function_masked_ = false;
   Stats stats_;
+  void show_masks(ps_t t) const;
+  struct VectorProbes {
+    Probe pending, masked, messages;
+  };
+  std::vector<VectorProbes> probes_;  // empty unless observed
 };
 
 }  // namespace iovsim

@@ -7,6 +7,8 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "model/platform/traffic_generator.h"
+#include "model/trace/pcap.h"
 #include "model/core/check.h"
 #include "model/platform/system.h"
 
@@ -77,11 +79,33 @@ std::string lspci_after_bring_up(const Scenario& s, const LspciOptions& opt, boo
   return sys.lspci(opt);
 }
 
-json run_scenario(const Scenario& s, const WatchdogLimits& limits) {
+std::uint64_t synthesize_trace(const Scenario& s, unsigned port, double duration_us, const std::string& path) {
+  if (port >= s.device.ports)
+    throw ConfigError(fmt::format("trace synth --port {}: the scenario has {} ports", port, s.device.ports));
+  const WireCfg& w = s.port[port].wire;
+  if (w.pattern == Pattern::off || w.load <= 0)
+    throw ConfigError(fmt::format("trace synth: port{}.wire sends nothing (pattern off or load 0)", port));
+  std::vector<std::uint64_t> vf_macs;
+  for (unsigned v = 0; v < s.device.vfs_per_port; ++v) vf_macs.push_back(System::station_mac(s, port, static_cast<int>(v)));
+  TrafficGenerator gen(port, w, s.device.link_gbps * 1e9, s.seed, vf_macs, System::station_mac(s, port, -1));
+  PcapWriter out(path);
+  auto f = std::make_unique<Frame>();  // one frame's storage, reused
+  const auto end = static_cast<ps_t>(duration_us * kPsPerUs);
+  for (ps_t t = 0; t < end;) {
+    const unsigned len = gen.next_size();
+    gen.fill(*f, len, t);
+    out.frame(t, f->data, len - kFcsBytes, -1);
+    t += gen.gap(len);
+  }
+  out.flush();
+  return out.frames();
+}
+
+json run_scenario(const Scenario& s, const WatchdogLimits& limits, const TraceOptions& trace) {
   require_ps_resolution();
   tlm_utils::tlm_quantumkeeper::set_global_quantum(
       sc_core::sc_time(s.quantum_ns, sc_core::SC_NS));
-  System sys("iovsim", s);
+  System sys("iovsim", s, trace);
   auto t0 = std::chrono::steady_clock::now();
   {
     Watchdog dog(
@@ -96,6 +120,7 @@ json run_scenario(const Scenario& s, const WatchdogLimits& limits) {
   }
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   json m = sys.metrics(wall);
+  if (trace.any()) m["trace"] = sys.finish_trace();
   check_conservation(m);
   return m;
 }

@@ -1,3 +1,9 @@
+#include "model/trace/pcap.h"
+#include "model/trace/waveform.h"
+#include "model/core/transaction_log.h"
+#include "model/core/observer.h"
+#include <filesystem>
+#include <cstdio>
 #include "model/platform/system.h"
 
 #include <fmt/format.h>
@@ -71,8 +77,8 @@ TxArbitration tx_arbitration(const Scenario& s, unsigned port, const DeviceProfi
 }
 }  // namespace
 
-System::System(sc_core::sc_module_name name, const Scenario& s)
-    : sc_module(name), s_(s), prof_(device_profile(s.device.preset)), pool_(s.device.frame_pool) {
+System::System(sc_core::sc_module_name name, const Scenario& s, const TraceOptions& trace)
+    : sc_module(name), s_(s), prof_(device_profile(s.device.preset)), pool_(s.device.frame_pool), trace_(trace) {
   SC_HAS_PROCESS(System);
   window_.start = static_cast<ps_t>(s.warmup_us * kPsPerUs);
   window_.end = window_.start + static_cast<ps_t>(s.duration_us * kPsPerUs);
@@ -275,7 +281,86 @@ System::System(sc_core::sc_module_name name, const Scenario& s)
     iommu_->map(ep_->pf_rid(p), iova_base(), function_memory_hpa(ep_->function_index(p, -1)), fn_mem);
   vf_rids_.assign(ep_->functions(), kNoRid);
   ep_->on_routing_change = [this] { assign_vf_domains(); };
+  if (trace_.any()) observe();
   publish();
+}
+
+void System::observe() {
+  const unsigned P = s_.device.ports;
+  std::vector<std::string> names(ep_->functions());
+  for (unsigned p = 0; p < P; ++p)
+    for (int v = -1; v < static_cast<int>(ep_->max_vfs()); ++v) names[ep_->function_index(p, v)] = function_name(p, v);
+  if (!trace_.waveform.empty()) probes_ = std::make_unique<ProbeRecorder>(trace_.probes, trace_.window);
+  if (!trace_.log.empty()) log_ = std::make_unique<TransactionLog>(trace_.log, trace_.log_filter, names);
+  Observer o;
+  o.probes = probes_.get();
+  o.log = log_.get();
+  o.function_name = [names](int fn) { return fn >= 0 && static_cast<unsigned>(fn) < names.size() ? names[fn] : std::string("none"); };
+  auto capture = [this](const std::string& file) -> FrameTap* {
+    if (trace_.pcap_dir.empty()) return nullptr;
+    pcaps_.push_back(std::make_unique<PcapWriter>(trace_.pcap_dir + "/" + file));
+    return pcaps_.back().get();
+  };
+  if (!trace_.pcap_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(trace_.pcap_dir, ec);
+    if (ec) throw ConfigError(fmt::format("--pcap-dir {}: cannot create the directory ({})", trace_.pcap_dir, ec.message()));
+  }
+  ep_->observe(o);
+  for (unsigned p = 0; p < P; ++p) {
+    Port& port = ports_[p];
+    const PortLayout layout = port_layout(p);
+    FrameTap* wire_rx = capture(fmt::format("port{}-wire-rx.pcap", p));
+    FrameTap* wire_tx = capture(fmt::format("port{}-wire-tx.pcap", p));
+    port.mac->observe(wire_rx, wire_tx, probes_.get());
+    port.sorter->observe(o);
+    std::vector<FrameTap*> rx_taps, tx_taps;
+    for (unsigned k = 0; k < layout.functions(); ++k) {
+      const std::string& n = names[layout.first_function + k];
+      rx_taps.push_back(capture(n + "-rx.pcap"));
+      tx_taps.push_back(capture(n + "-tx.pcap"));
+    }
+    port.rx->engine().observe(o, rx_taps);
+    port.tx->engine().observe(o, tx_taps);
+    if (probes_) {
+      std::vector<std::string> qnames(prof_.queues_per_port);
+      for (unsigned q = 0; q < prof_.queues_per_port; ++q) {
+        const int fn = layout.function_of_pool(prof_.pool_of_queue(q));
+        if (fn >= 0) qnames[q] = fmt::format("{}.q{}", names[static_cast<unsigned>(fn)], q);
+      }
+      port.sched->observe(*probes_, qnames);
+    }
+    if (port.mailbox && log_) {
+      std::vector<int> vf_fns;
+      for (unsigned v = 0; v < ep_->max_vfs(); ++v) vf_fns.push_back(static_cast<int>(ep_->function_index(p, static_cast<int>(v))));
+      port.mailbox->observe(log_.get(), static_cast<int>(ep_->function_index(p, -1)), vf_fns);
+    }
+  }
+}
+
+nlohmann::json System::finish_trace() {
+  nlohmann::json t = nlohmann::json::object();
+  if (!trace_.pcap_dir.empty()) {
+    nlohmann::json files = nlohmann::json::array();
+    for (const auto& w : pcaps_) {
+      w->flush();
+      files.push_back({{"file", w->path()}, {"frames", w->frames()}});
+    }
+    t["pcap"] = files;
+  }
+  if (probes_) {
+    write_waveform(trace_.waveform, *probes_);
+    t["waveform"] = {{"file", trace_.waveform},
+                     {"probes", probes_->probes().size()},
+                     {"changes", probes_->changes()},
+                     {"changes_not_kept", probes_->dropped()}};
+    if (probes_->dropped())
+      std::fprintf(stderr, "iovsim: --vcd %s: the waveform holds the first %zu changes; %llu more from %.3f us on were not kept "
+                   "(narrow it with --probe, --trace-from, --trace-to)\n", trace_.waveform.c_str(), probes_->changes(),
+                   static_cast<unsigned long long>(probes_->dropped()), static_cast<double>(probes_->truncated_at()) / 1e6);
+  }
+  if (log_) t["log"] = {{"file", trace_.log}, {"lines", log_->lines()}};
+  return t;
 }
 
 void System::assign_vf_domains() {
@@ -406,8 +491,10 @@ bool System::drivers_ready() const {
   return true;
 }
 
-std::uint64_t System::mac_of(unsigned port, int vf) const {
-  const FunctionCfg& fc = vf < 0 ? s_.port[port].pf : s_.port[port].vf[static_cast<unsigned>(vf)];
+std::uint64_t System::mac_of(unsigned port, int vf) const { return station_mac(s_, port, vf); }
+
+std::uint64_t System::station_mac(const Scenario& s, unsigned port, int vf) {
+  const FunctionCfg& fc = vf < 0 ? s.port[port].pf : s.port[port].vf[static_cast<unsigned>(vf)];
   if (fc.mac.fixed) return fc.mac.fixed->value();
   const auto pb = static_cast<std::uint8_t>(port);
   return (vf < 0 ? MacAddress::from_bytes({0x00, 0x1b, 0x21, 0x00, pb, 0xff})

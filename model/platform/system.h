@@ -18,6 +18,7 @@
 #include "model/core/device_profile.h"
 #include "model/core/frame.h"
 #include "model/core/metrics_registry.h"
+#include "model/core/probes.h"
 #include "model/core/scenario.h"
 #include "model/core/station_audit.h"
 #include "model/core/traffic_window.h"
@@ -42,9 +43,24 @@ class Mailbox;
 class InterruptController;
 class PortInterrupts;
 
+class PcapWriter;
+class TransactionLog;
+
+// What a run shows besides its metrics (README: iovsim run --vcd, --probe, --trace-from,
+// --trace-to, --pcap-dir, --log, --log-filter). Empty: nothing, at no cost.
+struct TraceOptions {
+  std::string waveform;             // --vcd FILE: the probes' waveform (FST when it ends in .fst)
+  std::vector<std::string> probes;  // --probe GLOB: the probes it shows (none given: all)
+  ProbeWindow window;               // --trace-from / --trace-to
+  std::string pcap_dir;             // --pcap-dir DIR: a pcap per port direction and function direction
+  std::string log;                  // --log FILE: the transaction log
+  std::vector<std::string> log_filter;  // --log-filter: kinds and function globs
+  bool any() const { return !waveform.empty() || !pcap_dir.empty() || !log.empty(); }
+};
+
 class System : public sc_core::sc_module {
 public:
-  System(sc_core::sc_module_name name, const Scenario& s);
+  System(sc_core::sc_module_name name, const Scenario& s, const TraceOptions& trace = {});
   ~System() override;
 
   const Scenario& scenario() const { return s_; }
@@ -67,6 +83,7 @@ public:
   ps_t run_end() const;
   ps_t warmup_extension() const;  // how much later than warmup_us traffic started
   std::uint64_t mac_of(unsigned port, int vf) const;
+  static std::uint64_t station_mac(const Scenario& s, unsigned port, int vf);  // vf -1: the PF
   static std::uint64_t eui64(std::uint64_t mac);  // the Device Serial Number of a MAC
   // Every visible function's config space in lspci's layout (model/pcie/lspci.h).
   std::string lspci(const LspciOptions& opt);
@@ -82,6 +99,9 @@ public:
   // Metrics of the finished run (see docs/metrics.md), composed from what the blocks
   // published; wall_seconds is the only input that is not simulated.
   nlohmann::json metrics(double wall_seconds) const;
+  // Writes what the trace options asked for that waits for the run's end (the waveform),
+  // flushes the captures, and describes the files written (the metrics' "trace").
+  nlohmann::json finish_trace();
   // Host wall-clock time of the traffic window (to its end, or to now while it runs).
   double traffic_wall_seconds() const;
 
@@ -124,6 +144,11 @@ private:
   std::unique_ptr<InterruptController> irqc_;
   std::vector<Port> ports_;
   std::vector<std::unique_ptr<Driver>> drivers_;
+  void observe();  // attaches the trace options' recorder, captures and log to the blocks
+  TraceOptions trace_;
+  std::unique_ptr<ProbeRecorder> probes_;
+  std::unique_ptr<TransactionLog> log_;
+  std::vector<std::unique_ptr<PcapWriter>> pcaps_;
 };
 
 // The register map of port 0's PF (or its first VF) as the elaborated system holds it: a
@@ -133,10 +158,16 @@ std::string register_map(System& sys, bool vf, regs::ListingFormat format);
 // Elaborates `s`, simulates it to the end and returns its metrics. Once per process (SystemC
 // allows one elaboration). A progress watchdog (model/core/watchdog.h) ends a run that exceeds
 // `limits`.
-nlohmann::json run_scenario(const Scenario& s, const WatchdogLimits& limits = {});
+// With `trace`, also writes the waveform, captures and log it asks for (their files listed
+// in the metrics' "trace").
+nlohmann::json run_scenario(const Scenario& s, const WatchdogLimits& limits = {}, const TraceOptions& trace = {});
 // Elaborates `s`, simulates its bring-up (to the end of warm-up) and returns `lspci` of the
 // functions. `complete` says whether every driver finished bringing its function up by then.
 std::string lspci_after_bring_up(const Scenario& s, const LspciOptions& opt, bool& complete);
+// `iovsim trace synth`: writes `duration_us` of port `port`'s link-partner traffic (its
+// portN.wire keys: sizes, destinations among the scenario's stations, spacing, headers) to a
+// pcap, without simulating. Returns the number of frames written.
+std::uint64_t synthesize_trace(const Scenario& s, unsigned port, double duration_us, const std::string& path);
 // The readable summary of a metrics document.
 std::string summarize(const nlohmann::json& m);
 // Throws InvariantError (model/core/check.h) when the ledger does not balance.

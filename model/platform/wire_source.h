@@ -4,6 +4,7 @@
 // the global quantum and hands each frame to the MAC with an annotated delay: no event and no
 // allocation per frame.
 #pragma once
+#include <memory>
 #include <random>
 #include <vector>
 
@@ -11,6 +12,7 @@
 
 #include "model/core/frame_protocol.h"
 #include "model/core/metrics_registry.h"
+#include "model/platform/traffic_generator.h"
 #include "model/core/scenario.h"
 #include "model/core/stats.h"
 #include "model/core/traffic_window.h"
@@ -18,6 +20,7 @@
 namespace iovsim {
 
 class FlowControl;
+class PcapReader;
 
 struct WireSourceParams {
   unsigned port = 0;
@@ -34,22 +37,20 @@ class WireSource : public sc_core::sc_module {
 public:
   FrameInitiatorSocket out;
   WireSource(sc_core::sc_module_name name, const WireSourceParams& p, FramePool& pool);
+  ~WireSource() override;
   std::uint64_t injected() const { return injected_; }
   void publish(MetricsRegistry& m) const;
 
 private:
   void run();
-  void fill(Frame& f, unsigned len);
+  void replay();  // wire.trace: the trace's frames instead of the generator's
   WireSourceParams p_;
   FramePool& pool_;
   std::uint64_t injected_ = 0;  // frames the link partner started
   DropCounter drops_;           // frames the model had no slot for
-  std::mt19937_64 rng_;
-  std::vector<unsigned> sizes_;
-  std::discrete_distribution<unsigned> size_pick_;
-  std::vector<std::uint64_t> dests_;  // 0: unknown unicast (randomised per frame)
-  std::discrete_distribution<unsigned> dest_pick_;
-  std::uint64_t seq_ = 0;
+  std::unique_ptr<PcapReader> trace_;
+  TrafficGenerator gen_;
+  std::uint64_t replayed_ = 0;
 };
 
 }  // namespace iovsim

@@ -106,8 +106,19 @@ int TxScheduler::pick(const QueueMask& pending, ps_t now, ps_t& eligible_at) {
   return -1;
 }
 
+void TxScheduler::observe(ProbeRecorder& r, const std::vector<std::string>& names) {
+  credit_.resize(queues_);
+  for (unsigned q = 0; q < queues_ && q < names.size(); ++q)
+    if (!names[q].empty())
+      credit_[q] = r.declare(names[q] + ".tx_rate_credit_bytes", 32, ProbeKind::level,
+                             "rate controller: bytes the queue may send before its time stamp holds it (negative: it waits)",
+                             true);
+}
+
 void TxScheduler::charge(unsigned queue, unsigned bytes, ps_t now) {
   limiters_[queue].sent(bytes, now);
+  if (!credit_.empty() && limiters_[queue].enabled())
+    credit_[queue].set(now, std::llround(limiters_[queue].credit_bytes(now)));
   req_.charge = true;  // the core accounts it with the next decision
   req_.charge_queue = static_cast<std::uint16_t>(queue);
   req_.charge_bytes = static_cast<std::uint16_t>(std::min(bytes, 0xFFFFu));

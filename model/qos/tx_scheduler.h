@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "hls/scheduler/scheduler_core.h"
+#include "model/core/probes.h"
 #include "model/core/tx_arbiter.h"
 #include "model/regs/device_map.h"
 
@@ -45,6 +46,11 @@ public:
   ps_t eligible_at(ps_t now) const { return may_send(now) ? now : ts_; }
   void sent(unsigned l2_bytes, ps_t now);  // a packet's data read request went out at `now`
   double rate_factor() const { return rf_; }
+  // The bytes the queue may send before its rate holds it back: (now - TS) in byte times of
+  // its rate; negative while it waits for its time stamp.
+  double credit_bytes(ps_t now) const {
+    return (static_cast<double>(now) - static_cast<double>(ts_)) / (rf_ * byte_ps_);
+  }
   ps_t time_stamp() const { return ts_; }
 
 private:
@@ -70,6 +76,9 @@ public:
               const TxArbitration& arb = {});
   // The family's RTTDQSEL / RTTBCNRM / RTTBCNRC, decoded by its codec.
   void map_registers(regs::RegisterSpace& pf);
+  // --vcd: each named queue's rate controller credit after each of its packets
+  // (`names[q]`.tx_rate_credit_bytes; an empty name: none).
+  void observe(ProbeRecorder& r, const std::vector<std::string>& names);
   int pick(const QueueMask& pending, ps_t now, ps_t& eligible_at) override;
   void activate(unsigned queue, ps_t now) override { limiters_[queue].activate(now); }
   void charge(unsigned queue, unsigned bytes, ps_t now) override;
@@ -95,6 +104,7 @@ private:
   std::vector<RateController> limiters_;
   std::vector<QueueQosStats> stats_;
   std::uint64_t invalid_writes_ = 0;
+  std::vector<Probe> credit_;  // empty unless observed
 };
 
 }  // namespace iovsim

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "model/core/mac_address.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -122,14 +124,43 @@ void Sorter::publish(MetricsRegistry& m) const {
   drops_.publish(m);
 }
 
-void Sorter::count_drop(hls::RxVerdict v, int fn) {
+namespace {
+Drop drop_of(hls::RxVerdict v) {
   switch (v) {
-    case hls::RxVerdict::DropVlanFilter: drops_.count(Drop::VlanFilter, fn); break;
-    case hls::RxVerdict::DropSize: drops_.count(Drop::PoolSize, fn); break;
-    case hls::RxVerdict::DropPoolDisabled: drops_.count(Drop::PoolDisabled, fn); break;
-    default: drops_.count(Drop::NoPool, fn); break;
+    case hls::RxVerdict::DropVlanFilter: return Drop::VlanFilter;
+    case hls::RxVerdict::DropSize: return Drop::PoolSize;
+    case hls::RxVerdict::DropPoolDisabled: return Drop::PoolDisabled;
+    default: return Drop::NoPool;
   }
 }
+}  // namespace
+
+void Sorter::observe(const Observer& o) {
+  log_ = o.log;
+  if (o.probes) {
+    rx_pools_ = o.probes->declare(fmt::format("port{}.sorter.rx_pools", p_.port), 64, ProbeKind::level,
+                                  "the pools the last frame from the wire went to (bitmap; 0: dropped)");
+    tx_pools_ = o.probes->declare(fmt::format("port{}.sorter.tx_pools", p_.port), 64, ProbeKind::level,
+                                  "where the last frame from a queue went: local pools (bitmap), bit 63 the wire");
+  }
+  observed_ = true;
+}
+
+void Sorter::observe_decision(bool rx, const FramePayload& p, std::uint64_t pools, ps_t t, const char* drop) {
+  (rx ? rx_pools_ : tx_pools_).set(t, static_cast<std::int64_t>(pools));
+  const int fn = rx ? -1 : p_.function_of_pool(static_cast<unsigned>(p.pool_id));
+  if (!log_ || !log_->wants(LogKind::frame, fn)) return;
+  const hls::L2Header h = parse_l2(p.frame());
+  if (drop)
+    log_->line(LogKind::frame, t, fn, rx ? -1 : p.queue, "sorter port{} {} {} bytes da {} vid {}: drop {}", p_.port,
+               rx ? "rx" : "tx", p.frame().len, MacAddress(h.da).str(), h.vid, drop);
+  else
+    log_->line(LogKind::frame, t, fn, rx ? -1 : p.queue, "sorter port{} {} {} bytes da {} vid {}: pools {:#x}{}", p_.port,
+               rx ? "rx" : "tx", p.frame().len, MacAddress(h.da).str(), h.vid, pools & ~(1ull << 63),
+               pools >> 63 ? " and the wire" : "");
+}
+
+void Sorter::count_drop(hls::RxVerdict v, int fn) { drops_.count(drop_of(v), fn); }
 
 void Sorter::deliver(FramePayload& p, const hls::L2Header& h, hls::PoolMask pools,
                      unsigned other_copies, sc_core::sc_time& delay) {
@@ -203,6 +234,9 @@ const hls::TxDecision& Sorter::switch_frame(unsigned src, const hls::L2Header& h
 void Sorter::receive(FramePayload& p, sc_core::sc_time& delay) {
   const hls::L2Header h = parse_l2(p.frame());
   const hls::RxDecision& d = classify(h);
+  if (observed_)
+    observe_decision(true, p, d.verdict == hls::RxVerdict::Deliver ? d.pools : 0, now_ps() + to_ps(delay),
+                     d.verdict == hls::RxVerdict::Deliver && d.pools ? nullptr : drop_name(drop_of(d.verdict)));
   if (d.verdict != hls::RxVerdict::Deliver || d.pools == 0) {
     count_drop(d.verdict, -1);
     p.pool->release(p.handle);
@@ -222,6 +256,11 @@ void Sorter::transmit(FramePayload& p, sc_core::sc_time& delay) {
     ++r_.spoofed_frames;
     ++stats_.spoof_events;
     if (on_spoof) on_spoof();
+  }
+  if (observed_) {
+    const bool dropped = d.drop || (!d.to_wire && d.loopback_pools == 0);
+    observe_decision(false, p, dropped ? 0 : d.loopback_pools | (d.to_wire ? 1ull << 63 : 0), now_ps() + to_ps(delay),
+                     !dropped ? nullptr : d.spoof_mac || d.spoof_vlan ? "spoof" : d.tx_disabled ? "pool disabled" : "no pool");
   }
   if (d.drop || (!d.to_wire && d.loopback_pools == 0)) {
     drops_.count(d.spoof_mac || d.spoof_vlan ? Drop::Spoof

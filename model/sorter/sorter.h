@@ -17,6 +17,7 @@
 #include "hls/sorter/sorter_core.h"
 #include "model/core/device_profile.h"
 #include "model/core/frame_protocol.h"
+#include "model/core/observer.h"
 #include "model/core/metrics_registry.h"
 #include "model/core/stats.h"
 #include "model/regs/device_map.h"
@@ -55,6 +56,9 @@ public:
   const hls::SorterTables& tables() const { return r_.tables; }
   // Called for each spoofed Tx frame (the 82576 raises ICR.DOUTSYNC for the PF).
   std::function<void()> on_spoof;
+  // Observation: the decision for the last frame (the pools an Rx frame went to, the pools a
+  // Tx frame looped back to, bit 63 for the wire) as probes, and the log's frame lines.
+  void observe(const Observer& o);
   std::uint64_t ignored_writes() const { return r_.ignored_writes; }
   std::uint64_t classify_calls() const { return cache_misses_; }
   std::uint64_t switch_calls() const { return tx_cache_misses_; }
@@ -65,6 +69,10 @@ private:
   void deliver(FramePayload& p, const hls::L2Header& h, hls::PoolMask pools,
                unsigned other_copies, sc_core::sc_time& delay);
   void count_drop(hls::RxVerdict v, int fn);
+  [[gnu::cold]] void observe_decision(bool rx, const FramePayload& p, std::uint64_t pools, ps_t t, const char* drop);
+  bool observed_ = false;
+  Probe rx_pools_, tx_pools_;
+  TransactionLog* log_ = nullptr;
   // classify_rx and switch_tx are pure functions of the tables, the header (and the source
   // pool): their decisions are memoised per header until the next filter register write.
   // Same results, far fewer table walks.

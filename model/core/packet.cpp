@@ -1,0 +1,224 @@
+#include "model/core/packet.h"
+
+#include <cstring>
+
+#include "model/core/frame_stamp.h"
+
+namespace iovsim {
+
+namespace {
+
+constexpr std::uint8_t kProtoUdp = 17, kProtoTcp = 6;
+constexpr unsigned kTcpHeader = 20, kUdpHeader = 8;
+
+// The 16-bit big-endian words of p[0..n) summed into 32 bits (a trailing odd byte is padded
+// with a zero, RFC 1071).
+std::uint32_t sum_words(const std::uint8_t* p, unsigned n, std::uint32_t s = 0) {
+  unsigned i = 0;
+  for (; i + 1 < n; i += 2) s += static_cast<std::uint32_t>(p[i]) << 8 | p[i + 1];
+  if (i < n) s += static_cast<std::uint32_t>(p[i]) << 8;
+  return s;
+}
+std::uint16_t fold(std::uint32_t s) {
+  while (s >> 16) s = (s & 0xFFFF) + (s >> 16);
+  return static_cast<std::uint16_t>(s);
+}
+void put16(std::uint8_t* p, unsigned v) {
+  p[0] = static_cast<std::uint8_t>(v >> 8);
+  p[1] = static_cast<std::uint8_t>(v);
+}
+unsigned get16(const std::uint8_t* p) { return static_cast<unsigned>(p[0]) << 8 | p[1]; }
+
+}  // namespace
+
+unsigned PacketBuilder::header_bytes(unsigned vlan, L3Kind l3, L4Kind l4) {
+  return 14 + (vlan ? 4 : 0) + (l3 == L3Kind::ipv4 ? 20 : 40) + (l4 == L4Kind::udp ? kUdpHeader : kTcpHeader);
+}
+
+PacketBuilder::PacketBuilder(const PacketSpec& spec) : spec_(spec) {
+  std::uint8_t* h = hdr_;
+  for (int i = 0; i < 6; ++i) h[6 + i] = static_cast<std::uint8_t>(spec.sa >> (8 * i));
+  unsigned at = 12;
+  if (spec.vlan) {  // 802.1Q: TPID, then PCP 0, DEI 0, VID
+    put16(h + 12, 0x8100);
+    put16(h + 14, spec.vlan & 0xFFF);
+    at = 16;
+  }
+  const bool v4 = spec.l3 == L3Kind::ipv4;
+  const std::uint8_t proto = spec.l4 == L4Kind::udp ? kProtoUdp : kProtoTcp;
+  put16(h + at, v4 ? 0x0800 : 0x86DD);
+  l3_ = at + 2;
+  std::uint8_t* ip = h + l3_;
+  if (v4) {
+    ip[0] = 0x45;        // version 4, 5 words
+    put16(ip + 6, 0x4000);  // don't fragment
+    ip[8] = 64;          // TTL
+    ip[9] = proto;
+    std::memcpy(ip + 12, spec.src_ip.data(), 4);
+    std::memcpy(ip + 16, spec.dst_ip.data(), 4);
+    ip[15] = 0;  // the flow's byte, per frame
+    l4_ = l3_ + 20;
+    ip_sum_ = sum_words(ip, 20);
+  } else {
+    ip[0] = 0x60;  // version 6, traffic class 0, flow label 0
+    ip[6] = proto;
+    ip[7] = 64;    // hop limit
+    std::memcpy(ip + 8, spec.src_ip.data(), 16);
+    std::memcpy(ip + 24, spec.dst_ip.data(), 16);
+    ip[23] = 0;
+    l4_ = l3_ + 40;
+  }
+  // The pseudo-header's constant words: the addresses (the flow's byte left out) and the
+  // protocol; its length is per frame.
+  l4_sum_ = v4 ? sum_words(ip + 12, 8) : sum_words(ip + 8, 32);
+  l4_sum_ += proto;
+  std::uint8_t* l4 = h + l4_;
+  put16(l4 + 2, spec.dport);
+  if (spec.l4 == L4Kind::tcp) {
+    l4[12] = 5 << 4;  // data offset: 5 words
+    l4[13] = 0x18;    // PSH, ACK
+    put16(l4 + 14, 0xFFFF);  // window
+    hdr_len_ = l4_ + kTcpHeader;
+    tcp_seq_.assign(spec.flows ? spec.flows : 1, 1);
+  } else {
+    hdr_len_ = l4_ + kUdpHeader;
+  }
+  l4_sum_ = sum_words(l4, hdr_len_ - l4_, l4_sum_);
+}
+
+void PacketBuilder::build(std::uint8_t* b, unsigned len, const PacketVars& v, ps_t stamp) {
+  if (len < hdr_len_) {  // no room for the headers (the scenario loader refuses such sizes)
+    std::memcpy(b, hdr_, len);
+    return;
+  }
+  std::memcpy(b, hdr_, hdr_len_);
+  for (int i = 0; i < 6; ++i) b[i] = static_cast<std::uint8_t>(v.da >> (8 * i));
+  std::memset(b + hdr_len_, 0, len - hdr_len_);
+  const bool stamped = len >= hdr_len_ + kStampBytes;  // the stamp lies in the payload only
+  if (stamped) write_stamp(b, len, stamp);
+  std::uint8_t* ip = b + l3_;
+  std::uint8_t* l4 = b + l4_;
+  const unsigned l4_len = len - l4_;
+  const unsigned sport = spec_.sport_base + v.sport;
+  std::uint32_t s = l4_sum_ + 2 * l4_len + v.src_low + v.dst_add + sport;  // UDP carries its length twice
+  if (spec_.l3 == L3Kind::ipv4) {
+    put16(ip + 2, len - l3_);
+    put16(ip + 4, v.ip_id);
+    ip[15] = v.src_low;
+    ip[19] = static_cast<std::uint8_t>(ip[19] + v.dst_add);
+    put16(ip + 10, static_cast<std::uint16_t>(~fold(ip_sum_ + (len - l3_) + v.ip_id + v.src_low + v.dst_add)));
+  } else {
+    put16(ip + 4, l4_len);
+    ip[23] = v.src_low;
+    ip[39] = static_cast<std::uint8_t>(ip[39] + v.dst_add);
+  }
+  put16(l4, sport);
+  if (spec_.l4 == L4Kind::udp) {
+    put16(l4 + 4, l4_len);
+  } else {
+    s -= l4_len;  // TCP has no length field of its own
+    const unsigned f = v.flow % static_cast<unsigned>(tcp_seq_.size());
+    const std::uint32_t seq = tcp_seq_[f];
+    tcp_seq_[f] = seq + (len - hdr_len_);
+    l4[4] = static_cast<std::uint8_t>(seq >> 24), l4[5] = static_cast<std::uint8_t>(seq >> 16);
+    l4[6] = static_cast<std::uint8_t>(seq >> 8), l4[7] = static_cast<std::uint8_t>(seq);
+    s += (seq >> 16) + (seq & 0xFFFF);
+  }
+  // The payload is zero but for the stamp: sum from the even offset (relative to the L4
+  // header) at or before it.
+  if (stamped) {
+    const unsigned from = l4_ + ((len - kStampBytes - l4_) & ~1u);
+    s = sum_words(b + from, len - from, s);
+  }
+  std::uint16_t c = static_cast<std::uint16_t>(~fold(s));
+  if (spec_.l4 == L4Kind::udp && c == 0) c = 0xFFFF;  // 0 means "no checksum" in UDP
+  put16(l4 + (spec_.l4 == L4Kind::udp ? 6 : 16), c);
+}
+
+std::uint16_t internet_checksum(const std::uint8_t* p, unsigned n, std::uint32_t initial) {
+  return static_cast<std::uint16_t>(~fold(sum_words(p, n, initial)));
+}
+
+namespace {
+// Where a frame's L4 checksum lies and what it covers; false when it is not IPv4/IPv6 with
+// UDP or TCP over Ethernet II (at most one 802.1Q tag).
+struct L4View {
+  unsigned l4 = 0, len = 0, csum = 0;
+  std::uint32_t pseudo = 0;
+  bool udp = false, v4 = false;
+};
+bool parse_l4(const std::uint8_t* b, unsigned len, L4View& v, const char** why) {
+  auto fail = [why](const char* w) {
+    if (why) *why = w;
+    return false;
+  };
+  if (len < 14) return fail("shorter than an Ethernet header");
+  unsigned at = 12;
+  unsigned type = get16(b + at);
+  if (type == 0x8100) {
+    at += 4;
+    if (len < at + 2) return fail("truncated 802.1Q tag");
+    type = get16(b + at);
+  }
+  const unsigned l3 = at + 2;
+  unsigned proto = 0;
+  if (type == 0x0800) {
+    if (len < l3 + 20 || (b[l3] >> 4) != 4) return fail("not an IPv4 header");
+    const unsigned ihl = (b[l3] & 0xF) * 4u, total = get16(b + l3 + 2);
+    if (ihl < 20 || len < l3 + ihl || total < ihl || l3 + total > len) return fail("IPv4 lengths");
+    if (internet_checksum(b + l3, ihl) != 0) return fail("IPv4 header checksum");
+    proto = b[l3 + 9];
+    v.l4 = l3 + ihl;
+    v.len = total - ihl;
+    v.pseudo = sum_words(b + l3 + 12, 8) + proto + v.len;
+    v.v4 = true;
+  } else if (type == 0x86DD) {
+    if (len < l3 + 40 || (b[l3] >> 4) != 6) return fail("not an IPv6 header");
+    proto = b[l3 + 6];
+    v.l4 = l3 + 40;
+    v.len = get16(b + l3 + 4);
+    if (v.l4 + v.len > len) return fail("IPv6 payload length");
+    v.pseudo = sum_words(b + l3 + 8, 32) + proto + v.len;
+  } else {
+    return fail("neither IPv4 nor IPv6");
+  }
+  if (proto == kProtoUdp) {
+    if (v.len < kUdpHeader || get16(b + v.l4 + 4) != v.len) return fail("UDP length");
+    v.udp = true;
+    v.csum = v.l4 + 6;
+  } else if (proto == kProtoTcp) {
+    if (v.len < kTcpHeader) return fail("TCP length");
+    v.csum = v.l4 + 16;
+  } else {
+    return fail("neither UDP nor TCP");
+  }
+  return true;
+}
+}  // namespace
+
+bool packet_checksums_ok(const std::uint8_t* b, unsigned len, const char** why) {
+  L4View v;
+  if (!parse_l4(b, len, v, why)) return false;
+  if (v.udp && v.v4 && get16(b + v.csum) == 0) return true;  // IPv4 UDP: no checksum
+  if (internet_checksum(b + v.l4, v.len, v.pseudo) != 0) {
+    if (why) *why = v.udp ? "UDP checksum" : "TCP checksum";
+    return false;
+  }
+  return true;
+}
+
+bool restamp_packet(std::uint8_t* b, unsigned len, ps_t t) {
+  ps_t old = 0;
+  if (!read_stamp(b, len, old)) return false;
+  write_stamp(b, len, t);
+  L4View v;
+  if (parse_l4(b, len, v, nullptr) && v.l4 + v.len == len && !(v.udp && v.v4 && get16(b + v.csum) == 0)) {
+    put16(b + v.csum, 0);
+    std::uint16_t c = internet_checksum(b + v.l4, v.len, v.pseudo);
+    if (v.udp && c == 0) c = 0xFFFF;
+    put16(b + v.csum, c);
+  }
+  return true;
+}
+
+}  // namespace iovsim

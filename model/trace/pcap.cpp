@@ -1,0 +1,120 @@
+#include "model/trace/pcap.h"
+
+#include <pcap/pcap.h>
+
+#include <fmt/format.h>
+
+#include <cstdio>
+
+#include "model/core/scenario.h"
+
+namespace iovsim {
+
+namespace {
+constexpr ps_t kPsPerSec = 1000 * kPsPerMs;
+}
+
+PcapWriter::PcapWriter(const std::string& path) : path_(path) {
+  dead_ = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 262144, PCAP_TSTAMP_PRECISION_NANO);
+  if (!dead_) throw ConfigError(fmt::format("{}: libpcap cannot open a capture", path));
+  dump_ = pcap_dump_open(dead_, path.c_str());
+  if (!dump_) {
+    const std::string why = pcap_geterr(dead_);
+    pcap_close(dead_);
+    throw ConfigError(fmt::format("{}: cannot write the capture ({})", path, why));
+  }
+}
+
+PcapWriter::~PcapWriter() {
+  if (dump_) pcap_dump_close(dump_);
+  if (dead_) pcap_close(dead_);
+}
+
+void PcapWriter::flush() { pcap_dump_flush(dump_); }
+
+void PcapWriter::frame(ps_t t, const std::uint8_t* data, unsigned len, int) {
+  pcap_pkthdr h{};
+  const ps_t ns = t / kPsPerNs;
+  h.ts.tv_sec = static_cast<time_t>(ns / 1'000'000'000);
+  h.ts.tv_usec = static_cast<suseconds_t>(ns % 1'000'000'000);  // nanoseconds: the file's precision
+  h.caplen = h.len = len;
+  pcap_dump(reinterpret_cast<u_char*>(dump_), &h, data);
+  ++frames_;
+}
+
+PcapReader::PcapReader(const std::string& path) : path_(path) {
+  open();
+  // Check every record now: a run must not stop half-way on a bad one.
+  std::uint64_t n = 0;
+  for (;;) {
+    long offset = pcap_file(p_) ? std::ftell(pcap_file(p_)) : -1;
+    pcap_pkthdr* h = nullptr;
+    const u_char* d = nullptr;
+    const int rc = pcap_next_ex(p_, &h, &d);
+    if (rc == PCAP_ERROR_BREAK) break;
+    if (rc != 1) {
+      const std::string why = pcap_geterr(p_);
+      pcap_close(p_);
+      p_ = nullptr;
+      throw ConfigError(fmt::format("{}: record {} at byte offset {}: {}", path, n + 1, offset, why));
+    }
+    const ps_t t = static_cast<ps_t>(h->ts.tv_sec) * kPsPerSec + static_cast<ps_t>(h->ts.tv_usec) * kPsPerNs;
+    auto bad = [&](const std::string& why) {
+      pcap_close(p_);
+      p_ = nullptr;
+      throw ConfigError(fmt::format("{}: record {} at byte offset {}: {}", path, n + 1, offset, why));
+    };
+    if (h->len < 14 || h->caplen < 14) bad(fmt::format("{} bytes is shorter than an Ethernet header", h->caplen));
+    if (h->len > kMaxFrame)
+      bad(fmt::format("a {}-byte frame is larger than the model's largest ({} bytes without FCS)", h->len, kMaxFrame));
+    if (h->caplen > h->len) bad(fmt::format("captured length {} exceeds the frame's length {}", h->caplen, h->len));
+    if (n == 0) first_ = t;
+    if (t < last_) bad("its timestamp is earlier than the record before it");
+    last_ = t;
+    ++n;
+  }
+  frames_ = n;
+  if (!n) {
+    pcap_close(p_);
+    p_ = nullptr;
+    throw ConfigError(fmt::format("{}: the trace holds no frame", path));
+  }
+  rewind();
+}
+
+void PcapReader::open() {
+  char err[PCAP_ERRBUF_SIZE] = {};
+  p_ = pcap_open_offline_with_tstamp_precision(path_.c_str(), PCAP_TSTAMP_PRECISION_NANO, err);
+  if (!p_) throw ConfigError(fmt::format("{}: cannot read the trace ({})", path_, err));
+  if (pcap_datalink(p_) != DLT_EN10MB) {
+    const int lt = pcap_datalink(p_);
+    const char* name = pcap_datalink_val_to_name(lt);
+    pcap_close(p_);
+    p_ = nullptr;
+    throw ConfigError(fmt::format("{}: link type {} ({}) is not Ethernet (DLT_EN10MB): the model replays Ethernet frames",
+                                  path_, lt, name ? name : "unknown"));
+  }
+}
+
+void PcapReader::rewind() {
+  if (p_) pcap_close(p_);
+  p_ = nullptr;
+  open();
+}
+
+PcapReader::~PcapReader() {
+  if (p_) pcap_close(p_);
+}
+
+bool PcapReader::next(TraceFrame& f) {
+  pcap_pkthdr* h = nullptr;
+  const u_char* d = nullptr;
+  if (pcap_next_ex(p_, &h, &d) != 1) return false;  // checked when opened: the end
+  f.data = d;
+  f.caplen = h->caplen;
+  f.len = h->len;
+  f.t = static_cast<ps_t>(h->ts.tv_sec) * kPsPerSec + static_cast<ps_t>(h->ts.tv_usec) * kPsPerNs;
+  return true;
+}
+
+}  // namespace iovsim
