@@ -20,6 +20,7 @@ run: build
 # Under CI (CI set to anything but empty or false) the test command also runs every fuzz
 # target for 60 s: .ci/run runs exactly `make test`.
 test: build
+	@scripts/install-deps.sh test
 	cd $(BUILD) && SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 ctest --output-on-failure -j $(JOBS)
 	@if [ -n "$$CI" ] && [ "$$CI" != false ]; then $(MAKE) --no-print-directory fuzz FUZZ_SECONDS=60; fi
 

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian packages iovsim needs, and only those that are missing.
 # Does nothing (and needs no privileges) when everything is present.
-# `install-deps.sh fuzz` adds what the libFuzzer harnesses need (clang and its runtime).
+# `install-deps.sh fuzz` adds what the libFuzzer harnesses need (clang and its runtime),
+# `install-deps.sh test` what the test suite needs besides the build (tshark).
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libsystemc-dev catch2 libfmt-dev libyaml-cpp-dev
-      nlohmann-json3-dev libcli11-dev libpcap-dev libbenchmark-dev verilator yosys)
+      nlohmann-json3-dev libcli11-dev libpcap-dev zlib1g-dev libbenchmark-dev verilator yosys)
 for set in "$@"; do
   case "$set" in
     fuzz) pkgs+=(clang libclang-rt-14-dev) ;;
-    *) echo "install-deps: unknown package set '$set' (known: fuzz)" >&2; exit 2 ;;
+    test) pkgs+=(tshark) ;;  # the test suite decodes every capture with Wireshark's dissectors
+    *) echo "install-deps: unknown package set '$set' (known: fuzz, test)" >&2; exit 2 ;;
   esac
 done
 missing=()

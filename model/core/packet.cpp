@@ -92,7 +92,11 @@ void PacketBuilder::build(std::uint8_t* b, unsigned len, const PacketVars& v, ps
     return;
   }
   std::memcpy(b, hdr_, hdr_len_);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  std::memcpy(b, &v.da, 6);  // the first octet is in the low byte
+#else
   for (int i = 0; i < 6; ++i) b[i] = static_cast<std::uint8_t>(v.da >> (8 * i));
+#endif
   std::memset(b + hdr_len_, 0, len - hdr_len_);
   const bool stamped = len >= hdr_len_ + kStampBytes;  // the stamp lies in the payload only
   if (stamped) write_stamp(b, len, stamp);
@@ -126,10 +130,11 @@ void PacketBuilder::build(std::uint8_t* b, unsigned len, const PacketVars& v, ps
   }
   // The payload is zero but for the stamp: sum from the even offset (relative to the L4
   // header) at or before it.
-  if (stamped) {
+  if (stamped) {  // 12 bytes, plus a zero byte before them when they start at an odd offset
     const unsigned from = l4_ + ((len - kStampBytes - l4_) & ~1u);
     s = sum_words(b + from, len - from, s);
   }
+
   std::uint16_t c = static_cast<std::uint16_t>(~fold(s));
   if (spec_.l4 == L4Kind::udp && c == 0) c = 0xFFFF;  // 0 means "no checksum" in UDP
   put16(l4 + (spec_.l4 == L4Kind::udp ? 6 : 16), c);

@@ -371,20 +371,8 @@ void PcieEndpoint::dma_b_transport(int, tlm::tlm_generic_payload& gp, sc_core::s
                                                      : tlm::TLM_ADDRESS_ERROR_RESPONSE);
 }
 
-DmaStatus PcieEndpoint::transfer(unsigned fn, std::uint64_t a, void* data, unsigned len, TlpKind kind,
-                            bool write, ps_t& t) {
-  if (!log_) return transfer_raw(fn, a, data, len, kind, write, t);
-  const ps_t start = t;
-  const DmaStatus s = transfer_raw(fn, a, data, len, kind, write, t);
-  if (log_->wants(LogKind::dma, static_cast<int>(fn)))
-    log_->line(LogKind::dma, start, static_cast<int>(fn), -1, "{} {} {:#x} {} bytes, done {:.3f} ns{}", write ? "write" : "read ",
-               tlp_kind_name(kind), a, len, static_cast<double>(t) / 1000,
-               s == DmaStatus::Ok ? "" : s == DmaStatus::BusMaster ? " refused: Bus Master Enable clear" : " refused: IOMMU fault");
-  return s;
-}
-
-DmaStatus PcieEndpoint::transfer_raw(unsigned fn, std::uint64_t a, void* data, unsigned len, TlpKind kind,
-                                     bool write, ps_t& t) {
+inline DmaStatus PcieEndpoint::transfer_raw(unsigned fn, std::uint64_t a, void* data, unsigned len, TlpKind kind,
+                                            bool write, ps_t& t) {
   if (!bus_master(fn)) {  // the function may not issue memory requests: no TLP leaves
     ++bme_refused_;
     return DmaStatus::BusMaster;
@@ -421,6 +409,24 @@ DmaStatus PcieEndpoint::transfer_raw(unsigned fn, std::uint64_t a, void* data, u
   sc_core::sc_time d = to_sc(t > now ? t - now : 0);
   dma_out->b_transport(gp_, d);
   return gp_.is_response_ok() ? DmaStatus::Ok : DmaStatus::IommuFault;
+}
+
+
+DmaStatus PcieEndpoint::transfer(unsigned fn, std::uint64_t a, void* data, unsigned len, TlpKind kind,
+                            bool write, ps_t& t) {
+  if (__builtin_expect(log_ != nullptr, 0)) return transfer_logged(fn, a, data, len, kind, write, t);
+  return transfer_raw(fn, a, data, len, kind, write, t);
+}
+
+DmaStatus PcieEndpoint::transfer_logged(unsigned fn, std::uint64_t a, void* data, unsigned len, TlpKind kind,
+                                        bool write, ps_t& t) {
+  const ps_t start = t;
+  const DmaStatus s = transfer_raw(fn, a, data, len, kind, write, t);
+  if (log_->wants(LogKind::dma, static_cast<int>(fn)))
+    log_->line(LogKind::dma, start, static_cast<int>(fn), -1, "{} {} {:#x} {} bytes, done {:.3f} ns{}", write ? "write" : "read ",
+               tlp_kind_name(kind), a, len, static_cast<double>(t) / 1000,
+               s == DmaStatus::Ok ? "" : s == DmaStatus::BusMaster ? " refused: Bus Master Enable clear" : " refused: IOMMU fault");
+  return s;
 }
 
 }  // namespace iovsim

@@ -93,7 +93,10 @@ public:
 private:
   TransactionLog* log_ = nullptr;
   std::unordered_map<const regs::RegisterSpace*, int> space_fn_;  // --log: whose registers
-  DmaStatus transfer_raw(unsigned fn, std::uint64_t a, void* data, unsigned len, TlpKind kind, bool write, ps_t& t);
+  [[gnu::always_inline]] DmaStatus transfer_raw(unsigned fn, std::uint64_t a, void* data, unsigned len, TlpKind kind,
+                                                bool write, ps_t& t);
+  [[gnu::noinline]] DmaStatus transfer_logged(unsigned fn, std::uint64_t a, void* data, unsigned len, TlpKind kind,
+                                              bool write, ps_t& t);
   void cfg_b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   void mmio_b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   void dma_b_transport(int id, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
