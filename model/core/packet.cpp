@@ -19,8 +19,9 @@ std::uint32_t sum_words(const std::uint8_t* p, unsigned n, std::uint32_t s = 0) 
   if (i < n) s += static_cast<std::uint32_t>(p[i]) << 8;
   return s;
 }
-std::uint16_t fold(std::uint32_t s) {
-  while (s >> 16) s = (s & 0xFFFF) + (s >> 16);
+std::uint16_t fold(std::uint32_t s) {  // two steps suffice for any 32-bit sum: no loop
+  s = (s & 0xFFFF) + (s >> 16);  // at most 0x1FFFE
+  s = (s & 0xFFFF) + (s >> 16);  // at most 0xFFFF
   return static_cast<std::uint16_t>(s);
 }
 void put16(std::uint8_t* p, unsigned v) {
@@ -128,11 +129,21 @@ void PacketBuilder::build(std::uint8_t* b, unsigned len, const PacketVars& v, ps
     l4[6] = static_cast<std::uint8_t>(seq >> 8), l4[7] = static_cast<std::uint8_t>(seq);
     s += (seq >> 16) + (seq & 0xFFFF);
   }
-  // The payload is zero but for the stamp: sum from the even offset (relative to the L4
-  // header) at or before it.
-  if (stamped) {  // 12 bytes, plus a zero byte before them when they start at an odd offset
-    const unsigned from = l4_ + ((len - kStampBytes - l4_) & ~1u);
+  // The payload is zero but for the stamp (the 8-byte time, then the magic, little-endian).
+  // Its bytes' share of the sum without touching memory: their sum as little-endian words is
+  // their share when the stamp starts at an odd offset from the L4 header, and byte-swapped
+  // when at an even one (RFC 1071, byte order independence).
+  if (stamped) {
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+    const unsigned from = l4_ + ((len - kStampBytes - l4_) & ~1u);  // the stamp is in host order
     s = sum_words(b + from, len - from, s);
+#else
+    std::uint32_t le = static_cast<std::uint32_t>(stamp & 0xFFFF) + static_cast<std::uint32_t>(stamp >> 16 & 0xFFFF) +
+                       static_cast<std::uint32_t>(stamp >> 32 & 0xFFFF) + static_cast<std::uint32_t>(stamp >> 48) +
+                       (kStampMagic & 0xFFFF) + (kStampMagic >> 16);
+    const std::uint16_t f = fold(le);
+    s += (len - kStampBytes - l4_) & 1u ? f : static_cast<std::uint16_t>(f << 8 | f >> 8);
+#endif
   }
 
   std::uint16_t c = static_cast<std::uint16_t>(~fold(s));

@@ -135,6 +135,14 @@ void visit_function(V& v, FunctionCfg& f) {
     v.field("spoof_mac", f.tx.spoof_mac, "the VM forges its source MAC address");
     v.choice("l3", f.tx.l3, {{"ipv4", L3Kind::ipv4}, {"ipv6", L3Kind::ipv6}}, "network header of its frames");
     v.choice("l4", f.tx.l4, {{"udp", L4Kind::udp}, {"tcp", L4Kind::tcp}}, "transport header of its frames");
+    v.field("trace", f.tx.trace,
+            "a pcap or pcapng file (Ethernet, without FCS) the VM's application sends instead of generating (load_mbps, frame_bytes, to, vlan, l3, l4 then unused)");
+    v.choice("trace_timing", f.tx.trace_timing,
+             {{"keep", TraceTiming::keep}, {"scale", TraceTiming::scale}, {"line_rate", TraceTiming::line_rate}},
+             "the trace's times: keep (as captured, from the traffic window's start), scale (multiplied by trace_scale), line_rate (one frame time apart at the link rate)");
+    v.field("trace_scale", f.tx.trace_scale, Range{1e-6, 1e6}, "trace_timing scale: gaps multiplied by this");
+    v.field("trace_own_mac", f.tx.trace_own_mac,
+            "the trace's source MAC addresses are replaced by the function's (false: sent as captured, which anti-spoofing may drop)");
   });
 }
 
@@ -764,7 +772,7 @@ void validate(const Scenario& s, const std::string& origin) {
     };
     if (s.device.mode == Mode::vmdq)
       for (unsigned v = 0; v < pc.vf.size(); ++v)
-        if (pc.vf[v].tx.load_mbps > 0 || pc.vf[v].vlan || !pc.vf[v].multicast.empty() ||
+        if (pc.vf[v].tx.load_mbps > 0 || !pc.vf[v].tx.trace.empty() || pc.vf[v].vlan || !pc.vf[v].multicast.empty() ||
             pc.vf[v].request_mac || pc.vf[v].rate_limit_mbps > 0 || pc.vf[v].rss)
           bad(fmt::format("port{}.vf{}", p, v),
               "in vmdq mode a VM only receives (its Tx through the hypervisor, its mailbox, "

@@ -71,6 +71,10 @@ struct TxFlowCfg {
   bool spoof_mac = false;      // the VM forges its source MAC
   L3Kind l3 = L3Kind::ipv4;    // the frames' network and transport headers
   L4Kind l4 = L4Kind::udp;
+  std::string trace;           // a pcap/pcapng the application sends instead (load_mbps unused)
+  TraceTiming trace_timing = TraceTiming::keep;
+  double trace_scale = 1;
+  bool trace_own_mac = true;   // the trace's source MACs replaced by the function's
 };
 
 // A malicious guest driver (issue: hostile guests): after its bring-up it stops being a

@@ -40,6 +40,7 @@ Driver::Driver(sc_core::sc_module_name name, const DeviceProfile& prof, const Dr
   rx_n_ = p.host.rx_ring_entries;
   tx_n_ = p.host.tx_ring_entries;
   tx_slot_ = static_cast<unsigned>(align(p.max_frame, 64));
+  if (!p.cfg.tx.trace.empty()) open_tx_trace();  // checked whole before the run
   // Layout (driver_memory_bytes): page 0 unused, Rx rings, Tx ring, Rx buffers, Tx buffers.
   // With RSS the function runs every queue of its pool; otherwise its first. A VMDq
   // hypervisor runs its default queue plus the first queue of each NetQueue VM's pool.
@@ -455,7 +456,7 @@ void Driver::run() {
   constexpr ps_t kNever = ~ps_t{0};
   const ps_t period = static_cast<ps_t>(p_.host.poll_interval_us * kPsPerUs);
   const bool poll_mode = p_.cfg.driver == DriverMode::poll;
-  const bool sends = p_.cfg.tx.load_mbps > 0;
+  const bool sends = p_.cfg.tx.load_mbps > 0 || tx_trace_;
   const ps_t watchdog = static_cast<ps_t>(p_.host.watchdog_us * kPsPerUs);
   ps_t next_poll = poll_mode ? local_now() + period : kNever;
   ps_t next_app = sends ? std::max(local_now() + period, p_.window->start) : kNever;
@@ -901,7 +902,26 @@ void Driver::build_tx_frame(std::uint8_t* b, unsigned len) {
   ++tx_seq_;
 }
 
+bool Driver::tx_ring_room() {
+  const unsigned in_use = (tx_ntu_ + tx_n_ - tx_ntc_) % tx_n_;
+  if (in_use + 1 < tx_n_) return true;
+  drops_.count(Drop::TxRingFull, static_cast<int>(p_.function));
+  ++unposted_;
+  return false;
+}
+
+void Driver::post_tx(std::uint64_t buf, unsigned len) {
+  using T = desc::TxData;
+  T{buf,
+    T::DTALEN::make(len) | T::DTYP::make(T::kTypeAdvancedData) | T::EOP::make(1) | T::IFCS::make(1) |
+        T::RS::make(1) | T::DEXT::make(1),
+    T::PAYLEN::make(len)}
+      .store(gpa(tx_ring_ + 16ull * tx_ntu_, 16));
+  tx_ntu_ = (tx_ntu_ + 1) % tx_n_;
+}
+
 void Driver::send_tx(double dt_us) {
+  if (tx_trace_) return send_trace();
   if (p_.cfg.tx.load_mbps <= 0) return;
   tx_credit_bits_ += p_.cfg.tx.load_mbps * dt_us;  // Mb/s * us = bits
   const unsigned len = p_.cfg.tx.frame_bytes - kFcsBytes;  // the MAC appends the FCS (IFCS)
@@ -910,22 +930,65 @@ void Driver::send_tx(double dt_us) {
   while (tx_credit_bits_ >= frame_bits) {
     tx_credit_bits_ -= frame_bits;
     ++injected_;
-    unsigned in_use = (tx_ntu_ + tx_n_ - tx_ntc_) % tx_n_;
-    if (in_use + 1 >= tx_n_) {
-      drops_.count(Drop::TxRingFull, static_cast<int>(p_.function));
-      ++unposted_;
-      continue;
-    }
-    std::uint64_t buf = tx_buf_ + std::uint64_t{tx_ntu_} * tx_slot_;
+    if (!tx_ring_room()) continue;
+    const std::uint64_t buf = tx_buf_ + std::uint64_t{tx_ntu_} * tx_slot_;
     build_tx_frame(gpa(buf, len), len);
-    using T = desc::TxData;
-    T{buf,
-      T::DTALEN::make(len) | T::DTYP::make(T::kTypeAdvancedData) | T::EOP::make(1) |
-          T::IFCS::make(1) | T::RS::make(1) | T::DEXT::make(1),
-      T::PAYLEN::make(len)}
-        .store(gpa(tx_ring_ + 16ull * tx_ntu_, 16));
-    tx_ntu_ = (tx_ntu_ + 1) % tx_n_;
+    post_tx(buf, len);
     ++posted;
+  }
+  if (posted) write32(tx_tail_reg_, tx_ntu_);
+}
+
+void Driver::open_tx_trace() {
+  const std::string key = fmt::format("port{}.{}.tx.trace", p_.port, p_.vf < 0 ? std::string("pf") : fmt::format("vf{}", p_.vf));
+  try {
+    tx_trace_ = std::make_unique<PcapReader>(p_.cfg.tx.trace);
+  } catch (const ConfigError& e) {
+    throw ConfigError(fmt::format("{}: {}", key, e.what()));
+  }
+  if (tx_trace_->max_len() + kFcsBytes > p_.max_frame)
+    throw ConfigError(fmt::format("{}: {} holds a {}-byte frame (with FCS), larger than device.max_frame_bytes ({})", key,
+                                  p_.cfg.tx.trace, tx_trace_->max_len() + kFcsBytes, p_.max_frame));
+  tx_have_next_ = tx_trace_->next(tx_next_);
+}
+
+// The application's frames from its trace: every frame due by now is posted (the application
+// hands frames over every host.poll_interval_us, as the generated traffic), its source MAC
+// the function's unless tx.trace_own_mac is off, its origin stamp (if it has one) the time.
+void Driver::send_trace() {
+  const ps_t now = local_now();
+  const TrafficWindow& w = *p_.window;
+  const TxFlowCfg& tx = p_.cfg.tx;
+  unsigned posted = 0;
+  while (tx_have_next_) {
+    ps_t due = w.start;
+    switch (tx.trace_timing) {
+      case TraceTiming::keep: due += tx_next_.t - tx_trace_->first_time(); break;
+      case TraceTiming::scale:
+        due += static_cast<ps_t>(static_cast<double>(tx_next_.t - tx_trace_->first_time()) * tx.trace_scale + 0.5);
+        break;
+      case TraceTiming::line_rate: due += tx_trace_elapsed_; break;
+    }
+    if (due > now) break;
+    if (due >= w.end) {
+      tx_have_next_ = false;
+      break;
+    }
+    const unsigned len = tx_next_.len;
+    tx_trace_elapsed_ += serialization_ps(std::max(len + kFcsBytes, kMinFrame) + kPreambleSfdBytes + kIfgBytes, p_.link_bps);
+    ++injected_;
+    if (tx_ring_room()) {
+      const std::uint64_t buf = tx_buf_ + std::uint64_t{tx_ntu_} * tx_slot_;
+      std::uint8_t* b = gpa(buf, len);
+      std::memcpy(b, tx_next_.data, tx_next_.caplen);
+      if (tx_next_.caplen < len) std::memset(b + tx_next_.caplen, 0, len - tx_next_.caplen);
+      if (tx.trace_own_mac)
+        for (int i = 0; i < 6; ++i) b[6 + i] = static_cast<std::uint8_t>(p_.mac >> (8 * i));
+      restamp_packet(b, len, now);
+      post_tx(buf, len);
+      ++posted;
+    }
+    tx_have_next_ = tx_trace_->next(tx_next_);
   }
   if (posted) write32(tx_tail_reg_, tx_ntu_);
 }

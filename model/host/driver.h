@@ -41,6 +41,7 @@
 #include "model/host/pf_policy.h"
 #include "model/host/vf_stats.h"
 #include "model/core/packet.h"
+#include "model/trace/pcap.h"
 
 namespace iovsim {
 
@@ -180,6 +181,14 @@ private:
   std::uint8_t* gpa(std::uint64_t addr, std::uint64_t len);
   [[noreturn, gnu::cold, gnu::noinline]] void gpa_fault(std::uint64_t addr, std::uint64_t len) const;
   void build_tx_frame(std::uint8_t* buf, unsigned len);
+  bool tx_ring_room();  // false (counted: tx_ring_full) when the Tx ring has no free descriptor
+  void post_tx(std::uint64_t buf, unsigned len);  // one descriptor for a frame at buf
+  void open_tx_trace();
+  void send_trace();    // tx.trace: the trace's frames due by now
+  std::unique_ptr<PcapReader> tx_trace_;
+  TraceFrame tx_next_;
+  bool tx_have_next_ = false;
+  ps_t tx_trace_elapsed_ = 0;  // line_rate: the frame times of the frames before
   std::optional<PacketBuilder> tx_builder_;  // the application's frames
   std::uint64_t tx_builder_sa_ = 0;
 

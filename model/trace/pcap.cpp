@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "model/core/scenario.h"
@@ -71,6 +72,7 @@ PcapReader::PcapReader(const std::string& path) : path_(path) {
     if (n == 0) first_ = t;
     if (t < last_) bad("its timestamp is earlier than the record before it");
     last_ = t;
+    max_len_ = std::max(max_len_, static_cast<unsigned>(h->len));
     ++n;
   }
   frames_ = n;

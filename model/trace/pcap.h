@@ -54,6 +54,7 @@ public:
   std::uint64_t frames() const { return frames_; }  // in the file
   ps_t first_time() const { return first_; }
   ps_t last_time() const { return last_; }
+  unsigned max_len() const { return max_len_; }  // the longest frame, without FCS
   const std::string& path() const { return path_; }
 
 private:
@@ -62,6 +63,7 @@ private:
   ::pcap* p_ = nullptr;
   std::uint64_t frames_ = 0;
   ps_t first_ = 0, last_ = 0;
+  unsigned max_len_ = 0;
 };
 
 }  // namespace iovsim

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -351,5 +352,54 @@ TEST_CASE("a bad trace input names the file and the reason", "[trace]") {
   const std::string e = error_of(dir + "/missing.pcap");
   CHECK(e.find("port0.wire.trace") != std::string::npos);
   CHECK(e.find("missing.pcap") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a VM replays a pcap as its application's traffic, with its own source MAC", "[trace]") {
+  const std::string dir = temp_dir("txreplay");
+  const std::string path = dir + "/vm.pcap";
+  Scenario s = scenario("device: {ports: 1, vfs_per_port: 2}\nduration_us: 1000\nport0: {wire: {pattern: off}, vf0: {tx: {trace: '" + path + "'}}}\n");
+  const std::uint64_t vf0 = System::station_mac(s, 0, 0), vf1 = System::station_mac(s, 0, 1);
+  {
+    PcapWriter w(path);
+    PacketSpec spec;
+    spec.sa = 0x0000334455667702ull;  // not the VF's: replaced (tx.trace_own_mac)
+    PacketBuilder b(spec);
+    std::uint8_t buf[1000];
+    for (unsigned i = 0; i < 25; ++i) {
+      PacketVars v;
+      v.da = i < 15 ? 0x0000DDCCBBAA00ull : vf1;  // the link partner, or VF 1 (switched by the VEB)
+      b.build(buf, 100 + 30 * i, v, 0);
+      w.frame(i * 30 * kPsPerUs, buf, 100 + 30 * i, -1);
+    }
+  }
+  TraceOptions o;
+  o.pcap_dir = dir + "/out";
+  const auto m = run_scenario(s, {}, o);
+  CHECK(u64(function(m, "port0.vf0"), "tx_frames") == 25);
+  CHECK(u64(function(m, "port0.vf1"), "rx_frames") == 10);
+  CHECK(u64(function(m, "port0.vf1"), "rx_loopback_frames") == 10);
+  CHECK(u64(m.at("ports").at(0), "wire_tx_frames") == 15);
+  std::uint64_t dropped = 0;
+  for (const auto& [why, n] : m.at("ports").at(0).at("drops").items()) dropped += n.get<std::uint64_t>();
+  CHECK(dropped == 0);
+  const Capture tx = read_capture(dir + "/out/port0-wire-tx.pcap");
+  REQUIRE(tx.frames == 15);
+  CHECK(tx.bad_checksums == 0);
+  {
+    PcapReader r(dir + "/out/port0-wire-tx.pcap");
+    TraceFrame f;
+    while (r.next(f)) {
+      std::uint64_t sa = 0;
+      std::memcpy(&sa, f.data + 6, 6);
+      REQUIRE(sa == vf0);
+    }
+  }
+  // Time kept: 30 us apart as captured, within the application's hand-over period (20 us).
+  for (std::size_t i = 1; i < tx.times.size(); ++i) {
+    const auto gap = static_cast<double>(tx.times[i] - tx.times[i - 1]) / kPsPerUs;
+    REQUIRE(gap > 30 - 20.5);
+    REQUIRE(gap < 30 + 20.5);
+  }
   std::filesystem::remove_all(dir);
 }
