@@ -85,6 +85,22 @@ template <> struct is_text_value<std::vector<MacAddress>> : std::true_type {};
 template <> struct is_text_value<TxTarget> : std::true_type {};
 
 // The one list of keys. Each visitor implements field/choice/weights/section/indexed.
+// Keys the link partner's and a VM's traffic share: their frames' headers, a trace to replay.
+template <class V>
+void visit_headers(V& v, L3Kind& l3, L4Kind& l4) {
+  v.choice("l3", l3, {{"ipv4", L3Kind::ipv4}, {"ipv6", L3Kind::ipv6}}, "network header of its frames");
+  v.choice("l4", l4, {{"udp", L4Kind::udp}, {"tcp", L4Kind::tcp}}, "transport header of its frames");
+}
+template <class V>
+void visit_trace(V& v, std::string& file, TraceTiming& timing, double& scale, const char* what,
+                 const char* timing_doc) {
+  v.field("trace", file, what);
+  v.choice("trace_timing", timing,
+           {{"keep", TraceTiming::keep}, {"scale", TraceTiming::scale}, {"line_rate", TraceTiming::line_rate}},
+           timing_doc);
+  v.field("trace_scale", scale, Range{1e-6, 1e6}, "trace_timing scale: gaps multiplied by this (0.5: twice as fast)");
+}
+
 template <class V>
 void visit_function(V& v, FunctionCfg& f) {
   v.field("mac", f.mac, "MAC address aa:bb:cc:dd:ee:ff, or auto");
@@ -133,14 +149,10 @@ void visit_function(V& v, FunctionCfg& f) {
     v.field("to", f.tx.to, "destination: wire | pf | vfN | broadcast | unknown | a MAC");
     v.field("vlan", f.tx.vlan, Range{0, 4095}, "VID the VM tags its frames with, 0 = untagged");
     v.field("spoof_mac", f.tx.spoof_mac, "the VM forges its source MAC address");
-    v.choice("l3", f.tx.l3, {{"ipv4", L3Kind::ipv4}, {"ipv6", L3Kind::ipv6}}, "network header of its frames");
-    v.choice("l4", f.tx.l4, {{"udp", L4Kind::udp}, {"tcp", L4Kind::tcp}}, "transport header of its frames");
-    v.field("trace", f.tx.trace,
-            "a pcap or pcapng file (Ethernet, without FCS) the VM's application sends instead of generating (load_mbps, frame_bytes, to, vlan, l3, l4 then unused)");
-    v.choice("trace_timing", f.tx.trace_timing,
-             {{"keep", TraceTiming::keep}, {"scale", TraceTiming::scale}, {"line_rate", TraceTiming::line_rate}},
-             "the trace's times: keep (as captured, from the traffic window's start), scale (multiplied by trace_scale), line_rate (one frame time apart at the link rate)");
-    v.field("trace_scale", f.tx.trace_scale, Range{1e-6, 1e6}, "trace_timing scale: gaps multiplied by this");
+    visit_headers(v, f.tx.l3, f.tx.l4);
+    visit_trace(v, f.tx.trace, f.tx.trace_timing, f.tx.trace_scale,
+                "a pcap or pcapng file (Ethernet, without FCS) the VM's application sends instead of generating (load_mbps, frame_bytes, to, vlan, l3, l4 then unused)",
+                "the trace's times: keep (as captured, from the traffic window's start), scale (multiplied by trace_scale), line_rate (one frame time apart at the link rate)");
     v.field("trace_own_mac", f.tx.trace_own_mac,
             "the trace's source MAC addresses are replaced by the function's (false: sent as captured, which anti-spoofing may drop)");
   });
@@ -267,15 +279,10 @@ void visit_scenario(V& v, Scenario& s) {
       v.field("fcs_error_rate", p.wire.fcs_error_rate, Range{0, 1},
               "fraction of frames with a bad FCS");
       v.field("vlan", p.wire.vlan, Range{0, 4095}, "VID the link partner tags frames with, 0 = none");
-      v.choice("l3", p.wire.l3, {{"ipv4", L3Kind::ipv4}, {"ipv6", L3Kind::ipv6}}, "network header of its frames");
-      v.choice("l4", p.wire.l4, {{"udp", L4Kind::udp}, {"tcp", L4Kind::tcp}}, "transport header of its frames");
-      v.field("trace", p.wire.trace,
-              "a pcap or pcapng file (Ethernet, without FCS) the link partner replays instead of generating: its frames from the traffic window's start, until the trace or the window ends (pattern, load, frame_sizes, destinations, vlan, l3, l4 then unused)");
-      v.choice("trace_timing", p.wire.trace_timing,
-               {{"keep", TraceTiming::keep}, {"scale", TraceTiming::scale}, {"line_rate", TraceTiming::line_rate}},
-               "the trace's times: keep (as captured, from its first frame), scale (multiplied by trace_scale), line_rate (back to back)");
-      v.field("trace_scale", p.wire.trace_scale, Range{1e-6, 1e6},
-              "trace_timing scale: gaps multiplied by this (0.5: twice as fast)");
+      visit_headers(v, p.wire.l3, p.wire.l4);
+      visit_trace(v, p.wire.trace, p.wire.trace_timing, p.wire.trace_scale,
+                  "a pcap or pcapng file (Ethernet, without FCS) the link partner replays instead of generating: its frames from the traffic window's start, until the trace or the window ends (pattern, load, frame_sizes, destinations, vlan, l3, l4 then unused)",
+                  "the trace's times: keep (as captured, from the traffic window's start), scale (multiplied by trace_scale), line_rate (back to back)");
     });
     v.section("pf", "the physical function's host driver", [&] { visit_function(v, p.pf); });
     v.indexed("vf", p.vf, "per virtual function (one VM each)",

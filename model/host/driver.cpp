@@ -961,14 +961,8 @@ void Driver::send_trace() {
   const TxFlowCfg& tx = p_.cfg.tx;
   unsigned posted = 0;
   while (tx_have_next_) {
-    ps_t due = w.start;
-    switch (tx.trace_timing) {
-      case TraceTiming::keep: due += tx_next_.t - tx_trace_->first_time(); break;
-      case TraceTiming::scale:
-        due += static_cast<ps_t>(static_cast<double>(tx_next_.t - tx_trace_->first_time()) * tx.trace_scale + 0.5);
-        break;
-      case TraceTiming::line_rate: due += tx_trace_elapsed_; break;
-    }
+    const ps_t due = w.start + replay_offset(tx.trace_timing, tx.trace_scale, tx_next_.t - tx_trace_->first_time(),
+                                             tx_trace_elapsed_);
     if (due > now) break;
     if (due >= w.end) {
       tx_have_next_ = false;

@@ -38,21 +38,14 @@ void WireSource::replay() {
   if (!p_.window->decided) wait(*p_.window->go);
   const ps_t start = p_.window->start, end = p_.window->end;
   const ps_t first = trace_->first_time();
-  ps_t next_free = start;  // line_rate: when the previous frame's slot ends
+  ps_t elapsed = 0;  // line_rate: to the end of the previous frame's slot
   TraceFrame tf;
   while (trace_->next(tf)) {
     const unsigned len = tf.len + kFcsBytes;  // the trace holds frames without their FCS
-    ps_t t = 0;
-    switch (p_.cfg.trace_timing) {
-      case TraceTiming::keep: t = start + (tf.t - first); break;
-      case TraceTiming::scale:
-        t = start + static_cast<ps_t>(static_cast<double>(tf.t - first) * p_.cfg.trace_scale + 0.5);
-        break;
-      case TraceTiming::line_rate: t = next_free; break;
-    }
+    ps_t t = start + replay_offset(p_.cfg.trace_timing, p_.cfg.trace_scale, tf.t - first, elapsed);
     if (p_.pause) t = p_.pause->may_start(t);
     if (t >= end) break;
-    next_free = t + frame_slot_ps(len, p_.line_bps);
+    elapsed = t - start + frame_slot_ps(len, p_.line_bps);
     if (t > now_ps()) qk.set(to_sc(t - now_ps()));
     if (qk.need_sync()) qk.sync();
     ++injected_;
@@ -70,13 +63,17 @@ void WireSource::replay() {
     f.origin = Origin::Wire;
     f.src_fn = -1;
     f.seq = replayed_++;
-    FramePayload pl;
-    pl.pool = &pool_;
-    pl.handle = h;
-    pl.port = static_cast<std::uint16_t>(p_.port);
-    sc_core::sc_time d = to_sc(t - now_ps());
-    out.send(pl, d);
+    send(h, t);
   }
+}
+
+void WireSource::send(FrameHandle h, ps_t t) {
+  FramePayload pl;
+  pl.pool = &pool_;
+  pl.handle = h;
+  pl.port = static_cast<std::uint16_t>(p_.port);
+  sc_core::sc_time d = to_sc(t - now_ps());
+  out.send(pl, d);
 }
 
 void WireSource::publish(MetricsRegistry& m) const {
@@ -109,12 +106,7 @@ void WireSource::run() {
       drops_.count(Drop::FramePoolEmpty, -1);
     } else {
       gen_.fill(pool_[h], len, t);
-      FramePayload pl;
-      pl.pool = &pool_;
-      pl.handle = h;
-      pl.port = static_cast<std::uint16_t>(p_.port);
-      sc_core::sc_time d = to_sc(t - now_ps());
-      out.send(pl, d);
+      send(h, t);
     }
     t += gen_.gap(len);
   }

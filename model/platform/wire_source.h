@@ -44,6 +44,7 @@ public:
 private:
   void run();
   void replay();  // wire.trace: the trace's frames instead of the generator's
+  void send(FrameHandle h, ps_t t);  // to the MAC, its first bit at t
   WireSourceParams p_;
   FramePool& pool_;
   std::uint64_t injected_ = 0;  // frames the link partner started

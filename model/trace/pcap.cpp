@@ -15,6 +15,15 @@ namespace {
 constexpr ps_t kPsPerSec = 1000 * kPsPerMs;
 }
 
+ps_t replay_offset(TraceTiming timing, double scale, ps_t since_first, ps_t line_rate_elapsed) {
+  switch (timing) {
+    case TraceTiming::keep: return since_first;
+    case TraceTiming::scale: return static_cast<ps_t>(static_cast<double>(since_first) * scale + 0.5);
+    case TraceTiming::line_rate: return line_rate_elapsed;
+  }
+  return since_first;
+}
+
 PcapWriter::PcapWriter(const std::string& path) : path_(path) {
   dead_ = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 262144, PCAP_TSTAMP_PRECISION_NANO);
   if (!dead_) throw ConfigError(fmt::format("{}: libpcap cannot open a capture", path));

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "model/core/frame_tap.h"
+#include "model/core/scenario.h"
 
 struct pcap;
 struct pcap_dumper;
@@ -38,6 +39,11 @@ struct TraceFrame {
   unsigned caplen = 0, len = 0;
   ps_t t = 0;
 };
+
+// When a trace frame is sent, relative to the replay's start: its capture time since the
+// trace's first frame (`keep`), that times `scale` (`scale`), or `line_rate_elapsed`, the
+// frame times of the frames before it at the link rate (`line_rate`).
+ps_t replay_offset(TraceTiming timing, double scale, ps_t since_first, ps_t line_rate_elapsed);
 
 // A pcap or pcapng file (libpcap reads both), link type Ethernet. `open` checks the whole
 // file once (every record readable, lengths sane) and throws ConfigError naming the file
