@@ -29,6 +29,10 @@ struct Frame {
   ps_t t_origin = 0;         // first bit on the wire (Rx) or doorbell write (Tx)
   std::uint64_t seq = 0;     // injection sequence number, for traces
   std::uint16_t refs = 0;
+  // The packet builder that wrote `data` last and the length it wrote (without FCS), so that
+  // it need not zero the payload again; whoever else writes `data` sets built_by to null.
+  const void* built_by = nullptr;
+  std::uint32_t built_len = 0;
   alignas(64) std::uint8_t data[kFrameCapacity];
 };
 

@@ -87,7 +87,7 @@ PacketBuilder::PacketBuilder(const PacketSpec& spec) : spec_(spec) {
   l4_sum_ = sum_words(l4, hdr_len_ - l4_, l4_sum_);
 }
 
-void PacketBuilder::build(std::uint8_t* b, unsigned len, const PacketVars& v, ps_t stamp) {
+void PacketBuilder::build(std::uint8_t* b, unsigned len, const PacketVars& v, ps_t stamp, unsigned prev_len) {
   if (len < hdr_len_) {  // no room for the headers (the scenario loader refuses such sizes)
     std::memcpy(b, hdr_, len);
     return;
@@ -98,7 +98,9 @@ void PacketBuilder::build(std::uint8_t* b, unsigned len, const PacketVars& v, ps
 #else
   for (int i = 0; i < 6; ++i) b[i] = static_cast<std::uint8_t>(v.da >> (8 * i));
 #endif
-  std::memset(b + hdr_len_, 0, len - hdr_len_);
+  // The payload the previous frame left zero: up to its stamp, or all of it.
+  unsigned zero_end = prev_len < hdr_len_ ? hdr_len_ : prev_len >= hdr_len_ + kStampBytes ? prev_len - kStampBytes : prev_len;
+  if (zero_end < len) std::memset(b + zero_end, 0, len - zero_end);
   const bool stamped = len >= hdr_len_ + kStampBytes;  // the stamp lies in the payload only
   if (stamped) write_stamp(b, len, stamp);
   std::uint8_t* ip = b + l3_;

@@ -296,6 +296,7 @@ TxEngine::Step TxEngine::step(ps_t t) {
   DmaStatus status = DmaStatus::Ok;
   if (h != kNoFrame) {
     Frame& f = pool_[h];
+    f.built_by = nullptr;  // the host's bytes from here
     for (unsigned i = 0, off = 0; i < k && status == DmaStatus::Ok; ++i) {
       const Ring::Desc& d = r.cache(i);
       const unsigned len = desc::TxData::DTALEN::get(static_cast<std::uint32_t>(d.hi));

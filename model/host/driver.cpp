@@ -891,6 +891,7 @@ void Driver::build_tx_frame(std::uint8_t* b, unsigned len) {
     spec.dport = 5001;  // iperf's
     tx_builder_.emplace(spec);
     tx_builder_sa_ = sa;
+    tx_built_len_.assign(tx_n_, 0);  // a new builder knows nothing of the buffers
   }
   PacketVars v;
   v.da = p_.tx_dst_mac;
@@ -898,7 +899,10 @@ void Driver::build_tx_frame(std::uint8_t* b, unsigned len) {
   v.sport = static_cast<std::uint8_t>(tx_seq_ & 0x3F);
   v.flow = v.sport;
   v.ip_id = static_cast<std::uint16_t>(tx_seq_);
-  tx_builder_->build(b, len, v, local_now());  // stamped with the application's send time
+  // The Tx buffer of this descriptor slot: only this builder writes it (the device only reads).
+  std::uint32_t& prev = tx_built_len_[tx_ntu_];
+  tx_builder_->build(b, len, v, local_now(), prev);  // stamped with the application's send time
+  prev = len;
   ++tx_seq_;
 }
 
@@ -975,6 +979,7 @@ void Driver::send_trace() {
       const std::uint64_t buf = tx_buf_ + std::uint64_t{tx_ntu_} * tx_slot_;
       std::uint8_t* b = gpa(buf, len);
       std::memcpy(b, tx_next_.data, tx_next_.caplen);
+      if (!tx_built_len_.empty()) tx_built_len_[tx_ntu_] = 0;  // the trace's bytes, no builder's
       if (tx_next_.caplen < len) std::memset(b + tx_next_.caplen, 0, len - tx_next_.caplen);
       if (tx.trace_own_mac)
         for (int i = 0; i < 6; ++i) b[6 + i] = static_cast<std::uint8_t>(p_.mac >> (8 * i));

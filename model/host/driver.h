@@ -191,6 +191,7 @@ private:
   ps_t tx_trace_elapsed_ = 0;  // line_rate: the frame times of the frames before
   std::optional<PacketBuilder> tx_builder_;  // the application's frames
   std::uint64_t tx_builder_sa_ = 0;
+  std::vector<std::uint32_t> tx_built_len_;  // per Tx descriptor slot: the frame the builder left there
 
   const DeviceProfile& prof_;
   DriverParams p_;

@@ -88,7 +88,9 @@ void TrafficGenerator::fill(Frame& f, unsigned len, ps_t t) {
     v.flow = d * 64 + static_cast<std::uint32_t>(seq_ & 0x3F);
   }
   v.ip_id = static_cast<std::uint16_t>(seq_);
-  builder_.build(f.data, len - kFcsBytes, v, t);  // stamped with the link partner's send time
+  builder_.build(f.data, len - kFcsBytes, v, t, f.built_by == &builder_ ? f.built_len : 0);  // stamped with its send time
+  f.built_by = &builder_;
+  f.built_len = len - kFcsBytes;
   f.len = len;
   f.fcs_ok = cfg_.fcs_error_rate <= 0 ||
              std::uniform_real_distribution<double>(0, 1)(rng_) >= cfg_.fcs_error_rate;

@@ -55,6 +55,7 @@ void WireSource::replay() {
       continue;
     }
     Frame& f = pool_[h];
+    f.built_by = nullptr;  // the trace's bytes: no builder's
     std::memcpy(f.data, tf.data, tf.caplen);
     if (tf.caplen < tf.len) std::memset(f.data + tf.caplen, 0, tf.len - tf.caplen);  // cut by the capture's snap length
     restamp_packet(f.data, tf.len, t);  // an iovsim frame's origin stamp: its new send time
