@@ -32,7 +32,7 @@ bench: build
 # FUZZ_SECONDS from its seed corpus (a copy: new inputs stay in build-fuzz). A finding (crash,
 # leak, timeout, out-of-memory) fails the target; its reproducer is left in build-fuzz/.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := scenario rings regs
+FUZZ_TARGETS := scenario rings regs pcap
 fuzz:
 	@scripts/install-deps.sh fuzz
 	@cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \

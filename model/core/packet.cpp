@@ -92,7 +92,7 @@ void PacketBuilder::build(std::uint8_t* b, unsigned len, const PacketVars& v, ps
     std::memcpy(b, hdr_, len);
     return;
   }
-  std::memcpy(b, hdr_, hdr_len_);
+  std::memcpy(b, hdr_, kMaxHeader);  // a fixed-size copy (a few vector moves); zeros past the header
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
   std::memcpy(b, &v.da, 6);  // the first octet is in the low byte
 #else

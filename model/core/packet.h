@@ -50,7 +50,8 @@ public:
   // Bytes of the headers (Ethernet through L4) for a spec: a frame needs this plus its FCS.
   static unsigned header_bytes(unsigned vlan, L3Kind l3, L4Kind l4);
   unsigned header_bytes() const { return hdr_len_; }
-  // Writes the `len` bytes of a frame without its FCS (len >= header_bytes()); stamps it with
+  // Writes the `len` bytes of a frame without its FCS (len >= header_bytes(); `b` holds at
+  // least kMaxHeader bytes: the header is copied at that fixed size); stamps it with
   // `stamp` when the payload holds the stamp. `prev_len`: the length of the frame this builder
   // last built in `b`, when nothing else wrote there since (0: unknown): the payload it left
   // zero is not written again (a 1518-byte frame's payload is 1.4 KB of stores otherwise).

@@ -871,6 +871,16 @@ void Driver::reclaim_tx() {
   }
 }
 
+inline void Driver::post_tx(std::uint64_t buf, unsigned len) {
+  using T = desc::TxData;
+  T{buf,
+    T::DTALEN::make(len) | T::DTYP::make(T::kTypeAdvancedData) | T::EOP::make(1) | T::IFCS::make(1) |
+        T::RS::make(1) | T::DEXT::make(1),
+    T::PAYLEN::make(len)}
+      .store(gpa(tx_ring_ + 16ull * tx_ntu_, 16));
+  tx_ntu_ = (tx_ntu_ + 1) % tx_n_;
+}
+
 void Driver::build_tx_frame(std::uint8_t* b, unsigned len) {
   // The VM's application: one flow per source port (64), from its address 10.<port>.0.<pool>.
   const std::uint64_t sa = p_.cfg.tx.spoof_mac ? (p_.mac ^ 0x0000AA000000ull) : p_.mac;
@@ -914,15 +924,6 @@ bool Driver::tx_ring_room() {
   return false;
 }
 
-void Driver::post_tx(std::uint64_t buf, unsigned len) {
-  using T = desc::TxData;
-  T{buf,
-    T::DTALEN::make(len) | T::DTYP::make(T::kTypeAdvancedData) | T::EOP::make(1) | T::IFCS::make(1) |
-        T::RS::make(1) | T::DEXT::make(1),
-    T::PAYLEN::make(len)}
-      .store(gpa(tx_ring_ + 16ull * tx_ntu_, 16));
-  tx_ntu_ = (tx_ntu_ + 1) % tx_n_;
-}
 
 void Driver::send_tx(double dt_us) {
   if (tx_trace_) return send_trace();

@@ -182,7 +182,7 @@ private:
   [[noreturn, gnu::cold, gnu::noinline]] void gpa_fault(std::uint64_t addr, std::uint64_t len) const;
   void build_tx_frame(std::uint8_t* buf, unsigned len);
   bool tx_ring_room();  // false (counted: tx_ring_full) when the Tx ring has no free descriptor
-  void post_tx(std::uint64_t buf, unsigned len);  // one descriptor for a frame at buf
+  [[gnu::always_inline]] inline void post_tx(std::uint64_t buf, unsigned len);  // one descriptor for a frame at buf
   void open_tx_trace();
   void send_trace();    // tx.trace: the trace's frames due by now
   std::unique_ptr<PcapReader> tx_trace_;

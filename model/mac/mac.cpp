@@ -18,13 +18,21 @@ void Mac::settle(ps_t t) {
   }
 }
 
-void Mac::observe(FrameTap* rx, FrameTap* tx, ProbeRecorder* probes) {
+void Mac::observe(FrameTap* rx, FrameTap* tx, ProbeRecorder* probes, TransactionLog* log) {
   tap_rx_ = rx;
   tap_tx_ = tx;
+  log_ = log && log->wants(LogKind::frame, -1) ? log : nullptr;  // the wire's lines have no function
   if (!probes) return;
   const std::string port = fmt::format("port{}.wire.", p_.port);
   busy_rx_ = probes->declare(port + "rx_busy", 1, ProbeKind::delta, "a frame arrives from the link partner (preamble to FCS)");
   busy_tx_ = probes->declare(port + "tx_busy", 1, ProbeKind::delta, "the MAC sends a frame (preamble to FCS)");
+}
+
+void Mac::log_frame(bool rx, const Frame& f, ps_t start, const char* drop) const {
+  const std::uint8_t* d = f.data;
+  log_->line(LogKind::frame, start, -1, -1, "mac port{} {} {} bytes da {:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}{}{}", p_.port,
+             rx ? "from the wire" : "to the wire", f.len, d[0], d[1], d[2], d[3], d[4], d[5], drop ? ": drop " : "",
+             drop ? drop : "");
 }
 
 void Mac::publish(MetricsRegistry& m) {
@@ -59,6 +67,7 @@ void Mac::receive(FramePayload& p, sc_core::sc_time& delay) {
     why = Drop::Giant;
   else if (!f.fcs_ok)
     why = Drop::FcsError;
+  if (log_) log_frame(true, f, start, why != Drop::kCount ? drop_name(why) : nullptr);
   if (why != Drop::kCount) {
     drops_.count(why, -1);
     p.pool->release(p.handle);
@@ -79,6 +88,7 @@ void Mac::transmit(FramePayload& p, sc_core::sc_time& delay) {
   ps_t slot = frame_slot_ps(f.len, p_.line_bps);
   tx_busy_ = start + slot;
   if (tap_tx_) tap_tx_->frame(start, f.data, f.len - kFcsBytes, -1);
+  if (log_) log_frame(false, f, start, nullptr);
   if (busy_tx_) {
     busy_tx_.add(start, 1);
     busy_tx_.add(start + serialization_ps(kPreambleSfdBytes + f.len, p_.line_bps), -1);

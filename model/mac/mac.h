@@ -11,6 +11,7 @@
 #include "model/core/frame_protocol.h"
 #include "model/core/frame_tap.h"
 #include "model/core/probes.h"
+#include "model/core/transaction_log.h"
 #include "model/core/metrics_registry.h"
 #include "model/core/stats.h"
 
@@ -43,7 +44,7 @@ public:
   void publish(MetricsRegistry& m);
   // Observation: the wire in each direction (frames from the first bit of their preamble;
   // busy while a frame's preamble and bytes are on the wire, the gap after it idle).
-  void observe(FrameTap* rx, FrameTap* tx, ProbeRecorder* probes);
+  void observe(FrameTap* rx, FrameTap* tx, ProbeRecorder* probes, TransactionLog* log = nullptr);
 
 private:
   void receive(FramePayload& p, sc_core::sc_time& delay);
@@ -64,6 +65,8 @@ private:
   FrameTap* tap_rx_ = nullptr;
   FrameTap* tap_tx_ = nullptr;
   Probe busy_rx_, busy_tx_;
+  TransactionLog* log_ = nullptr;
+  [[gnu::cold]] void log_frame(bool rx, const Frame& f, ps_t start, const char* drop) const;
 };
 
 }  // namespace iovsim

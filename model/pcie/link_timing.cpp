@@ -172,8 +172,13 @@ ps_t PcieLinkTiming::occupy(Direction& dir, ps_t t, std::uint64_t wire_bytes, un
   dir.bytes_by_kind[static_cast<unsigned>(kind)] += wire_bytes;
   const ps_t len = wire_ps(wire_bytes);
   const ps_t end = dir.timeline.reserve(t, len);
-  if (dir.busy) dir.busy.add(end - len, 1), dir.busy.add(end, -1);
+  if (__builtin_expect(static_cast<bool>(dir.busy), 0)) show_busy(dir, end - len, end);
   return end;
+}
+
+void PcieLinkTiming::show_busy(Direction& dir, ps_t from, ps_t to) {
+  dir.busy.add(from, 1);
+  dir.busy.add(to, -1);
 }
 
 void PcieLinkTiming::observe(ProbeRecorder& r) {

@@ -164,6 +164,7 @@ public:
 private:
   unsigned header(std::uint64_t addr) const { return addr >> 32 ? kHeader4dw : kHeader3dw; }
   ps_t occupy(Direction& dir, ps_t t, std::uint64_t wire_bytes, unsigned tlps, TlpKind kind);
+  [[gnu::cold, gnu::noinline]] static void show_busy(Direction& dir, ps_t from, ps_t to);  // --vcd
   PcieLinkParams p_;
   unsigned ack_, fc_;
   double bytes_per_s_, ps_per_byte_, tlp_share_, ps_per_tlp_byte_ = 0;

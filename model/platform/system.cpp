@@ -312,7 +312,7 @@ void System::observe() {
     const PortLayout layout = port_layout(p);
     FrameTap* wire_rx = capture(fmt::format("port{}-wire-rx.pcap", p));
     FrameTap* wire_tx = capture(fmt::format("port{}-wire-tx.pcap", p));
-    port.mac->observe(wire_rx, wire_tx, probes_.get());
+    port.mac->observe(wire_rx, wire_tx, probes_.get(), log_.get());
     port.sorter->observe(o);
     std::vector<FrameTap*> rx_taps, tx_taps;
     for (unsigned k = 0; k < layout.functions(); ++k) {

@@ -326,5 +326,10 @@ TEST_CASE("the trace reader reads pcapng", "[pcap]") {
   CHECK(f.t == 1500 * kPsPerNs);
   CHECK(f.data[0] == 2);
   CHECK(!r.next(f));
+  // Cut inside the second packet block.
+  const std::string cut = tmp("cut.pcapng");
+  std::ofstream(cut, std::ios::binary) << b.substr(0, b.size() - 30);
+  CHECK_THAT(reader_error(cut), Catch::Matchers::Contains("cut.pcapng") && Catch::Matchers::Contains("record 2"));
   std::remove(path.c_str());
+  std::remove(cut.c_str());
 }
