@@ -35,7 +35,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := scenario rings regs pcap
 fuzz:
 	@scripts/install-deps.sh fuzz
-	@cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+	@cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
 	  -DIOVSIM_FUZZ=ON -DIOVSIM_WERROR=OFF >/dev/null
 	@cmake --build build-fuzz -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
 	@for t in $(FUZZ_TARGETS); do \
