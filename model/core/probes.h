@@ -53,7 +53,8 @@ public:
   // `globs`: fnmatch patterns selecting probes by name (empty: all). Changes outside `window`
   // are not kept (those before it still decide the values it starts with). At most
   // `max_changes` changes are kept; the rest are counted (truncated()).
-  ProbeRecorder(std::vector<std::string> globs, ProbeWindow window, std::size_t max_changes = 50'000'000);
+  // The default limit keeps the recorder and the sorted values within about 800 MB.
+  ProbeRecorder(std::vector<std::string> globs, ProbeWindow window, std::size_t max_changes = 16'000'000);
   // A probe for `name`, or an inert one when no glob selects it.
   Probe declare(const std::string& name, unsigned width, ProbeKind kind, const char* what,
                 bool is_signed = false);
@@ -64,13 +65,13 @@ public:
       if (!dropped_++) truncated_at_ = t;
       return;
     }
-    changes_.push_back({t, id, v, delta});
+    changes_.push_back({t, v, id, delta});
   }
 
-  struct Change {
+  struct Change {  // 24 bytes
     ps_t t;
-    std::uint32_t id;
     std::int64_t v;
+    std::uint32_t id;
     bool delta;
   };
   struct Value {
@@ -80,6 +81,7 @@ public:
   };
   // The probes' values over the window, in time order: every probe's value at the window's
   // start, then each change of a value (several changes at one time give one, the last).
+  // Sorts the recorded changes in place (once; later calls find them sorted).
   std::vector<Value> resolve() const;
   const std::vector<ProbeInfo>& probes() const { return probes_; }
   const ProbeWindow& window() const { return window_; }
@@ -93,7 +95,7 @@ private:
   ProbeWindow window_;
   std::size_t max_changes_;
   std::vector<ProbeInfo> probes_;
-  std::vector<Change> changes_;
+  mutable std::vector<Change> changes_;  // sorted by time in place by resolve()
   struct Base {
     std::int64_t v = 0;
     ps_t t = 0;
