@@ -125,8 +125,8 @@ TxDecision switch_tx(const SorterTables& t, unsigned src_pool, const L2Header& h
 // ---- helpers ---------------------------------------------------------------------------------
 
 // Byte b[0] is the first byte on the wire (the one holding the I/G bit). Software builds on a
-// little-endian host load the six bytes at once (the byte loop below costs the model ~19
-// instructions per call on its hot path); an HLS tool (__SYNTHESIS__) and constant
+// little-endian host load (and store) the six bytes at once (the byte loop below costs the
+// model ~19 instructions per call on its hot path); an HLS tool (__SYNTHESIS__) and constant
 // evaluation take the loop.
 constexpr uint64_t mac_from_bytes(const uint8_t b[6]) {
 #if defined(__GNUC__) && !defined(__SYNTHESIS__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -142,6 +142,12 @@ constexpr uint64_t mac_from_bytes(const uint8_t b[6]) {
 }
 
 constexpr void mac_to_bytes(uint64_t mac, uint8_t b[6]) {
+#if defined(__GNUC__) && !defined(__SYNTHESIS__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  if (!__builtin_is_constant_evaluated()) {
+    __builtin_memcpy(b, &mac, 6);
+    return;
+  }
+#endif
   for (unsigned i = 0; i < 6; ++i) b[i] = static_cast<uint8_t>((mac >> (8 * i)) & 0xFF);
 }
 

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "hls/sorter/sorter_core.h"
 #include "model/core/frame_stamp.h"
 
 namespace iovsim {
@@ -38,7 +39,7 @@ unsigned PacketBuilder::header_bytes(unsigned vlan, L3Kind l3, L4Kind l4) {
 
 PacketBuilder::PacketBuilder(const PacketSpec& spec) : spec_(spec) {
   std::uint8_t* h = hdr_;
-  for (int i = 0; i < 6; ++i) h[6 + i] = static_cast<std::uint8_t>(spec.sa >> (8 * i));
+  hls::mac_to_bytes(spec.sa, h + 6);
   unsigned at = 12;
   if (spec.vlan) {  // 802.1Q: TPID, then PCP 0, DEI 0, VID
     put16(h + 12, 0x8100);
@@ -93,11 +94,7 @@ void PacketBuilder::build(std::uint8_t* b, unsigned len, const PacketVars& v, ps
     return;
   }
   std::memcpy(b, hdr_, kMaxHeader);  // a fixed-size copy (a few vector moves); zeros past the header
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  std::memcpy(b, &v.da, 6);  // the first octet is in the low byte
-#else
-  for (int i = 0; i < 6; ++i) b[i] = static_cast<std::uint8_t>(v.da >> (8 * i));
-#endif
+  hls::mac_to_bytes(v.da, b);
   // The payload the previous frame left zero: up to its stamp, or all of it.
   unsigned zero_end = prev_len < hdr_len_ ? hdr_len_ : prev_len >= hdr_len_ + kStampBytes ? prev_len - kStampBytes : prev_len;
   if (zero_end < len) std::memset(b + zero_end, 0, len - zero_end);

@@ -1,6 +1,8 @@
 #include "model/core/check.h"
 #include "model/host/driver.h"
 
+#include "hls/sorter/sorter_core.h"
+
 #include <fmt/format.h>
 
 #include <cmath>
@@ -983,7 +985,7 @@ void Driver::send_trace() {
       if (!tx_built_len_.empty()) tx_built_len_[tx_ntu_] = 0;  // the trace's bytes, no builder's
       if (tx_next_.caplen < len) std::memset(b + tx_next_.caplen, 0, len - tx_next_.caplen);
       if (tx.trace_own_mac)
-        for (int i = 0; i < 6; ++i) b[6 + i] = static_cast<std::uint8_t>(p_.mac >> (8 * i));
+        hls::mac_to_bytes(p_.mac, b + 6);
       restamp_packet(b, len, now);
       post_tx(buf, len);
       ++posted;
