@@ -13,7 +13,11 @@ namespace iovsim {
 
 namespace {
 constexpr ps_t kPsPerSec = 1000 * kPsPerMs;
+// A record's time (the reader opened the file at nanosecond precision).
+ps_t record_time(const pcap_pkthdr& h) {
+  return static_cast<ps_t>(h.ts.tv_sec) * kPsPerSec + static_cast<ps_t>(h.ts.tv_usec) * kPsPerNs;
 }
+}  // namespace
 
 ps_t replay_offset(TraceTiming timing, double scale, ps_t since_first, ps_t line_rate_elapsed) {
   switch (timing) {
@@ -62,18 +66,9 @@ PcapReader::PcapReader(const std::string& path) : path_(path) {
     const u_char* d = nullptr;
     const int rc = pcap_next_ex(p_, &h, &d);
     if (rc == PCAP_ERROR_BREAK) break;
-    if (rc != 1) {
-      const std::string why = pcap_geterr(p_);
-      pcap_close(p_);
-      p_ = nullptr;
-      throw ConfigError(fmt::format("{}: record {} at byte offset {}: {}", path, n + 1, offset, why));
-    }
-    const ps_t t = static_cast<ps_t>(h->ts.tv_sec) * kPsPerSec + static_cast<ps_t>(h->ts.tv_usec) * kPsPerNs;
-    auto bad = [&](const std::string& why) {
-      pcap_close(p_);
-      p_ = nullptr;
-      throw ConfigError(fmt::format("{}: record {} at byte offset {}: {}", path, n + 1, offset, why));
-    };
+    auto bad = [&](const std::string& why) { fail(fmt::format("record {} at byte offset {}: {}", n + 1, offset, why)); };
+    if (rc != 1) bad(pcap_geterr(p_));
+    const ps_t t = record_time(*h);
     if (h->len < 14 || h->caplen < 14) bad(fmt::format("{} bytes is shorter than an Ethernet header", h->caplen));
     if (h->len > kMaxFrame)
       bad(fmt::format("a {}-byte frame is larger than the model's largest ({} bytes without FCS)", h->len, kMaxFrame));
@@ -85,11 +80,7 @@ PcapReader::PcapReader(const std::string& path) : path_(path) {
     ++n;
   }
   frames_ = n;
-  if (!n) {
-    pcap_close(p_);
-    p_ = nullptr;
-    throw ConfigError(fmt::format("{}: the trace holds no frame", path));
-  }
+  if (!n) fail("the trace holds no frame");
   rewind();
 }
 
@@ -100,11 +91,15 @@ void PcapReader::open() {
   if (pcap_datalink(p_) != DLT_EN10MB) {
     const int lt = pcap_datalink(p_);
     const char* name = pcap_datalink_val_to_name(lt);
-    pcap_close(p_);
-    p_ = nullptr;
-    throw ConfigError(fmt::format("{}: link type {} ({}) is not Ethernet (DLT_EN10MB): the model replays Ethernet frames",
-                                  path_, lt, name ? name : "unknown"));
+    fail(fmt::format("link type {} ({}) is not Ethernet (DLT_EN10MB): the model replays Ethernet frames", lt,
+                     name ? name : "unknown"));
   }
+}
+
+void PcapReader::fail(const std::string& why) {
+  pcap_close(p_);
+  p_ = nullptr;
+  throw ConfigError(fmt::format("{}: {}", path_, why));
 }
 
 void PcapReader::rewind() {
@@ -124,7 +119,7 @@ bool PcapReader::next(TraceFrame& f) {
   f.data = d;
   f.caplen = h->caplen;
   f.len = h->len;
-  f.t = static_cast<ps_t>(h->ts.tv_sec) * kPsPerSec + static_cast<ps_t>(h->ts.tv_usec) * kPsPerNs;
+  f.t = record_time(*h);
   return true;
 }
 

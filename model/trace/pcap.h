@@ -65,6 +65,7 @@ public:
 
 private:
   void open();
+  [[noreturn]] void fail(const std::string& why);  // closes the file, throws ConfigError naming it
   std::string path_;
   ::pcap* p_ = nullptr;
   std::uint64_t frames_ = 0;
