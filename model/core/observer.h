@@ -15,6 +15,8 @@ struct Observer {
   TransactionLog* log = nullptr;
   // The name of a model function ("port0.pf", "port0.vf3"), for probe names.
   std::function<std::string(int fn)> function_name;
+  // A queue's probe scope: "<function>.q<port queue>", under the function that owns its pool.
+  std::string queue_name(int fn, unsigned queue) const { return function_name(fn) + ".q" + std::to_string(queue); }
   bool any() const { return probes || log; }
 };
 

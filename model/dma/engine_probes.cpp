@@ -15,7 +15,7 @@ void EngineProbes::declare(const Observer& o, const DeviceProfile& prof, const P
   for (unsigned q = 0; q < queues; ++q) {
     const int fn = layout.function_of_pool(prof.pool_of_queue(q));
     if (fn < 0) continue;  // a pool no function has
-    const std::string name = fmt::format("{}.q{}.{}_", o.function_name(fn), q, dir);
+    const std::string name = fmt::format("{}.{}_", o.queue_name(fn, q), dir);
     q_buffer_[q] = r.declare(name + "buffer_bytes", 32, ProbeKind::delta,
                              "the queue's frames in the packet buffer, bytes");
     q_ring_[q] = r.declare(name + "ring_hw", 16, ProbeKind::level, "descriptors the hardware owns (head to tail)");

@@ -326,7 +326,7 @@ void System::observe() {
       std::vector<std::string> qnames(prof_.queues_per_port);
       for (unsigned q = 0; q < prof_.queues_per_port; ++q) {
         const int fn = layout.function_of_pool(prof_.pool_of_queue(q));
-        if (fn >= 0) qnames[q] = fmt::format("{}.q{}", names[static_cast<unsigned>(fn)], q);
+        if (fn >= 0) qnames[q] = o.queue_name(fn, q);
       }
       port.sched->observe(*probes_, qnames);
     }
