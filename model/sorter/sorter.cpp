@@ -146,21 +146,19 @@ void Sorter::observe(const Observer& o) {
   observed_ = true;
 }
 
-void Sorter::observe_decision(bool rx, const FramePayload& p, std::uint64_t pools, ps_t t, const char* drop) {
+void Sorter::observe_decision(bool rx, const FramePayload& p, const hls::L2Header& h, std::uint64_t pools,
+                              Drop drop, ps_t t) {
   (rx ? rx_pools_ : tx_pools_).set(t, static_cast<std::int64_t>(pools));
   const int fn = rx ? -1 : p_.function_of_pool(static_cast<unsigned>(p.pool_id));
   if (!log_ || !log_->wants(LogKind::frame, fn)) return;
-  const hls::L2Header h = parse_l2(p.frame());
-  if (drop)
+  if (drop != Drop::kCount)
     log_->line(LogKind::frame, t, fn, rx ? -1 : p.queue, "sorter port{} {} {} bytes da {} vid {}: drop {}", p_.port,
-               rx ? "rx" : "tx", p.frame().len, MacAddress(h.da).str(), h.vid, drop);
+               rx ? "rx" : "tx", p.frame().len, MacAddress(h.da).str(), h.vid, drop_name(drop));
   else
     log_->line(LogKind::frame, t, fn, rx ? -1 : p.queue, "sorter port{} {} {} bytes da {} vid {}: pools {:#x}{}", p_.port,
                rx ? "rx" : "tx", p.frame().len, MacAddress(h.da).str(), h.vid, pools & ~(1ull << 63),
                pools >> 63 ? " and the wire" : "");
 }
-
-void Sorter::count_drop(hls::RxVerdict v, int fn) { drops_.count(drop_of(v), fn); }
 
 void Sorter::deliver(FramePayload& p, const hls::L2Header& h, hls::PoolMask pools,
                      unsigned other_copies, sc_core::sc_time& delay) {
@@ -234,11 +232,10 @@ const hls::TxDecision& Sorter::switch_frame(unsigned src, const hls::L2Header& h
 void Sorter::receive(FramePayload& p, sc_core::sc_time& delay) {
   const hls::L2Header h = parse_l2(p.frame());
   const hls::RxDecision& d = classify(h);
-  if (observed_)
-    observe_decision(true, p, d.verdict == hls::RxVerdict::Deliver ? d.pools : 0, now_ps() + to_ps(delay),
-                     d.verdict == hls::RxVerdict::Deliver && d.pools ? nullptr : drop_name(drop_of(d.verdict)));
-  if (d.verdict != hls::RxVerdict::Deliver || d.pools == 0) {
-    count_drop(d.verdict, -1);
+  const bool dropped = d.verdict != hls::RxVerdict::Deliver || d.pools == 0;
+  if (observed_) observe_decision(true, p, h, dropped ? 0 : d.pools, dropped ? drop_of(d.verdict) : Drop::kCount, now_ps() + to_ps(delay));
+  if (dropped) {
+    drops_.count(drop_of(d.verdict), -1);
     p.pool->release(p.handle);
     return;
   }
@@ -257,16 +254,15 @@ void Sorter::transmit(FramePayload& p, sc_core::sc_time& delay) {
     ++stats_.spoof_events;
     if (on_spoof) on_spoof();
   }
-  if (observed_) {
-    const bool dropped = d.drop || (!d.to_wire && d.loopback_pools == 0);
-    observe_decision(false, p, dropped ? 0 : d.loopback_pools | (d.to_wire ? 1ull << 63 : 0), now_ps() + to_ps(delay),
-                     !dropped ? nullptr : d.spoof_mac || d.spoof_vlan ? "spoof" : d.tx_disabled ? "pool disabled" : "no pool");
-  }
-  if (d.drop || (!d.to_wire && d.loopback_pools == 0)) {
-    drops_.count(d.spoof_mac || d.spoof_vlan ? Drop::Spoof
-                 : d.tx_disabled            ? Drop::PoolDisabled
-                                            : Drop::NoPool,
-                 fn);
+  const bool dropped = d.drop || (!d.to_wire && d.loopback_pools == 0);
+  const Drop why = !dropped                  ? Drop::kCount
+                   : d.spoof_mac || d.spoof_vlan ? Drop::Spoof
+                   : d.tx_disabled           ? Drop::PoolDisabled
+                                             : Drop::NoPool;
+  if (observed_)
+    observe_decision(false, p, h, dropped ? 0 : d.loopback_pools | (d.to_wire ? 1ull << 63 : 0), why, now_ps() + to_ps(delay));
+  if (dropped) {
+    drops_.count(why, fn);
     p.pool->release(p.handle);
     return;
   }

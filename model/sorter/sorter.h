@@ -68,8 +68,9 @@ private:
   void transmit(FramePayload& p, sc_core::sc_time& delay);
   void deliver(FramePayload& p, const hls::L2Header& h, hls::PoolMask pools,
                unsigned other_copies, sc_core::sc_time& delay);
-  void count_drop(hls::RxVerdict v, int fn);
-  [[gnu::cold]] void observe_decision(bool rx, const FramePayload& p, std::uint64_t pools, ps_t t, const char* drop);
+  // --vcd / --log: the decision for a frame (`drop`: why it was dropped, kCount: delivered).
+  [[gnu::cold]] void observe_decision(bool rx, const FramePayload& p, const hls::L2Header& h, std::uint64_t pools,
+                                      Drop drop, ps_t t);
   bool observed_ = false;
   Probe rx_pools_, tx_pools_;
   TransactionLog* log_ = nullptr;
