@@ -8,10 +8,12 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include "model/core/check.h"
 #include "model/core/scenario.h"
 #include "model/platform/system.h"
+#include "model/sweep/runner.h"
 
 namespace {
 
@@ -208,6 +210,26 @@ int sc_main(int argc, char** argv) {
   bench->add_option("--duration-us", bench_us, "simulated traffic time per case (default 20000)");
   bench->add_option("--json", bench_json, "write the figures (and each case's metrics) to FILE");
 
+  auto* sweep_cmd = app.add_subcommand("sweep", "run a what-if sweep: a base scenario over axes of keys (docs/sweeps.md)");
+  std::string sweep_file, sweep_out, sweep_shard, sweep_slurm;
+  unsigned sweep_jobs = std::max(1u, std::thread::hardware_concurrency()), sweep_shards = 0, sweep_cpus = 1;
+  double sweep_wall = 0;
+  sweep_cmd->add_option("sweep", sweep_file, "sweep YAML file")->required();
+  sweep_cmd->add_option("--out", sweep_out, "results directory (default: NAME-results, or NAME-shard-I-of-N)");
+  sweep_cmd->add_option("-j,--jobs", sweep_jobs, "points run at once (default: all cores)")->check(CLI::Range(1u, 1024u));
+  sweep_cmd->add_option("--shard", sweep_shard, "run only shard I of N (I/N, 1-based): the points whose index % N == I-1");
+  sweep_cmd->add_option("--max-wall-s", sweep_wall, "wall-clock limit per point (run --max-wall-s)");
+  sweep_cmd->add_option("--emit-slurm", sweep_slurm,
+                        "write a Slurm job array (one task per shard) and a dependent merge job into DIR; run nothing");
+  sweep_cmd->add_option("--shards", sweep_shards, "--emit-slurm: array tasks (default: the points, at most 8)")
+      ->check(CLI::Range(1u, 100000u));
+  sweep_cmd->add_option("--cpus-per-task", sweep_cpus, "--emit-slurm: cores per task (its -j)")->check(CLI::Range(1u, 1024u));
+  auto* merge_cmd = app.add_subcommand("merge", "merge sweep results directories (the shards of a sweep) into one");
+  std::vector<std::string> merge_dirs;
+  std::string merge_out;
+  merge_cmd->add_option("dirs", merge_dirs, "results directories")->required();
+  merge_cmd->add_option("--out", merge_out, "where to write results.csv, results.json and plots/")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -268,6 +290,41 @@ int sc_main(int argc, char** argv) {
       if (!json_file.empty()) write_json(m, json_file);
       return 0;
     }
+    if (*sweep_cmd) {
+      namespace sw = iovsim::sweep;
+      const sw::Spec spec = sw::parse_spec_file(sweep_file, iovsim::default_scenario_yaml());
+      std::vector<sw::Point> pts = sw::points(spec);
+      if (!sweep_slurm.empty()) {
+        if (!sweep_shard.empty()) throw iovsim::ConfigError("--emit-slurm writes every shard's job: leave out --shard");
+        const unsigned n = sweep_shards ? sweep_shards : static_cast<unsigned>(std::min<std::size_t>(pts.size(), 8));
+        const std::string cmd = sw::emit_slurm(spec, sweep_file, self_path(argv[0]), sweep_slurm, n, sweep_cpus);
+        std::cout << fmt::format("{}: {} points in {} array tasks; submit with: {}\n", sweep_slurm, pts.size(), n, cmd);
+        return 0;
+      }
+      sw::RunOptions o;
+      o.self = self_path(argv[0]);
+      o.jobs = sweep_jobs;
+      o.max_wall_s = sweep_wall;
+      o.out_dir = sweep_out.empty() ? spec.name + "-results" : sweep_out;
+      if (!sweep_shard.empty()) {
+        const auto [i, n] = sw::parse_shard(sweep_shard);
+        pts = sw::shard(pts, i, n);
+        o.plots = false;  // the merge draws them
+        o.label = fmt::format("shard {}/{}", i, n);
+        if (sweep_out.empty()) o.out_dir = fmt::format("{}-shard-{}-of-{}", spec.name, i, n);
+      }
+      const std::string origin = spec.base_path.empty() ? "default scenario" : spec.base_path;
+      o.validate = [&spec, &origin](const sw::Point& p) -> std::string {
+        try {
+          iovsim::load_scenario(spec.base_text, origin, p.overrides);
+          return {};
+        } catch (const iovsim::ConfigError& e) {
+          return e.what();
+        }
+      };
+      return sw::run_points(spec, pts, o, std::cerr);
+    }
+    if (*merge_cmd) return iovsim::sweep::merge(merge_dirs, merge_out, std::cerr);
     if (*bench) {
       if (chosen.size() == 1) {  // one case, in this process
         const BenchCase& c = *bench_case(chosen[0]);
@@ -302,6 +359,9 @@ int sc_main(int argc, char** argv) {
       if (!bench_json.empty()) write_json(all, bench_json);
       return 0;
     }
+  } catch (const iovsim::sweep::SpecError& e) {
+    std::cerr << "iovsim: " << e.what() << "\n";
+    return 2;
   } catch (const iovsim::ConfigError& e) {
     std::cerr << "iovsim: " << e.what() << "\n";
     return 2;
