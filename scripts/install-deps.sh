@@ -2,14 +2,17 @@
 # Installs the Debian packages iovsim needs, and only those that are missing.
 # Does nothing (and needs no privileges) when everything is present.
 # `install-deps.sh fuzz` adds what the libFuzzer harnesses need (clang and its runtime),
-# `install-deps.sh test` what the test suite needs besides the build (tshark).
+# `install-deps.sh test` what the test suite needs besides the build (tshark, slurm-wlm, munge).
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libsystemc-dev catch2 libfmt-dev libyaml-cpp-dev
-      nlohmann-json3-dev libcli11-dev libpcap-dev zlib1g-dev libbenchmark-dev verilator yosys)
+      nlohmann-json3-dev libcli11-dev libpcap-dev zlib1g-dev libbenchmark-dev verilator yosys
+      gnuplot-nox)  # iovsim sweep draws its plots with gnuplot
 for set in "$@"; do
   case "$set" in
     fuzz) pkgs+=(clang libclang-rt-14-dev) ;;
-    test) pkgs+=(tshark) ;;  # the test suite decodes every capture with Wireshark's dissectors
+    # The test suite decodes every capture with Wireshark's dissectors and runs a sweep on a
+    # one-node Slurm cluster it starts itself.
+    test) pkgs+=(tshark slurm-wlm munge) ;;
     *) echo "install-deps: unknown package set '$set' (known: fuzz, test)" >&2; exit 2 ;;
   esac
 done

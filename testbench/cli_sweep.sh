@@ -111,6 +111,23 @@ expect_rc 1 "point 1 .*invalid: .*port0.wire.load: 'lots' is not a number" "$IOV
 # An unknown scenario key fails its points the same way.
 printf 'set: {duration_us: 200}\naxes:\n  port0.wire.lod: [0.1]\n' > unknown.yaml
 expect_rc 1 "port0.wire.lod: unknown key" "$IOVSIM" sweep unknown.yaml --out unknown
+# An inline base is the scenario the points run (the 82599 at 10 Gb/s, not the default's 1 Gb/s
+# ports), as is the embedded default when no base is given.
+cat > inline.yaml <<'EOF'
+base:
+  duration_us: 200
+  device: {preset: "82599", ports: 1, vfs_per_port: 2, link_gbps: 10}
+axes:
+  port0.wire.load: [0.5]
+metrics:
+  link_gbps: /ports/0/link_gbps
+  ports: {path: "/ports/*/port", op: sum}
+EOF
+expect_rc 0 "1 points, 1 ok" "$IOVSIM" sweep inline.yaml --out inline
+[ "$(sed -n 2p inline/results.csv)" = "0,0.5,ok,10,0" ] || fail "inline base: $(sed -n 2p inline/results.csv)"
+printf 'set: {duration_us: 200}\naxes:\n  port0.wire.load: [0.5]\nmetrics:\n  ports: {path: "/ports/*/port", op: sum}\n' > dflt.yaml
+expect_rc 0 "1 points, 1 ok" "$IOVSIM" sweep dflt.yaml --out dflt
+[ "$(sed -n 2p dflt/results.csv)" = "0,0.5,ok,1" ] || fail "default base (two ports): $(sed -n 2p dflt/results.csv)"
 # Bad sweep files: exit 2 naming the file, the line and the key; nothing runs.
 printf 'axes:\n  port0.wire.load: []\n' > empty.yaml
 expect_rc 2 "empty.yaml:2: axes.port0.wire.load: no values" "$IOVSIM" sweep empty.yaml

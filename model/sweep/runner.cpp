@@ -97,12 +97,12 @@ std::string last_error_line(const fs::path& f) {
 }
 
 // Starts `iovsim run` for point `p`; returns its pid.
-pid_t launch(const Spec& s, const RunOptions& o, const Point& p) {
+pid_t launch(const RunOptions& o, const Point& p) {
   const fs::path d = point_dir(o.out_dir, p.index);
   fs::create_directories(d);
   fs::remove(d / "metrics.json");
   std::vector<std::string> args{o.self, "run"};
-  if (!s.base_path.empty()) args.push_back((fs::path(o.out_dir) / "base.yaml").string());
+  args.push_back((fs::path(o.out_dir) / "base.yaml").string());  // the text the sweep read (file, inline or default)
   for (const std::string& ov : p.overrides) args.insert(args.end(), {"--set", ov});
   args.insert(args.end(), {"--json", (d / "metrics.json.part").string()});
   if (o.max_wall_s > 0) args.insert(args.end(), {"--max-wall-s", fmt::format("{}", o.max_wall_s)});
@@ -206,7 +206,7 @@ void prepare_dir(const Spec& s, const std::string& out_dir) {
 
 nlohmann::json spec_to_json(const Spec& s) {
   nlohmann::json axes = nlohmann::json::array(), metrics = nlohmann::json::array(), plots = nlohmann::json::array();
-  for (const Axis& a : s.axes) axes.push_back({{"key", a.key}, {"values", a.values}});
+  for (const Axis& a : s.axes) axes.push_back({{"key", a.key}, {"keys", a.keys}, {"values", a.values}});
   for (const Metric& m : s.metrics) metrics.push_back({{"name", m.name}, {"path", m.path}, {"op", m.op}, {"scale", m.scale}});
   for (const Plot& p : s.plots) {
     nlohmann::json w = nlohmann::json::array();
@@ -226,7 +226,9 @@ Spec spec_from_json(const nlohmann::json& j) {
   s.base_text = j.at("base_text").get<std::string>();
   s.fixed = j.at("set").get<std::vector<std::string>>();
   s.zip = j.at("zip").get<bool>();
-  for (const auto& a : j.at("axes")) s.axes.push_back({a.at("key"), a.at("values").get<std::vector<std::string>>()});
+  for (const auto& a : j.at("axes"))
+    s.axes.push_back({a.at("key"), a.at("values").get<std::vector<std::string>>(),
+                      a.at("keys").get<std::vector<std::string>>()});
   for (const auto& m : j.at("metrics")) s.metrics.push_back({m.at("name"), m.at("path"), m.at("op"), m.at("scale")});
   for (const auto& p : j.at("plots")) {
     Plot x;
@@ -296,7 +298,7 @@ int run_points(const Spec& s, const std::vector<Point>& todo, const RunOptions& 
   while ((next < queue.size() && !g_interrupted) || !running.empty()) {
     while (!g_interrupted && next < queue.size() && running.size() < std::max(1u, o.jobs)) {
       const Point* p = queue[next++];
-      running[launch(s, o, *p)] = {p, clock::now()};
+      running[launch(o, *p)] = {p, clock::now()};
     }
     int st = 0;
     const pid_t pid = ::waitpid(-1, &st, WNOHANG);

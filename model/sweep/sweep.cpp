@@ -196,8 +196,12 @@ Spec parse_spec(const std::string& text, const std::string& file, const std::str
   const YAML::Node base = root["base"];
   if (!base || (base.IsScalar() && base.Scalar() == "default")) {
     s.base_text = default_scenario;
+  } else if (base.IsMap()) {  // the scenario itself, inline
+    YAML::Emitter e;
+    e << base;
+    s.base_text = std::string(e.c_str()) + "\n";
   } else {
-    if (!base.IsScalar()) fail(file, base, "base: a scenario file (relative to the sweep file) or 'default'");
+    if (!base.IsScalar()) fail(file, base, "base: a scenario file (relative to the sweep file), 'default' or a scenario map");
     std::filesystem::path p = base.Scalar();
     if (p.is_relative()) p = std::filesystem::path(file).parent_path() / p;
     std::ifstream in(p);
@@ -230,6 +234,28 @@ Spec parse_spec(const std::string& text, const std::string& file, const std::str
       for (const auto& e : v) {
         if (e.IsNull()) fail(file, e, fmt::format("axes.{}: an empty value", a.key));
         a.values.push_back(flow_text(e));
+      }
+    } else if (v.IsMap() && (v["values"] || v["keys"])) {  // {values | range, keys}
+      YAML::Node range(YAML::NodeType::Map);
+      for (const auto& e : v) {
+        const std::string k = e.first.Scalar();
+        if (k == "keys") {
+          if (!e.second.IsSequence() || e.second.size() == 0)
+            fail(file, e.second, fmt::format("axes.{}.keys: a list of the scenario keys the axis sets", a.key));
+          for (const auto& x : e.second) a.keys.push_back(x.Scalar());
+        } else if (k == "values") {
+          if (!e.second.IsSequence()) fail(file, e.second, fmt::format("axes.{}.values: a list", a.key));
+          for (const auto& x : e.second) {
+            if (x.IsNull()) fail(file, x, fmt::format("axes.{}: an empty value", a.key));
+            a.values.push_back(flow_text(x));
+          }
+        } else {
+          range[k] = e.second;
+        }
+      }
+      if (range.size()) {
+        if (v["values"]) fail(file, v, fmt::format("axes.{}: values or a range, not both", a.key));
+        a.values = range_values(file, a.key, range);
       }
     } else if (v.IsMap()) {
       a.values = range_values(file, a.key, v);
@@ -355,7 +381,11 @@ std::vector<Point> points(const Spec& s) {
       if (!s.zip) rest /= a.values.size();
       p.values[k] = a.values[v];
     }
-    for (std::size_t k = 0; k < s.axes.size(); ++k) p.overrides.push_back(s.axes[k].key + "=" + p.values[k]);
+    for (std::size_t k = 0; k < s.axes.size(); ++k) {
+      const Axis& a = s.axes[k];
+      if (a.keys.empty()) p.overrides.push_back(a.key + "=" + p.values[k]);
+      for (const std::string& key : a.keys) p.overrides.push_back(key + "=" + p.values[k]);
+    }
     out.push_back(std::move(p));
   }
   return out;
@@ -420,7 +450,8 @@ std::string results_csv(const Spec& s, const std::vector<Outcome>& outcomes) {
 
 nlohmann::json results_json(const Spec& s, const std::vector<Outcome>& outcomes) {
   nlohmann::json axes = nlohmann::json::array(), metrics = nlohmann::json::array(), pts = nlohmann::json::array();
-  for (const Axis& a : s.axes) axes.push_back({{"key", a.key}, {"values", a.values}});
+  for (const Axis& a : s.axes)
+    axes.push_back({{"key", a.key}, {"keys", a.keys.empty() ? std::vector<std::string>{a.key} : a.keys}, {"values", a.values}});
   for (const Metric& m : s.metrics)
     metrics.push_back({{"name", m.name}, {"path", m.path}, {"op", m.op.empty() ? "value" : m.op}, {"scale", m.scale}});
   for (const Outcome& o : outcomes) {

@@ -15,9 +15,12 @@
 namespace iovsim::sweep {
 
 // One axis: a scenario key and its values, each kept as YAML flow text (what --set takes).
+// An axis may set several keys to its value at once (`keys`: the two floods' rate limits, say);
+// then `key` is only its name in the results.
 struct Axis {
   std::string key;
   std::vector<std::string> values;
+  std::vector<std::string> keys;  // the scenario keys it sets; empty: `key`
 };
 
 // A table column: a JSON pointer into a run's metrics. A segment `*` takes every element of an

@@ -57,6 +57,16 @@ TEST_CASE("sweep: zip pairs the axes' values; ranges by step and by count", "[sw
   CHECK(i.axes[0].values == std::vector<std::string>{"1", "4", "7"});
   const Spec down = parse("axes:\n  x: {from: 10, to: 0, step: -5}\n");
   CHECK(down.axes[0].values == std::vector<std::string>{"10", "5", "0"});
+  // An axis setting several keys at once, by a list or a range.
+  const Spec k = parse("axes:\n  flood_mbps: {keys: [port0.vf1.rate_limit_mbps, port0.vf4.rate_limit_mbps], "
+                       "values: [0, 150]}\n  b: {keys: [x, y], from: 1, to: 2, step: 1}\n");
+  const auto kp = points(k);
+  REQUIRE(kp.size() == 4);
+  CHECK(kp[1].values == std::vector<std::string>{"0", "2"});
+  CHECK(kp[1].overrides ==
+        std::vector<std::string>{"port0.vf1.rate_limit_mbps=0", "port0.vf4.rate_limit_mbps=0", "x=2", "y=2"});
+  CHECK(spec_from_json(spec_to_json(k)).axes[0].keys == k.axes[0].keys);
+  CHECK(fingerprint(spec_from_json(spec_to_json(k))) == fingerprint(k));
   // A value that is a map goes to --set as flow YAML.
   const Spec m = parse("axes:\n  port0.wire.frame_sizes: [{64: 1}, {64: 7, 1518: 1}]\n");
   CHECK(m.axes[0].values == std::vector<std::string>{"{64: 1}", "{64: 7, 1518: 1}"});
@@ -151,6 +161,8 @@ TEST_CASE("sweep: bad sweep files name the file, the line and what is wrong", "[
   CHECK_THAT(error_of("axes:\n  a: {from: 0, to: 1, step: -1}\n"), Contains("does not lead from 0 to 1"));
   CHECK_THAT(error_of("axes:\n  a: {from: 0, to: 1, stp: 1}\n"), Contains("unknown range key 'stp'"));
   CHECK_THAT(error_of("axes:\n  a: [1, ~]\n"), Contains("axes.a: an empty value"));
+  CHECK_THAT(error_of("axes:\n  a: {keys: [], values: [1]}\n"), Contains("axes.a.keys: a list"));
+  CHECK_THAT(error_of("axes:\n  a: {keys: [x], values: [1], from: 1, to: 2, step: 1}\n"), Contains("not both"));
   CHECK_THAT(error_of("combine: zip\naxes:\n  a: [1, 2]\n  b: [1]\n"), Contains("zip needs axes of one length"));
   CHECK_THAT(error_of("combine: both\naxes:\n  a: [1]\n"), Contains("combine: 'both' (product or zip)"));
   CHECK_THAT(error_of("axes:\n  a: [1]\nmetrics:\n  m: ports/0\n"), Contains("is not a JSON pointer"));
@@ -173,6 +185,9 @@ TEST_CASE("sweep: the base scenario is read relative to the sweep file", "[sweep
   CHECK(s.base_text == "name: from-file\n");
   CHECK(s.base_path == (d / "base.yaml").string());
   CHECK(s.name == "s");
+  const Spec inl = parse("base:\n  device: {preset: '82599'}\naxes:\n  a: [1]\n");
+  CHECK(inl.base_path.empty());
+  CHECK(inl.base_text == "device: {preset: '82599'}\n");
   fs::remove_all(d);
 }
 
