@@ -12,7 +12,8 @@ for set in "$@"; do
     fuzz) pkgs+=(clang libclang-rt-14-dev) ;;
     # The test suite decodes every capture with Wireshark's dissectors and runs a sweep on a
     # one-node Slurm cluster it starts itself.
-    test) pkgs+=(tshark slurm-wlm munge) ;;
+    # (procps, iproute2 and python3: pgrep, ss and the JSON checks of the test scripts.)
+    test) pkgs+=(tshark slurm-wlm munge procps iproute2 python3) ;;
     *) echo "install-deps: unknown package set '$set' (known: fuzz, test)" >&2; exit 2 ;;
   esac
 done
