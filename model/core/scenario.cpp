@@ -177,8 +177,8 @@ void visit_scenario(V& v, Scenario& s) {
   v.section("device", "the Ethernet controller", [&] {
     v.choice("preset", s.device.preset, {"82576", "82599"},
              "controller: IDs, SR-IOV values, table sizes");
-    v.choice("mode", s.device.mode, {{"sriov", Mode::sriov}, {"vmdq", Mode::vmdq}},
-             "sriov: each VM owns a VF; vmdq: the hypervisor owns the queues (NetQueue/VMQ)");
+    v.choice("mode", s.device.mode, {{"sriov", Mode::sriov}, {"vmdq", Mode::vmdq}, {"vswitch", Mode::vswitch}},
+             "sriov: each VM owns a VF; vmdq: the hypervisor owns the queues the NIC sorts into (NetQueue/VMQ); vswitch: everything arrives in the hypervisor's queue and its software switch looks up and copies each frame");
     v.field("ports", s.device.ports, Range{1, 2},
             "physical ports, one PF each (the 82576 and 82599 are dual-port devices)");
     v.field("vfs_per_port", s.device.vfs_per_port, Range{0, 63},
@@ -263,6 +263,29 @@ void visit_scenario(V& v, Scenario& s) {
              "what the PF grants a VF's SET_MAC_ADDR: driver (igb's and ixgbe's: any valid MAC unless the administrator set the VF's), strict (also never a MAC the PF or another VF has)");
     v.field("tx_head_writeback", s.host.tx_head_writeback,
             "drivers enable Tx head write-back (TDWBAL) and reclaim by it (Linux does not)");
+    v.section("cpu", "the host CPU model: cores and the cycles of each piece of software work (docs/fidelity.md)", [&] {
+      CpuCfg& c = s.host.cpu;
+      v.field("cores", c.cores, Range{1, 1024}, "host cores");
+      v.field("clock_ghz", c.clock_ghz, Range{0.1, 10}, "their clock");
+      v.field("hypervisor_cores", c.hypervisor_cores, Range{1, 1023},
+              "cores 0..N-1 run the PF drivers and the hypervisor's switch (port p on core p mod N); each VM's driver runs on one of the others (VM k on core N + k mod (cores - N))");
+      v.field("rx_frame_cycles", c.rx_frame_cycles, Range{0, 1e7}, "a driver and its stack receiving one frame");
+      v.field("tx_frame_cycles", c.tx_frame_cycles, Range{0, 1e7}, "a driver and its stack sending one frame");
+      v.field("interrupt_cycles", c.interrupt_cycles, Range{0, 1e7}, "an interrupt: entry, handler, NAPI schedule, exit");
+      v.field("vm_exit_cycles", c.vm_exit_cycles, Range{0, 1e7},
+              "a VM exit and entry with the hypervisor's handling (a VF interrupt without posted interrupts; a VM's notification of the hypervisor)");
+      v.field("virq_cycles", c.virq_cycles, Range{0, 1e7}, "the hypervisor injecting a virtual interrupt into a VM");
+      v.field("lookup_cycles", c.lookup_cycles, Range{0, 1e7}, "a software switch forwarding one frame: its L2 lookup and code path (the copy apart)");
+      v.field("copy_cycles_per_byte", c.copy_cycles_per_byte, Range{0, 1e3}, "copying frame data (per byte)");
+      v.field("copy_setup_cycles", c.copy_setup_cycles, Range{0, 1e7}, "and per copy");
+      v.field("flip_cycles", c.flip_cycles, Range{0, 1e7}, "remapping one buffer page into a VM (vmdq_handoff flip)");
+      v.field("backlog_frames", c.backlog_frames, Range{1, 1u << 20},
+              "frames a core holds waiting for it before it drops them (Linux net.core.netdev_max_backlog: 1000)");
+      v.field("posted_interrupts", c.posted_interrupts,
+              "sriov: a VF's interrupts reach the guest without a VM exit (posted interrupts)");
+      v.choice("vmdq_handoff", c.vmdq_handoff, {{"copy", Handoff::copy}, {"flip", Handoff::flip}},
+               "vmdq: the hypervisor hands a received buffer to its VM by copying it or by a page flip");
+    });
   });
   s.port.resize(s.device.ports);
   for (PortCfg& p : s.port) p.vf.resize(s.device.vfs_per_port);
@@ -664,6 +687,9 @@ void validate(const Scenario& s, const std::string& origin) {
   if (s.host.rx_ring_entries % 8 || s.host.tx_ring_entries % 8)
     bad("host.rx_ring_entries/tx_ring_entries", "must be multiples of 8 (RDLEN/TDLEN: 128 B)");
   if (s.host.rx_buffer_bytes % 1024) bad("host.rx_buffer_bytes", "must be a multiple of 1024");
+  if (s.host.cpu.hypervisor_cores >= s.host.cpu.cores)
+    bad("host.cpu.hypervisor_cores", fmt::format("{} of {} cores leaves none for the VMs' drivers",
+                                                 s.host.cpu.hypervisor_cores, s.host.cpu.cores));
   // In VMDq mode the hypervisor's driver runs the default queue plus one per NetQueue VM.
   bool any_rss = false;
   for (const PortCfg& pc : s.port) {
@@ -777,19 +803,19 @@ void validate(const Scenario& s, const std::string& origin) {
                         f.rate_limit_mbps, prof.name, min_rate, s.device.link_gbps, min_rate,
                         s.device.link_gbps * 1000));
     };
-    if (s.device.mode == Mode::vmdq)
+    if (hypervisor_mode(s.device.mode))
       for (unsigned v = 0; v < pc.vf.size(); ++v)
         if (pc.vf[v].tx.load_mbps > 0 || !pc.vf[v].tx.trace.empty() || pc.vf[v].vlan || !pc.vf[v].multicast.empty() ||
             pc.vf[v].request_mac || pc.vf[v].rate_limit_mbps > 0 || pc.vf[v].rss)
           bad(fmt::format("port{}.vf{}", p, v),
-              "in vmdq mode a VM only receives (its Tx through the hypervisor, its mailbox, "
+              "in vmdq and vswitch modes a VM only receives (its Tx through the hypervisor, its mailbox, "
               "RSS and rate limit are not modelled in this mode)");
     if (pc.pf.hostile.ops_per_us > 0)
       bad(fmt::format("port{}.pf.hostile", p), "the PF's driver is the host's: only a VF's guest can be hostile");
-    if (s.device.mode == Mode::vmdq)
+    if (hypervisor_mode(s.device.mode))
       for (unsigned v = 0; v < pc.vf.size(); ++v)
         if (pc.vf[v].hostile.ops_per_us > 0)
-          bad(fmt::format("port{}.vf{}.hostile", p, v), "needs sriov mode (in vmdq a VM has no function of its own)");
+          bad(fmt::format("port{}.vf{}.hostile", p, v), "needs sriov mode (in vmdq and vswitch a VM has no function of its own)");
     check_fn(pc.pf, fmt::format("port{}.pf", p));
     for (unsigned v = 0; v < pc.vf.size(); ++v)
       check_fn(pc.vf[v], fmt::format("port{}.vf{}", p, v));

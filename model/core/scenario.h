@@ -20,7 +20,13 @@ struct ConfigError : std::runtime_error {
 };
 
 // ---- typed values, each resolved from its text once when the scenario loads
-enum class Mode : std::uint8_t { sriov, vmdq };  // a VF per VM, or hypervisor-owned queues
+// A VF per VM; hypervisor-owned queues the NIC sorts into (VMDq); or a software switch in the
+// hypervisor behind one queue (vswitch). vmdq and vswitch share the device layout: the PF owns
+// every pool.
+enum class Mode : std::uint8_t { sriov, vmdq, vswitch };
+constexpr bool hypervisor_mode(Mode m) { return m != Mode::sriov; }
+// How a VMDq hypervisor gives a received buffer to its VM.
+enum class Handoff : std::uint8_t { copy, flip };
 enum class Pattern : std::uint8_t { constant, poisson, off };
 // How a replayed trace's timestamps become send times: as captured, multiplied by
 // trace_scale, or back to back at line rate.
@@ -170,6 +176,26 @@ struct PcieCfg {
   unsigned max_outstanding_reads = 32;
 };
 
+// The host CPU model (model/host/host_cpu.h): cores, clock and the cycles of each piece of
+// software work; defaults and their sources in docs/fidelity.md.
+struct CpuCfg {
+  unsigned cores = 8;
+  double clock_ghz = 2.93;         // a Nehalem-class core (netmap's i7-870; Dong et al.'s era)
+  unsigned hypervisor_cores = 1;   // cores 0.. run the PF drivers and the hypervisor's switch; VMs the rest
+  double rx_frame_cycles = 1500;   // a driver and stack receiving one frame, up to the socket
+  double tx_frame_cycles = 2800;   // an application's sendto() through stack and driver
+  double interrupt_cycles = 1500;  // an interrupt: entry, handler, NAPI schedule, exit
+  double vm_exit_cycles = 2565;    // a VM exit handled in the host kernel, and the entry
+  double virq_cycles = 3100;       // the hypervisor injecting a virtual interrupt (IPI, exit, injection)
+  double lookup_cycles = 1000;     // a software switch forwarding one frame (its L2 lookup and code path)
+  double copy_cycles_per_byte = 0.35;  // copying frame data from DRAM
+  double copy_setup_cycles = 230;      // and per copy (the first miss)
+  double flip_cycles = 4000;       // remapping one page into a VM (VMDq page flip)
+  unsigned backlog_frames = 1000;  // frames a core queues before it drops (net.core.netdev_max_backlog)
+  bool posted_interrupts = false;  // SR-IOV: interrupts reach the guest without a VM exit
+  Handoff vmdq_handoff = Handoff::copy;
+};
+
 struct HostCfg {
   unsigned vm_memory_kb = 2048;
   double poll_interval_us = 20;   // poll-mode drivers poll, and VMs hand frames to their driver, at this period
@@ -180,6 +206,7 @@ struct HostCfg {
   unsigned iova_base_gb = 0;       // IO-virtual address of each function's memory, in GB
   bool tx_head_writeback = false;  // drivers enable Tx head write-back (TDWBAL), as BSD igb can
   PfMacPolicy pf_mac_policy = PfMacPolicy::driver;  // driver: igb's and ixgbe's; strict: no MAC another function owns
+  CpuCfg cpu;
 };
 
 struct Scenario {

@@ -12,6 +12,7 @@
 
 #include "model/core/frame.h"
 #include "model/host/host_memory.h"
+#include "model/host/host_cpu.h"
 #include "model/host/hostile.h"
 #include "model/host/interrupt_controller.h"
 #include "model/regs/descriptors.h"
@@ -49,7 +50,7 @@ Driver::Driver(sc_core::sc_module_name name, const DeviceProfile& prof, const Dr
   std::vector<unsigned> pools{p.pool};
   if (p.vmdq)
     for (unsigned v = 0; v < p.vf_cfg.size(); ++v)
-      if (p.vf_cfg[v].netqueue) pools.push_back(v);
+      if (netqueue(v)) pools.push_back(v);
   // Without a per-pool RSS enable (the 82599) every pool hashes over its queues once MRQC
   // selects VMDq + RSS, so every driver on the port runs them all.
   const bool rss = p.cfg.rss || (!prof.per_pool_rss && p.port_rss);
@@ -58,6 +59,7 @@ Driver::Driver(sc_core::sc_module_name name, const DeviceProfile& prof, const Dr
   for (unsigned pool : pools)
     for (unsigned i = 0; i < per_pool; ++i) {
       RxQueue q;
+      q.vm = pool == p.pool ? -1 : static_cast<int>(pool);
       q.hw_queue = prof.queue_of(pool, i);
       q.index = p.vf < 0 ? q.hw_queue : i;  // a VF's BAR numbers its own queues
       q.tail_reg = prof.map().ring_offset(Direction::Rx, view, RingReg::Tail, q.index);
@@ -65,6 +67,7 @@ Driver::Driver(sc_core::sc_module_name name, const DeviceProfile& prof, const Dr
     }
   const auto nq = static_cast<unsigned>(rxq_.size());
   vm_rx_.resize(p.vmdq ? p.vf_cfg.size() * nq : 0);
+  vm_app_.resize(p.vmdq ? p.vf_cfg.size() : 0);
   const std::uint64_t base = p.iova_base;  // where the function's memory starts, as DMA sees it
   std::uint64_t at = base + kRingsGpa;
   for (unsigned i = 0; i < nq; ++i) {
@@ -169,6 +172,14 @@ void Driver::publish(MetricsRegistry& m) const {
             },
             Unit::None, "the VF's mailbox requests, answers and request-to-reply latency");
   }
+  if (p_.cpu) {  // the host CPU model: what reached the function's own application
+    m.counter(fn + "app_rx_frames", app_.frames, Unit::Frames,
+              "frames its stack handed to its application (after its core's work: host CPU model)");
+    m.counter(fn + "app_rx_bytes", app_.bytes, Unit::Bytes, "their bytes");
+    m.counter(fn + "app_backlog_drops", app_.backlog_drops, Unit::Frames,
+              "frames its core's queue had no room for (a saturated core)");
+    publish_latency(m, fn + "app_latency_ns/", app_.latency, "origin stamp to the application having the frame");
+  }
   // VMDq mode: which queue each VM's frames used (the hypervisor sorts them by MAC).
   if (p_.vmdq)
     for (unsigned v = 0; v < p_.vf_cfg.size(); ++v)
@@ -182,11 +193,26 @@ void Driver::publish(MetricsRegistry& m) const {
                   if (n)
                     qs.push_back({{"queue", rx_queue_hw(i)}, {"rx_frames", n}, {"default_queue", i == 0}});
                 }
-                return nlohmann::json{{"name", fmt::format("port{}.vm{}", p_.port, v)},
-                                      {"mac", MacAddress(p_.vf_macs[v]).str()},
-                                      {"netqueue", p_.vf_cfg[v].netqueue},
-                                      {"rx_frames", total},
-                                      {"queues", qs}};
+                nlohmann::json j{{"name", fmt::format("port{}.vm{}", p_.port, v)},
+                                 {"mac", MacAddress(p_.vf_macs[v]).str()},
+                                 {"netqueue", netqueue(v)},
+                                 {"rx_frames", total},
+                                 {"queues", qs}};
+                if (p_.cpu) {
+                  const AppStats& a = vm_app_[v];
+                  const LatencyHistogram& h = a.latency;
+                  j["core"] = p_.vm_cores[v];
+                  j["app_rx_frames"] = a.frames;
+                  j["app_rx_bytes"] = a.bytes;
+                  const TrafficWindow& w = *p_.window;
+                  j["app_rx_gbps"] = w.end > w.start ? static_cast<double>(a.bytes) * 8 * 1000 / static_cast<double>(w.end - w.start) : 0.0;
+                  j["copies"] = a.copies;
+                  j["backlog_drops"] = a.backlog_drops;
+                  j["switch_replicas"] = a.replicas;
+                  j["app_latency_ns"] = {{"count", h.count()}, {"mean", h.mean_ns()}, {"p50", h.quantile_ns(0.5)},
+                                         {"p99", h.quantile_ns(0.99)}, {"max", h.max_ns()}};
+                }
+                return j;
               },
               Unit::None, "a VM behind the hypervisor: its frames and the queues they used");
   m.counter(fn + "driver_tx_produced", injected_, Unit::Frames,
@@ -341,7 +367,7 @@ void Driver::pf_bring_up() {
   // the other VMs' frames fall through to the default pool, the hypervisor's own queue.
   if (p_.vmdq)
     for (unsigned v = 0, n = 1; v < p_.vf_cfg.size(); ++v)
-      if (p_.vf_cfg[v].netqueue) {
+      if (netqueue(v)) {
         map.write_receive_address(bar, n++, p_.vf_macs[v], v);
         pools |= std::uint64_t{1} << v;
       }
@@ -648,6 +674,10 @@ void Driver::handle_interrupts() {
       vec.arrivals.erase(vec.arrivals.begin(), last);
       ++vec.interrupts;
       ++irq_stats_.interrupts;
+      if (p_.cpu) {  // the interrupt's cost on this driver's core; a VF's guest also exits, unless posted
+        ps_t t = p_.cpu->run(p_.core, now, CpuWork::interrupt);
+        if (p_.vf >= 0 && !p_.host.cpu.posted_interrupts) p_.cpu->run(p_.core, t, CpuWork::vm_exit);
+      }
       if (vec.other)
         handle_other();
       else
@@ -792,6 +822,7 @@ void Driver::app_send(double dt_us) {
 
 unsigned Driver::harvest(unsigned qi, unsigned budget, ItrSample* s) {
   RxQueue& q = rxq_[qi];
+  ++batch_;
   unsigned refilled = 0;
   const ps_t now = local_now();
   while (refilled < budget) {
@@ -812,11 +843,13 @@ unsigned Driver::harvest(unsigned qi, unsigned budget, ItrSample* s) {
       std::uint64_t da = 0;
       for (int i = 5; i >= 0; --i) da = da << 8 | frame[i];
       bool own = da == p_.mac;
+      int dst = -1;  // the VM a hypervisor's frame is for
       if (p_.vmdq)  // the hypervisor's software switch hands the frame to its VM
         for (unsigned v = 0; v < p_.vf_macs.size(); ++v)
           if (da == p_.vf_macs[v]) {
             ++vm_rx_[v * rxq_.size() + qi];
             own = true;
+            dst = static_cast<int>(v);
           }
       // The PF is the default pool: a unicast no station owns is its by design
       // (device.unmatched_unicast); one of a VF's would not be.
@@ -825,9 +858,10 @@ unsigned Driver::harvest(unsigned qi, unsigned budget, ItrSample* s) {
       if (!(da & 1) && !own) ++rx_foreign_;
       // software latency: the origin stamp the frame carries (frame_stamp.h) to now
       ps_t origin = 0;
-      if (wb.length >= kStampEnd && filled + kStampEnd <= p_.iova_base + p_.mem_bytes &&
-          read_stamp(gpa(filled, wb.length), wb.length, origin) && origin <= now)
-        sw_latency_.record_ps(now - origin);
+      const bool stamped = wb.length >= kStampEnd && filled + kStampEnd <= p_.iova_base + p_.mem_bytes &&
+                           read_stamp(gpa(filled, wb.length), wb.length, origin) && origin <= now;
+      if (stamped) sw_latency_.record_ps(now - origin);
+      if (p_.cpu) cpu_rx(q, da, dst, wb.length, stamped, origin, now);
     }
     if (s) {
       s->rx_packets += !q.mid_frame;
@@ -843,6 +877,74 @@ unsigned Driver::harvest(unsigned qi, unsigned budget, ItrSample* s) {
   }
   if (refilled) write32(q.tail_reg, q.ntu);
   return refilled;
+}
+
+void Driver::app_rx(int vm, unsigned len, bool stamped, ps_t origin, ps_t done) {
+  AppStats& a = vm < 0 ? app_ : vm_app_[static_cast<unsigned>(vm)];
+  ++a.frames;
+  a.bytes += len;
+  if (stamped) a.latency.record_ps(done - origin);
+  p_.cpu->delivered(done);
+}
+
+void Driver::cpu_rx(const RxQueue& q, std::uint64_t da, int dst, unsigned len, bool stamped, ps_t origin,
+                    ps_t now) {
+  HostCpu& cpu = *p_.cpu;
+  const unsigned core = p_.core;
+  if (!cpu.admit(core, now)) {  // the core's queue is full: a saturated core drops (counted for whom it was)
+    ++(dst >= 0 ? vm_app_[static_cast<unsigned>(dst)] : app_).backlog_drops;
+    return;
+  }
+  ps_t t = cpu.run(core, now, CpuWork::rx_frame);  // the driver and stack that took it off the ring
+  if (!p_.vmdq) {  // a function's own traffic: its stack hands it to the application
+    cpu.queued(core, t);
+    app_rx(-1, len, stamped, origin, t);
+    return;
+  }
+  // The hypervisor: which VMs the frame is for. A NetQueue VM's queue holds its frames (the
+  // NIC sorted them); the default queue's go through the software switch's lookup (in vswitch
+  // mode every frame does): a unicast to the VM with that MAC, a broadcast or multicast to
+  // every VM (and the host), anything else to the host's own stack.
+  const bool sorted = q.vm >= 0;
+  if (!sorted) t = cpu.run(core, t, CpuWork::lookup);
+  const auto n = static_cast<unsigned>(vm_app_.size());
+  auto to_vm = [&](unsigned v) {
+    AppStats& a = vm_app_[v];
+    // The hand-off: a copy into the VM's buffer, or (VMDq with flip, for a frame the NIC put
+    // in the VM's own queue) a page remapped into the VM.
+    const bool flip = sorted && p_.mode == Mode::vmdq && p_.host.cpu.vmdq_handoff == Handoff::flip;
+    t = flip ? cpu.run(core, t, CpuWork::flip) : cpu.run(core, t, CpuWork::copy, len);
+    if (!flip) ++a.copies;
+    cpu.hold(now, t, len);  // the frame waits in the hypervisor's buffer until then
+    const bool first = a.batch != batch_;  // the first of this poll for the VM: notify it
+    a.batch = batch_;
+    ps_t vt = t;
+    if (first) vt = cpu.run(core, t, CpuWork::virq);
+    const unsigned vc = p_.vm_cores[v];
+    if (!cpu.admit(vc, vt)) {
+      ++a.backlog_drops;
+      return;
+    }
+    if (first) vt = cpu.run(vc, vt, CpuWork::vm_exit);  // the VM takes it (and exits again on its kick)
+    vt = cpu.run(vc, vt, CpuWork::rx_frame);             // its front-end driver and stack
+    cpu.queued(vc, vt);
+    app_rx(static_cast<int>(v), len, stamped, origin, vt);
+  };
+  if (sorted) {
+    to_vm(static_cast<unsigned>(q.vm));
+  } else if (da & 1) {  // broadcast and multicast: every VM the NIC did not replicate it to, and the host
+    for (unsigned v = 0; v < n; ++v)
+      if (!netqueue(v)) {
+        ++vm_app_[v].replicas;
+        to_vm(v);
+      }
+    app_rx(-1, len, stamped, origin, t);
+  } else if (dst >= 0) {
+    to_vm(static_cast<unsigned>(dst));
+  } else {
+    app_rx(-1, len, stamped, origin, t);
+  }
+  cpu.queued(core, t);
 }
 
 void Driver::check_spoof() {
@@ -942,6 +1044,7 @@ void Driver::send_tx(double dt_us) {
     build_tx_frame(gpa(buf, len), len);
     post_tx(buf, len);
     ++posted;
+    if (p_.cpu) p_.cpu->run(p_.core, local_now(), CpuWork::tx_frame);
   }
   if (posted) write32(tx_tail_reg_, tx_ntu_);
 }

@@ -46,6 +46,7 @@
 namespace iovsim {
 
 class HostMemory;
+class HostCpu;
 class InterruptController;
 
 struct DriverParams {
@@ -89,6 +90,12 @@ struct DriverParams {
   bool flow_control = false;            // request 802.3x full flow control (else none)
   const sc_core::sc_event* watchdog_tick = nullptr;  // VFs: the platform's tick every host.watchdog_us
   unsigned rx_packet_buffer_bytes = 0;  // the port's, for the water marks
+  // The host CPU model: the core this driver runs on and, for a hypervisor (vmdq, vswitch),
+  // each VM's core; the mode decides the software path of a received frame.
+  HostCpu* cpu = nullptr;
+  unsigned core = 0;
+  std::vector<unsigned> vm_cores;
+  Mode mode = Mode::sriov;
 };
 
 class HostileGuest;
@@ -211,7 +218,24 @@ private:
     unsigned ntc = 0, ntu = 0;            // next to clean, next to use
     bool mid_frame = false;               // the last descriptor harvested had no EOP
     std::uint64_t harvested = 0;          // frames (EOP descriptors)
+    int vm = -1;                          // hypervisor: the NetQueue VM whose pool it is
   };
+  // The host CPU model's path of one received frame (harvested at `now`): the function's own
+  // stack, or the hypervisor's: its driver, the switch's lookup, the hand-off to each VM it is
+  // for (copy or page flip), the virtual interrupt, and the VM's driver on its core.
+  void cpu_rx(const RxQueue& q, std::uint64_t da, int dst, unsigned len, bool stamped, ps_t origin, ps_t now);
+  void app_rx(int vm, unsigned len, bool stamped, ps_t origin, ps_t done);
+  struct AppStats {  // frames handed to an application (the function's own, or a VM's)
+    std::uint64_t frames = 0, bytes = 0, backlog_drops = 0, copies = 0;
+    std::uint64_t replicas = 0;  // broadcast and multicast copies the software switch made for it
+    LatencyHistogram latency;  // origin stamp to the application having the frame
+    std::uint64_t batch = ~0ull;  // the NAPI poll whose frames last reached it
+  };
+  // vmdq: the VM has its own queue (a filter into its pool); vswitch: no VM has
+  bool netqueue(unsigned v) const { return p_.mode == Mode::vmdq && p_.vf_cfg[v].netqueue; }
+  AppStats app_;                  // this function's own stack
+  std::vector<AppStats> vm_app_;  // hypervisor: per VM
+  std::uint64_t batch_ = 0;       // NAPI polls (and timed polls) so far
   std::vector<RxQueue> rxq_;
   std::uint64_t rx_buffer(const RxQueue& q, unsigned slot) const;  // slot's fixed buffer
   std::uint64_t tx_ring_ = 0, tx_buf_ = 0, tx_head_wb_ = 0;

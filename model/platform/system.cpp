@@ -6,6 +6,8 @@
 #include <cstdio>
 #include "model/platform/system.h"
 
+#include "model/host/host_cpu.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -88,7 +90,7 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const TraceOptio
 
   if (s.time_series_interval_us > 0) SC_THREAD(sample_time_series);
   const unsigned P = s.device.ports, V = s.device.vfs_per_port;
-  const bool vmdq = s.device.mode == Mode::vmdq;
+  const bool vmdq = hypervisor_mode(s.device.mode);  // vswitch too: the PF owns every pool
   const std::uint64_t fn_mem = std::uint64_t{s.host.vm_memory_kb} * 1024;
   mem_ = std::make_unique<HostMemory>("memory", fn_mem * P * (vfs_enabled(s) + 1));
   iommu_ = std::make_unique<Iommu>("iommu");
@@ -97,6 +99,14 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const TraceOptio
   for (unsigned p = 0; p < P; ++p)  // Device Serial Number: the port's MAC as an EUI-64
     ep_->pf_config(p).set_serial(eui64(mac_of(p, -1)));
   irqc_ = std::make_unique<InterruptController>();
+  {
+    const CpuCfg& c = s.host.cpu;
+    cpu_ = std::make_unique<HostCpu>(c.cores, c.clock_ghz,
+                                     CpuCosts{c.rx_frame_cycles, c.tx_frame_cycles, c.interrupt_cycles, c.vm_exit_cycles,
+                                              c.virq_cycles, c.lookup_cycles, c.copy_cycles_per_byte, c.copy_setup_cycles, c.flip_cycles},
+                                     c.backlog_frames);
+    cpu_->set_window(&window_);
+  }
   ep_->set_msi_target(irqc_.get());
   iommu_->to_memory.bind(mem_->target);
   const double line_bps = s.device.link_gbps * 1e9;
@@ -256,6 +266,17 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const TraceOptio
       dp.flow_control = s.device.flow_control;
       dp.watchdog_tick = &watchdog_tick_;
       dp.rx_packet_buffer_bytes = pb_bytes;
+      // Cores: the PF drivers (and the hypervisor's switch) on the hypervisor cores, each VM's
+      // driver (a VF's, or a VM behind the hypervisor) on one of the others.
+      dp.cpu = cpu_.get();
+      dp.mode = s.device.mode;
+      {
+        const unsigned H = s.host.cpu.hypervisor_cores, C = s.host.cpu.cores;
+        auto vm_core = [&](unsigned k) { return H + (p * V + k) % (C - H); };
+        dp.core = v < 0 ? p % H : vm_core(static_cast<unsigned>(v));
+        if (v < 0 && vmdq)
+          for (unsigned k = 0; k < V; ++k) dp.vm_cores.push_back(vm_core(k));
+      }
       auto d = std::make_unique<Driver>(
           (v < 0 ? fmt::format("port{}_pf_driver", p) : fmt::format("port{}_vf{}_driver", p, v))
               .c_str(),
@@ -441,12 +462,12 @@ double System::traffic_wall_seconds() const {
 }
 
 unsigned System::vfs_enabled(const Scenario& s) {
-  return s.device.mode == Mode::vmdq ? 0 : s.device.vfs_per_port;
+  return hypervisor_mode(s.device.mode) ? 0 : s.device.vfs_per_port;
 }
 
 PortLayout System::port_layout(unsigned port) const {
   return PortLayout{port, s_.device.vfs_per_port, ep_->function_index(port, -1),
-                    s_.device.mode == Mode::vmdq};
+                    hypervisor_mode(s_.device.mode)};
 }
 
 unsigned System::rar_entries() const {
@@ -519,6 +540,7 @@ std::uint64_t System::tx_destination(unsigned port, const TxTarget& to) const {
 
 void System::publish() {
   MetricsRegistry& m = registry_;
+  cpu_->publish(m);
   m.set_window_seconds(s_.duration_us / 1e6);
   const unsigned P = s_.device.ports, V = ep_->max_vfs(), Q = prof_.queues_per_port;
   // The platform's own facts: names, indices and settings.

@@ -29,6 +29,7 @@
 namespace iovsim {
 
 class HostMemory;
+class HostCpu;
 class Iommu;
 class PcieEndpoint;
 class Mac;
@@ -142,6 +143,7 @@ private:
   std::unique_ptr<Iommu> iommu_;
   std::unique_ptr<PcieEndpoint> ep_;
   std::unique_ptr<InterruptController> irqc_;
+  std::unique_ptr<HostCpu> cpu_;  // the host CPU model
   std::vector<Port> ports_;
   std::vector<std::unique_ptr<Driver>> drivers_;
   void observe();  // attaches the trace options' recorder, captures and log to the blocks
