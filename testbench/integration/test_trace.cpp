@@ -261,7 +261,7 @@ TEST_CASE("the waveform's final values and busy times match the metrics", "[trac
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("a probe glob and a window keep the waveform small; FST is read back by fstapi", "[trace]") {
+TEST_CASE("a probe glob and a window keep the waveform small, FST is read back by fstapi", "[trace]") {
   const std::string dir = temp_dir("fst");
   TraceOptions t;
   t.waveform = dir + "/w.fst";

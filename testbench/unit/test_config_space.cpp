@@ -98,7 +98,7 @@ TEST_CASE("a VF's vendor and device IDs read FFFFh") {
   CHECK(v.read(CLASS_REV, 4) >> 8 == 0x020000);
 }
 
-TEST_CASE("MMIO decodes only with Memory Space Enable; DMA only with Bus Master Enable") {
+TEST_CASE("MMIO decodes only with Memory Space Enable, DMA only with Bus Master Enable") {
   const DeviceProfile& prof = device_profile("82576");
   PcieEndpoint ep("ep", prof, 1, 2, PcieLinkParams{});
   ConfigSpace& pf = ep.pf_config(0);

@@ -107,7 +107,7 @@ TEST_CASE("the fetch rule: fetch when empty, prefetch below PTHRESH with HTHRESH
   CHECK(fetch_wanted(r, 32) == 0);   // nothing posted
 }
 
-TEST_CASE("Rx: descriptors fetched on the doorbell; frames then wait for no fetch") {
+TEST_CASE("Rx: descriptors fetched on the doorbell, frames then wait for no fetch") {
   MemoryPort m(gen2x8());
   RxEngine e(p99(), layout7(), {512 * 1024, 32, 0}, m);
   Ring& r = rx_ring(e, 0, m, 100, {true, 16, 8, 1});
@@ -168,7 +168,7 @@ TEST_CASE("Rx: an empty ring drops (DROP_EN), a full packet buffer drops, no BME
   CHECK(e.receive(frame(64, t), 5, 1, 0, t) == Drop::QueueDisabled);
 }
 
-TEST_CASE("Rx: WTHRESH 4 writes back four descriptors in one burst; a partial batch flushes on time") {
+TEST_CASE("Rx: WTHRESH 4 writes back four descriptors in one burst, a partial batch flushes on time") {
   MemoryPort m(gen2x8());
   RxEngine e(p99(), layout7(), {512 * 1024, 32, 50 * kPsPerUs}, m);
   Ring& r = rx_ring(e, 0, m, 100, {true, 8, 8, 4});
@@ -238,7 +238,7 @@ void run(TxEngine& e, ps_t t = 0) {
 }
 }  // namespace
 
-TEST_CASE("Tx: reads of successive frames overlap; 64 B frames keep a 10 Gb/s wire busy") {
+TEST_CASE("Tx: reads of successive frames overlap, 64 B frames keep a 10 Gb/s wire busy") {
   MemoryPort m(gen2x8());
   FramePool pool(64);
   Wire wire(pool, 10e9);
@@ -301,7 +301,7 @@ TEST_CASE("Tx: head write-back writes the head index instead of descriptor statu
   CHECK_FALSE(desc::TxWriteBack::load(m.mem.data() + kRing).dd());  // no status written
 }
 
-TEST_CASE("Tx: WTHRESH 0 writes each status dword at once; a frame without EOP waits") {
+TEST_CASE("Tx: WTHRESH 0 writes each status dword at once, a frame without EOP waits") {
   MemoryPort m(gen2x8());
   FramePool pool(16);
   Wire wire(pool, 10e9);
@@ -363,7 +363,7 @@ TEST_CASE("rate control: MIFS = L2 length x RF, first packet due at once, MMW ca
   CHECK(c.time_stamp() == 1000 * kPsPerUs + 64 * 10 * 800);
 }
 
-TEST_CASE("ixgbe's rate limit reaches both queues of the VF's pool; igb's only the first") {
+TEST_CASE("ixgbe's rate limit reaches both queues of the VF's pool, igb's only the first") {
   for (Family fam : {Family::i82599, Family::i82576}) {
     const regs::DeviceMap& map = regs::device_map(fam);
     const unsigned queues = fam == Family::i82599 ? 128 : 16;
@@ -387,7 +387,7 @@ TEST_CASE("ixgbe's rate limit reaches both queues of the VF's pool; igb's only t
   }
 }
 
-TEST_CASE("a length written under a running queue is ignored; head and tail stay inside the ring") {
+TEST_CASE("a length written under a running queue is ignored, head and tail stay inside the ring") {
   // The reproducer of the hostile-guest issue: RXDCTL=0, RDLEN=512, RDH=16, RDT=20,
   // RXDCTL=ENABLE, RDLEN=128 left head past the ring's end and the engine looping on
   // zero-length descriptor reads.

@@ -48,7 +48,7 @@ struct Table {
 
 }  // namespace
 
-TEST_CASE("MSI-X: vectors start masked; a masked vector's message waits in the PBA until unmask") {
+TEST_CASE("MSI-X: vectors start masked, a masked vector's message waits in the PBA until unmask") {
   Table x(10);
   x.t.set_control(true, false, 0);
   x.entry(3, 0xFEE00000, 0x4041);
@@ -191,7 +191,7 @@ struct Logic {
 };
 }  // namespace
 
-TEST_CASE("EITR: one message per interval; causes in between ride on the next") {
+TEST_CASE("EITR: one message per interval, causes in between ride on the next") {
   Logic l;
   l.f.regs().interval[1] = 100 * kPsPerUs;
   l.f.regs().enabled = 0x2;
@@ -207,7 +207,7 @@ TEST_CASE("EITR: one message per interval; causes in between ride on the next") 
   CHECK(m.x.sent.size() == 5);
 }
 
-TEST_CASE("EIMS/EIAM: a cause raised while its vector is disabled fires when enabled; auto-mask") {
+TEST_CASE("EIMS/EIAM: a cause raised while its vector is disabled fires when enabled, auto-mask") {
   Logic l;
   l.f.raise_queue(0, 0, 10);  // disabled: the cause stays pending, no message
   CHECK(l.x.sent.empty());

@@ -23,7 +23,7 @@ TEST_CASE("generation and width give the post-coding byte rate") {
   CHECK(PcieLinkTiming(p).bytes_per_second() == Approx(8e9 * 8 * 128 / 130 / 8));
 }
 
-TEST_CASE("TLP headers: 3 DW below 4 GB, 4 DW above; writes split at MPS and 4 KB") {
+TEST_CASE("TLP headers: 3 DW below 4 GB, 4 DW above, writes split at MPS and 4 KB") {
   PcieLinkParams p;
   p.max_payload = 256;
   PcieLinkTiming l(p);

@@ -14,7 +14,7 @@ TEST_CASE("fields get and set their bits only") {
   CHECK(Field<31, 0>::get(0xDEADBEEF) == 0xDEADBEEF);
 }
 
-TEST_CASE("register arrays decode offset and stride; bad accesses are counted") {
+TEST_CASE("register arrays decode offset and stride, bad accesses are counted") {
   RegisterSpace rs("test");
   unsigned last_index = 99, last_value = 0;
   std::uint32_t* regs =
@@ -39,7 +39,7 @@ TEST_CASE("register arrays decode offset and stride; bad accesses are counted") 
   CHECK_THROWS(rs.add(reg("X", 0x5AD4), nullptr, nullptr));  // overlap is a model bug
 }
 
-TEST_CASE("declared access policies: RO, WO, W1C, RC; aliases; split arrays") {
+TEST_CASE("declared access policies: RO, WO, W1C, RC, aliases, split arrays") {
   RegisterSpace rs("test");
   auto ro = rs.add_storage(reg("RO", 0x0, Access::RO).reset_value(7));
   auto wo = rs.add_storage(reg("WO", 0x4, Access::WO));

@@ -151,7 +151,7 @@ TEST_CASE("integers are parsed as integers: seeds are unsigned 64-bit, nothing w
                     Catch::Contains("device.ports") && Catch::Contains("out of range"));
 }
 
-TEST_CASE("indices are validated with the key path; one spelling per index") {
+TEST_CASE("indices are validated with the key path, one spelling per index") {
   CHECK_THROWS_WITH(load_scenario("port99999999999999999999: {}", "s"),
                     Catch::Contains("s:1: port99999999999999999999: index 99999999999999999999 is out of range: there are 2 ports"));
   CHECK_THROWS_WITH(load_scenario("port0: {}\nport00: {}", "s"),

@@ -96,7 +96,7 @@ TEST_CASE("the registry takes rates over the traffic window and lists what it pu
 #include "model/host/vf_stats.h"
 #include "model/regs/device_map.h"
 
-TEST_CASE("statistics registers wrap at their width; the VF driver's view extends them as igbvf and ixgbevf do") {
+TEST_CASE("statistics registers wrap at their width, the VF driver's view extends them as igbvf and ixgbevf do") {
   using iovsim::regs::StatRegDecl;
   using iovsim::regs::StatReg;
   const StatRegDecl p32{StatReg::RxPackets, false, 32, {}};

@@ -46,7 +46,7 @@ TEST_CASE("sweep: a product enumerates every combination, the last axis fastest"
   CHECK(s.metrics.size() == default_metrics().size());
 }
 
-TEST_CASE("sweep: zip pairs the axes' values; ranges by step and by count", "[sweep]") {
+TEST_CASE("sweep: zip pairs the axes' values, ranges by step and by count", "[sweep]") {
   const Spec z = parse("combine: zip\naxes:\n  a: {from: 0.2, to: 0.6, step: 0.2}\n  b: {from: 0, to: 1, count: 3}\n");
   const auto p = points(z);
   REQUIRE(p.size() == 3);
@@ -191,7 +191,7 @@ TEST_CASE("sweep: the base scenario is read relative to the sweep file", "[sweep
   fs::remove_all(d);
 }
 
-TEST_CASE("sweep: the fingerprint follows the base and every point; the spec round-trips", "[sweep]") {
+TEST_CASE("sweep: the fingerprint follows the base and every point, the spec round-trips", "[sweep]") {
   const std::string text = "axes:\n  a: [1, 2]\n  b: [x]\nmetrics:\n  m: {path: /x, op: sum, scale: 2}\n"
                            "plots:\n  - {x: a, y: m, where: {b: x}, logy: true}\n";
   const Spec s = parse(text);

@@ -37,7 +37,7 @@ TEST_CASE("RTTBCNRC programs link / RF") {
   CHECK(v == 0);
 }
 
-TEST_CASE("a backlogged limited queue gets its rate; round robin serves the others") {
+TEST_CASE("a backlogged limited queue gets its rate, round robin serves the others") {
   TxScheduler s(4, 1e9, regs::device_map(Family::i82576));
   regs::RegisterSpace rs;
   s.map_registers(rs);
