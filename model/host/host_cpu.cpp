@@ -46,7 +46,9 @@ double HostCpu::cost(CpuWork w, unsigned bytes) const {
   return 0;
 }
 
-bool HostCpu::in_window(ps_t t) const { return window_ && window_->decided && t >= window_->start && t < window_->end; }
+// Work counts from the traffic window's start on, the drain included (what the window's
+// traffic costs, to its last frame); utilisation is the window's share alone.
+bool HostCpu::in_window(ps_t t) const { return window_ && window_->decided && t >= window_->start; }
 
 ps_t HostCpu::run(unsigned core, ps_t at, CpuWork kind, unsigned bytes) {
   Core& c = cores_[core % cores_.size()];
@@ -60,7 +62,7 @@ ps_t HostCpu::run(unsigned core, ps_t at, CpuWork kind, unsigned bytes) {
   }
   if (dur == 0) return at;
   const ps_t end = c.line.reserve(at, dur);
-  if (counted) {  // the booking's part inside the window
+  if (counted) {  // the booking's part inside the window [start, end)
     const ps_t s = std::max(end - dur, window_->start), e = std::min(end, window_->end);
     if (e > s) c.window_busy += static_cast<double>(e - s);
   }

@@ -36,7 +36,8 @@ struct CpuCosts {
 class HostCpu {
 public:
   HostCpu(unsigned cores, double clock_ghz, const CpuCosts& costs, unsigned backlog_frames);
-  // Counts only what falls in the traffic window (utilisation, cycles per frame).
+  // Counts what is booked from the traffic window's start (its drain included: cycles, copies,
+  // frames); utilisation is the busy share of the window itself.
   void set_window(const TrafficWindow* w) { window_ = w; }
 
   // Books `kind` (its cost from the table, `bytes` for a copy) on `core`, ready at `at`; returns
