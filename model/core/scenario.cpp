@@ -119,6 +119,10 @@ void visit_function(V& v, FunctionCfg& f) {
   v.field("request_mac", f.request_mac, "MAC the VM asks to switch to via the mailbox, or empty");
   v.field("netqueue", f.netqueue,
           "vmdq mode: the hypervisor gives this VM its own queue (else it shares the default)");
+  v.field("bare_metal", f.bare_metal,
+          "sriov: the VF belongs to a process of the host, not a VM (its interrupts cause no VM exit)");
+  v.field("bridge_vms", f.bridge_vms, Range{0, 64},
+          "PF in sriov mode: emulated VMs behind the PF's software bridge (MACs 02:1b:21:01:PP:KK), reached through the PF's default queue, looked up and copied like vswitch mode");
   v.choice("driver", f.driver, {{"napi", DriverMode::napi}, {"poll", DriverMode::poll}},
            "napi: interrupts (MSI-X) and NAPI polling, as igb/igbvf/ixgbe/ixgbevf; poll: a timed poll loop (DPDK-style) every host.poll_interval_us");
   v.choice("itr", f.itr,
@@ -188,6 +192,8 @@ void visit_scenario(V& v, Scenario& s) {
              {{"default_pool", UnmatchedUnicast::default_pool}, {"drop", UnmatchedUnicast::drop}},
              "unicast that matches no filter: to the PF's default pool, or dropped");
     v.field("loopback", s.device.loopback, "VF-to-VF switching inside the port (VEB)");
+    v.choice("bond", s.device.bond, {{"none", BondMode::none}, {"active_backup", BondMode::active_backup}},
+             "Linux bonding in each VM of VF M of port 0 (active) with VF M of port 1 (backup, same MAC): when port 0's link fails the partner floods to port 1 and the bond fails over at its next link check (host.bond_miimon_us)");
     v.field("rx_packet_buffer_kb", s.device.rx_packet_buffer_kb, Range{0, 4096},
             "on-chip Rx packet buffer per port in KB, 0 = the preset's (82576: 64, 82599: 512)");
     v.field("tx_packet_buffer_kb", s.device.tx_packet_buffer_kb, Range{0, 4096},
@@ -263,6 +269,10 @@ void visit_scenario(V& v, Scenario& s) {
              "what the PF grants a VF's SET_MAC_ADDR: driver (igb's and ixgbe's: any valid MAC unless the administrator set the VF's), strict (also never a MAC the PF or another VF has)");
     v.field("tx_head_writeback", s.host.tx_head_writeback,
             "drivers enable Tx head write-back (TDWBAL) and reclaim by it (Linux does not)");
+    v.field("bond_miimon_us", s.host.bond_miimon_us, Range{1, 1e7},
+            "bonding's link monitor period (the kernel's miimon, in us; its documentation's examples use 100 ms)");
+    v.field("bond_downdelay_us", s.host.bond_downdelay_us, Range{0, 1e7},
+            "bonding's downdelay: how long a link must stay down before the bond fails over");
     v.section("cpu", "the host CPU model: cores and the cycles of each piece of software work (docs/fidelity.md)", [&] {
       CpuCfg& c = s.host.cpu;
       v.field("cores", c.cores, Range{1, 1024}, "host cores");
@@ -290,6 +300,8 @@ void visit_scenario(V& v, Scenario& s) {
   s.port.resize(s.device.ports);
   for (PortCfg& p : s.port) p.vf.resize(s.device.vfs_per_port);
   v.indexed("port", s.port, "per physical port", [&](PortCfg& p, unsigned) {
+    v.field("link_down_at_us", p.link_down_at_us, Range{0, 1e9},
+            "the port's link fails this long after traffic starts (the partner stops sending on it), 0 = never");
     v.section("wire", "traffic arriving from the wire (the link partner)", [&] {
       v.choice("pattern", p.wire.pattern,
                {{"constant", Pattern::constant}, {"poisson", Pattern::poisson}, {"off", Pattern::off}},
@@ -687,6 +699,22 @@ void validate(const Scenario& s, const std::string& origin) {
   if (s.host.rx_ring_entries % 8 || s.host.tx_ring_entries % 8)
     bad("host.rx_ring_entries/tx_ring_entries", "must be multiples of 8 (RDLEN/TDLEN: 128 B)");
   if (s.host.rx_buffer_bytes % 1024) bad("host.rx_buffer_bytes", "must be a multiple of 1024");
+  if (s.device.bond == BondMode::active_backup) {
+    if (s.device.ports != 2) bad("device.bond", "active_backup bonds the VFs of two ports: give device.ports 2");
+    if (s.device.mode != Mode::sriov) bad("device.bond", "bonds VFs: needs device.mode sriov");
+    if (s.port.size() == 2 && s.port[1].wire.pattern != Pattern::off && s.port[1].wire.load > 0)
+      bad("port1.wire.pattern", "with device.bond active_backup the partner sends to the backup port only after "
+                                "port 0's link fails (port0.link_down_at_us): give off");
+  }
+  for (unsigned p = 0; p < s.port.size(); ++p) {
+    if (s.port[p].link_down_at_us >= s.duration_us)
+      bad(fmt::format("port{}.link_down_at_us", p),
+          fmt::format("{} us is not within the traffic ({} us)", s.port[p].link_down_at_us, s.duration_us));
+    if (s.port[p].pf.bridge_vms && s.device.mode != Mode::sriov)
+      bad(fmt::format("port{}.pf.bridge_vms", p), "emulated VMs behind the PF's bridge are for sriov mode (vswitch mode puts every VM there)");
+    for (unsigned v = 0; v < s.port[p].vf.size(); ++v)
+      if (s.port[p].vf[v].bridge_vms) bad(fmt::format("port{}.vf{}.bridge_vms", p, v), "only the PF runs a bridge");
+  }
   if (s.host.cpu.hypervisor_cores >= s.host.cpu.cores)
     bad("host.cpu.hypervisor_cores", fmt::format("{} of {} cores leaves none for the VMs' drivers",
                                                  s.host.cpu.hypervisor_cores, s.host.cpu.cores));

@@ -106,6 +106,8 @@ struct FunctionCfg {
   std::vector<MacAddress> multicast;       // groups the VM joins (mailbox)
   std::optional<MacAddress> request_mac;   // MAC the VM asks to switch to (mailbox)
   bool netqueue = true;          // VMDq mode: the hypervisor gives this VM its own queue
+  bool bare_metal = false;       // SR-IOV: a host process owns the VF, no VM (its interrupts exit nothing)
+  unsigned bridge_vms = 0;       // PF in SR-IOV mode: emulated VMs behind the PF's software bridge
   DriverMode driver = DriverMode::napi;
   ItrMode itr = ItrMode::driver_default;
   unsigned itr_usecs = 50;       // the interval of itr: fixed
@@ -133,14 +135,19 @@ struct WireCfg {
 };
 
 struct PortCfg {
+  double link_down_at_us = 0;  // the port's link fails this long after traffic starts, 0 = never
   WireCfg wire;
   FunctionCfg pf;
   std::vector<FunctionCfg> vf;
 };
 
+// Linux bonding of the two ports' VFs in each VM (VF M of port 0 with VF M of port 1).
+enum class BondMode : std::uint8_t { none, active_backup };
+
 struct DeviceCfg {
   std::string preset = "82576";
   Mode mode = Mode::sriov;
+  BondMode bond = BondMode::none;
   unsigned ports = 2;
   unsigned vfs_per_port = 7;
   double link_gbps = 1;
@@ -207,6 +214,8 @@ struct HostCfg {
   bool tx_head_writeback = false;  // drivers enable Tx head write-back (TDWBAL), as BSD igb can
   PfMacPolicy pf_mac_policy = PfMacPolicy::driver;  // driver: igb's and ixgbe's; strict: no MAC another function owns
   CpuCfg cpu;
+  double bond_miimon_us = 100000;  // bonding's link monitor period (miimon=100, the bonding documentation's examples)
+  double bond_downdelay_us = 0;    // and its downdelay
 };
 
 struct Scenario {

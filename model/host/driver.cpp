@@ -66,8 +66,9 @@ Driver::Driver(sc_core::sc_module_name name, const DeviceProfile& prof, const Dr
       rxq_.push_back(q);
     }
   const auto nq = static_cast<unsigned>(rxq_.size());
-  vm_rx_.resize(p.vmdq ? p.vf_cfg.size() * nq : 0);
-  vm_app_.resize(p.vmdq ? p.vf_cfg.size() : 0);
+  vm_macs_ = p.vmdq ? p.vf_macs : p.bridge_macs;
+  vm_rx_.resize(vm_macs_.size() * nq);
+  vm_app_.resize(vm_macs_.size());
   const std::uint64_t base = p.iova_base;  // where the function's memory starts, as DMA sees it
   std::uint64_t at = base + kRingsGpa;
   for (unsigned i = 0; i < nq; ++i) {
@@ -180,10 +181,13 @@ void Driver::publish(MetricsRegistry& m) const {
               "frames its core's queue had no room for (a saturated core)");
     publish_latency(m, fn + "app_latency_ns/", app_.latency, "origin stamp to the application having the frame");
   }
-  // VMDq mode: which queue each VM's frames used (the hypervisor sorts them by MAC).
-  if (p_.vmdq)
-    for (unsigned v = 0; v < p_.vf_cfg.size(); ++v)
-      m.value(fmt::format("/vms/{}", p_.port * p_.vf_cfg.size() + v),
+  if (p_.bond_backup)
+    m.counter(fn + "bond_inactive_drops", bond_drops_, Unit::Frames,
+              "frames the VM's bond dropped on this VF while it was the inactive (backup) slave");
+  // VMDq and vswitch modes, a PF's bridge: which queue each VM's frames used, what reached it.
+  if (!vm_macs_.empty())
+    for (unsigned v = 0; v < vm_macs_.size(); ++v)
+      m.value(fmt::format("/vms/{}", p_.port * vm_macs_.size() + v),
               [this, v] {
                 nlohmann::json qs = nlohmann::json::array();
                 std::uint64_t total = 0;
@@ -193,8 +197,8 @@ void Driver::publish(MetricsRegistry& m) const {
                   if (n)
                     qs.push_back({{"queue", rx_queue_hw(i)}, {"rx_frames", n}, {"default_queue", i == 0}});
                 }
-                nlohmann::json j{{"name", fmt::format("port{}.vm{}", p_.port, v)},
-                                 {"mac", MacAddress(p_.vf_macs[v]).str()},
+                nlohmann::json j{{"name", fmt::format(p_.vmdq ? "port{}.vm{}" : "port{}.bridge_vm{}", p_.port, v)},
+                                 {"mac", MacAddress(vm_macs_[v]).str()},
                                  {"netqueue", netqueue(v)},
                                  {"rx_frames", total},
                                  {"queues", qs}};
@@ -676,7 +680,7 @@ void Driver::handle_interrupts() {
       ++irq_stats_.interrupts;
       if (p_.cpu) {  // the interrupt's cost on this driver's core; a VF's guest also exits, unless posted
         ps_t t = p_.cpu->run(p_.core, now, CpuWork::interrupt);
-        if (p_.vf >= 0 && !p_.host.cpu.posted_interrupts) p_.cpu->run(p_.core, t, CpuWork::vm_exit);
+        if (p_.vf >= 0 && !p_.cfg.bare_metal && !p_.host.cpu.posted_interrupts) p_.cpu->run(p_.core, t, CpuWork::vm_exit);
       }
       if (vec.other)
         handle_other();
@@ -844,9 +848,9 @@ unsigned Driver::harvest(unsigned qi, unsigned budget, ItrSample* s) {
       for (int i = 5; i >= 0; --i) da = da << 8 | frame[i];
       bool own = da == p_.mac;
       int dst = -1;  // the VM a hypervisor's frame is for
-      if (p_.vmdq)  // the hypervisor's software switch hands the frame to its VM
-        for (unsigned v = 0; v < p_.vf_macs.size(); ++v)
-          if (da == p_.vf_macs[v]) {
+      // the hypervisor's (or the PF's bridge's) software switch hands the frame to its VM
+      for (unsigned v = 0; v < vm_macs_.size(); ++v)
+          if (da == vm_macs_[v]) {
             ++vm_rx_[v * rxq_.size() + qi];
             own = true;
             dst = static_cast<int>(v);
@@ -861,7 +865,10 @@ unsigned Driver::harvest(unsigned qi, unsigned budget, ItrSample* s) {
       const bool stamped = wb.length >= kStampEnd && filled + kStampEnd <= p_.iova_base + p_.mem_bytes &&
                            read_stamp(gpa(filled, wb.length), wb.length, origin) && origin <= now;
       if (stamped) sw_latency_.record_ps(now - origin);
-      if (p_.cpu) cpu_rx(q, da, dst, wb.length, stamped, origin, now);
+      if (p_.bond_backup && now < p_.bond->failover)
+        ++bond_drops_;  // the bond's inactive slave: the guest drops what arrives on it
+      else if (p_.cpu)
+        cpu_rx(q, da, dst, wb.length, stamped, origin, now);
     }
     if (s) {
       s->rx_packets += !q.mid_frame;
@@ -885,6 +892,7 @@ void Driver::app_rx(int vm, unsigned len, bool stamped, ps_t origin, ps_t done) 
   a.bytes += len;
   if (stamped) a.latency.record_ps(done - origin);
   p_.cpu->delivered(done);
+  if (p_.bond_backup && done < p_.bond->first_after) p_.bond->first_after = done;
 }
 
 void Driver::cpu_rx(const RxQueue& q, std::uint64_t da, int dst, unsigned len, bool stamped, ps_t origin,
@@ -896,7 +904,7 @@ void Driver::cpu_rx(const RxQueue& q, std::uint64_t da, int dst, unsigned len, b
     return;
   }
   ps_t t = cpu.run(core, now, CpuWork::rx_frame);  // the driver and stack that took it off the ring
-  if (!p_.vmdq) {  // a function's own traffic: its stack hands it to the application
+  if (vm_macs_.empty()) {  // a function's own traffic: its stack hands it to the application
     cpu.queued(core, t);
     app_rx(-1, len, stamped, origin, t);
     return;

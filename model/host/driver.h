@@ -31,6 +31,7 @@
 #include <tlm_utils/tlm_quantumkeeper.h>
 
 #include "model/core/traffic_window.h"
+#include "model/core/bond.h"
 #include "model/core/device_profile.h"
 #include "model/core/metrics_registry.h"
 #include "model/core/scenario.h"
@@ -96,6 +97,9 @@ struct DriverParams {
   unsigned core = 0;
   std::vector<unsigned> vm_cores;
   Mode mode = Mode::sriov;
+  std::vector<std::uint64_t> bridge_macs;  // PF in sriov mode: the emulated VMs behind its bridge
+  BondState* bond = nullptr;               // active-backup bonding
+  bool bond_backup = false;                // this VF is a bond's backup slave (port 1)
 };
 
 class HostileGuest;
@@ -233,6 +237,8 @@ private:
   };
   // vmdq: the VM has its own queue (a filter into its pool); vswitch: no VM has
   bool netqueue(unsigned v) const { return p_.mode == Mode::vmdq && p_.vf_cfg[v].netqueue; }
+  std::vector<std::uint64_t> vm_macs_;  // the VMs behind this driver (vmdq, vswitch, a PF's bridge)
+  std::uint64_t bond_drops_ = 0;        // frames its bond dropped on the inactive backup slave
   AppStats app_;                  // this function's own stack
   std::vector<AppStats> vm_app_;  // hypervisor: per VM
   std::uint64_t batch_ = 0;       // NAPI polls (and timed polls) so far

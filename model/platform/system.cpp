@@ -90,6 +90,8 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const TraceOptio
 
   if (s.time_series_interval_us > 0) SC_THREAD(sample_time_series);
   const unsigned P = s.device.ports, V = s.device.vfs_per_port;
+  link_down_.assign(P, BondState::kNever);
+  bond_.enabled = s.device.bond == BondMode::active_backup;
   const bool vmdq = hypervisor_mode(s.device.mode);  // vswitch too: the PF owns every pool
   const std::uint64_t fn_mem = std::uint64_t{s.host.vm_memory_kb} * 1024;
   mem_ = std::make_unique<HostMemory>("memory", fn_mem * P * (vfs_enabled(s) + 1));
@@ -197,6 +199,13 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const TraceOptio
     for (unsigned v = 0; v < V; ++v) wp.vf_macs.push_back(mac_of(p, static_cast<int>(v)));
     wp.pf_mac = mac_of(p, -1);
     wp.pause = s.device.flow_control ? ports_[p].fc.get() : nullptr;
+    wp.link_down = &link_down_[p];
+    if (bond_.enabled && p == 1) {  // the backup port: port 0's traffic once its link fails
+      wp.takeover_at = &link_down_[0];
+      wp.takeover = s.port[0].wire;
+      for (unsigned v = 0; v < V; ++v) wp.takeover_vf_macs.push_back(mac_of(0, static_cast<int>(v)));
+      wp.takeover_pf_mac = mac_of(0, -1);
+    }
     port.source = std::make_unique<WireSource>(fmt::format("port{}_wire", p).c_str(), wp, pool_);
     port.source->out.bind(port.mac->rx_in);
     port.mac->rx_out.bind(port.sorter->rx_in);
@@ -270,12 +279,19 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const TraceOptio
       // driver (a VF's, or a VM behind the hypervisor) on one of the others.
       dp.cpu = cpu_.get();
       dp.mode = s.device.mode;
+      dp.bond = &bond_;
+      dp.bond_backup = bond_.enabled && p == 1 && v >= 0;
+      if (v < 0 && !vmdq)  // emulated VMs behind the PF's software bridge
+        for (unsigned k = 0; k < fc.bridge_vms; ++k)
+          dp.bridge_macs.push_back(MacAddress::from_bytes({0x02, 0x1b, 0x21, 0x01, static_cast<std::uint8_t>(p),
+                                                           static_cast<std::uint8_t>(k)}).value());
       {
         const unsigned H = s.host.cpu.hypervisor_cores, C = s.host.cpu.cores;
         auto vm_core = [&](unsigned k) { return H + (p * V + k) % (C - H); };
         dp.core = v < 0 ? p % H : vm_core(static_cast<unsigned>(v));
         if (v < 0 && vmdq)
           for (unsigned k = 0; k < V; ++k) dp.vm_cores.push_back(vm_core(k));
+        for (unsigned k = 0; k < dp.bridge_macs.size(); ++k) dp.vm_cores.push_back(vm_core(V + k));
       }
       auto d = std::make_unique<Driver>(
           (v < 0 ? fmt::format("port{}_pf_driver", p) : fmt::format("port{}_vf{}_driver", p, v))
@@ -420,6 +436,17 @@ void System::snapshot_traffic_window() {
   window_.start = now_ps();
   window_.end = window_.start + duration;
   window_.decided = true;
+  for (unsigned p = 0; p < s_.device.ports; ++p)
+    if (s_.port[p].link_down_at_us > 0)
+      link_down_[p] = window_.start + static_cast<ps_t>(s_.port[p].link_down_at_us * kPsPerUs);
+  if (bond_.enabled && link_down_[0] != BondState::kNever) {
+    // bonding's link monitor runs every miimon from the start (its phase here), sees the
+    // failure at its first check at or after it, and fails over downdelay later
+    const auto mii = static_cast<ps_t>(s_.host.bond_miimon_us * kPsPerUs);
+    const ps_t since = link_down_[0] - window_.start;
+    bond_.down = link_down_[0];
+    bond_.failover = window_.start + (since + mii - 1) / mii * mii + static_cast<ps_t>(s_.host.bond_downdelay_us * kPsPerUs);
+  }
   traffic_go_.notify(sc_core::SC_ZERO_TIME);
   registry_.mark_window_start();
   wall_window_start_ = std::chrono::steady_clock::now();
@@ -517,6 +544,8 @@ std::uint64_t System::mac_of(unsigned port, int vf) const { return station_mac(s
 std::uint64_t System::station_mac(const Scenario& s, unsigned port, int vf) {
   const FunctionCfg& fc = vf < 0 ? s.port[port].pf : s.port[port].vf[static_cast<unsigned>(vf)];
   if (fc.mac.fixed) return fc.mac.fixed->value();
+  // Bonded: the backup VF takes the bond's address, its active twin's (fail_over_mac=none)
+  if (s.device.bond == BondMode::active_backup && port == 1 && vf >= 0) return station_mac(s, 0, vf);
   const auto pb = static_cast<std::uint8_t>(port);
   return (vf < 0 ? MacAddress::from_bytes({0x00, 0x1b, 0x21, 0x00, pb, 0xff})
                  : MacAddress::from_bytes({0x02, 0x1b, 0x21, 0x00, pb, static_cast<std::uint8_t>(vf)}))
@@ -541,6 +570,24 @@ std::uint64_t System::tx_destination(unsigned port, const TxTarget& to) const {
 void System::publish() {
   MetricsRegistry& m = registry_;
   cpu_->publish(m);
+  if (bond_.enabled) {
+    auto rel = [this](ps_t t) -> nlohmann::json {
+      return t == BondState::kNever ? nlohmann::json() : nlohmann::json(static_cast<double>(t - window_.start) / 1000);
+    };
+    m.value("/bond/mode", [] { return "active_backup"; }, Unit::None, "device.bond");
+    m.value("/bond/link_down_ns", [this, rel] { return rel(bond_.down); }, Unit::Nanoseconds,
+            "when port 0's link failed, from the traffic's start (null: it did not)");
+    m.value("/bond/failover_ns", [this, rel] { return rel(bond_.failover); }, Unit::Nanoseconds,
+            "when the bond made port 1 active (its first link check after the failure, plus downdelay)");
+    m.value("/bond/first_frame_after_ns", [this, rel] { return rel(bond_.first_after); }, Unit::Nanoseconds,
+            "when the first frame reached a bonded VM's application through port 1");
+    m.value("/bond/recovery_ns", [this] {
+              return bond_.first_after == BondState::kNever || bond_.down == BondState::kNever
+                         ? nlohmann::json()
+                         : nlohmann::json(static_cast<double>(bond_.first_after - bond_.down) / 1000);
+            },
+            Unit::Nanoseconds, "from the link failure to that frame: the VMs' time without traffic");
+  }
   m.set_window_seconds(s_.duration_us / 1e6);
   const unsigned P = s_.device.ports, V = ep_->max_vfs(), Q = prof_.queues_per_port;
   // The platform's own facts: names, indices and settings.

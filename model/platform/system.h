@@ -22,6 +22,7 @@
 #include "model/core/scenario.h"
 #include "model/core/station_audit.h"
 #include "model/core/traffic_window.h"
+#include "model/core/bond.h"
 #include "model/core/watchdog.h"
 #include "model/pcie/lspci.h"
 #include "model/regs/listing.h"
@@ -144,6 +145,8 @@ private:
   std::unique_ptr<PcieEndpoint> ep_;
   std::unique_ptr<InterruptController> irqc_;
   std::unique_ptr<HostCpu> cpu_;  // the host CPU model
+  std::vector<ps_t> link_down_;   // per port, when its link fails (absolute; never: ~0)
+  BondState bond_;
   std::vector<Port> ports_;
   std::vector<std::unique_ptr<Driver>> drivers_;
   void observe();  // attaches the trace options' recorder, captures and log to the blocks

@@ -28,6 +28,11 @@ WireSource::WireSource(sc_core::sc_module_name name, const WireSourceParams& p, 
   } else if (p.cfg.pattern != Pattern::off && p.cfg.load > 0) {
     SC_THREAD(run);
   }
+  if (p.takeover_at && p.takeover.pattern != Pattern::off && p.takeover.load > 0) {
+    take_gen_ = std::make_unique<TrafficGenerator>(p.port, p.takeover, p.line_bps, p.seed ^ 0x5eedb0d5ull,
+                                                   p.takeover_vf_macs, p.takeover_pf_mac);
+    SC_THREAD(run_takeover);
+  }
 }
 
 WireSource::~WireSource() = default;
@@ -87,8 +92,18 @@ void WireSource::run() {
   tlm_utils::tlm_quantumkeeper qk;
   qk.reset();
   if (!p_.window->decided) wait(*p_.window->go);
-  ps_t t = p_.window->start;
   const ps_t end = p_.window->end;
+  generate(gen_, p_.window->start, p_.link_down ? std::min(end, *p_.link_down) : end, qk);
+}
+
+void WireSource::run_takeover() {
+  tlm_utils::tlm_quantumkeeper qk;
+  qk.reset();
+  if (!p_.window->decided) wait(*p_.window->go);
+  generate(*take_gen_, *p_.takeover_at, p_.window->end, qk);
+}
+
+void WireSource::generate(TrafficGenerator& gen, ps_t t, ps_t end, tlm_utils::tlm_quantumkeeper& qk) {
   while (t < end) {
     // A pause from the device holds the next frame back (the partner's schedule moves with it:
     // it sends less, it does not queue up what it could not send).
@@ -100,16 +115,16 @@ void WireSource::run() {
     // after the warm-up would otherwise be classified against filters not yet programmed).
     if (t > now_ps()) qk.set(to_sc(t - now_ps()));
     if (qk.need_sync()) qk.sync();
-    const unsigned len = gen_.next_size();
+    const unsigned len = gen.next_size();
     ++injected_;
     FrameHandle h = pool_.alloc();
     if (h == kNoFrame) {
       drops_.count(Drop::FramePoolEmpty, -1);
     } else {
-      gen_.fill(pool_[h], len, t);
+      gen.fill(pool_[h], len, t);
       send(h, t);
     }
-    t += gen_.gap(len);
+    t += gen.gap(len);
   }
 }
 

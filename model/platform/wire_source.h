@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <systemc>
+#include <tlm_utils/tlm_quantumkeeper.h>
 
 #include "model/core/frame_protocol.h"
 #include "model/core/metrics_registry.h"
@@ -31,6 +32,15 @@ struct WireSourceParams {
   std::vector<std::uint64_t> vf_macs;
   std::uint64_t pf_mac = 0;
   FlowControl* pause = nullptr;  // the port's flow control: the partner honours its pauses
+  // The port's link fails at *link_down (absolute, set when the window is decided; never:
+  // ~0): the partner sends nothing on it from then on.
+  const ps_t* link_down = nullptr;
+  // Active-backup bonding, the backup port: from *takeover_at the partner floods the active
+  // port's traffic (takeover: that port's wire, with its stations' addresses) here.
+  const ps_t* takeover_at = nullptr;
+  WireCfg takeover;
+  std::vector<std::uint64_t> takeover_vf_macs;
+  std::uint64_t takeover_pf_mac = 0;
 };
 
 class WireSource : public sc_core::sc_module {
@@ -43,6 +53,7 @@ public:
 
 private:
   void run();
+  void run_takeover();  // the failed port's traffic, after its link went down
   void replay();  // wire.trace: the trace's frames instead of the generator's
   void send(FrameHandle h, ps_t t);  // to the MAC, its first bit at t
   WireSourceParams p_;
@@ -51,6 +62,9 @@ private:
   DropCounter drops_;           // frames the model had no slot for
   std::unique_ptr<PcapReader> trace_;
   TrafficGenerator gen_;
+  std::unique_ptr<TrafficGenerator> take_gen_;
+  // One generator's frames from `t` until `stop` (the window's end or the link's failure).
+  void generate(TrafficGenerator& gen, ps_t t, ps_t stop, tlm_utils::tlm_quantumkeeper& qk);
   std::uint64_t replayed_ = 0;
 };
 
