@@ -177,6 +177,11 @@ void Driver::publish(MetricsRegistry& m) const {
     m.counter(fn + "app_rx_frames", app_.frames, Unit::Frames,
               "frames its stack handed to its application (after its core's work: host CPU model)");
     m.counter(fn + "app_rx_bytes", app_.bytes, Unit::Bytes, "their bytes");
+    m.value(fn + "app_rx_gbps", [this] {
+              const TrafficWindow& w = *p_.window;
+              return w.end > w.start ? static_cast<double>(app_.window_bytes) * 8 * 1000 / static_cast<double>(w.end - w.start) : 0.0;
+            },
+            Unit::Gbps, "the bytes its application got inside the traffic window, over the window");
     m.counter(fn + "app_backlog_drops", app_.backlog_drops, Unit::Frames,
               "frames its core's queue had no room for (a saturated core)");
     publish_latency(m, fn + "app_latency_ns/", app_.latency, "origin stamp to the application having the frame");
@@ -209,7 +214,7 @@ void Driver::publish(MetricsRegistry& m) const {
                   j["app_rx_frames"] = a.frames;
                   j["app_rx_bytes"] = a.bytes;
                   const TrafficWindow& w = *p_.window;
-                  j["app_rx_gbps"] = w.end > w.start ? static_cast<double>(a.bytes) * 8 * 1000 / static_cast<double>(w.end - w.start) : 0.0;
+                  j["app_rx_gbps"] = w.end > w.start ? static_cast<double>(a.window_bytes) * 8 * 1000 / static_cast<double>(w.end - w.start) : 0.0;
                   j["copies"] = a.copies;
                   j["backlog_drops"] = a.backlog_drops;
                   j["switch_replicas"] = a.replicas;
@@ -890,6 +895,7 @@ void Driver::app_rx(int vm, unsigned len, bool stamped, ps_t origin, ps_t done) 
   AppStats& a = vm < 0 ? app_ : vm_app_[static_cast<unsigned>(vm)];
   ++a.frames;
   a.bytes += len;
+  if (p_.window->decided && done >= p_.window->start && done < p_.window->end) a.window_bytes += len;
   if (stamped) a.latency.record_ps(done - origin);
   p_.cpu->delivered(done);
   if (p_.bond_backup && done < p_.bond->first_after) p_.bond->first_after = done;

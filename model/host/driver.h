@@ -232,6 +232,7 @@ private:
   struct AppStats {  // frames handed to an application (the function's own, or a VM's)
     std::uint64_t frames = 0, bytes = 0, backlog_drops = 0, copies = 0;
     std::uint64_t replicas = 0;  // broadcast and multicast copies the software switch made for it
+    std::uint64_t window_bytes = 0;  // bytes it got inside the traffic window (its Gb/s)
     LatencyHistogram latency;  // origin stamp to the application having the frame
     std::uint64_t batch = ~0ull;  // the NAPI poll whose frames last reached it
   };
