@@ -119,6 +119,8 @@ void visit_function(V& v, FunctionCfg& f) {
   v.field("request_mac", f.request_mac, "MAC the VM asks to switch to via the mailbox, or empty");
   v.field("netqueue", f.netqueue,
           "vmdq mode: the hypervisor gives this VM its own queue (else it shares the default)");
+  v.choice("mode", f.vm_mode, {{"sriov", Mode::sriov}, {"vswitch", Mode::vswitch}},
+           "a VF entry in sriov mode: sriov, its VM uses the VF; vswitch, the VM is emulated behind the PF's software bridge and its VF stays unused (its MAC reaches the PF's default queue; Figure 5's emulated VMs)");
   v.field("bare_metal", f.bare_metal,
           "sriov: the VF belongs to a process of the host, not a VM (its interrupts cause no VM exit)");
   v.field("bridge_vms", f.bridge_vms, Range{0, 64},
@@ -712,8 +714,19 @@ void validate(const Scenario& s, const std::string& origin) {
           fmt::format("{} us is not within the traffic ({} us)", s.port[p].link_down_at_us, s.duration_us));
     if (s.port[p].pf.bridge_vms && s.device.mode != Mode::sriov)
       bad(fmt::format("port{}.pf.bridge_vms", p), "emulated VMs behind the PF's bridge are for sriov mode (vswitch mode puts every VM there)");
-    for (unsigned v = 0; v < s.port[p].vf.size(); ++v)
-      if (s.port[p].vf[v].bridge_vms) bad(fmt::format("port{}.vf{}.bridge_vms", p, v), "only the PF runs a bridge");
+    for (unsigned v = 0; v < s.port[p].vf.size(); ++v) {
+      const FunctionCfg& f = s.port[p].vf[v];
+      const std::string key = fmt::format("port{}.vf{}", p, v);
+      if (f.bridge_vms) bad(key + ".bridge_vms", "only the PF runs a bridge");
+      if (f.vm_mode == Mode::vswitch) {
+        if (s.device.mode != Mode::sriov)
+          bad(key + ".mode", "a VM behind the PF's bridge is a choice of sriov mode (device.mode vswitch puts every VM there)");
+        if (s.device.bond != BondMode::none) bad(key + ".mode", "a VM behind the PF's bridge has no VF to bond");
+        if (f.tx.load_mbps > 0 || !f.tx.trace.empty() || f.hostile.ops_per_us > 0 || f.bare_metal || f.rss || f.vlan ||
+            !f.multicast.empty() || f.request_mac || f.rate_limit_mbps > 0)
+          bad(key, "a VM behind the PF's bridge only receives (its VF's settings: tx, hostile, bare_metal, rss, vlan, multicast, request_mac, rate_limit_mbps do not apply)");
+      }
+    }
   }
   if (s.host.cpu.hypervisor_cores >= s.host.cpu.cores)
     bad("host.cpu.hypervisor_cores", fmt::format("{} of {} cores leaves none for the VMs' drivers",

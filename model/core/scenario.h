@@ -107,6 +107,7 @@ struct FunctionCfg {
   std::optional<MacAddress> request_mac;   // MAC the VM asks to switch to (mailbox)
   bool netqueue = true;          // VMDq mode: the hypervisor gives this VM its own queue
   bool bare_metal = false;       // SR-IOV: a host process owns the VF, no VM (its interrupts exit nothing)
+  Mode vm_mode = Mode::sriov;    // a VF entry in sriov mode: its VM uses the VF, or sits behind the PF's bridge (vswitch)
   unsigned bridge_vms = 0;       // PF in SR-IOV mode: emulated VMs behind the PF's software bridge
   DriverMode driver = DriverMode::napi;
   ItrMode itr = ItrMode::driver_default;

@@ -202,7 +202,7 @@ void Driver::publish(MetricsRegistry& m) const {
                   if (n)
                     qs.push_back({{"queue", rx_queue_hw(i)}, {"rx_frames", n}, {"default_queue", i == 0}});
                 }
-                nlohmann::json j{{"name", fmt::format(p_.vmdq ? "port{}.vm{}" : "port{}.bridge_vm{}", p_.port, v)},
+                nlohmann::json j{{"name", p_.vmdq ? fmt::format("port{}.vm{}", p_.port, v) : p_.bridge_names[v]},
                                  {"mac", MacAddress(vm_macs_[v]).str()},
                                  {"netqueue", netqueue(v)},
                                  {"rx_frames", total},
@@ -361,6 +361,7 @@ void Driver::pf_bring_up() {
     policy_->set_strict_mac(p_.host.pf_mac_policy == PfMacPolicy::strict, p_.mac);
     mbx_service_ = std::make_unique<PfMailboxService>(bar_access(), map.mailbox(), p_.vfs);
     for (unsigned v = 0; v < p_.vfs; ++v) {
+      if (p_.vf_cfg[v].vm_mode == Mode::vswitch) continue;  // an unused VF: its VM's MAC is the bridge's
       if (!p_.vf_cfg[v].mac.is_auto())
         policy_->set_vf_mac(v, p_.vf_macs[v]);
       else
@@ -475,6 +476,10 @@ void Driver::run() {
     qk_.sync();
     vfs_ready_.notify(sc_core::SC_ZERO_TIME);
   } else {
+    if (p_.cfg.vm_mode == Mode::vswitch) {  // the VM sits behind the PF's bridge: its VF stays unused
+      ready_ = true;
+      return;
+    }
     wait(vfs_ready_);
     // The VM sees its VF: check it answers config cycles (a VF's vendor ID reads FFFFh, its
     // class code does not), then the igbvf start-up handshake with the PF.

@@ -98,6 +98,7 @@ struct DriverParams {
   std::vector<unsigned> vm_cores;
   Mode mode = Mode::sriov;
   std::vector<std::uint64_t> bridge_macs;  // PF in sriov mode: the emulated VMs behind its bridge
+  std::vector<std::string> bridge_names;   // and their names in the metrics
   BondState* bond = nullptr;               // active-backup bonding
   bool bond_backup = false;                // this VF is a bond's backup slave (port 1)
 };

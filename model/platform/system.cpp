@@ -168,14 +168,14 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const TraceOptio
     port.rx->engine().set_interrupts(port.irq.get());
     // The isolation audit at delivery: each function's assigned address (and the one it asks
     // for, unless another function has it); the PF takes what nobody owns, and in VMDq mode
-    // its VMs' addresses.
+    // (or behind its bridge) its VMs' addresses.
     port.audit = std::make_unique<StationAudit>();
     {
       const unsigned pf_fn = ep_->function_index(p, -1);
       port.audit->add(pf_fn, mac_of(p, -1));
       port.audit->set_default(pf_fn);
-      for (unsigned v = 0; v < V; ++v) {
-        const bool own_fn = v < ep_->max_vfs();
+      for (unsigned v = 0; v < V; ++v) {  // a VM behind the PF's bridge: the PF receives its frames
+        const bool own_fn = v < ep_->max_vfs() && s.port[p].vf[v].vm_mode != Mode::vswitch;
         port.audit->add(own_fn ? ep_->function_index(p, static_cast<int>(v)) : pf_fn, mac_of(p, static_cast<int>(v)));
       }
       for (unsigned v = 0; v < ep_->max_vfs(); ++v) {
@@ -281,18 +281,29 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const TraceOptio
       dp.mode = s.device.mode;
       dp.bond = &bond_;
       dp.bond_backup = bond_.enabled && p == 1 && v >= 0;
-      if (v < 0 && !vmdq)  // emulated VMs behind the PF's software bridge
-        for (unsigned k = 0; k < fc.bridge_vms; ++k)
+      // Emulated VMs behind the PF's software bridge: the VF entries whose VM sits there (their
+      // VF unused, their MAC the VF's), then pf.bridge_vms more.
+      std::vector<unsigned> bridge_cores;
+      const unsigned H = s.host.cpu.hypervisor_cores, C = s.host.cpu.cores;
+      auto vm_core = [&](unsigned k) { return H + (p * V + k) % (C - H); };
+      if (v < 0 && !vmdq) {
+        for (unsigned k = 0; k < V; ++k)
+          if (s.port[p].vf[k].vm_mode == Mode::vswitch) {
+            dp.bridge_macs.push_back(mac_of(p, static_cast<int>(k)));
+            dp.bridge_names.push_back(fmt::format("port{}.vf{}", p, k));
+            bridge_cores.push_back(vm_core(k));
+          }
+        for (unsigned k = 0; k < fc.bridge_vms; ++k) {
           dp.bridge_macs.push_back(MacAddress::from_bytes({0x02, 0x1b, 0x21, 0x01, static_cast<std::uint8_t>(p),
                                                            static_cast<std::uint8_t>(k)}).value());
-      {
-        const unsigned H = s.host.cpu.hypervisor_cores, C = s.host.cpu.cores;
-        auto vm_core = [&](unsigned k) { return H + (p * V + k) % (C - H); };
-        dp.core = v < 0 ? p % H : vm_core(static_cast<unsigned>(v));
-        if (v < 0 && vmdq)
-          for (unsigned k = 0; k < V; ++k) dp.vm_cores.push_back(vm_core(k));
-        for (unsigned k = 0; k < dp.bridge_macs.size(); ++k) dp.vm_cores.push_back(vm_core(V + k));
+          dp.bridge_names.push_back(fmt::format("port{}.bridge_vm{}", p, k));
+          bridge_cores.push_back(vm_core(V + k));
+        }
       }
+      dp.core = v < 0 ? p % H : vm_core(static_cast<unsigned>(v));
+      if (v < 0 && vmdq)
+        for (unsigned k = 0; k < V; ++k) dp.vm_cores.push_back(vm_core(k));
+      dp.vm_cores.insert(dp.vm_cores.end(), bridge_cores.begin(), bridge_cores.end());
       auto d = std::make_unique<Driver>(
           (v < 0 ? fmt::format("port{}_pf_driver", p) : fmt::format("port{}_vf{}_driver", p, v))
               .c_str(),

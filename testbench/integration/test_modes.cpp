@@ -147,3 +147,21 @@ TEST_CASE("modes: a saturated hypervisor core queues and drops") {
   CHECK(m["vms"][0]["app_latency_ns"]["p99"].get<double>() > 0.5 * k.backlog_frames * per_frame_ns);
   CHECK(m["host"]["cpu"]["peak_hypervisor_bytes"].get<double>() > 0.5 * k.backlog_frames * 60);
 }
+
+TEST_CASE("modes: per VM, a VM behind the PF's bridge next to VMs on their VFs") {
+  const auto m = test::run(kBase, {"port0.vf3.mode=vswitch"});
+  REQUIRE(m["vms"].size() == 1);
+  const auto& vm = m["vms"][0];
+  CHECK(vm["name"] == "port0.vf3");
+  CHECK(vm["rx_frames"].get<std::uint64_t>() > 100);  // its share of the wire's frames, through the PF
+  CHECK(vm["copies"] == vm["app_rx_frames"]);
+  CHECK(vm["app_rx_frames"].get<std::uint64_t>() + vm["backlog_drops"].get<std::uint64_t>() == vm["rx_frames"]);
+  for (const auto& f : m["functions"]) {
+    INFO(f["name"]);
+    CHECK(f["rx_not_addressed_to_it"] == 0);  // the PF may receive the bridged VM's frames
+    if (f["name"] == "port0.vf3") CHECK(f["rx_frames"] == 0);  // its VF stays unused
+    else if (f["kind"] == "vf") CHECK(f["app_rx_frames"] == f["rx_frames"]);
+  }
+  CHECK(m["host"]["cpu"]["cycles"]["lookup"]["count"].get<std::uint64_t>() >= vm["rx_frames"].get<std::uint64_t>());
+  CHECK(m["conservation"]["balanced"] == true);
+}
