@@ -910,16 +910,19 @@ void Driver::cpu_rx(const RxQueue& q, std::uint64_t da, int dst, unsigned len, b
                     ps_t now) {
   HostCpu& cpu = *p_.cpu;
   const unsigned core = p_.core;
-  if (!cpu.admit(core, now)) {  // the core's queue is full: a saturated core drops (counted for whom it was)
+  ps_t t = 0;
+  if (vm_macs_.empty()) {  // a function's own traffic: its driver and stack hand it to the application
+    if (cpu.frame(core, now, CpuWork::rx_frame, t))
+      app_rx(-1, len, stamped, origin, t);
+    else
+      ++app_.backlog_drops;  // the core's queue is full: a saturated core drops
+    return;
+  }
+  if (!cpu.admit(core, now)) {  // counted for whom the frame was
     ++(dst >= 0 ? vm_app_[static_cast<unsigned>(dst)] : app_).backlog_drops;
     return;
   }
-  ps_t t = cpu.run(core, now, CpuWork::rx_frame);  // the driver and stack that took it off the ring
-  if (vm_macs_.empty()) {  // a function's own traffic: its stack hands it to the application
-    cpu.queued(core, t);
-    app_rx(-1, len, stamped, origin, t);
-    return;
-  }
+  t = cpu.run(core, now, CpuWork::rx_frame);  // the hypervisor's driver took it off the ring
   // The hypervisor: which VMs the frame is for. A NetQueue VM's queue holds its frames (the
   // NIC sorted them); the default queue's go through the software switch's lookup (in vswitch
   // mode every frame does): a unicast to the VM with that MAC, a broadcast or multicast to

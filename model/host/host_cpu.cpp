@@ -25,9 +25,26 @@ const char* cpu_work_name(CpuWork w) {
   return "?";
 }
 
+HostCpu::DoneQueue::DoneQueue(unsigned capacity) {
+  unsigned n = 1;
+  while (n < capacity + 1) n <<= 1;
+  t_.resize(n);  // allocated once: no allocation per frame
+  mask_ = n - 1;
+}
+
+void HostCpu::DoneQueue::push(ps_t done) {
+  unsigned i = n_++;
+  while (i && t_[(head_ + i - 1) & mask_] > done) {  // its place, from the back
+    t_[(head_ + i) & mask_] = t_[(head_ + i - 1) & mask_];
+    --i;
+  }
+  t_[(head_ + i) & mask_] = done;
+}
+
 HostCpu::HostCpu(unsigned cores, double clock_ghz, const CpuCosts& costs, unsigned backlog_frames)
-    : cores_(std::max(1u, cores)), ghz_(clock_ghz), costs_(costs), backlog_(std::max(1u, backlog_frames)) {
-  for (Core& c : cores_) c.pending.reserve(backlog_ + 1);  // no allocation per frame
+    : ghz_(clock_ghz), ps_per_cycle_(1000.0 / clock_ghz), costs_(costs), backlog_(std::max(1u, backlog_frames)) {
+  cores_.reserve(std::max(1u, cores));
+  for (unsigned c = 0; c < std::max(1u, cores); ++c) cores_.emplace_back(backlog_);
   held_.reserve(std::size_t{backlog_} * cores_.size() + 1);
 }
 
@@ -46,14 +63,11 @@ double HostCpu::cost(CpuWork w, unsigned bytes) const {
   return 0;
 }
 
-// Work counts from the traffic window's start on, the drain included (what the window's
-// traffic costs, to its last frame); utilisation is the window's share alone.
-bool HostCpu::in_window(ps_t t) const { return window_ && window_->decided && t >= window_->start; }
 
 ps_t HostCpu::run(unsigned core, ps_t at, CpuWork kind, unsigned bytes) {
-  Core& c = cores_[core % cores_.size()];
+  Core& c = cores_[core];
   const double cyc = cost(kind, bytes);
-  const auto dur = static_cast<ps_t>(std::llround(cyc / ghz_ * 1000.0));  // cycles / GHz = ns
+  const auto dur = static_cast<ps_t>(cyc * ps_per_cycle_ + 0.5);
   const bool counted = in_window(at);
   if (counted) {
     cycles_[static_cast<unsigned>(kind)] += cyc;
@@ -71,12 +85,8 @@ ps_t HostCpu::run(unsigned core, ps_t at, CpuWork kind, unsigned bytes) {
 }
 
 bool HostCpu::admit(unsigned core, ps_t at) {
-  Core& c = cores_[core % cores_.size()];
-  auto later = std::greater<ps_t>();  // min-heap
-  while (!c.pending.empty() && c.pending.front() <= at) {
-    std::pop_heap(c.pending.begin(), c.pending.end(), later);
-    c.pending.pop_back();
-  }
+  Core& c = cores_[core];
+  c.pending.pop_done(at);
   if (c.pending.size() >= backlog_) {
     if (in_window(at)) ++backlog_drops_;
     return false;
@@ -84,11 +94,7 @@ bool HostCpu::admit(unsigned core, ps_t at) {
   return true;
 }
 
-void HostCpu::queued(unsigned core, ps_t done) {
-  Core& c = cores_[core % cores_.size()];
-  c.pending.push_back(done);
-  std::push_heap(c.pending.begin(), c.pending.end(), std::greater<ps_t>());
-}
+void HostCpu::queued(unsigned core, ps_t done) { cores_[core].pending.push(done); }
 
 void HostCpu::hold(ps_t at, ps_t release, unsigned bytes) {
   auto later = [](const std::pair<ps_t, unsigned>& a, const std::pair<ps_t, unsigned>& b) { return a.first > b.first; };

@@ -40,14 +40,22 @@ public:
   // frames); utilisation is the busy share of the window itself.
   void set_window(const TrafficWindow* w) { window_ = w; }
 
-  // Books `kind` (its cost from the table, `bytes` for a copy) on `core`, ready at `at`; returns
-  // when it ends.
+  // Books `kind` (its cost from the table, `bytes` for a copy) on `core` (< cores()), ready at
+  // `at`; returns when it ends.
   ps_t run(unsigned core, ps_t at, CpuWork kind, unsigned bytes = 0);
   // A frame entering `core`'s queue at `at`: false when the queue already holds
   // `backlog_frames` frames not yet done (the frame is dropped); otherwise the frame's work on
   // that core ends at `done` (call `queued` with it).
   bool admit(unsigned core, ps_t at);
   void queued(unsigned core, ps_t done);
+  // A frame's whole stay on one core, ready at `at`: admitted (else false: dropped), `kind`
+  // run, queued until it ends at `done`.
+  bool frame(unsigned core, ps_t at, CpuWork kind, ps_t& done) {
+    if (!admit(core, at)) return false;
+    done = run(core, at, kind);
+    cores_[core].pending.push(done);
+    return true;
+  }
   // Bytes the hypervisor holds from `at` until `release` (a frame waiting for its hand-off).
   void hold(ps_t at, ps_t release, unsigned bytes);
 
@@ -68,14 +76,33 @@ public:
 
 private:
   double cost(CpuWork w, unsigned bytes) const;
-  bool in_window(ps_t t) const;
+  // Work counts from the traffic window's start on, the drain included (what the window's
+  // traffic costs, to its last frame); utilisation is the window's share alone.
+  bool in_window(ps_t t) const { return window_ && window_->decided && t >= window_->start; }
+  // The done times of the frames queued on a core, in order: a ring, each new time put in its
+  // place from the back (a core's own driver books in time order, so that is one step but for
+  // the bookings of a second driver on the core that fit an earlier gap).
+  class DoneQueue {
+  public:
+    explicit DoneQueue(unsigned capacity);
+    unsigned size() const { return n_; }
+    void pop_done(ps_t at) {  // every frame done by `at` leaves
+      while (n_ && t_[head_] <= at) head_ = (head_ + 1) & mask_, --n_;
+    }
+    void push(ps_t done);
+
+  private:
+    std::vector<ps_t> t_;
+    unsigned mask_, head_ = 0, n_ = 0;
+  };
   struct Core {
+    explicit Core(unsigned backlog) : pending(backlog) {}
     Timeline line;
-    std::vector<ps_t> pending;  // a min-heap of the done times of the frames queued on it
-    double window_busy = 0;     // ps of work inside the traffic window
+    DoneQueue pending;       // the frames queued on it
+    double window_busy = 0;  // ps of work inside the traffic window
   };
   std::vector<Core> cores_;
-  double ghz_;
+  double ghz_, ps_per_cycle_;
   CpuCosts costs_;
   unsigned backlog_;
   const TrafficWindow* window_ = nullptr;
