@@ -59,10 +59,11 @@ struct PortLayout {
   unsigned vfs = 0;             // VFs (SR-IOV) or VMs (VMDq) on this port
   unsigned first_function = 0;  // model function index of the port's PF; VF v is +1+v
   bool vmdq = false;            // pools belong to the PF's driver, not to VFs
+  std::uint64_t pf_pools = 0;   // sriov: pools of VFs left unused whose VM the PF hosts in them (VMDq)
   unsigned pf_pool() const { return vfs; }
   unsigned functions() const { return vmdq ? 1 : vfs + 1; }  // PCIe functions of the port
   int function_of_pool(unsigned pool) const {
-    if (pool < vfs) return static_cast<int>(vmdq ? first_function : first_function + 1 + pool);
+    if (pool < vfs) return static_cast<int>(vmdq || (pf_pools >> pool & 1) ? first_function : first_function + 1 + pool);
     if (pool == vfs) return static_cast<int>(first_function);
     return -1;
   }

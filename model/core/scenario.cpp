@@ -119,8 +119,8 @@ void visit_function(V& v, FunctionCfg& f) {
   v.field("request_mac", f.request_mac, "MAC the VM asks to switch to via the mailbox, or empty");
   v.field("netqueue", f.netqueue,
           "vmdq mode: the hypervisor gives this VM its own queue (else it shares the default)");
-  v.choice("mode", f.vm_mode, {{"sriov", Mode::sriov}, {"vswitch", Mode::vswitch}},
-           "a VF entry in sriov mode: sriov, its VM uses the VF; vswitch, the VM is emulated behind the PF's software bridge and its VF stays unused (its MAC reaches the PF's default queue; Figure 5's emulated VMs)");
+  v.choice("mode", f.vm_mode, {{"sriov", Mode::sriov}, {"vmdq", Mode::vmdq}, {"vswitch", Mode::vswitch}},
+           "a VF entry in sriov mode: sriov, its VM uses the VF; vmdq, the PF hosts the VM in the VF's pool (a VMDq filter and queue of the hypervisor's, its hand-off host.cpu.vmdq_handoff); vswitch, the VM is emulated behind the PF's software bridge (its MAC reaches the PF's default queue; Figure 5's emulated VMs); the VF stays unused in both");
   v.field("bare_metal", f.bare_metal,
           "sriov: the VF belongs to a process of the host, not a VM (its interrupts cause no VM exit)");
   v.field("bridge_vms", f.bridge_vms, Range{0, 64},
@@ -718,13 +718,13 @@ void validate(const Scenario& s, const std::string& origin) {
       const FunctionCfg& f = s.port[p].vf[v];
       const std::string key = fmt::format("port{}.vf{}", p, v);
       if (f.bridge_vms) bad(key + ".bridge_vms", "only the PF runs a bridge");
-      if (f.vm_mode == Mode::vswitch) {
+      if (f.vm_mode != Mode::sriov) {
         if (s.device.mode != Mode::sriov)
-          bad(key + ".mode", "a VM behind the PF's bridge is a choice of sriov mode (device.mode vswitch puts every VM there)");
-        if (s.device.bond != BondMode::none) bad(key + ".mode", "a VM behind the PF's bridge has no VF to bond");
+          bad(key + ".mode", "a VM's own mode is a choice of sriov mode (device.mode vmdq or vswitch applies to every VM)");
+        if (s.device.bond != BondMode::none) bad(key + ".mode", "a VM the PF hosts has no VF to bond");
         if (f.tx.load_mbps > 0 || !f.tx.trace.empty() || f.hostile.ops_per_us > 0 || f.bare_metal || f.rss || f.vlan ||
             !f.multicast.empty() || f.request_mac || f.rate_limit_mbps > 0)
-          bad(key, "a VM behind the PF's bridge only receives (its VF's settings: tx, hostile, bare_metal, rss, vlan, multicast, request_mac, rate_limit_mbps do not apply)");
+          bad(key, "a VM the PF hosts only receives (its VF's settings: tx, hostile, bare_metal, rss, vlan, multicast, request_mac, rate_limit_mbps do not apply)");
       }
     }
   }
@@ -737,9 +737,14 @@ void validate(const Scenario& s, const std::string& origin) {
     any_rss = any_rss || pc.pf.rss;
     for (const FunctionCfg& f : pc.vf) any_rss = any_rss || f.rss;
   }
+  unsigned pf_vmdq_vms = 0;  // sriov: the VMs a PF hosts in VMDq pools (one queue each)
+  for (const PortCfg& pc : s.port) {
+    unsigned n = 0;
+    for (const FunctionCfg& f : pc.vf) n += f.vm_mode == Mode::vmdq;
+    pf_vmdq_vms = std::max(pf_vmdq_vms, n);
+  }
   const unsigned max_queues = s.device.mode == Mode::vmdq ? s.device.vfs_per_port + 1
-                              : any_rss              ? prof.queues_per_pool
-                                                     : 1;
+                              : std::max(any_rss ? prof.queues_per_pool : 1u, 1 + pf_vmdq_vms);
   std::uint64_t ring_bytes = driver_memory_bytes(s.host, s.device.max_frame_bytes, max_queues);
   if (ring_bytes > std::uint64_t{s.host.vm_memory_kb} * 1024)
     bad("host.vm_memory_kb", fmt::format("{} KB cannot hold the rings and buffers ({} KB)",

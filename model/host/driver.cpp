@@ -48,25 +48,28 @@ Driver::Driver(sc_core::sc_module_name name, const DeviceProfile& prof, const Dr
   // With RSS the function runs every queue of its pool; otherwise its first. A VMDq
   // hypervisor runs its default queue plus the first queue of each NetQueue VM's pool.
   std::vector<unsigned> pools{p.pool};
-  if (p.vmdq)
-    for (unsigned v = 0; v < p.vf_cfg.size(); ++v)
-      if (netqueue(v)) pools.push_back(v);
+  std::vector<int> pool_vm{-1};  // the hosted VM each pool's queues are for
+  for (unsigned k = 0; k < p.vms.size(); ++k)
+    if (p.vms[k].pool >= 0) {
+      pools.push_back(static_cast<unsigned>(p.vms[k].pool));
+      pool_vm.push_back(static_cast<int>(k));
+    }
   // Without a per-pool RSS enable (the 82599) every pool hashes over its queues once MRQC
   // selects VMDq + RSS, so every driver on the port runs them all.
   const bool rss = p.cfg.rss || (!prof.per_pool_rss && p.port_rss);
   const unsigned per_pool = rss ? prof.queues_per_pool : 1;
   const View view = p.vf < 0 ? View::PF : View::VF;
-  for (unsigned pool : pools)
-    for (unsigned i = 0; i < per_pool; ++i) {
+  for (unsigned j = 0; j < pools.size(); ++j)
+    for (unsigned i = 0, pool = pools[j]; i < per_pool; ++i) {
       RxQueue q;
-      q.vm = pool == p.pool ? -1 : static_cast<int>(pool);
+      q.vm = pool_vm[j];
       q.hw_queue = prof.queue_of(pool, i);
       q.index = p.vf < 0 ? q.hw_queue : i;  // a VF's BAR numbers its own queues
       q.tail_reg = prof.map().ring_offset(Direction::Rx, view, RingReg::Tail, q.index);
       rxq_.push_back(q);
     }
   const auto nq = static_cast<unsigned>(rxq_.size());
-  vm_macs_ = p.vmdq ? p.vf_macs : p.bridge_macs;
+  for (const DriverParams::HostedVm& vm : p.vms) vm_macs_.push_back(vm.mac);
   vm_rx_.resize(vm_macs_.size() * nq);
   vm_app_.resize(vm_macs_.size());
   const std::uint64_t base = p.iova_base;  // where the function's memory starts, as DMA sees it
@@ -202,7 +205,7 @@ void Driver::publish(MetricsRegistry& m) const {
                   if (n)
                     qs.push_back({{"queue", rx_queue_hw(i)}, {"rx_frames", n}, {"default_queue", i == 0}});
                 }
-                nlohmann::json j{{"name", p_.vmdq ? fmt::format("port{}.vm{}", p_.port, v) : p_.bridge_names[v]},
+                nlohmann::json j{{"name", p_.vms[v].name},
                                  {"mac", MacAddress(vm_macs_[v]).str()},
                                  {"netqueue", netqueue(v)},
                                  {"rx_frames", total},
@@ -210,7 +213,7 @@ void Driver::publish(MetricsRegistry& m) const {
                 if (p_.cpu) {
                   const AppStats& a = vm_app_[v];
                   const LatencyHistogram& h = a.latency;
-                  j["core"] = p_.vm_cores[v];
+                  j["core"] = p_.vms[v].core;
                   j["app_rx_frames"] = a.frames;
                   j["app_rx_bytes"] = a.bytes;
                   const TrafficWindow& w = *p_.window;
@@ -361,7 +364,7 @@ void Driver::pf_bring_up() {
     policy_->set_strict_mac(p_.host.pf_mac_policy == PfMacPolicy::strict, p_.mac);
     mbx_service_ = std::make_unique<PfMailboxService>(bar_access(), map.mailbox(), p_.vfs);
     for (unsigned v = 0; v < p_.vfs; ++v) {
-      if (p_.vf_cfg[v].vm_mode == Mode::vswitch) continue;  // an unused VF: its VM's MAC is the bridge's
+      if (p_.vf_cfg[v].vm_mode != Mode::sriov) continue;  // an unused VF: its VM is the PF's to host
       if (!p_.vf_cfg[v].mac.is_auto())
         policy_->set_vf_mac(v, p_.vf_macs[v]);
       else
@@ -375,12 +378,12 @@ void Driver::pf_bring_up() {
   }
   // VMDq (NetQueue/VMQ): the hypervisor gives each NetQueue VM a filter into its own pool;
   // the other VMs' frames fall through to the default pool, the hypervisor's own queue.
-  if (p_.vmdq)
-    for (unsigned v = 0, n = 1; v < p_.vf_cfg.size(); ++v)
-      if (netqueue(v)) {
-        map.write_receive_address(bar, n++, p_.vf_macs[v], v);
-        pools |= std::uint64_t{1} << v;
-      }
+  for (unsigned v = 0, n = 1; v < p_.vms.size(); ++v)
+    if (netqueue(v)) {
+      const auto pool = static_cast<unsigned>(p_.vms[v].pool);
+      map.write_receive_address(bar, n++, p_.vms[v].mac, pool);
+      pools |= std::uint64_t{1} << pool;
+    }
   for (unsigned pool = 0; pool <= pf_pool; ++pool) {  // igb_set_vmolr / ixgbe_set_vmolr
     if (!(pools >> pool & 1)) continue;
     const FunctionCfg& c = pool == pf_pool ? p_.cfg : p_.vf_cfg[pool];
@@ -476,7 +479,7 @@ void Driver::run() {
     qk_.sync();
     vfs_ready_.notify(sc_core::SC_ZERO_TIME);
   } else {
-    if (p_.cfg.vm_mode == Mode::vswitch) {  // the VM sits behind the PF's bridge: its VF stays unused
+    if (p_.cfg.vm_mode != Mode::sriov) {  // the PF hosts the VM (VMDq pool or bridge): its VF stays unused
       ready_ = true;
       return;
     }
@@ -934,7 +937,7 @@ void Driver::cpu_rx(const RxQueue& q, std::uint64_t da, int dst, unsigned len, b
     AppStats& a = vm_app_[v];
     // The hand-off: a copy into the VM's buffer, or (VMDq with flip, for a frame the NIC put
     // in the VM's own queue) a page remapped into the VM.
-    const bool flip = sorted && p_.mode == Mode::vmdq && p_.host.cpu.vmdq_handoff == Handoff::flip;
+    const bool flip = sorted && p_.host.cpu.vmdq_handoff == Handoff::flip;
     t = flip ? cpu.run(core, t, CpuWork::flip) : cpu.run(core, t, CpuWork::copy, len);
     if (!flip) ++a.copies;
     cpu.hold(now, t, len);  // the frame waits in the hypervisor's buffer until then
@@ -942,7 +945,7 @@ void Driver::cpu_rx(const RxQueue& q, std::uint64_t da, int dst, unsigned len, b
     a.batch = batch_;
     ps_t vt = t;
     if (first) vt = cpu.run(core, t, CpuWork::virq);
-    const unsigned vc = p_.vm_cores[v];
+    const unsigned vc = p_.vms[v].core;
     if (!cpu.admit(vc, vt)) {
       ++a.backlog_drops;
       return;

@@ -95,10 +95,16 @@ struct DriverParams {
   // each VM's core; the mode decides the software path of a received frame.
   HostCpu* cpu = nullptr;
   unsigned core = 0;
-  std::vector<unsigned> vm_cores;
   Mode mode = Mode::sriov;
-  std::vector<std::uint64_t> bridge_macs;  // PF in sriov mode: the emulated VMs behind its bridge
-  std::vector<std::string> bridge_names;   // and their names in the metrics
+  // A PF driver's hosted VMs: in vmdq and vswitch modes every VM; in sriov mode the VF entries
+  // whose VM is not on its VF (mode vmdq or vswitch) and the bridge's emulated VMs.
+  struct HostedVm {
+    std::uint64_t mac = 0;
+    std::string name;   // in the metrics
+    unsigned core = 0;  // its driver's core
+    int pool = -1;      // a NetQueue VM's pool (the NIC sorts its frames into it), -1: behind the switch
+  };
+  std::vector<HostedVm> vms;
   BondState* bond = nullptr;               // active-backup bonding
   bool bond_backup = false;                // this VF is a bond's backup slave (port 1)
 };
@@ -237,9 +243,9 @@ private:
     LatencyHistogram latency;  // origin stamp to the application having the frame
     std::uint64_t batch = ~0ull;  // the NAPI poll whose frames last reached it
   };
-  // vmdq: the VM has its own queue (a filter into its pool); vswitch: no VM has
-  bool netqueue(unsigned v) const { return p_.mode == Mode::vmdq && p_.vf_cfg[v].netqueue; }
-  std::vector<std::uint64_t> vm_macs_;  // the VMs behind this driver (vmdq, vswitch, a PF's bridge)
+  // The VM has its own queue (a VMDq filter into its pool), or sits behind the software switch
+  bool netqueue(unsigned v) const { return p_.vms[v].pool >= 0; }
+  std::vector<std::uint64_t> vm_macs_;  // the hosted VMs' MACs (p_.vms), for the switch's lookup
   std::uint64_t bond_drops_ = 0;        // frames its bond dropped on the inactive backup slave
   AppStats app_;                  // this function's own stack
   std::vector<AppStats> vm_app_;  // hypervisor: per VM

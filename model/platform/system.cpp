@@ -175,7 +175,7 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const TraceOptio
       port.audit->add(pf_fn, mac_of(p, -1));
       port.audit->set_default(pf_fn);
       for (unsigned v = 0; v < V; ++v) {  // a VM behind the PF's bridge: the PF receives its frames
-        const bool own_fn = v < ep_->max_vfs() && s.port[p].vf[v].vm_mode != Mode::vswitch;
+        const bool own_fn = v < ep_->max_vfs() && s.port[p].vf[v].vm_mode == Mode::sriov;
         port.audit->add(own_fn ? ep_->function_index(p, static_cast<int>(v)) : pf_fn, mac_of(p, static_cast<int>(v)));
       }
       for (unsigned v = 0; v < ep_->max_vfs(); ++v) {
@@ -281,29 +281,27 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const TraceOptio
       dp.mode = s.device.mode;
       dp.bond = &bond_;
       dp.bond_backup = bond_.enabled && p == 1 && v >= 0;
-      // Emulated VMs behind the PF's software bridge: the VF entries whose VM sits there (their
-      // VF unused, their MAC the VF's), then pf.bridge_vms more.
-      std::vector<unsigned> bridge_cores;
+      // Cores: the PF drivers (and the hypervisor's switch) on the hypervisor cores, each VM's
+      // driver on one of the others. The VMs the PF hosts: every VM in vmdq and vswitch modes;
+      // in sriov mode the VF entries whose VM is not on its VF, then the bridge's emulated VMs.
       const unsigned H = s.host.cpu.hypervisor_cores, C = s.host.cpu.cores;
       auto vm_core = [&](unsigned k) { return H + (p * V + k) % (C - H); };
-      if (v < 0 && !vmdq) {
-        for (unsigned k = 0; k < V; ++k)
-          if (s.port[p].vf[k].vm_mode == Mode::vswitch) {
-            dp.bridge_macs.push_back(mac_of(p, static_cast<int>(k)));
-            dp.bridge_names.push_back(fmt::format("port{}.vf{}", p, k));
-            bridge_cores.push_back(vm_core(k));
-          }
-        for (unsigned k = 0; k < fc.bridge_vms; ++k) {
-          dp.bridge_macs.push_back(MacAddress::from_bytes({0x02, 0x1b, 0x21, 0x01, static_cast<std::uint8_t>(p),
-                                                           static_cast<std::uint8_t>(k)}).value());
-          dp.bridge_names.push_back(fmt::format("port{}.bridge_vm{}", p, k));
-          bridge_cores.push_back(vm_core(V + k));
-        }
-      }
       dp.core = v < 0 ? p % H : vm_core(static_cast<unsigned>(v));
-      if (v < 0 && vmdq)
-        for (unsigned k = 0; k < V; ++k) dp.vm_cores.push_back(vm_core(k));
-      dp.vm_cores.insert(dp.vm_cores.end(), bridge_cores.begin(), bridge_cores.end());
+      if (v < 0)
+        for (unsigned k = 0; k < V; ++k) {
+          const FunctionCfg& vc = s.port[p].vf[k];
+          const Mode m = vmdq ? s.device.mode : vc.vm_mode;
+          if (m == Mode::sriov) continue;
+          const bool own_pool = m == Mode::vmdq && (!vmdq || vc.netqueue);
+          dp.vms.push_back({mac_of(p, static_cast<int>(k)),
+                            fmt::format(vmdq ? "port{}.vm{}" : "port{}.vf{}", p, k), vm_core(k),
+                            own_pool ? static_cast<int>(k) : -1});
+        }
+      if (v < 0 && !vmdq)
+        for (unsigned k = 0; k < fc.bridge_vms; ++k)
+          dp.vms.push_back({MacAddress::from_bytes({0x02, 0x1b, 0x21, 0x01, static_cast<std::uint8_t>(p),
+                                                    static_cast<std::uint8_t>(k)}).value(),
+                            fmt::format("port{}.bridge_vm{}", p, k), vm_core(V + k), -1});
       auto d = std::make_unique<Driver>(
           (v < 0 ? fmt::format("port{}_pf_driver", p) : fmt::format("port{}_vf{}_driver", p, v))
               .c_str(),
@@ -504,8 +502,10 @@ unsigned System::vfs_enabled(const Scenario& s) {
 }
 
 PortLayout System::port_layout(unsigned port) const {
-  return PortLayout{port, s_.device.vfs_per_port, ep_->function_index(port, -1),
-                    hypervisor_mode(s_.device.mode)};
+  PortLayout l{port, s_.device.vfs_per_port, ep_->function_index(port, -1), hypervisor_mode(s_.device.mode)};
+  for (unsigned v = 0; v < s_.device.vfs_per_port; ++v)  // a VM's VMDq pool next to VFs: the PF's
+    if (s_.port[port].vf[v].vm_mode == Mode::vmdq) l.pf_pools |= std::uint64_t{1} << v;
+  return l;
 }
 
 unsigned System::rar_entries() const {

@@ -165,3 +165,35 @@ TEST_CASE("modes: per VM, a VM behind the PF's bridge next to VMs on their VFs")
   CHECK(m["host"]["cpu"]["cycles"]["lookup"]["count"].get<std::uint64_t>() >= vm["rx_frames"].get<std::uint64_t>());
   CHECK(m["conservation"]["balanced"] == true);
 }
+
+TEST_CASE("modes: per VM, a VMDq pool of the hypervisor's next to VFs") {
+  const auto m = test::run(kBase, {"port0.vf2.mode=vmdq", "port0.vf5.mode=vswitch"});
+  REQUIRE(m["vms"].size() == 2);
+  const auto& q = m["vms"][0];  // the PF hosts vf2's VM in vf2's pool: the NIC sorts, the PF copies
+  const auto& b = m["vms"][1];  // vf5's VM behind the bridge: looked up, then copied
+  CHECK(q["name"] == "port0.vf2");
+  CHECK(q["netqueue"] == true);
+  CHECK(b["name"] == "port0.vf5");
+  CHECK(b["netqueue"] == false);
+  for (const auto& v : {q, b}) {
+    CHECK(v["rx_frames"].get<std::uint64_t>() > 100);
+    CHECK(v["copies"] == v["app_rx_frames"]);
+    CHECK(v["app_rx_frames"].get<std::uint64_t>() + v["backlog_drops"].get<std::uint64_t>() == v["rx_frames"]);
+  }
+  // vf2's frames came on the queue of its pool (pool 2: queue 4 on the 82599's 2 x 64 layout)
+  REQUIRE(q["queues"].size() == 1);
+  CHECK(q["queues"][0]["queue"] == 4);
+  CHECK(q["queues"][0]["default_queue"] == false);
+  // and through the PF's memory: the PF's function received them, the VF none
+  for (const auto& f : m["functions"]) {
+    INFO(f["name"]);
+    CHECK(f["rx_not_addressed_to_it"] == 0);
+    CHECK(f["iommu_faults"] == 0);
+    if (f["name"] == "port0.vf2" || f["name"] == "port0.vf5") CHECK(f["rx_frames"] == 0);
+  }
+  // a lookup only for what came through the default queue (vf5's frames), not for vf2's
+  const std::uint64_t lookups = m["host"]["cpu"]["cycles"]["lookup"]["count"];
+  CHECK(lookups >= b["rx_frames"].get<std::uint64_t>());
+  CHECK(lookups < b["rx_frames"].get<std::uint64_t>() + q["rx_frames"].get<std::uint64_t>() / 2);
+  CHECK(m["conservation"]["balanced"] == true);
+}
