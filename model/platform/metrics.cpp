@@ -1,5 +1,7 @@
 // Metrics of a finished run: JSON (schema in docs/metrics.md) and the readable summary.
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/tlm_quantumkeeper.h>
@@ -198,6 +200,22 @@ std::string summarize(const json& m) {
                      100 * pc["downstream_utilization"].get<double>(),
                      pc["iommu_faults"].get<std::uint64_t>(),
                      pc["unsupported_requests"].get<std::uint64_t>());
+  if (m.contains("host") && m["host"].contains("cpu")) {
+    const json& c = m["host"]["cpu"];
+    double busiest = 0, total = 0;
+    for (const json& u : c["utilization"]) busiest = std::max(busiest, u.get<double>()), total += u.get<double>();
+    out += fmt::format("host cpu {} x {} GHz: {:.0f} cycles per delivered frame, {:.2f} copies per frame, "
+                       "{:.2f} cores busy (busiest {:.0f} %), {} backlog drops, {} KB peak in the hypervisor\n",
+                       c["cores"].get<unsigned>(), c["clock_ghz"].get<double>(), c["cycles_per_frame"].get<double>(),
+                       c["copies_per_frame"].get<double>(), total, 100 * busiest,
+                       c["backlog_drops"].get<std::uint64_t>(), (c["peak_hypervisor_bytes"].get<std::uint64_t>() + 1023) / 1024);
+  }
+  if (m.contains("bond") && !m["bond"]["link_down_ns"].is_null()) {
+    const json& b = m["bond"];
+    out += fmt::format("bond: port 0's link failed at {:.1f} us, failover at {:.1f} us, traffic back after {:.1f} us\n",
+                       b["link_down_ns"].get<double>() / 1e3, b["failover_ns"].get<double>() / 1e3,
+                       b["recovery_ns"].is_null() ? 0.0 : b["recovery_ns"].get<double>() / 1e3);
+  }
   if (m["warmup_extended_ns"].get<double>() > 0)
     out += fmt::format("warning: traffic started {:.1f} us after warmup_us: drivers were still bringing "
                        "their functions up (raise warmup_us)\n",
