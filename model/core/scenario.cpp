@@ -656,6 +656,12 @@ void apply_override(YAML::Node root, const std::string& assignment) {
   chain.back()[keys.back()] = value;
 }
 
+// A VM the hypervisor hosts only receives: none of a VF's sending, mailbox, RSS or rate settings.
+bool receives_only(const FunctionCfg& f) {
+  return f.tx.load_mbps <= 0 && f.tx.trace.empty() && !f.vlan && f.multicast.empty() && !f.request_mac &&
+         f.rate_limit_mbps <= 0 && !f.rss;
+}
+
 void validate(const Scenario& s, const std::string& origin) {
   auto bad = [&](const std::string& key, const std::string& what) {
     throw ConfigError(fmt::format("{}: {}: {}", origin, key, what));
@@ -722,8 +728,7 @@ void validate(const Scenario& s, const std::string& origin) {
         if (s.device.mode != Mode::sriov)
           bad(key + ".mode", "a VM's own mode is a choice of sriov mode (device.mode vmdq or vswitch applies to every VM)");
         if (s.device.bond != BondMode::none) bad(key + ".mode", "a VM the PF hosts has no VF to bond");
-        if (f.tx.load_mbps > 0 || !f.tx.trace.empty() || f.hostile.ops_per_us > 0 || f.bare_metal || f.rss || f.vlan ||
-            !f.multicast.empty() || f.request_mac || f.rate_limit_mbps > 0)
+        if (!receives_only(f) || f.hostile.ops_per_us > 0 || f.bare_metal)
           bad(key, "a VM the PF hosts only receives (its VF's settings: tx, hostile, bare_metal, rss, vlan, multicast, request_mac, rate_limit_mbps do not apply)");
       }
     }
@@ -851,8 +856,7 @@ void validate(const Scenario& s, const std::string& origin) {
     };
     if (hypervisor_mode(s.device.mode))
       for (unsigned v = 0; v < pc.vf.size(); ++v)
-        if (pc.vf[v].tx.load_mbps > 0 || !pc.vf[v].tx.trace.empty() || pc.vf[v].vlan || !pc.vf[v].multicast.empty() ||
-            pc.vf[v].request_mac || pc.vf[v].rate_limit_mbps > 0 || pc.vf[v].rss)
+        if (!receives_only(pc.vf[v]))
           bad(fmt::format("port{}.vf{}", p, v),
               "in vmdq and vswitch modes a VM only receives (its Tx through the hypervisor, its mailbox, "
               "RSS and rate limit are not modelled in this mode)");

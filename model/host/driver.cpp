@@ -180,10 +180,7 @@ void Driver::publish(MetricsRegistry& m) const {
     m.counter(fn + "app_rx_frames", app_.frames, Unit::Frames,
               "frames its stack handed to its application (after its core's work: host CPU model)");
     m.counter(fn + "app_rx_bytes", app_.bytes, Unit::Bytes, "their bytes");
-    m.value(fn + "app_rx_gbps", [this] {
-              const TrafficWindow& w = *p_.window;
-              return w.end > w.start ? static_cast<double>(app_.window_bytes) * 8 * 1000 / static_cast<double>(w.end - w.start) : 0.0;
-            },
+    m.value(fn + "app_rx_gbps", [this] { return window_gbps(app_.window_bytes); },
             Unit::Gbps, "the bytes its application got inside the traffic window, over the window");
     m.counter(fn + "app_backlog_drops", app_.backlog_drops, Unit::Frames,
               "frames its core's queue had no room for (a saturated core)");
@@ -216,8 +213,7 @@ void Driver::publish(MetricsRegistry& m) const {
                   j["core"] = p_.vms[v].core;
                   j["app_rx_frames"] = a.frames;
                   j["app_rx_bytes"] = a.bytes;
-                  const TrafficWindow& w = *p_.window;
-                  j["app_rx_gbps"] = w.end > w.start ? static_cast<double>(a.window_bytes) * 8 * 1000 / static_cast<double>(w.end - w.start) : 0.0;
+                  j["app_rx_gbps"] = window_gbps(a.window_bytes);
                   j["copies"] = a.copies;
                   j["backlog_drops"] = a.backlog_drops;
                   j["switch_replicas"] = a.replicas;
@@ -863,11 +859,11 @@ unsigned Driver::harvest(unsigned qi, unsigned budget, ItrSample* s) {
       int dst = -1;  // the VM a hypervisor's frame is for
       // the hypervisor's (or the PF's bridge's) software switch hands the frame to its VM
       for (unsigned v = 0; v < vm_macs_.size(); ++v)
-          if (da == vm_macs_[v]) {
-            ++vm_rx_[v * rxq_.size() + qi];
-            own = true;
-            dst = static_cast<int>(v);
-          }
+        if (da == vm_macs_[v]) {
+          ++vm_rx_[v * rxq_.size() + qi];
+          own = true;
+          dst = static_cast<int>(v);
+        }
       // The PF is the default pool: a unicast no station owns is its by design
       // (device.unmatched_unicast); one of a VF's would not be.
       if (p_.vf < 0 && !own && std::find(p_.vf_macs.begin(), p_.vf_macs.end(), da) == p_.vf_macs.end())
@@ -897,6 +893,11 @@ unsigned Driver::harvest(unsigned qi, unsigned budget, ItrSample* s) {
   }
   if (refilled) write32(q.tail_reg, q.ntu);
   return refilled;
+}
+
+double Driver::window_gbps(std::uint64_t bytes) const {
+  const TrafficWindow& w = *p_.window;
+  return w.end > w.start ? static_cast<double>(bytes) * 8 * 1000 / static_cast<double>(w.end - w.start) : 0.0;
 }
 
 void Driver::app_rx(int vm, unsigned len, bool stamped, ps_t origin, ps_t done) {

@@ -236,6 +236,7 @@ private:
   // for (copy or page flip), the virtual interrupt, and the VM's driver on its core.
   void cpu_rx(const RxQueue& q, std::uint64_t da, int dst, unsigned len, bool stamped, ps_t origin, ps_t now);
   void app_rx(int vm, unsigned len, bool stamped, ps_t origin, ps_t done);
+  double window_gbps(std::uint64_t bytes) const;  // bytes over the traffic window, in Gb/s
   struct AppStats {  // frames handed to an application (the function's own, or a VM's)
     std::uint64_t frames = 0, bytes = 0, backlog_drops = 0, copies = 0;
     std::uint64_t replicas = 0;  // broadcast and multicast copies the software switch made for it

@@ -61,7 +61,6 @@ public:
 
   unsigned cores() const { return static_cast<unsigned>(cores_.size()); }
   double clock_ghz() const { return ghz_; }
-  const CpuCosts& costs() const { return costs_; }
   std::uint64_t backlog_drops() const { return backlog_drops_; }
   std::uint64_t copies() const { return count_[static_cast<unsigned>(CpuWork::copy)]; }
   double cycles(CpuWork w) const { return cycles_[static_cast<unsigned>(w)]; }

@@ -25,11 +25,10 @@ namespace {
 volatile sig_atomic_t g_interrupted = 0;
 void on_signal(int) { g_interrupted = 1; }
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+std::string read_file(const fs::path& p) {  // "" when unreadable: the JSON parse then says so
+  std::string text;
+  read_whole_file(p.string(), text);
+  return text;
 }
 
 // Written whole or not at all: a reader (a resume, a merge) never sees half a file.
@@ -178,28 +177,34 @@ int write_results(const Spec& s, const std::vector<Outcome>& outcomes, const std
   return rc;
 }
 
+// The fingerprint a results directory's sweep.json records (a SpecError when it is not one).
+std::string stored_fingerprint(const std::string& dir) {
+  const fs::path sj = fs::path(dir) / "sweep.json";
+  try {
+    return nlohmann::json::parse(read_file(sj)).value("fingerprint", "");
+  } catch (const nlohmann::json::exception& e) {
+    throw SpecError(fmt::format("{}: not a sweep's results ({})", sj.string(), e.what()));
+  }
+}
+
+void write_sweep_json(const Spec& s, const std::string& dir) {
+  nlohmann::json j = spec_to_json(s);
+  j["fingerprint"] = fingerprint(s);
+  write_atomic(fs::path(dir) / "sweep.json", j.dump(2) + "\n");
+}
+
 void prepare_dir(const Spec& s, const std::string& out_dir) {
-  const fs::path sj = fs::path(out_dir) / "sweep.json";
   std::error_code ec;
-  const std::string fp = fingerprint(s);
-  if (fs::exists(sj, ec)) {
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(read_file(sj));
-    } catch (const std::exception& e) {
-      throw SpecError(fmt::format("{}: not a sweep's results ({})", sj.string(), e.what()));
-    }
-    if (j.value("fingerprint", "") != fp)
+  if (fs::exists(fs::path(out_dir) / "sweep.json", ec)) {
+    if (stored_fingerprint(out_dir) != fingerprint(s))
       throw SpecError(fmt::format("{} holds the results of another sweep (its base scenario or its points differ): "
                                   "give another --out, or remove it",
                                   out_dir));
     return;
   }
   fs::create_directories(fs::path(out_dir) / "points");
-  nlohmann::json j = spec_to_json(s);
-  j["fingerprint"] = fp;
   write_atomic(fs::path(out_dir) / "base.yaml", s.base_text);
-  write_atomic(sj, j.dump(2) + "\n");
+  write_sweep_json(s, out_dir);
 }
 
 }  // namespace
@@ -358,11 +363,9 @@ int merge(const std::vector<std::string>& dirs, const std::string& out_dir, std:
   if (have.empty()) throw SpecError("merge: none of the directories holds a sweep's results (sweep.json)");
   const Spec s = load_spec(have[0]);
   const std::string fp = fingerprint(s);
-  for (const std::string& d : have) {
-    const nlohmann::json j = nlohmann::json::parse(read_file(fs::path(d) / "sweep.json"), nullptr, false);
-    if (j.is_discarded() || j.value("fingerprint", "") != fp)
+  for (const std::string& d : have)
+    if (stored_fingerprint(d) != fp)
       throw SpecError(fmt::format("merge: {} holds another sweep's results than {}", d, have[0]));
-  }
   std::vector<Outcome> outcomes;
   for (const Point& p : points(s)) {
     Outcome best{p, "missing", "", 0, {}};
@@ -378,9 +381,7 @@ int merge(const std::vector<std::string>& dirs, const std::string& out_dir, std:
   }
   if (fs::path(out_dir) != fs::path(have[0])) {
     fs::create_directories(out_dir);
-    nlohmann::json j = spec_to_json(s);
-    j["fingerprint"] = fp;
-    write_atomic(fs::path(out_dir) / "sweep.json", j.dump(2) + "\n");
+    write_sweep_json(s, out_dir);
   }
   return write_results(s, outcomes, out_dir, true, progress);
 }

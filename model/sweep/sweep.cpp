@@ -164,6 +164,15 @@ int axis_index(const Spec& s, const std::string& key) {
 
 }  // namespace
 
+bool read_whole_file(const std::string& path, std::string& text) {
+  std::ifstream in(path);
+  if (!in) return false;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  text = ss.str();
+  return true;
+}
+
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
   std::string q = "\"";
@@ -204,12 +213,9 @@ Spec parse_spec(const std::string& text, const std::string& file, const std::str
     if (!base.IsScalar()) fail(file, base, "base: a scenario file (relative to the sweep file), 'default' or a scenario map");
     std::filesystem::path p = base.Scalar();
     if (p.is_relative()) p = std::filesystem::path(file).parent_path() / p;
-    std::ifstream in(p);
-    if (!in) fail(file, base, fmt::format("base: cannot read the scenario file {}", p.string()));
-    std::stringstream ss;
-    ss << in.rdbuf();
+    if (!read_whole_file(p.string(), s.base_text))
+      fail(file, base, fmt::format("base: cannot read the scenario file {}", p.string()));
     s.base_path = std::filesystem::absolute(p).lexically_normal().string();
-    s.base_text = ss.str();
   }
   if (const YAML::Node set = root["set"]) {
     if (!set.IsMap()) fail(file, set, "set: a map of scenario keys and the values every point gets");
@@ -355,11 +361,9 @@ Spec parse_spec(const std::string& text, const std::string& file, const std::str
 Spec parse_spec_file(const std::string& path, const std::string& default_scenario) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) throw SpecError(path + ": is a directory, not a sweep file");
-  std::ifstream in(path);
-  if (!in) throw SpecError(path + ": cannot read the sweep file (no such file, or not readable)");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_spec(ss.str(), path, default_scenario);
+  std::string text;
+  if (!read_whole_file(path, text)) throw SpecError(path + ": cannot read the sweep file (no such file, or not readable)");
+  return parse_spec(text, path, default_scenario);
 }
 
 std::vector<Point> points(const Spec& s) {

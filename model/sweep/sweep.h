@@ -109,6 +109,9 @@ bool plot_files(const Spec& s, const Plot& p, const std::vector<Outcome>& outcom
                 const std::string& png_path, const std::string& svg_path, std::string& data,
                 std::string& script, std::string& why);
 
+// A whole file's text into `text`; false when it cannot be read.
+bool read_whole_file(const std::string& path, std::string& text);
+
 // A CSV field (RFC 4180: quoted when it holds a comma, a quote or a line break).
 std::string csv_field(const std::string& s);
 
