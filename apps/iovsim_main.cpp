@@ -153,6 +153,8 @@ int sc_main(int argc, char** argv) {
   std::string trace_from, trace_to;
   run->add_option("--vcd", trace.waveform,
                   "write a waveform of the architectural probes to FILE (FST when it ends in .fst)");
+  run->add_option("--rtl-trace", trace.rtl_trace,
+                  "write a VCD of each RTL block in the loop (sorter.impl / scheduler.impl rtl) to FILE.portN.BLOCK.vcd, clock edges at the platform's times");
   run->add_option("--probe", trace.probes, "probes in the waveform, by glob: --probe 'port0.vf3.*' (default: all)");
   run->add_option("--trace-from", trace_from, "waveform from this simulated time (e.g. 1.5ms, 200us, 800ns)");
   run->add_option("--trace-to", trace_to, "waveform up to this simulated time");

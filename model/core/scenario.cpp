@@ -219,6 +219,14 @@ void visit_scenario(V& v, Scenario& s) {
     v.field("dwrr_quantum_bytes", s.device.dwrr_quantum_bytes, Range{0, 65535},
             "dwrr: bytes per weight unit, at least max_frame_bytes; 0 = max_frame_bytes");
   });
+  v.section("sorter", "the L2 sorter (VEB) of every port", [&] {
+    v.choice("impl", s.sorter_impl, {{"cpp", CoreImpl::cpp}, {"rtl", CoreImpl::rtl}},
+             "cpp: the C++ core (hls/sorter); rtl: its Verilated RTL (hls/sorter/rtl) in the loop, every frame through the pipeline (same decisions, slower)");
+  });
+  v.section("scheduler", "the Tx arbitration core of every port", [&] {
+    v.choice("impl", s.scheduler_impl, {{"cpp", CoreImpl::cpp}, {"rtl", CoreImpl::rtl}},
+             "cpp: the C++ core (hls/scheduler); rtl: its Verilated RTL (hls/scheduler/rtl) in the loop, one clock per decision");
+  });
   v.section("pcie", "the PCIe link to the host", [&] {
     v.field("gen", s.pcie.gen, Range{0, 5},
             "PCIe generation, 0 = the preset's (82576: 1, i.e. 2.5 GT/s; 82599: 2, 5 GT/s)");

@@ -41,6 +41,9 @@ enum class ItrMode : std::uint8_t { driver_default, off, fixed, dynamic, conserv
 enum class PfMacPolicy : std::uint8_t { driver, strict };  // what a VF may ask the PF for
 // Tx arbitration between a port's queues: the parts' round robin, or a what-if policy.
 enum class TxArbiterKind : std::uint8_t { rr, wrr, dwrr, strict };
+// Which implementation of a synthesizable core makes the decisions: the C++ core (hls/), or
+// its Verilated RTL (hls/*/rtl) behind a transactor.
+enum class CoreImpl : std::uint8_t { cpp, rtl };
 
 // A station traffic goes to: the target of a VM's application (tx.to: wire | pf | vfN |
 // broadcast | unknown | a MAC), or a key of the link partner's wire.destinations (vfs, i.e. all
@@ -229,6 +232,8 @@ struct Scenario {
   bool tlm_dma = false;        // DMA engines use their TLM sockets, not the endpoint's direct port
   double time_series_interval_us = 0;  // sample every Gb/s rate this often, 0 = no time series
   DeviceCfg device;
+  CoreImpl sorter_impl = CoreImpl::cpp;     // sorter.impl
+  CoreImpl scheduler_impl = CoreImpl::cpp;  // scheduler.impl
   PcieCfg pcie;
   HostCfg host;
   std::vector<PortCfg> port;

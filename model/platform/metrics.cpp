@@ -122,7 +122,7 @@ json run_scenario(const Scenario& s, const WatchdogLimits& limits, const TraceOp
   }
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   json m = sys.metrics(wall);
-  if (trace.any()) m["trace"] = sys.finish_trace();
+  if (trace.any() || !trace.rtl_trace.empty()) m["trace"] = sys.finish_trace();
   check_conservation(m);
   return m;
 }

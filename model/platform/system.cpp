@@ -129,7 +129,7 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const TraceOptio
     MacParams mp{p, line_bps, s.device.max_frame_bytes};
     port.mac = std::make_unique<Mac>(fmt::format("port{}_mac", p).c_str(), mp);
     port.sorter = std::make_unique<Sorter>(fmt::format("port{}_sorter", p).c_str(), prof_, layout,
-                                           rar_entries(), vlvf_entries(), ep_->pf_regs(p));
+                                           rar_entries(), vlvf_entries(), ep_->pf_regs(p), s.sorter_impl);
     RxEngineParams rxp;
     rxp.packet_buffer_bytes = pb_bytes;
     rxp.cache_size = prof_.rx_desc_cache;
@@ -327,8 +327,31 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const TraceOptio
     iommu_->map(ep_->pf_rid(p), iova_base(), function_memory_hpa(ep_->function_index(p, -1)), fn_mem);
   vf_rids_.assign(ep_->functions(), kNoRid);
   ep_->on_routing_change = [this] { assign_vf_domains(); };
+  if (!trace_.rtl_trace.empty()) open_rtl_traces();
   if (trace_.any()) observe();
   publish();
+}
+
+static std::string rtl_trace_file(const std::string& file, unsigned port, const char* block) {
+  const std::string ext = ".vcd";
+  const bool has_ext = file.size() > ext.size() && file.compare(file.size() - ext.size(), ext.size(), ext) == 0;
+  const std::string stem = has_ext ? file.substr(0, file.size() - ext.size()) : file;
+  return fmt::format("{}.port{}.{}.vcd", stem, port, block);
+}
+
+void System::open_rtl_traces() {
+  if (s_.sorter_impl != CoreImpl::rtl && s_.scheduler_impl != CoreImpl::rtl)
+    throw ConfigError("--rtl-trace: no RTL in the loop (set sorter.impl or scheduler.impl to rtl)");
+  for (unsigned p = 0; p < ports_.size(); ++p) {
+    try {
+      if (SorterRtl* r = ports_[p].sorter->rtl()) {
+        rtl_traces_.push_back(rtl_trace_file(trace_.rtl_trace, p, "sorter"));
+        r->trace(rtl_traces_.back());
+      }
+    } catch (const std::runtime_error& e) {
+      throw ConfigError(e.what());
+    }
+  }
 }
 
 void System::observe() {
@@ -406,6 +429,7 @@ nlohmann::json System::finish_trace() {
                    static_cast<unsigned long long>(probes_->dropped()), static_cast<double>(probes_->truncated_at()) / 1e6);
   }
   if (log_) t["log"] = {{"file", trace_.log}, {"lines", log_->lines()}};
+  if (!rtl_traces_.empty()) t["rtl_trace"] = rtl_traces_;
   return t;
 }
 

@@ -57,6 +57,7 @@ struct TraceOptions {
   std::string pcap_dir;             // --pcap-dir DIR: a pcap per port direction and function direction
   std::string log;                  // --log FILE: the transaction log
   std::vector<std::string> log_filter;  // --log-filter: kinds and function globs
+  std::string rtl_trace;            // --rtl-trace FILE: a VCD per RTL block in the loop (FILE.portN.BLOCK.vcd)
   bool any() const { return !waveform.empty() || !pcap_dir.empty() || !log.empty(); }
 };
 
@@ -150,6 +151,8 @@ private:
   std::vector<Port> ports_;
   std::vector<std::unique_ptr<Driver>> drivers_;
   void observe();  // attaches the trace options' recorder, captures and log to the blocks
+  void open_rtl_traces();  // --rtl-trace: each RTL block in the loop writes its VCD
+  std::vector<std::string> rtl_traces_;
   TraceOptions trace_;
   std::unique_ptr<ProbeRecorder> probes_;
   std::unique_ptr<TransactionLog> log_;

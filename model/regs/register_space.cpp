@@ -60,6 +60,17 @@ void RegisterSpace::add_alias(const RegInfo& where, Handle h) {
   map_offsets(id, where);
 }
 
+void RegisterSpace::tap_writes(std::size_t first, TapFn tap) {
+  for (std::size_t id = first; id < entries_.size(); ++id) {
+    Entry& e = entries_[id];
+    if (!e.storage) continue;
+    e.store = [tap, info = e.decl.info, inner = std::move(e.store)](unsigned i, std::uint32_t& v) {
+      tap(info.at(i), v);
+      if (inner) inner(i, v);
+    };
+  }
+}
+
 bool RegisterSpace::read(std::uint32_t offset, std::uint32_t& value) {
   auto it = slots_.find(offset);
   if (it == slots_.end()) {

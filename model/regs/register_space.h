@@ -61,6 +61,12 @@ public:
   Handle add_storage(const RegDecl& d, StoreFn on_write = {});
   // Elements [0, where.count) of entry `h` also answer at `where`'s offsets.
   void add_alias(const RegInfo& where, Handle h);
+  // Every accepted write to the storage registers declared from entry `first` on (a block's
+  // `entries().size()` before it declared them) is also handed to `tap` with its offset and
+  // the value as stored, before the register's own hook runs (an RTL twin of the block's
+  // registers: model/sorter/sorter_rtl.h).
+  using TapFn = std::function<void(std::uint32_t offset, std::uint32_t value)>;
+  void tap_writes(std::size_t first, TapFn tap);
 
   bool read(std::uint32_t offset, std::uint32_t& value);
   bool write(std::uint32_t offset, std::uint32_t value);

@@ -69,7 +69,7 @@ bool parse_flow(const Frame& f, const hls::L2Header& h, const regs::RssHashTypes
 }
 
 Sorter::Sorter(sc_core::sc_module_name name, const DeviceProfile& prof, const PortLayout& layout,
-               unsigned num_rar, unsigned num_vlvf, regs::RegisterSpace& pf_regs)
+               unsigned num_rar, unsigned num_vlvf, regs::RegisterSpace& pf_regs, CoreImpl impl)
     : sc_module(name), rx_in("rx_in", this, &Sorter::receive),
       tx_in("tx_in", this, &Sorter::transmit), to_dma("to_dma"), to_wire("to_wire"),
       prof_(prof), p_(layout), drops_(layout.port, layout.first_function, layout.functions()) {
@@ -77,8 +77,16 @@ Sorter::Sorter(sc_core::sc_module_name name, const DeviceProfile& prof, const Po
   t.num_rar = std::min(num_rar, prof.num_rar);
   t.num_pools = prof.num_pools;
   t.num_vlvf = std::min(num_vlvf, prof.num_vlvf);
+  const std::size_t first = pf_regs.entries().size();
   prof.map().bind_sorter(pf_regs, r_);
+  if (impl == CoreImpl::rtl) {
+    rtl_ = SorterRtl::create(prof.family, t.num_rar, t.num_pools, t.num_vlvf);
+    // The RTL's register port sees every write to the filter registers, as decoded here.
+    pf_regs.tap_writes(first, [this](std::uint32_t off, std::uint32_t v) { rtl_->write(off, v, access_time()); });
+  }
 }
+
+Sorter::~Sorter() = default;
 
 void Sorter::filters_changed() {
   conflicts_checked_ = r_.generation;
@@ -115,6 +123,9 @@ void Sorter::publish(MetricsRegistry& m) const {
             "Rx decisions the sorter core computed (the others came from its cache)");
   m.counter(port + "sorter/switch_calls", tx_cache_misses_, Unit::Count,
             "Tx decisions the sorter core computed");
+  if (rtl_)
+    m.value(port + "sorter/rtl_cycles", [this] { return static_cast<double>(rtl_->cycles()); }, Unit::Count,
+            "clock cycles the sorter's RTL ran (sorter.impl rtl: two per frame, one per filter register write)");
   m.counter(port + "sorter/filter_generation", r_.generation, Unit::Count,
             "filter register writes so far (each empties the decision caches)");
   m.counter("/conservation/replicas", stats_.replicas, Unit::Frames,
@@ -204,7 +215,13 @@ bool same_header(const hls::L2Header& a, const hls::L2Header& b) {
 }
 }  // namespace
 
-const hls::RxDecision& Sorter::classify(const hls::L2Header& h) {
+const hls::RxDecision& Sorter::classify(const hls::L2Header& h, ps_t t) {
+  if (rtl_) {  // sorter.impl rtl: every frame through the RTL's pipeline, no memo
+    if (conflicts_checked_ != r_.generation) filters_changed();
+    ++cache_misses_;
+    rtl_rx_ = rtl_->classify(h, t);
+    return rtl_rx_;
+  }
   RxCacheEntry& e = rx_cache_[(header_key(h) >> 40) % kRxCacheEntries];
   if (e.generation != r_.generation || !same_header(e.h, h)) {
     e.h = h;
@@ -216,7 +233,12 @@ const hls::RxDecision& Sorter::classify(const hls::L2Header& h) {
   return e.d;
 }
 
-const hls::TxDecision& Sorter::switch_frame(unsigned src, const hls::L2Header& h) {
+const hls::TxDecision& Sorter::switch_frame(unsigned src, const hls::L2Header& h, ps_t t) {
+  if (rtl_) {
+    ++tx_cache_misses_;
+    rtl_tx_ = rtl_->switch_tx(src, h, t);
+    return rtl_tx_;
+  }
   const std::uint64_t key = header_key(h) ^ (h.sa * 0xC2B2AE3D27D4EB4Full) ^ (std::uint64_t{src} << 51);
   TxCacheEntry& e = tx_cache_[(key >> 40) % kTxCacheEntries];
   if (e.generation != r_.generation || e.src != src || !same_header(e.h, h)) {
@@ -231,7 +253,7 @@ const hls::TxDecision& Sorter::switch_frame(unsigned src, const hls::L2Header& h
 
 void Sorter::receive(FramePayload& p, sc_core::sc_time& delay) {
   const hls::L2Header h = parse_l2(p.frame());
-  const hls::RxDecision& d = classify(h);
+  const hls::RxDecision& d = classify(h, rtl_ ? now_ps() + to_ps(delay) : 0);
   const bool dropped = d.verdict != hls::RxVerdict::Deliver || d.pools == 0;
   if (observed_) observe_decision(true, p, h, dropped ? 0 : d.pools, dropped ? drop_of(d.verdict) : Drop::kCount, now_ps() + to_ps(delay));
   if (dropped) {
@@ -246,7 +268,7 @@ void Sorter::transmit(FramePayload& p, sc_core::sc_time& delay) {
   auto src = static_cast<unsigned>(p.pool_id);
   int fn = p_.function_of_pool(src);
   const hls::L2Header h = parse_l2(p.frame());
-  const hls::TxDecision& d = switch_frame(src, h);
+  const hls::TxDecision& d = switch_frame(src, h, rtl_ ? now_ps() + to_ps(delay) : 0);
   if (d.spoof_mac || d.spoof_vlan) {
     // The family's status registers report it (82576 WVBR: which queue; 82599 SSVPC: a count).
     r_.spoofed_queues.set(p.queue);

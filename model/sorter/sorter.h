@@ -9,6 +9,7 @@
 // classifies in the MAC pipeline): a documented abstraction.
 #pragma once
 #include <functional>
+#include <memory>
 #include <string>
 #include <systemc>
 #include <vector>
@@ -20,7 +21,9 @@
 #include "model/core/observer.h"
 #include "model/core/metrics_registry.h"
 #include "model/core/stats.h"
+#include "model/core/scenario.h"
 #include "model/regs/device_map.h"
+#include "model/rtl/sorter_rtl.h"
 
 namespace iovsim {
 
@@ -41,7 +44,11 @@ public:
   // `num_rar`/`num_vlvf`: the table sizes in use (at most the preset's); entries beyond them
   // exist as registers but are ignored, and writes to them are counted.
   Sorter(sc_core::sc_module_name name, const DeviceProfile& prof, const PortLayout& layout,
-         unsigned num_rar, unsigned num_vlvf, regs::RegisterSpace& pf_regs);
+         unsigned num_rar, unsigned num_vlvf, regs::RegisterSpace& pf_regs,
+         CoreImpl impl = CoreImpl::cpp);
+  ~Sorter() override;
+  // sorter.impl rtl: the RTL in the loop (nullptr with the C++ core).
+  SorterRtl* rtl() const { return rtl_.get(); }
 
   struct Stats {
     std::uint64_t loopback_frames = 0;    // copies switched from a Tx queue to a local pool
@@ -77,8 +84,12 @@ private:
   // classify_rx and switch_tx are pure functions of the tables, the header (and the source
   // pool): their decisions are memoised per header until the next filter register write.
   // Same results, far fewer table walks.
-  const hls::RxDecision& classify(const hls::L2Header& h);
-  const hls::TxDecision& switch_frame(unsigned src_pool, const hls::L2Header& h);
+  // `t`: the frame's time (the RTL's clock edges are put there).
+  const hls::RxDecision& classify(const hls::L2Header& h, ps_t t);
+  const hls::TxDecision& switch_frame(unsigned src_pool, const hls::L2Header& h, ps_t t);
+  std::unique_ptr<SorterRtl> rtl_;
+  hls::RxDecision rtl_rx_{};
+  hls::TxDecision rtl_tx_{};
 
   const DeviceProfile& prof_;
   PortLayout p_;
