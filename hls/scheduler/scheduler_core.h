@@ -104,6 +104,11 @@ constexpr void sched_reset(SchedState<N>& s) {
 
 namespace sched_detail {
 
+// Two's-complement 32-bit arithmetic on credits, defined for every operand (signed overflow is
+// not): the sum or difference taken modulo 2^32, as the RTL's 32-bit adders wrap.
+constexpr int32_t wrap_add(int32_t a, uint32_t b) { return static_cast<int32_t>(static_cast<uint32_t>(a) + b); }
+constexpr int32_t wrap_sub(int32_t a, uint32_t b) { return static_cast<int32_t>(static_cast<uint32_t>(a) - b); }
+
 constexpr unsigned wrap(unsigned q, unsigned n) {
   return q >= n ? q - n : q;
 }
@@ -202,7 +207,7 @@ template <unsigned N>
 IOVSIM_HLS_NOINLINE SchedDecision decide_dwrr(const SchedConfig<N>& c, SchedState<N>& s,
                                               const SchedRequest<N>& r, unsigned n) {
   if (r.charge && r.charge_queue < n) {
-    s.credit[r.charge_queue] -= static_cast<int32_t>(r.charge_bytes);
+    s.credit[r.charge_queue] = wrap_sub(s.credit[r.charge_queue], r.charge_bytes);
     if (s.credit[r.charge_queue] <= 0) s.banked.clear(r.charge_queue);
   }
   if (s.turn_valid && s.turn < n && r.eligible.test(s.turn) && s.credit[s.turn] > 0) return {true, s.turn};
@@ -223,8 +228,9 @@ IOVSIM_HLS_NOINLINE SchedDecision decide_dwrr(const SchedConfig<N>& c, SchedStat
       return false;
     }
     if (!r.eligible.test(v)) return false;
-    const int32_t quantum = static_cast<int32_t>((c.weight[v] ? c.weight[v] : 1u) * c.quantum_bytes);
-    const int32_t credit = s.credit[v] + quantum;
+    const uint32_t q32 = (c.weight[v] ? c.weight[v] : 1u) * c.quantum_bytes;  // modulo 2^32
+    const int32_t quantum = static_cast<int32_t>(q32);
+    const int32_t credit = wrap_add(s.credit[v], q32);
     s.credit[v] = credit < quantum ? credit : quantum;
     if (fallback == n) fallback = v;
     if (s.credit[v] > 0) {

@@ -25,7 +25,7 @@ case $block/$size in
 esac
 case $target in
   generic) flow="synth -top $top -flatten; abc -g AND,NAND,OR,NOR,XOR,XNOR,MUX; opt_clean" ;;
-  ice40) flow="synth_ice40 -top $top" ;;
+  ice40) flow="synth_ice40 -top $top -run :check" ;;  # without its final autoname pass (renames only; 19 GB at N = 128)
   coarse) flow="synth -top $top -flatten -run :fine" ;;
   *) echo "synth.sh: unknown target $target (generic|ice40|coarse)" >&2; exit 2 ;;
 esac
@@ -43,7 +43,7 @@ yosys -q -l "$base.log" -p "
   select -assert-none t:\$_DLATCH_* t:\$_SR_*
   tee -q -o $base.stat.txt stat
   tee -q -o $base.json stat -json
-  $( [ "$target" = coarse ] || echo "tee -q -o $base.ltp.txt ltp -noff" )
+  $( [ "$target" = coarse ] || echo "tee -q -o $base.ltp.txt ltp -noff * t:*DFF* %d" )
 "
 cells=$(grep -E 'Number of cells' "$base.stat.txt" | tail -1 | awk '{print $NF}')
 path=$( [ -f "$base.ltp.txt" ] && grep -E 'Longest topological path' "$base.ltp.txt" | sed 's/.*length=\([0-9]*\).*/\1/' || echo "-")

@@ -144,7 +144,8 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const TraceOptio
     // without it the Rx engine and the link partner skip the checks per frame.
     if (s.device.flow_control) port.rx->engine().set_flow_control(port.fc.get());
     port.sched = std::make_unique<TxScheduler>(prof_.queues_per_port, line_bps, prof_.map(),
-                                               tx_arbitration(s, p, prof_, layout));
+                                               tx_arbitration(s, p, prof_, layout),
+                                               s.scheduler_impl == CoreImpl::rtl);
     port.sched->map_registers(ep_->pf_regs(p));
     TxEngineParams txp;
     txp.packet_buffer_bytes = tx_pb_bytes;
@@ -346,6 +347,10 @@ void System::open_rtl_traces() {
     try {
       if (SorterRtl* r = ports_[p].sorter->rtl()) {
         rtl_traces_.push_back(rtl_trace_file(trace_.rtl_trace, p, "sorter"));
+        r->trace(rtl_traces_.back());
+      }
+      if (SchedulerRtl* r = ports_[p].sched->rtl()) {
+        rtl_traces_.push_back(rtl_trace_file(trace_.rtl_trace, p, "scheduler"));
         r->trace(rtl_traces_.back());
       }
     } catch (const std::runtime_error& e) {
@@ -731,9 +736,13 @@ void System::publish() {
           "frame pool slots still held at the end");
   // The blocks' own stats.
   ep_->publish(m);
-  for (const Port& port : ports_) {
+  for (unsigned p = 0; p < ports_.size(); ++p) {
+    const Port& port = ports_[p];
     m.counter("/register_errors/rate_limit_writes_invalid", port.sched->invalid_writes(), Unit::Count,
               "RTTBCNRC writes with RS_ENA and a rate factor outside 1..1000 (queue left unlimited)");
+    if (SchedulerRtl* r = port.sched->rtl())
+      m.value(fmt::format("/ports/{}/scheduler/rtl_cycles", p), [r] { return static_cast<double>(r->cycles()); },
+              Unit::Count, "clock cycles the Tx scheduler's RTL ran (scheduler.impl rtl: one per decision)");
     port.source->publish(m);
     port.mac->publish(m);
     port.sorter->publish(m);

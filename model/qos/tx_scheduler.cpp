@@ -21,7 +21,7 @@ void RateController::sent(unsigned l2_bytes, ps_t now) {
 }
 
 TxScheduler::TxScheduler(unsigned queues, double link_bps, const regs::DeviceMap& map,
-                         const TxArbitration& arb)
+                         const TxArbitration& arb, bool rtl)
     : queues_(queues), link_bps_(link_bps), map_(map), bcnrc_(queues), limiters_(queues),
       stats_(queues) {
   static_assert(kN % 64 == 0 && hls::QueueSet<kN>::kWords == 2, "pick() converts the mask as two words");
@@ -33,7 +33,10 @@ TxScheduler::TxScheduler(unsigned queues, double link_bps, const regs::DeviceMap
     cfg_.priority[q] = static_cast<std::uint8_t>(q < arb.level.size() ? arb.level[q] : 0);
   }
   hls::sched_reset(st_);
+  if (rtl) rtl_ = SchedulerRtl::create(cfg_);
 }
+
+TxScheduler::~TxScheduler() = default;
 
 double TxScheduler::programmed_rate_bps(unsigned q) const {
   return limiters_[q].enabled() ? link_bps_ / limiters_[q].rate_factor() : 0;
@@ -99,12 +102,14 @@ int TxScheduler::pick(const QueueMask& pending, ps_t now, ps_t& eligible_at) {
       stats_[q].throttled_picks++;
       earliest = std::min(earliest, limiters_[q].eligible_at(now));
     }
-  const hls::SchedDecision d = hls::arbitrate(cfg_, st_, req_);
+  const hls::SchedDecision d = rtl_ ? arbitrate_rtl(now) : hls::arbitrate(cfg_, st_, req_);
   req_.charge = false;
   if (d.grant) return d.queue;
   eligible_at = earliest;
   return -1;
 }
+
+hls::SchedDecision TxScheduler::arbitrate_rtl(ps_t now) { return rtl_->arbitrate(req_, now); }
 
 void TxScheduler::observe(ProbeRecorder& r, const std::vector<std::string>& names) {
   credit_.resize(queues_);

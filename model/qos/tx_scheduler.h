@@ -23,12 +23,14 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "hls/scheduler/scheduler_core.h"
 #include "model/core/probes.h"
 #include "model/core/tx_arbiter.h"
 #include "model/regs/device_map.h"
+#include "model/rtl/scheduler_rtl.h"
 
 namespace iovsim {
 
@@ -72,8 +74,11 @@ struct TxArbitration {
 
 class TxScheduler : public TxArbiter {
 public:
+  // `rtl`: the arbitration decisions come from the core's RTL (scheduler.impl rtl).
   TxScheduler(unsigned queues, double link_bps, const regs::DeviceMap& map,
-              const TxArbitration& arb = {});
+              const TxArbitration& arb = {}, bool rtl = false);
+  ~TxScheduler() override;
+  SchedulerRtl* rtl() const { return rtl_.get(); }
   // The family's RTTDQSEL / RTTBCNRM / RTTBCNRC, decoded by its codec.
   void map_registers(regs::RegisterSpace& pf);
   // --vcd: each named queue's rate controller credit after each of its packets
@@ -105,6 +110,8 @@ private:
   std::vector<QueueQosStats> stats_;
   std::uint64_t invalid_writes_ = 0;
   std::vector<Probe> credit_;  // empty unless observed
+  std::unique_ptr<SchedulerRtl> rtl_;
+  [[gnu::cold, gnu::noinline]] hls::SchedDecision arbitrate_rtl(ps_t now);  // scheduler.impl rtl
 };
 
 }  // namespace iovsim

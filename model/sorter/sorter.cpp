@@ -215,13 +215,21 @@ bool same_header(const hls::L2Header& a, const hls::L2Header& b) {
 }
 }  // namespace
 
-const hls::RxDecision& Sorter::classify(const hls::L2Header& h, ps_t t) {
-  if (rtl_) {  // sorter.impl rtl: every frame through the RTL's pipeline, no memo
-    if (conflicts_checked_ != r_.generation) filters_changed();
-    ++cache_misses_;
-    rtl_rx_ = rtl_->classify(h, t);
-    return rtl_rx_;
-  }
+// sorter.impl rtl: every frame through the RTL's pipeline, no memo (out of the C++ path).
+const hls::RxDecision& Sorter::classify_rtl(const hls::L2Header& h, ps_t t) {
+  if (conflicts_checked_ != r_.generation) filters_changed();
+  ++cache_misses_;
+  rtl_rx_ = rtl_->classify(h, t);
+  return rtl_rx_;
+}
+
+const hls::TxDecision& Sorter::switch_rtl(unsigned src, const hls::L2Header& h, ps_t t) {
+  ++tx_cache_misses_;
+  rtl_tx_ = rtl_->switch_tx(src, h, t);
+  return rtl_tx_;
+}
+
+const hls::RxDecision& Sorter::classify(const hls::L2Header& h) {
   RxCacheEntry& e = rx_cache_[(header_key(h) >> 40) % kRxCacheEntries];
   if (e.generation != r_.generation || !same_header(e.h, h)) {
     e.h = h;
@@ -233,12 +241,7 @@ const hls::RxDecision& Sorter::classify(const hls::L2Header& h, ps_t t) {
   return e.d;
 }
 
-const hls::TxDecision& Sorter::switch_frame(unsigned src, const hls::L2Header& h, ps_t t) {
-  if (rtl_) {
-    ++tx_cache_misses_;
-    rtl_tx_ = rtl_->switch_tx(src, h, t);
-    return rtl_tx_;
-  }
+const hls::TxDecision& Sorter::switch_frame(unsigned src, const hls::L2Header& h) {
   const std::uint64_t key = header_key(h) ^ (h.sa * 0xC2B2AE3D27D4EB4Full) ^ (std::uint64_t{src} << 51);
   TxCacheEntry& e = tx_cache_[(key >> 40) % kTxCacheEntries];
   if (e.generation != r_.generation || e.src != src || !same_header(e.h, h)) {
@@ -253,7 +256,7 @@ const hls::TxDecision& Sorter::switch_frame(unsigned src, const hls::L2Header& h
 
 void Sorter::receive(FramePayload& p, sc_core::sc_time& delay) {
   const hls::L2Header h = parse_l2(p.frame());
-  const hls::RxDecision& d = classify(h, rtl_ ? now_ps() + to_ps(delay) : 0);
+  const hls::RxDecision& d = rtl_ ? classify_rtl(h, now_ps() + to_ps(delay)) : classify(h);
   const bool dropped = d.verdict != hls::RxVerdict::Deliver || d.pools == 0;
   if (observed_) observe_decision(true, p, h, dropped ? 0 : d.pools, dropped ? drop_of(d.verdict) : Drop::kCount, now_ps() + to_ps(delay));
   if (dropped) {
@@ -268,7 +271,7 @@ void Sorter::transmit(FramePayload& p, sc_core::sc_time& delay) {
   auto src = static_cast<unsigned>(p.pool_id);
   int fn = p_.function_of_pool(src);
   const hls::L2Header h = parse_l2(p.frame());
-  const hls::TxDecision& d = switch_frame(src, h, rtl_ ? now_ps() + to_ps(delay) : 0);
+  const hls::TxDecision& d = rtl_ ? switch_rtl(src, h, now_ps() + to_ps(delay)) : switch_frame(src, h);
   if (d.spoof_mac || d.spoof_vlan) {
     // The family's status registers report it (82576 WVBR: which queue; 82599 SSVPC: a count).
     r_.spoofed_queues.set(p.queue);

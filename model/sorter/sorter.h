@@ -84,9 +84,12 @@ private:
   // classify_rx and switch_tx are pure functions of the tables, the header (and the source
   // pool): their decisions are memoised per header until the next filter register write.
   // Same results, far fewer table walks.
-  // `t`: the frame's time (the RTL's clock edges are put there).
-  const hls::RxDecision& classify(const hls::L2Header& h, ps_t t);
-  const hls::TxDecision& switch_frame(unsigned src_pool, const hls::L2Header& h, ps_t t);
+  const hls::RxDecision& classify(const hls::L2Header& h);
+  const hls::TxDecision& switch_frame(unsigned src_pool, const hls::L2Header& h);
+  // sorter.impl rtl: the decision from the RTL; `t`: the frame's time (where the RTL's clock
+  // edges go).
+  [[gnu::cold, gnu::noinline]] const hls::RxDecision& classify_rtl(const hls::L2Header& h, ps_t t);
+  [[gnu::cold, gnu::noinline]] const hls::TxDecision& switch_rtl(unsigned src_pool, const hls::L2Header& h, ps_t t);
   std::unique_ptr<SorterRtl> rtl_;
   hls::RxDecision rtl_rx_{};
   hls::TxDecision rtl_tx_{};
