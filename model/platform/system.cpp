@@ -129,7 +129,11 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const TraceOptio
     MacParams mp{p, line_bps, s.device.max_frame_bytes};
     port.mac = std::make_unique<Mac>(fmt::format("port{}_mac", p).c_str(), mp);
     port.sorter = std::make_unique<Sorter>(fmt::format("port{}_sorter", p).c_str(), prof_, layout,
-                                           rar_entries(), vlvf_entries(), ep_->pf_regs(p), s.sorter_impl);
+                                           rar_entries(), vlvf_entries(), ep_->pf_regs(p));
+    if (s.sorter_impl == CoreImpl::rtl) {
+      const hls::SorterTables& t = port.sorter->tables();
+      port.sorter->use_rtl(SorterRtl::create(prof_.family, t.num_rar, t.num_pools, t.num_vlvf));
+    }
     RxEngineParams rxp;
     rxp.packet_buffer_bytes = pb_bytes;
     rxp.cache_size = prof_.rx_desc_cache;
@@ -144,8 +148,8 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const TraceOptio
     // without it the Rx engine and the link partner skip the checks per frame.
     if (s.device.flow_control) port.rx->engine().set_flow_control(port.fc.get());
     port.sched = std::make_unique<TxScheduler>(prof_.queues_per_port, line_bps, prof_.map(),
-                                               tx_arbitration(s, p, prof_, layout),
-                                               s.scheduler_impl == CoreImpl::rtl);
+                                               tx_arbitration(s, p, prof_, layout));
+    if (s.scheduler_impl == CoreImpl::rtl) port.sched->use_rtl(SchedulerRtl::create(port.sched->config()));
     port.sched->map_registers(ep_->pf_regs(p));
     TxEngineParams txp;
     txp.packet_buffer_bytes = tx_pb_bytes;

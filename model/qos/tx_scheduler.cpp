@@ -21,7 +21,7 @@ void RateController::sent(unsigned l2_bytes, ps_t now) {
 }
 
 TxScheduler::TxScheduler(unsigned queues, double link_bps, const regs::DeviceMap& map,
-                         const TxArbitration& arb, bool rtl)
+                         const TxArbitration& arb)
     : queues_(queues), link_bps_(link_bps), map_(map), bcnrc_(queues), limiters_(queues),
       stats_(queues) {
   static_assert(kN % 64 == 0 && hls::QueueSet<kN>::kWords == 2, "pick() converts the mask as two words");
@@ -33,7 +33,7 @@ TxScheduler::TxScheduler(unsigned queues, double link_bps, const regs::DeviceMap
     cfg_.priority[q] = static_cast<std::uint8_t>(q < arb.level.size() ? arb.level[q] : 0);
   }
   hls::sched_reset(st_);
-  if (rtl) rtl_ = SchedulerRtl::create(cfg_);
+  static_assert(kN == SchedulerRtl::kN, "the Verilated scheduler has the model's queue count");
 }
 
 TxScheduler::~TxScheduler() = default;

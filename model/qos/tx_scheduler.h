@@ -74,11 +74,14 @@ struct TxArbitration {
 
 class TxScheduler : public TxArbiter {
 public:
-  // `rtl`: the arbitration decisions come from the core's RTL (scheduler.impl rtl).
   TxScheduler(unsigned queues, double link_bps, const regs::DeviceMap& map,
-              const TxArbitration& arb = {}, bool rtl = false);
+              const TxArbitration& arb = {});
   ~TxScheduler() override;
+  // scheduler.impl rtl: the decisions come from `rtl` (SchedulerRtl::create(config()), by the
+  // platform).
+  void use_rtl(std::unique_ptr<SchedulerRtl> rtl) { rtl_ = std::move(rtl); }
   SchedulerRtl* rtl() const { return rtl_.get(); }
+  const hls::SchedConfig<kMaxQueuesPerPort>& config() const { return cfg_; }
   // The family's RTTDQSEL / RTTBCNRM / RTTBCNRC, decoded by its codec.
   void map_registers(regs::RegisterSpace& pf);
   // --vcd: each named queue's rate controller credit after each of its packets

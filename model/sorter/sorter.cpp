@@ -69,21 +69,23 @@ bool parse_flow(const Frame& f, const hls::L2Header& h, const regs::RssHashTypes
 }
 
 Sorter::Sorter(sc_core::sc_module_name name, const DeviceProfile& prof, const PortLayout& layout,
-               unsigned num_rar, unsigned num_vlvf, regs::RegisterSpace& pf_regs, CoreImpl impl)
+               unsigned num_rar, unsigned num_vlvf, regs::RegisterSpace& pf_regs)
     : sc_module(name), rx_in("rx_in", this, &Sorter::receive),
       tx_in("tx_in", this, &Sorter::transmit), to_dma("to_dma"), to_wire("to_wire"),
-      prof_(prof), p_(layout), drops_(layout.port, layout.first_function, layout.functions()) {
+      prof_(prof), p_(layout), drops_(layout.port, layout.first_function, layout.functions()),
+      pf_regs_(pf_regs) {
   hls::SorterTables& t = r_.tables;
   t.num_rar = std::min(num_rar, prof.num_rar);
   t.num_pools = prof.num_pools;
   t.num_vlvf = std::min(num_vlvf, prof.num_vlvf);
-  const std::size_t first = pf_regs.entries().size();
+  first_filter_entry_ = pf_regs.entries().size();
   prof.map().bind_sorter(pf_regs, r_);
-  if (impl == CoreImpl::rtl) {
-    rtl_ = SorterRtl::create(prof.family, t.num_rar, t.num_pools, t.num_vlvf);
-    // The RTL's register port sees every write to the filter registers, as decoded here.
-    pf_regs.tap_writes(first, [this](std::uint32_t off, std::uint32_t v) { rtl_->write(off, v, access_time()); });
-  }
+}
+
+void Sorter::use_rtl(std::unique_ptr<SorterRtl> rtl) {
+  rtl_ = std::move(rtl);
+  // The RTL's register port sees every write to the filter registers, as decoded here.
+  pf_regs_.tap_writes(first_filter_entry_, [this](std::uint32_t off, std::uint32_t v) { rtl_->write(off, v, access_time()); });
 }
 
 Sorter::~Sorter() = default;

@@ -21,7 +21,6 @@
 #include "model/core/observer.h"
 #include "model/core/metrics_registry.h"
 #include "model/core/stats.h"
-#include "model/core/scenario.h"
 #include "model/regs/device_map.h"
 #include "model/rtl/sorter_rtl.h"
 
@@ -44,11 +43,12 @@ public:
   // `num_rar`/`num_vlvf`: the table sizes in use (at most the preset's); entries beyond them
   // exist as registers but are ignored, and writes to them are counted.
   Sorter(sc_core::sc_module_name name, const DeviceProfile& prof, const PortLayout& layout,
-         unsigned num_rar, unsigned num_vlvf, regs::RegisterSpace& pf_regs,
-         CoreImpl impl = CoreImpl::cpp);
+         unsigned num_rar, unsigned num_vlvf, regs::RegisterSpace& pf_regs);
   ~Sorter() override;
-  // sorter.impl rtl: the RTL in the loop (nullptr with the C++ core).
-  SorterRtl* rtl() const { return rtl_.get(); }
+  // sorter.impl rtl: the decisions come from `rtl` (SorterRtl::create, by the platform), which
+  // sees every filter register write from now on.
+  void use_rtl(std::unique_ptr<SorterRtl> rtl);
+  SorterRtl* rtl() const { return rtl_.get(); }  // nullptr with the C++ core
 
   struct Stats {
     std::uint64_t loopback_frames = 0;    // copies switched from a Tx queue to a local pool
@@ -99,6 +99,8 @@ private:
   Stats stats_;
   DropCounter drops_;
   regs::SorterRegs r_;  // decoded from the filter registers by the family's codec
+  regs::RegisterSpace& pf_regs_;
+  std::size_t first_filter_entry_ = 0;  // the filter registers' first entry in pf_regs_
   struct RxCacheEntry {
     hls::L2Header h{};
     hls::RxDecision d{};
