@@ -98,11 +98,11 @@ module iovsim_sorter #(
   assign d = reg_wdata;
 
   // Pool-field writes decoded once: which register array and element.
-  logic        w_vmolr, w_vmvir, w_vfre, w_vfte, w_dtxswc, w_spoof, w_vlvfb;
+  logic        w_vmolr, w_vmvir, w_vfre, w_vfte, w_dtxswc, w_spoof;
   logic [6:0]  w_idx;  // element of the array written
   always_comb begin
     w_vmolr = 1'b0; w_vmvir = 1'b0; w_vfre = 1'b0; w_vfte = 1'b0; w_dtxswc = 1'b0;
-    w_spoof = 1'b0; w_vlvfb = 1'b0; w_idx = a[8:2];
+    w_spoof = 1'b0; w_idx = a[8:2];
     if (reg_we) begin
       if (!I82599) begin
         w_vmolr  = a >= 20'h05AD0 && a < 20'h05AF0 && a[1:0] == 2'b00;
@@ -116,9 +116,7 @@ module iovsim_sorter #(
         w_vfre   = a == 20'h051E0 || a == 20'h051E4;                     // PFVFRE[0..1]
         w_vfte   = a == 20'h08110 || a == 20'h08114;                     // PFVFTE[0..1]
         w_spoof  = a >= 20'h08200 && a < 20'h08220 && a[1:0] == 2'b00;   // PFVFSPOOF[0..7]
-        w_vlvfb  = a >= 20'h0F200 && a < 20'h0F400 && a[1:0] == 2'b00;   // PFVLVFB[0..127]
         w_idx    = w_spoof ? 7'((a - 20'h08200) >> 2)
-                 : w_vlvfb ? 7'((a - 20'h0F200) >> 2)
                  : w_vmolr ? 7'((a - 20'h0F000) >> 2)
                  : 7'(a[2]);
       end
