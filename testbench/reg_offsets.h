@@ -28,6 +28,25 @@ namespace t76 {
 // ---- PF BAR0
 constexpr std::uint32_t CTRL = 0x0000, STATUS = 0x0008;
 constexpr std::uint32_t RCTL = 0x0100;
+// Device management (e1000_regs.h / e1000_defines.h, Linux 6.1 igb)
+constexpr std::uint32_t EECD = 0x0010, EERD = 0x0014, CTRL_EXT = 0x0018, MDIC = 0x0020;
+constexpr std::uint32_t ICR = 0x00C0, ICS = 0x00C8, IMS = 0x00D0, IMC = 0x00D8, GPIE = 0x1514;
+constexpr std::uint32_t EEMNGCTL = 0x1010, SWSM = 0x5B50, SW_FW_SYNC = 0x5B5C;
+constexpr std::uint32_t GPRC = 0x4074, GPTC = 0x4080, GORCL = 0x4088, GORCH = 0x408C;
+constexpr std::uint32_t E1000_CTRL_RST = 0x04000000, E1000_CTRL_PHY_RST = 0x80000000;
+constexpr std::uint32_t E1000_STATUS_FD = 0x1, E1000_STATUS_LU = 0x2, E1000_STATUS_SPEED_1000 = 0x80;
+constexpr std::uint32_t E1000_EECD_PRES = 0x100, E1000_EECD_AUTO_RD = 0x200;
+constexpr std::uint32_t E1000_NVM_RW_REG_START = 1, E1000_NVM_RW_REG_DONE = 2;  // 82575/82576
+constexpr unsigned E1000_NVM_RW_ADDR_SHIFT = 2, E1000_NVM_RW_REG_DATA = 16;
+constexpr std::uint32_t E1000_MDIC_OP_WRITE = 0x04000000, E1000_MDIC_OP_READ = 0x08000000;
+constexpr std::uint32_t E1000_MDIC_READY = 0x10000000, E1000_MDIC_ERROR = 0x40000000;
+constexpr unsigned E1000_MDIC_REG_SHIFT = 16, E1000_MDIC_PHY_SHIFT = 21;
+constexpr std::uint32_t E1000_SWSM_SMBI = 1, E1000_SWSM_SWESMBI = 2;
+constexpr std::uint32_t E1000_ICR_TXDW = 0x1, E1000_ICR_LSC = 0x4, E1000_ICR_RXT0 = 0x80;
+constexpr std::uint32_t E1000_ICR_INT_ASSERTED = 0x80000000;
+constexpr std::uint32_t IGP03E1000_E_PHY_ID = 0x02A80390, PHY_REVISION_MASK = 0xFFFFFFF0;
+constexpr std::uint16_t NVM_SUM = 0xBABA;
+constexpr unsigned NVM_CHECKSUM_REG = 0x3F;
 using RCTL_UPE = Bit<3>;
 using RCTL_MPE = Bit<4>;
 using RCTL_MO = Field<13, 12>;

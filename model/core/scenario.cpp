@@ -52,6 +52,21 @@ std::string parse_text(const std::string& s, StationMac& out) {
   out.fixed = MacAddress::parse(s);
   return out.fixed ? "" : fmt::format("'{}' is not a MAC address aa:bb:cc:dd:ee:ff", s);
 }
+std::string to_text(const Ipv4Address& a) {
+  return a.set ? fmt::format("{}.{}.{}.{}", a.octets[0], a.octets[1], a.octets[2], a.octets[3]) : "";
+}
+std::string parse_text(const std::string& s, Ipv4Address& out) {
+  out = Ipv4Address{};
+  if (s.empty()) return {};
+  unsigned v[4];
+  char tail = 0;
+  if (std::sscanf(s.c_str(), "%u.%u.%u.%u%c", &v[0], &v[1], &v[2], &v[3], &tail) != 4 || v[0] > 255 || v[1] > 255 ||
+      v[2] > 255 || v[3] > 255)
+    return fmt::format("'{}' is not an IPv4 address a.b.c.d", s);
+  for (unsigned i = 0; i < 4; ++i) out.octets[i] = static_cast<std::uint8_t>(v[i]);
+  out.set = true;
+  return {};
+}
 std::string to_text(const std::optional<MacAddress>& m) { return m ? m->str() : ""; }
 std::string parse_text(const std::string& s, std::optional<MacAddress>& out) {
   if (s.empty()) {
@@ -83,6 +98,7 @@ template <> struct is_text_value<StationMac> : std::true_type {};
 template <> struct is_text_value<std::optional<MacAddress>> : std::true_type {};
 template <> struct is_text_value<std::vector<MacAddress>> : std::true_type {};
 template <> struct is_text_value<TxTarget> : std::true_type {};
+template <> struct is_text_value<Ipv4Address> : std::true_type {};
 
 // The one list of keys. Each visitor implements field/choice/weights/section/indexed.
 // Keys the link partner's and a VM's traffic share: their frames' headers, a trace to replay.
@@ -125,8 +141,8 @@ void visit_function(V& v, FunctionCfg& f) {
           "sriov: the VF belongs to a process of the host, not a VM (its interrupts cause no VM exit)");
   v.field("bridge_vms", f.bridge_vms, Range{0, 64},
           "PF in sriov mode: emulated VMs behind the PF's software bridge (MACs 02:1b:21:01:PP:KK), reached through the PF's default queue, looked up and copied like vswitch mode");
-  v.choice("driver", f.driver, {{"napi", DriverMode::napi}, {"poll", DriverMode::poll}},
-           "napi: interrupts (MSI-X) and NAPI polling, as igb/igbvf/ixgbe/ixgbevf; poll: a timed poll loop (DPDK-style) every host.poll_interval_us");
+  v.choice("driver", f.driver, {{"napi", DriverMode::napi}, {"poll", DriverMode::poll}, {"external", DriverMode::external}},
+           "napi: interrupts (MSI-X) and NAPI polling, as igb/igbvf/ixgbe/ixgbevf; poll: a timed poll loop (DPDK-style) every host.poll_interval_us; external: no driver model, a driver outside the model owns the function (port 0's PF under iovsim serve, docs/linux.md)");
   v.choice("itr", f.itr,
            {{"default", ItrMode::driver_default}, {"off", ItrMode::off}, {"fixed", ItrMode::fixed},
             {"dynamic", ItrMode::dynamic}, {"conservative", ItrMode::conservative}},
@@ -324,6 +340,10 @@ void visit_scenario(V& v, Scenario& s) {
       v.field("fcs_error_rate", p.wire.fcs_error_rate, Range{0, 1},
               "fraction of frames with a bad FCS");
       v.field("vlan", p.wire.vlan, Range{0, 4095}, "VID the link partner tags frames with, 0 = none");
+      v.field("answer_ipv4", p.wire.answer_ipv4,
+              "the link partner as a host: it answers ARP requests and ICMP echo requests for this IPv4 address (empty: it answers nothing)");
+      v.field("answer_mac", p.wire.answer_mac, "the MAC it answers from (empty: 02:00:00:00:fe:0P, P the port)");
+      v.field("answer_us", p.wire.answer_us, Range{0, 1e6}, "its turnaround: a reply starts this long after the request's last bit");
       visit_headers(v, p.wire.l3, p.wire.l4);
       visit_trace(v, p.wire.trace, p.wire.trace_timing, p.wire.trace_scale,
                   "a pcap or pcapng file (Ethernet, without FCS) the link partner replays instead of generating: its frames from the traffic window's start, until the trace or the window ends (pattern, load, frame_sizes, destinations, vlan, l3, l4 then unused)",

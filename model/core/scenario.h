@@ -3,6 +3,7 @@
 // allowed range and meaning; the YAML reader, the YAML writer behind `iovsim defaults` and the
 // key reference are all driven by it, so they cannot drift apart.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -34,7 +35,7 @@ enum class TraceTiming : std::uint8_t { keep, scale, line_rate };
 enum class UnmatchedUnicast : std::uint8_t { default_pool, drop };
 // How a function's driver learns of work: interrupts with NAPI polling (igb, igbvf, ixgbe,
 // ixgbevf) or a timed poll loop (a poll-mode driver, DPDK-style).
-enum class DriverMode : std::uint8_t { napi, poll };
+enum class DriverMode : std::uint8_t { napi, poll, external };
 // Interrupt throttling: the driver's default, off, a fixed interval, or the driver's dynamic
 // algorithm (conservative: igb's and igbvf's mode 3).
 enum class ItrMode : std::uint8_t { driver_default, off, fixed, dynamic, conservative };
@@ -121,6 +122,12 @@ struct FunctionCfg {
   unsigned qos_priority = 0;  // device.tx_arbiter strict: their level, 0 highest
 };
 
+// An IPv4 address of the scenario's (the link partner's); unset by default.
+struct Ipv4Address {
+  std::array<std::uint8_t, 4> octets{};
+  bool set = false;
+};
+
 struct WireCfg {
   Pattern pattern = Pattern::poisson;
   double load = 0.5;                // fraction of line rate offered by the link partner
@@ -136,6 +143,11 @@ struct WireCfg {
   std::string trace;                // a pcap/pcapng file the link partner replays instead
   TraceTiming trace_timing = TraceTiming::keep;
   double trace_scale = 1;           // trace_timing scale: the trace's time multiplied by this
+  // The link partner as a host (model/platform/link_partner.h): answers ARP and ICMP echo for
+  // this address from answer_mac, answer_us after the request.
+  Ipv4Address answer_ipv4;
+  std::optional<MacAddress> answer_mac;
+  double answer_us = 1;
 };
 
 struct PortCfg {

@@ -20,6 +20,7 @@ TxEngine::TxEngine(const DeviceProfile& prof, const PortLayout& layout, const Tx
       sink_(sink), rings_(prof.queues_per_port), qs_(prof.queues_per_port),
       ring_fn_(prof.queues_per_port), owner_(prof.queues_per_port),
       queue_stats_(prof.queues_per_port), fn_stats_(layout.first_function, layout.functions()),
+      fn_host_bytes_(layout.first_function, layout.functions()),
       tx_latency_(layout.first_function, layout.functions()),
       fault_disables_(layout.first_function, layout.functions()),
       drops_(layout.port, layout.first_function, layout.functions()),
@@ -333,7 +334,10 @@ TxEngine::Step TxEngine::step(ps_t t) {
   f.t_origin = std::min(posted, issue);  // merged doorbells keep the later time: never after its read
   queue_stats_[q].add(frame_len);
   ++stats_.frames;
-  if (owner >= 0) fn_stats_[static_cast<unsigned>(owner)].add(frame_len);
+  if (owner >= 0) {
+    fn_stats_[static_cast<unsigned>(owner)].add(frame_len);
+    fn_host_bytes_[static_cast<unsigned>(owner)] += bytes;
+  }
   const ps_t origin = f.t_origin;  // the sink owns the frame from here
   if (observed_ && owner >= 0) {  // the frame as read from the function's memory
     FrameTap* tap = fn_taps_[static_cast<unsigned>(owner) - layout_.first_function];
@@ -366,6 +370,8 @@ void TxEngine::publish(MetricsRegistry& m) const {
   {
     m.traffic(fmt::format("/functions/{}/tx", fn), fn_stats_[fn].frames, fn_stats_[fn].bytes,
               "frames the function sent (wire or loopback)");
+    m.counter(fmt::format("/functions/{}/tx_host_bytes", fn), fn_host_bytes_[fn], Unit::Bytes,
+              "their bytes as the driver posted them (the descriptors' lengths: before padding to 60 bytes and the FCS)");
     publish_latency(m, fmt::format("/functions/{}/tx_latency_ns/", fn), tx_latency_[fn],
                     "doorbell (tail write) to the frame leaving the Tx packet buffer for the wire or the VEB");
   }

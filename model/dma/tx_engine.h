@@ -133,6 +133,7 @@ private:
   QueueMask work_;                 // queues with descriptors to process
   std::vector<FrameCount> queue_stats_;
   PerFunction<FrameCount> fn_stats_;
+  PerFunction<std::uint64_t> fn_host_bytes_;  // the frames' bytes as posted (before padding and FCS)
   PerFunction<LatencyHistogram> tx_latency_;  // doorbell to the frame leaving the Tx packet buffer
   PerFunction<std::uint64_t> fault_disables_;
   DropCounter drops_;

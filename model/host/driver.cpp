@@ -119,8 +119,9 @@ void Driver::publish(MetricsRegistry& m) const {
     m.value(fn + "driver_stats/last_read_ns", [this] { return static_cast<double>(vf_stats_read_at_) / 1000.0; },
             Unit::Nanoseconds, "when it last read them");
   }
-  m.value(fn + "driver/mode", [this] { return p_.cfg.driver == DriverMode::napi ? "napi" : "poll"; },
-          Unit::None, "napi (interrupts) or poll (a timed poll loop)");
+  m.value(fn + "driver/mode",
+          [this] { return p_.cfg.driver == DriverMode::napi ? "napi" : p_.cfg.driver == DriverMode::poll ? "poll" : "external"; },
+          Unit::None, "napi (interrupts), poll (a timed poll loop) or external (a driver outside the model)");
   m.counter(fn + "driver/interrupts", irq_stats_.interrupts, Unit::Events,
             "interrupts (MSI-X messages) the driver handled");
   m.rate_per_second(fn + "driver/interrupts_per_second", fn + "driver/interrupts",
@@ -470,6 +471,11 @@ void Driver::start_hostile() {
 }
 
 void Driver::run() {
+  if (p_.cfg.driver == DriverMode::external) {  // a driver outside the model owns the function
+    ready_ = true;
+    if (p_.vf < 0) vfs_ready_.notify(sc_core::SC_ZERO_TIME);
+    return;
+  }
   if (p_.vf < 0) {
     pf_bring_up();
     qk_.sync();

@@ -26,7 +26,15 @@ HostMemory::HostMemory(sc_core::sc_module_name name, std::uint64_t bytes)
   target.register_get_direct_mem_ptr(this, &HostMemory::get_direct_mem_ptr);
 }
 
-bool HostMemory::get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi& dmi) {
+bool HostMemory::get_direct_mem_ptr(tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi) {
+  for (const Window& w : windows_)
+    if (gp.get_address() >= w.hpa && gp.get_address() - w.hpa < w.size) {
+      dmi.set_dmi_ptr(w.host);
+      dmi.set_start_address(w.hpa);
+      dmi.set_end_address(w.hpa + w.size - 1);
+      dmi.allow_read_write();
+      return true;
+    }
   dmi.set_dmi_ptr(mem_.p);
   dmi.set_start_address(0);
   dmi.set_end_address(size_ - 1);
@@ -35,8 +43,14 @@ bool HostMemory::get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi& dmi
 }
 
 std::uint8_t* HostMemory::ptr(std::uint64_t hpa, std::uint64_t len) {
-  if (hpa > size_ || len > size_ - hpa) return nullptr;
+  if (hpa > size_ || len > size_ - hpa) return windows_.empty() ? nullptr : window_ptr(hpa, len);
   return mem_.p + hpa;
+}
+
+std::uint8_t* HostMemory::window_ptr(std::uint64_t hpa, std::uint64_t len) const {
+  for (const Window& w : windows_)
+    if (hpa >= w.hpa && len <= w.size && hpa - w.hpa <= w.size - len) return w.host + (hpa - w.hpa);
+  return nullptr;
 }
 
 void HostMemory::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time&) {

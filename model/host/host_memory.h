@@ -19,6 +19,14 @@ public:
   HostMemory(sc_core::sc_module_name name, std::uint64_t bytes);
   std::uint8_t* ptr(std::uint64_t hpa, std::uint64_t len);  // nullptr when out of range
   std::uint64_t size() const { return size_; }
+  // Memory the model does not own, at host-physical addresses above the array (a QEMU
+  // guest's RAM, mapped from its memfds: model/remote/mpqemu_link.h). Replaces the previous
+  // set; DMA and ptr() reach it like the array.
+  struct Window {
+    std::uint64_t hpa = 0, size = 0;
+    std::uint8_t* host = nullptr;
+  };
+  void set_windows(std::vector<Window> w) { windows_ = std::move(w); }
 
 private:
   void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
@@ -40,6 +48,8 @@ private:
   };
   Pages mem_;
   std::uint64_t size_;
+  std::vector<Window> windows_;
+  [[gnu::cold]] std::uint8_t* window_ptr(std::uint64_t hpa, std::uint64_t len) const;
 };
 
 // Per-requester-ID DMA remapping (Intel VT-d style): each routing ID belongs to one domain, a

@@ -35,7 +35,36 @@ void Mac::log_frame(bool rx, const Frame& f, ps_t start, const char* drop) const
              drop ? drop : "");
 }
 
+void Mac::reply(FramePool& pool, const Frame& request, ps_t request_end) {
+  const FrameHandle h = pool.alloc();
+  if (h == kNoFrame) {
+    drops_.count(Drop::FramePoolEmpty, -1);
+    ++replies_;  // injected (and dropped): the ledger counts it
+    return;
+  }
+  Frame& r = pool[h];
+  const unsigned n = answer_(request.data, request.len - kFcsBytes, r.data, kFrameCapacity - kFcsBytes);
+  if (!n) {
+    pool.release(h);
+    return;
+  }
+  ++replies_;
+  r.len = n + kFcsBytes;
+  r.fcs_ok = true;
+  r.origin = Origin::Wire;
+  r.src_fn = -1;
+  r.built_by = nullptr;
+  r.seq = replies_;
+  FramePayload pl;
+  pl.pool = &pool;
+  pl.handle = h;
+  pl.port = static_cast<std::uint16_t>(p_.port);
+  sc_core::sc_time d = to_sc(request_end + turnaround_ - now_ps());
+  receive(pl, d);
+}
+
 void Mac::publish(MetricsRegistry& m) {
+  m.counter("/conservation/injected_wire", replies_, Unit::Frames, "frames the link partners started sending");
   m.on_settle([this](ps_t t) { settle(t); });
   const std::string port = fmt::format("/ports/{}/", p_.port);
   m.traffic(port + "wire_rx", stats_.wire_rx.frames, stats_.wire_rx.bytes,
@@ -94,6 +123,8 @@ void Mac::transmit(FramePayload& p, sc_core::sc_time& delay) {
     busy_tx_.add(start + serialization_ps(kPreambleSfdBytes + f.len, p_.line_bps), -1);
   }
   settle(now);
+  if (__builtin_expect(answer_ != nullptr, 0))
+    reply(*p.pool, f, start + serialization_ps(kPreambleSfdBytes + f.len, p_.line_bps));
   if (start <= now) {
     stats_.wire_tx.add(f.len);
   } else {  // queue it until its slot starts

@@ -4,6 +4,7 @@
 // last byte arrives. Tx: serialises frames onto the wire and counts them. Both directions are
 // busy-until bookkeeping: no thread, no event per frame. Pause frames are not modelled.
 #pragma once
+#include <functional>
 #include <vector>
 
 #include <systemc>
@@ -41,6 +42,14 @@ public:
     FrameCount wire_tx;  // frames put on the wire
   };
   const Stats& stats() const { return stats_; }  // wire_tx: frames whose slot has started
+  const DropCounter& drops() const { return drops_; }
+  // The link partner's answers (model/platform/link_partner.h: ARP and ICMP echo): `answer`
+  // gets each frame the port sends (without its FCS) and may write a reply (without FCS) into
+  // `out`, returning its length; the reply comes back on the Rx wire `turnaround` after the
+  // request's last bit. Unset: the wire only counts what it is sent.
+  using Answer = std::function<unsigned(const std::uint8_t* f, unsigned len, std::uint8_t* out, unsigned cap)>;
+  void set_partner(Answer a, ps_t turnaround) { answer_ = std::move(a), turnaround_ = turnaround; }
+  std::uint64_t partner_replies() const { return replies_; }
   void publish(MetricsRegistry& m);
   // Observation: the wire in each direction (frames from the first bit of their preamble;
   // busy while a frame's preamble and bytes are on the wire, the gap after it idle).
@@ -66,6 +75,10 @@ private:
   FrameTap* tap_tx_ = nullptr;
   Probe busy_rx_, busy_tx_;
   TransactionLog* log_ = nullptr;
+  Answer answer_;
+  ps_t turnaround_ = 0;
+  std::uint64_t replies_ = 0;
+  [[gnu::cold]] void reply(FramePool& pool, const Frame& request, ps_t request_end);
   [[gnu::cold]] void log_frame(bool rx, const Frame& f, ps_t start, const char* drop) const;
 };
 

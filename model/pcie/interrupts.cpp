@@ -12,6 +12,12 @@ FunctionInterrupts::FunctionInterrupts(unsigned vectors, MsixTable& msix)
 }
 
 void FunctionInterrupts::raise_queue(unsigned queue, unsigned dir, ps_t at) {
+  if (__builtin_expect(intx_ != nullptr, 0) && legacy()) {
+    ++stats_.causes;
+    r_.other_cause |= dir ? tx_cause_ : rx_cause_;
+    evaluate(at);
+    return;
+  }
   const int v = r_.vector_of(queue, dir);
   if (v < 0 || static_cast<unsigned>(v) >= r_.vectors) return;  // no vector mapped: no interrupt
   ++stats_.causes;
@@ -33,6 +39,13 @@ void FunctionInterrupts::raise_vectors(std::uint64_t bits, ps_t at) {
 }
 
 void FunctionInterrupts::evaluate(ps_t at) {
+  if (__builtin_expect(intx_ != nullptr, 0) && legacy()) {
+    const bool level = (r_.other_cause & r_.other_enabled) != 0;
+    if (level && !level_) ++stats_.messages;
+    level_ = level;
+    intx_(level);
+    return;
+  }
   const std::uint32_t other = r_.other_cause & r_.other_enabled;
   if ((other & ~prev_other_) && r_.other_vector >= 0) r_.cause |= std::uint64_t{1} << r_.other_vector;
   prev_other_ = other;

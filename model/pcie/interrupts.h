@@ -39,6 +39,14 @@ public:
   // time; an owner with a kernel sets this to signal it when that time comes (the table's
   // mask then applies as of that time, and the link is not booked far ahead).
   std::function<void(unsigned vector, ps_t at)> signal_later;
+  // Legacy INTx (a PF whose driver left GPIE.MSIX_MODE clear and has a line to drive: the
+  // served PF of `iovsim serve`): queue completions set the given ICR causes (82576: RXT0 for
+  // an Rx write-back, TXDW for a Tx one) and the line follows ICR & IMS. Not moderated by EITR
+  // (docs/fidelity.md).
+  void set_legacy_line(std::function<void(bool)> line, std::uint32_t rx_cause, std::uint32_t tx_cause) {
+    intx_ = std::move(line), rx_cause_ = rx_cause, tx_cause_ = tx_cause;
+  }
+  bool line() const { return level_; }
 
 private:
   void evaluate(ps_t at);
@@ -50,6 +58,10 @@ private:
   std::vector<ps_t> next_allowed_, last_emit_;
   std::uint64_t sent_once_ = 0;
   Stats stats_;
+  bool legacy() const { return intx_ && !(r_.gpie & 0x10); }  // GPIE.MSIX_MODE (reset 0) clear
+  std::function<void(bool)> intx_;
+  std::uint32_t rx_cause_ = 0, tx_cause_ = 0;
+  bool level_ = false;
 };
 
 // A port's queues to the functions whose vectors they use: the queues of a VF's pool to the

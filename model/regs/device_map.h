@@ -239,6 +239,11 @@ public:
   // The other-cause bits of a mailbox message from a VF and of a spoof event.
   virtual std::uint32_t mailbox_cause() const = 0;
   virtual std::uint32_t spoof_cause() const = 0;
+  // Legacy (INTx) mode: the ICR causes of an Rx / Tx write-back and of a link change (0: the
+  // family's map does not model legacy interrupts).
+  virtual std::uint32_t legacy_rx_cause() const { return 0; }
+  virtual std::uint32_t legacy_tx_cause() const { return 0; }
+  virtual std::uint32_t link_cause() const { return 0; }
 
   // ---- driver side
   // Offset of a ring register: element `index` of the view (a port queue, or a VF's queue i).

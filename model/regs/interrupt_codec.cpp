@@ -143,7 +143,8 @@ void bind_interrupt_registers(RegisterSpace& rs, const InterruptLayout& L, unsig
     // ICR: read returns and clears the causes (GPIE.NSICR, which igb sets).
     rs.add(L.icr,
            [&s, changed](unsigned) {
-             const std::uint32_t v = s.other_cause;
+             // INT_ASSERTED (bit 31): an enabled cause is pending (igb_intr's legacy check).
+             const std::uint32_t v = s.other_cause | ((s.other_cause & s.other_enabled) ? 0x80000000u : 0);
              s.other_cause = 0;
              changed();
              return v;

@@ -90,6 +90,10 @@ class Map82576 final : public FamilyMap<Layout> {
 public:
   std::uint32_t mailbox_cause() const override { return ICR::VMMB::kMask; }
   std::uint32_t spoof_cause() const override { return ICR::DOUTSYNC::kMask; }
+  // igb_irq_enable without MSI-X: IMS = RXT0 | TXDW | RXDMT0 | RXSEQ | LSC (| DRSTA).
+  std::uint32_t legacy_rx_cause() const override { return ICR::RXT0::kMask; }
+  std::uint32_t legacy_tx_cause() const override { return ICR::TXDW::kMask; }
+  std::uint32_t link_cause() const override { return ICR::LSC::kMask; }
   void write_other_enable(RegAccess& w, std::uint32_t causes) const override {
     w.write32(IMS::at(), causes);  // igb_irq_enable: IMS = LSC | DOUTSYNC | DRSTA | VMMB
   }

@@ -353,9 +353,13 @@ struct IVAR_MISC : Register<IVAR_MISC>, NoFields {
 };
 struct ICR : Register<ICR> {
   static constexpr RegInfo info = reg("ICR", 0x000C0).doc("interrupt cause of the other causes: read clears (GPIE.NSICR)");
+  IOVSIM_FIELD(TXDW, 0, 0, "legacy mode: a Tx descriptor written back");
+  IOVSIM_FIELD(LSC, 2, 2, "link status change");
+  IOVSIM_FIELD(RXT0, 7, 7, "legacy mode: an Rx descriptor written back (igb's RXT0 / RXDW)");
   IOVSIM_FIELD(VMMB, 8, 8, "a VF's mailbox message (MBVFICR)");
   IOVSIM_FIELD(DOUTSYNC, 28, 28, "a VF sent a spoofed frame (WVBR)");
-  using fields = FieldList<VMMB, DOUTSYNC>;
+  IOVSIM_FIELD(INT_ASSERTED, 31, 31, "read: an enabled cause is pending (the line is asserted)");
+  using fields = FieldList<TXDW, LSC, RXT0, VMMB, DOUTSYNC, INT_ASSERTED>;
 };
 struct ICS : Register<ICS>, NoFields {
   static constexpr RegInfo info = reg("ICS", 0x000C8, Access::WO).doc("interrupt cause set");

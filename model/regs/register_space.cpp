@@ -114,6 +114,20 @@ bool RegisterSpace::write(std::uint32_t offset, std::uint32_t value) {
   return true;
 }
 
+bool RegisterSpace::add_store_hook(std::uint32_t offset, StoreFn hook) {
+  auto it = slots_.find(offset);
+  if (it == slots_.end()) return false;
+  Entry& e = entries_[entries_[it->second.entry].alias_of >= 0 ? static_cast<unsigned>(entries_[it->second.entry].alias_of)
+                                                                : it->second.entry];
+  if (!e.storage) return false;
+  StoreFn first = std::move(e.store);
+  e.store = [first = std::move(first), hook = std::move(hook)](unsigned i, std::uint32_t& v) {
+    if (first) first(i, v);
+    hook(i, v);
+  };
+  return true;
+}
+
 std::string RegisterSpace::describe(std::uint32_t offset) const {
   auto it = slots_.find(offset);
   if (it == slots_.end()) return fmt::format("{:#06x} (unmapped)", offset);

@@ -59,6 +59,9 @@ public:
   // hook run after each accepted write with the element index and the stored value, which the
   // hook may change (e.g. to drop bits the hardware does not keep).
   Handle add_storage(const RegDecl& d, StoreFn on_write = {});
+  // A further hook on the storage register at `offset` (declared by another block), run after
+  // its own; false when no storage register is there.
+  bool add_store_hook(std::uint32_t offset, StoreFn hook);
   // Elements [0, where.count) of entry `h` also answer at `where`'s offsets.
   void add_alias(const RegInfo& where, Handle h);
   // Every accepted write to the storage registers declared from entry `first` on (a block's
