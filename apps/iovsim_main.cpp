@@ -13,6 +13,7 @@
 #include "model/core/check.h"
 #include "model/core/scenario.h"
 #include "model/platform/system.h"
+#include "model/platform/remote_device.h"
 #include "model/sweep/runner.h"
 
 namespace {
@@ -179,6 +180,22 @@ int sc_main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   synth->add_option("--out", synth_out, "the pcap file to write")->required();
 
+  std::string serve_file, serve_json;
+  std::vector<std::string> serve_sets;
+  iovsim::RemoteOptions serve_opt;
+  iovsim::TraceOptions serve_trace;
+  auto* serve = app.add_subcommand(
+      "serve", "be the remote PCI device of a QEMU guest (x-pci-proxy-dev): port 0's PF, driven by the guest's driver (docs/linux.md)");
+  serve->add_option("scenario", serve_file, "scenario YAML file (default: the embedded one)");
+  serve->add_option("--set", serve_sets, "override a key, as for run");
+  serve->add_option("--mpqemu-fd", serve_opt.fd, "the proxy's socket: an inherited descriptor (one end of a socketpair)")->required();
+  serve->add_option("--pace", serve_opt.pace, "simulated seconds per wall-clock second (default 1: real time)")
+      ->check(CLI::PositiveNumber);
+  serve->add_option("--json", serve_json, "write the session's metrics (with its register accesses: remote.registers) to FILE");
+  serve->add_option("--log", serve_trace.log, "write one line per transaction to FILE, as for run");
+  serve->add_option("--log-filter", serve_trace.log_filter, "what the log shows, as for run");
+  serve->add_option("--pcap-dir", serve_trace.pcap_dir, "write pcap files, as for run");
+
   auto* defaults = app.add_subcommand("defaults", "print the full default scenario as YAML");
 
   std::string lspci_file;
@@ -254,6 +271,23 @@ int sc_main(int argc, char** argv) {
       const std::uint64_t n = iovsim::synthesize_trace(s, synth_port, us, synth_out);
       std::cout << fmt::format("{}: {} frames, {} us of port{}'s wire traffic\n", synth_out, n, us, synth_port);
       return 0;
+    }
+    if (*serve) {
+      const std::string text = serve_file.empty() ? iovsim::default_scenario_yaml() : iovsim::read_text_file(serve_file);
+      const iovsim::Scenario s = iovsim::load_scenario(text, serve_file.empty() ? "default scenario" : serve_file, serve_sets);
+      std::cerr << "iovsim serve: " << iovsim::serve_adjustments(s);
+      nlohmann::json m;
+      try {
+        m = iovsim::serve_scenario(s, serve_opt, serve_trace);
+      } catch (const std::invalid_argument& e) {
+        throw iovsim::ConfigError(e.what());
+      }
+      if (!serve_json.empty()) write_json(m, serve_json);
+      const std::string err = m["remote"]["error"].get<std::string>();
+      std::cerr << fmt::format("iovsim serve: the guest closed the session after {:.3f} s ({} requests){}\n",
+                               m["wall_seconds"].get<double>(), m["remote"]["messages"].get<std::uint64_t>(),
+                               err.empty() ? "" : ": " + err);
+      return err.empty() ? 0 : 2;
     }
     if (*defaults) {
       std::cout << iovsim::dump_scenario(

@@ -2,7 +2,8 @@
 # Installs the Debian packages iovsim needs, and only those that are missing.
 # Does nothing (and needs no privileges) when everything is present.
 # `install-deps.sh fuzz` adds what the libFuzzer harnesses need (clang and its runtime),
-# `install-deps.sh test` what the test suite needs besides the build (tshark, slurm-wlm, munge).
+# `install-deps.sh test` what the test suite needs besides the build (tshark, slurm-wlm, munge,
+# QEMU and busybox for the Linux guest).
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libsystemc-dev catch2 libfmt-dev libyaml-cpp-dev
       nlohmann-json3-dev libcli11-dev libpcap-dev zlib1g-dev libbenchmark-dev verilator yosys
@@ -12,8 +13,9 @@ for set in "$@"; do
     fuzz) pkgs+=(clang libclang-rt-14-dev) ;;
     # The test suite decodes every capture with Wireshark's dissectors and runs a sweep on a
     # one-node Slurm cluster it starts itself.
-    # (procps, iproute2 and python3: pgrep, ss and the JSON checks of the test scripts.)
-    test) pkgs+=(tshark slurm-wlm munge procps iproute2 python3) ;;
+    # (procps, iproute2 and python3: pgrep, ss and the JSON checks of the test scripts;
+    # qemu-system-x86 and busybox-static: the real igb driver's guest, testbench/linux.)
+    test) pkgs+=(tshark slurm-wlm munge procps iproute2 python3 qemu-system-x86 busybox-static) ;;
     *) echo "install-deps: unknown package set '$set' (known: fuzz, test)" >&2; exit 2 ;;
   esac
 done

@@ -21,9 +21,12 @@
 #include "model/host/host_memory.h"
 #include "model/host/interrupt_controller.h"
 #include "model/mac/mac.h"
+#include "model/mac/port_management.h"
+#include "model/regs/map_82576.h"
 #include "model/pcie/endpoint.h"
 #include "model/pcie/mailbox.h"
 #include "model/platform/wire_source.h"
+#include "model/platform/link_partner.h"
 #include "model/qos/tx_scheduler.h"
 #include "model/sorter/sorter.h"
 
@@ -128,6 +131,17 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const TraceOptio
     for (unsigned v = 0; v < ep_->max_vfs(); ++v) vf_spaces.push_back(&ep_->vf_regs(p, v));
     MacParams mp{p, line_bps, s.device.max_frame_bytes};
     port.mac = std::make_unique<Mac>(fmt::format("port{}_mac", p).c_str(), mp);
+    if (s.port[p].wire.answer_ipv4.set) {
+      LinkPartnerCfg lc;
+      lc.ipv4 = s.port[p].wire.answer_ipv4.octets;
+      lc.mac = s.port[p].wire.answer_mac ? s.port[p].wire.answer_mac->value()
+                                         : MacAddress::from_bytes({0x02, 0, 0, 0, 0xfe, static_cast<std::uint8_t>(p)}).value();
+      port.partner = std::make_unique<LinkPartner>(lc);
+      LinkPartner* lp = port.partner.get();
+      port.mac->set_partner([lp](const std::uint8_t* f, unsigned len, std::uint8_t* out, unsigned cap) {
+        return lp->answer(f, len, out, cap);
+      }, static_cast<ps_t>(s.port[p].wire.answer_us * kPsPerUs));
+    }
     port.sorter = std::make_unique<Sorter>(fmt::format("port{}_sorter", p).c_str(), prof_, layout,
                                            rar_entries(), vlvf_entries(), ep_->pf_regs(p));
     if (s.sorter_impl == CoreImpl::rtl) {
@@ -147,6 +161,37 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const TraceOptio
     // The PF driver programs it only with device.flow_control (else mode none, all marks 0):
     // without it the Rx engine and the link partner skip the checks per frame.
     if (s.device.flow_control) port.rx->engine().set_flow_control(port.fc.get());
+    if (prof_.family == Family::i82576) {  // the registers the real igb needs (docs/linux.md)
+      port.mgmt = std::make_unique<PortManagement>(p, mac_of(p, -1));
+      port.mgmt->map_registers(ep_->pf_regs(p));
+      Port* pp = &port;
+      port.mgmt->counter = [pp](regs::i82576::PortStat k) -> std::uint64_t {
+        using regs::i82576::PortStat;
+        const Mac::Stats& m = pp->mac->stats();
+        const DropCounts& mac_drops = pp->mac->drops().port();
+        const DropCounts& dma_drops = pp->rx->engine().drops().port();
+        auto d = [](const DropCounts& c, Drop w) { return c[static_cast<unsigned>(w)]; };
+        switch (k) {
+          case PortStat::RxGoodFrames:
+            return m.wire_rx.frames - d(mac_drops, Drop::Runt) - d(mac_drops, Drop::Giant) - d(mac_drops, Drop::FcsError);
+          case PortStat::RxGoodOctets: return m.wire_rx.bytes;
+          case PortStat::TxFrames: return m.wire_tx.frames;
+          case PortStat::TxOctets: return m.wire_tx.bytes;
+          case PortStat::RxMissed: return d(dma_drops, Drop::RxBufferFull) + d(dma_drops, Drop::NoDescriptor);
+          case PortStat::RxNoBuffer: return d(dma_drops, Drop::NoDescriptor);
+          case PortStat::CrcErrors: return d(mac_drops, Drop::FcsError);
+          case PortStat::RxUndersize: return d(mac_drops, Drop::Runt);
+          case PortStat::RxOversize: return d(mac_drops, Drop::Giant);
+          case PortStat::None:
+          case PortStat::kCount: break;
+        }
+        return 0;
+      };
+      port.mgmt->on_reset = [this, p] { reset_port(p); };
+      FunctionInterrupts* irq = &ep_->interrupts(ep_->function_index(p, -1));
+      const std::uint32_t lsc = prof_.map().link_cause();
+      port.mgmt->on_link_change = [irq, lsc] { irq->raise_other(lsc, access_time()); };
+    }
     port.sched = std::make_unique<TxScheduler>(prof_.queues_per_port, line_bps, prof_.map(),
                                                tx_arbitration(s, p, prof_, layout));
     if (s.scheduler_impl == CoreImpl::rtl) port.sched->use_rtl(SchedulerRtl::create(port.sched->config()));
@@ -613,6 +658,17 @@ std::uint64_t System::tx_destination(unsigned port, const TxTarget& to) const {
 
 void System::publish() {
   MetricsRegistry& m = registry_;
+  for (unsigned p = 0; p < ports_.size(); ++p) {
+    if (!ports_[p].partner) continue;
+    const LinkPartner::Stats& st = ports_[p].partner->stats();
+    const std::string b = fmt::format("/ports/{}/link_partner/", p);
+    m.counter(b + "arp_requests", st.arp_requests, Unit::Count, "ARP requests for the partner's address (wire.answer_ipv4)");
+    m.counter(b + "arp_replies", st.arp_replies, Unit::Count, "ARP replies it sent");
+    m.counter(b + "echo_requests", st.echo_requests, Unit::Count, "ICMP echo requests to it");
+    m.counter(b + "echo_replies", st.echo_replies, Unit::Count, "ICMP echo replies it sent");
+    m.counter(b + "malformed", st.malformed, Unit::Count, "frames with a truncated or corrupt ARP/IPv4/ICMP header");
+    m.counter(b + "ignored", st.ignored, Unit::Count, "frames it does not answer (not for it, other protocols)");
+  }
   cpu_->publish(m);
   if (bond_.enabled) {
     auto rel = [this](ps_t t) -> nlohmann::json {
@@ -768,5 +824,24 @@ std::uint64_t System::function_memory_hpa(unsigned fn) const {
 }
 
 
+
+// CTRL.RST (82576, igb_reset_hw_82575): the queues stop (RXDCTL/TXDCTL 0), every interrupt
+// cause is masked and cleared, the receiver is off (RCTL 0). The rest of the port's registers
+// keep their values: igb rewrites every one it uses after a reset (docs/fidelity.md).
+void System::reset_port(unsigned port) {
+  regs::RegisterSpace& rs = ep_->pf_regs(port);
+  const AccessScope at(access_time());
+  for (unsigned q = 0; q < prof_.queues_per_port; ++q) {
+    rs.write(regs::i82576::RxRing::DCTL::at(q), 0);
+    rs.write(regs::i82576::TxRing::DCTL::at(q), 0);
+  }
+  rs.write(regs::i82576::RCTL::at(), 0);
+  rs.write(regs::i82576::IMC::at(), 0xFFFFFFFFu);
+  rs.write(regs::i82576::EIMC::at(), 0xFFFFFFFFu);
+  std::uint32_t v = 0;
+  rs.read(regs::i82576::ICR::at(), v);
+  rs.write(regs::i82576::EICR::at(), 0xFFFFFFFFu);
+  rs.write(regs::i82576::GPIE::at(), 0);
+}
 
 }  // namespace iovsim

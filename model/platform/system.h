@@ -44,6 +44,8 @@ class Driver;
 class Mailbox;
 class InterruptController;
 class PortInterrupts;
+class PortManagement;
+class LinkPartner;
 
 class PcapWriter;
 class TransactionLog;
@@ -79,6 +81,8 @@ public:
   TxScheduler& scheduler(unsigned port) { return *ports_[port].sched; }
   Driver& driver(unsigned fn) { return *drivers_[fn]; }
   InterruptController& interrupt_controller() { return *irqc_; }
+  PortManagement* management(unsigned port) { return ports_[port].mgmt.get(); }  // null on the 82599
+  Mac& mac(unsigned port) { return *ports_[port].mac; }
 
   // The traffic window: nominal (warm-up, duration) until the start is decided, then real.
   ps_t traffic_start() const;
@@ -115,6 +119,8 @@ private:
     std::unique_ptr<RxDma> rx;
     std::unique_ptr<TxScheduler> sched;
     std::unique_ptr<FlowControl> fc;
+    std::unique_ptr<PortManagement> mgmt;
+    std::unique_ptr<LinkPartner> partner;  // wire.answer_ipv4: ARP and ICMP echo answered  // 82576: reset, NVM, PHY, STATUS, MAC statistics
     std::unique_ptr<TxDma> tx;
     std::unique_ptr<WireSource> source;
     std::unique_ptr<Mailbox> mailbox;
@@ -134,7 +140,8 @@ private:
   std::chrono::steady_clock::time_point wall_window_start_, wall_window_end_;
   bool window_started_ = false, window_ended_ = false;
   void publish();  // every block's stats, and the platform's own facts, into registry_
-  void assign_vf_domains();  // the hypervisor: IOMMU domains for the VFs that exist now
+  void assign_vf_domains();
+  void reset_port(unsigned port);  // CTRL.RST: the rings, the interrupt causes and masks, Rx off  // the hypervisor: IOMMU domains for the VFs that exist now
   static constexpr std::uint32_t kNoRid = 0x10000;
   std::vector<std::uint32_t> vf_rids_;  // per function: the routing ID its domain is mapped at
   Scenario s_;
