@@ -191,6 +191,9 @@ int sc_main(int argc, char** argv) {
   serve->add_option("--mpqemu-fd", serve_opt.fd, "the proxy's socket: an inherited descriptor (one end of a socketpair)")->required();
   serve->add_option("--pace", serve_opt.pace, "simulated seconds per wall-clock second (default 1: real time)")
       ->check(CLI::PositiveNumber);
+  serve->add_option("--traffic-us", serve_opt.traffic_us,
+                    "the wire sources' (and VMs') traffic lasts this long from the start (default: the whole session)")
+      ->check(CLI::PositiveNumber);
   serve->add_option("--json", serve_json, "write the session's metrics (with its register accesses: remote.registers) to FILE");
   serve->add_option("--log", serve_trace.log, "write one line per transaction to FILE, as for run");
   serve->add_option("--log-filter", serve_trace.log_filter, "what the log shows, as for run");

@@ -299,11 +299,14 @@ nlohmann::json serve_scenario(Scenario s, const RemoteOptions& o, const TraceOpt
   if (o.fd < 0) throw std::invalid_argument("serve: --mpqemu-fd N names the proxy's socket (an inherited descriptor)");
   s.device.vfs_per_port = 0;
   s.port[0].pf.driver = DriverMode::external;
-  s.duration_us = 1e11;  // the session ends when the guest does, not at a set time
+  // The session ends when the guest does; the traffic window (the wire sources' and VMs'
+  // traffic) lasts the session or o.traffic_us.
+  s.duration_us = o.traffic_us > 0 ? o.traffic_us : 1e11;
   s.warmup_us = 0;       // the guest takes seconds to boot: every frame of the session counts
   require_ps_resolution();
   tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(s.quantum_ns, sc_core::SC_NS));
   System sys("iovsim", s, trace);
+  sys.run_past_window();
   RemoteDevice dev("remote", sys, o);
   const regs::DeviceMap& map = sys.profile().map();
   sys.endpoint().interrupts(sys.endpoint().function_index(0, -1))
@@ -317,6 +320,7 @@ nlohmann::json serve_scenario(Scenario s, const RemoteOptions& o, const TraceOpt
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   nlohmann::json m = sys.metrics(wall);
   if (trace.any()) m["trace"] = sys.finish_trace();
+  check_conservation(m);  // every frame delivered or dropped with its reason, as for run
   m["remote"] = dev.summary();
   m["remote"]["registers"] = dev.access_report();
   if (PortManagement* pm = sys.management(0)) {

@@ -32,6 +32,7 @@ struct RemoteOptions {
   int fd = -1;            // the proxy's socket (one end of a socketpair the launcher made)
   double pace = 1.0;      // simulated seconds per wall second
   ps_t step = 100 * kPsPerUs;  // how far the kernel runs between two looks at the socket
+  double traffic_us = 0;  // the wire sources' traffic window from the start (0: the whole session)
 };
 
 class RemoteDevice : public sc_core::sc_module {

@@ -543,7 +543,7 @@ void System::snapshot_traffic_window() {
   wall_window_end_ = std::chrono::steady_clock::now();
   window_ended_ = true;
   wait(to_sc(run_end() - now_ps()));
-  sc_core::sc_stop();  // the run's end, wherever the start moved it
+  if (stop_at_end_) sc_core::sc_stop();  // the run's end, wherever the start moved it
 }
 
 void System::watchdog_tick() {

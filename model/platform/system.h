@@ -95,6 +95,9 @@ public:
   // Every visible function's config space in lspci's layout (model/pcie/lspci.h).
   std::string lspci(const LspciOptions& opt);
   bool drivers_ready() const;  // every driver finished its bring-up
+  // The run goes on after the traffic window and drain until something else stops the kernel
+  // (iovsim serve: the guest's session); call before sc_start.
+  void run_past_window() { stop_at_end_ = false; }
   std::uint64_t tx_destination(unsigned port, const TxTarget& to) const;  // where tx.to sends
   static unsigned vfs_enabled(const Scenario& s);  // VFs per port the PF enables (0 in vmdq)
   PortLayout port_layout(unsigned port) const;
@@ -139,6 +142,7 @@ private:
   std::vector<bool> not_ready_at_start_;  // per function: its driver was not up when traffic began
   std::chrono::steady_clock::time_point wall_window_start_, wall_window_end_;
   bool window_started_ = false, window_ended_ = false;
+  bool stop_at_end_ = true;
   void publish();  // every block's stats, and the platform's own facts, into registry_
   void assign_vf_domains();
   void reset_port(unsigned port);  // CTRL.RST: the rings, the interrupt causes and masks, Rx off  // the hypervisor: IOMMU domains for the VFs that exist now
