@@ -18,11 +18,11 @@ run: build
 	$(BUILD)/iovsim run
 
 # Under CI (CI set to anything but empty or false) the test command also runs every fuzz
-# target for 45 s (CI must stay under 15 minutes: README): .ci/run runs exactly `make test`.
+# target for 30 s (CI must stay under 15 minutes: README): .ci/run runs exactly `make test`.
 test: build
 	@scripts/install-deps.sh test
 	cd $(BUILD) && SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 ctest --output-on-failure -j $(JOBS)
-	@if [ -n "$$CI" ] && [ "$$CI" != false ]; then $(MAKE) --no-print-directory fuzz FUZZ_SECONDS=45; fi
+	@if [ -n "$$CI" ] && [ "$$CI" != false ]; then $(MAKE) --no-print-directory fuzz FUZZ_SECONDS=30; fi
 
 bench: build
 	$(BUILD)/iovsim_micro_bench
@@ -31,7 +31,7 @@ bench: build
 # libFuzzer harnesses (fuzz/), built with clang and the sanitizers in build-fuzz, each run for
 # FUZZ_SECONDS from its seed corpus (a copy: new inputs stay in build-fuzz). A finding (crash,
 # leak, timeout, out-of-memory) fails the target; its reproducer is left in build-fuzz/.
-FUZZ_SECONDS ?= 45
+FUZZ_SECONDS ?= 30
 FUZZ_TARGETS := scenario rings regs pcap
 fuzz:
 	@scripts/install-deps.sh fuzz

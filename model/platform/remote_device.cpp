@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -48,6 +49,8 @@ bool RemoteDevice::wait_input(int timeout_ms) {
   pollfd p[2] = {{link_.fd(), POLLIN, 0}, {resamplefd_, POLLIN, 0}};
   const int n = ::poll(p, resamplefd_ >= 0 ? 2 : 1, timeout_ms);
   if (n < 0 && errno != EINTR) throw mpqemu::ProtocolError(fmt::format("mpqemu: poll: {}", std::strerror(errno)));
+  if (n > 0 && (p[0].revents & POLLNVAL))
+    throw mpqemu::ProtocolError(fmt::format("mpqemu: descriptor {} is not open", link_.fd()));
   if (n > 0 && resamplefd_ >= 0 && (p[1].revents & POLLIN)) {
     std::uint64_t v = 0;
     if (::read(resamplefd_, &v, sizeof v) == sizeof v) ++stats_.resamples;
@@ -296,7 +299,10 @@ nlohmann::json serve_scenario(Scenario s, const RemoteOptions& o, const TraceOpt
   if (device_profile(s.device.preset).family != Family::i82576)
     throw std::invalid_argument(fmt::format("serve: preset '{}' is not served yet: the 82576's registers for the real igb driver are "
                                             "modelled (device.preset: \"82576\")", s.device.preset));
-  if (o.fd < 0) throw std::invalid_argument("serve: --mpqemu-fd N names the proxy's socket (an inherited descriptor)");
+  struct stat st{};
+  if (o.fd < 0 || ::fstat(o.fd, &st) != 0 || !S_ISSOCK(st.st_mode))
+    throw std::invalid_argument(fmt::format("serve: --mpqemu-fd {} is not an open socket: it names one end of a socketpair the "
+                                            "launcher made, inherited (docs/linux.md)", o.fd));
   s.device.vfs_per_port = 0;
   s.port[0].pf.driver = DriverMode::external;
   // The session ends when the guest does; the traffic window (the wire sources' and VMs'

@@ -276,3 +276,21 @@ TEST_CASE("iovsim serve: the proxy sees the 82576 PF, its NVM and link, guest RA
   CHECK(m["functions"].size() == 1);  // the VFs are gone: the proxy exposes the PF only
   ::close(ram), ::close(irq), ::close(resample);
 }
+
+TEST_CASE("iovsim serve: a descriptor that is not a socket, or a preset it cannot serve, is refused by name") {
+  Scenario sc = load_scenario("device: {preset: \"82576\", ports: 1, vfs_per_port: 0}\nport0:\n  wire: {pattern: off, destinations: {pf: 1}}\n",
+                              "test");
+  int p[2];
+  REQUIRE(::pipe(p) == 0);
+  RemoteOptions o;
+  o.fd = p[0];  // a pipe, not a socket
+  CHECK_THROWS_WITH(serve_scenario(sc, o, TraceOptions{}), Catch::Contains("is not an open socket"));
+  o.fd = 1000;  // not open
+  CHECK_THROWS_WITH(serve_scenario(sc, o, TraceOptions{}), Catch::Contains("--mpqemu-fd 1000 is not an open socket"));
+  ::close(p[0]), ::close(p[1]);
+  Scenario x = load_scenario("device: {preset: \"82599\", ports: 1, vfs_per_port: 0}\nport0:\n  wire: {pattern: off, destinations: {pf: 1}}\n",
+                             "test");
+  Pair s;
+  o.fd = s.fd[0];
+  CHECK_THROWS_WITH(serve_scenario(x, o, TraceOptions{}), Catch::Contains("preset '82599' is not served"));
+}
