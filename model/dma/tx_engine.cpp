@@ -1,6 +1,8 @@
 #include "model/core/check.h"
 #include "model/dma/tx_engine.h"
 
+#include "model/core/packet.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -20,7 +22,7 @@ TxEngine::TxEngine(const DeviceProfile& prof, const PortLayout& layout, const Tx
       sink_(sink), rings_(prof.queues_per_port), qs_(prof.queues_per_port),
       ring_fn_(prof.queues_per_port), owner_(prof.queues_per_port),
       queue_stats_(prof.queues_per_port), fn_stats_(layout.first_function, layout.functions()),
-      fn_host_bytes_(layout.first_function, layout.functions()),
+      fn_host_bytes_(layout.first_function, layout.functions()), ctx_(prof.queues_per_port),
       tx_latency_(layout.first_function, layout.functions()),
       fault_disables_(layout.first_function, layout.functions()),
       drops_(layout.port, layout.first_function, layout.functions()),
@@ -253,13 +255,19 @@ TxEngine::Step TxEngine::step(ps_t t) {
   ps_t ready = t;
   unsigned bytes = 0, rs = 0;
   bool bad = false;
+  std::uint32_t offload = 0;  // the offloads asked for (igb writes olinfo_status on a frame's first data descriptor only)
   for (unsigned i = 0; i < k; ++i) {
     const Ring::Desc& d = r.cache(i);
     ready = std::max(ready, d.ready);
     const auto cmd = static_cast<std::uint32_t>(d.hi);
+    if (__builtin_expect(desc::TxContext::is(cmd), 0)) {  // offload parameters, no data
+      ctx_[q] = {static_cast<std::uint32_t>(d.lo), cmd};
+      continue;
+    }
     const unsigned len = desc::TxData::DTALEN::get(cmd);
     rs += desc::TxData::RS::get(cmd);
-    if (len == 0) bad = true;
+    if (len == 0 || desc::TxData::TSE::get(cmd)) bad = true;  // TSO is not modelled
+    offload |= static_cast<std::uint32_t>(d.hi >> 32) & (desc::TxData::IXSM::kMask | desc::TxData::TXSM::kMask);
     bytes += len;
   }
   if (ready > t) {
@@ -300,6 +308,7 @@ TxEngine::Step TxEngine::step(ps_t t) {
     f.built_by = nullptr;  // the host's bytes from here
     for (unsigned i = 0, off = 0; i < k && status == DmaStatus::Ok; ++i) {
       const Ring::Desc& d = r.cache(i);
+      if (__builtin_expect(desc::TxContext::is(static_cast<std::uint32_t>(d.hi)), 0)) continue;
       const unsigned len = desc::TxData::DTALEN::get(static_cast<std::uint32_t>(d.hi));
       ps_t dd = issue;
       status = port_.read(fn, d.lo, f.data + off, len, TlpKind::Data, dd);
@@ -325,6 +334,8 @@ TxEngine::Step TxEngine::step(ps_t t) {
     return {Step::Served, issue};
   }
   Frame& f = pool_[h];
+  if (__builtin_expect(offload != 0, 0) && !insert_checksums(f.data, bytes, ctx_[q], offload))
+    ++stats_.offload_errors;  // headers the context does not describe: sent as they are
   if (bytes + kFcsBytes < kMinFrame) std::memset(f.data + bytes, 0, kMinFrame - kFcsBytes - bytes);
   f.len = frame_len;
   f.port = static_cast<std::uint16_t>(layout_.port);
@@ -393,6 +404,8 @@ void TxEngine::publish(MetricsRegistry& m) const {
   m.counter(e + "head_write_backs", stats_.head_write_backs, Unit::Count, "head index write-backs (TDWBAL)");
   m.counter(e + "bus_master_stalls", stats_.bus_master_stalls, Unit::Count,
             "doorbells or frames of a function whose Bus Master Enable is clear (descriptors left in the ring)");
+  m.counter(e + "offload_errors", stats_.offload_errors, Unit::Count,
+            "frames asking for a checksum insertion their context descriptor's header lengths do not fit (sent unchanged)");
   m.gauge("/conservation/in_flight", [this] { return pending_descriptors(); }, Unit::Frames,
           "frames posted to Tx rings and not yet fetched (one descriptor each)");
   // The host side of the ledger, counted by the device: every frame it took from a Tx ring
@@ -405,6 +418,32 @@ void TxEngine::publish(MetricsRegistry& m) const {
     m.counter(fmt::format("/functions/{}/tx_queues_stopped_by_dma_fault", fn), fault_disables_[fn], Unit::Count,
               "Tx queues of the function the device disabled after a refused DMA (malicious driver detection)");
   drops_.publish(m);
+}
+
+// Checksum offload as the advanced descriptors ask for it (igb_tx_csum: CHECKSUM_PARTIAL):
+// IXSM, the IPv4 header checksum over IPLEN bytes after MACLEN; TXSM, the TCP or UDP checksum
+// over the frame from MACLEN + IPLEN to its end, the field holding the pseudo-header sum the
+// stack seeded, stored complemented at +16 (TCP) or +6 (UDP; 0 sent as 0xFFFF). SCTP's CRC32c
+// is not modelled. Returns false when the frame is too short for the headers the context gives.
+bool TxEngine::insert_checksums(std::uint8_t* f, unsigned len, const Context& c, std::uint32_t popts) {
+  const unsigned mac = desc::TxContext::MACLEN::get(c.macip), ip = desc::TxContext::IPLEN::get(c.macip);
+  if (mac + ip > len) return false;
+  if (desc::TxData::IXSM::get(popts) && desc::TxContext::TUCMD_IPV4::get(c.tucmd)) {
+    if (ip < 20) return false;
+    f[mac + 10] = f[mac + 11] = 0;
+    const std::uint16_t sum = internet_checksum(f + mac, ip);
+    f[mac + 10] = static_cast<std::uint8_t>(sum >> 8), f[mac + 11] = static_cast<std::uint8_t>(sum);
+  }
+  if (desc::TxData::TXSM::get(popts)) {
+    const unsigned l4 = mac + ip, type = desc::TxContext::L4T::get(c.tucmd);
+    if (type > 1) return false;  // SCTP (CRC32c) or reserved
+    const unsigned at = l4 + (type == 1 ? 16 : 6);
+    if (at + 2 > len) return false;
+    std::uint16_t sum = internet_checksum(f + l4, len - l4);
+    if (type == 0 && sum == 0) sum = 0xFFFF;  // UDP: 0 means no checksum
+    f[at] = static_cast<std::uint8_t>(sum >> 8), f[at + 1] = static_cast<std::uint8_t>(sum);
+  }
+  return true;
 }
 
 }  // namespace iovsim

@@ -92,6 +92,7 @@ public:
     ps_t descriptor_wait_ps = 0, buffer_wait_ps = 0;
     std::uint64_t write_backs = 0, written_back = 0, head_write_backs = 0;
     std::uint64_t bus_master_stalls = 0;  // doorbells of a function without BME
+    std::uint64_t offload_errors = 0;     // checksum offloads whose context does not fit the frame
     unsigned buffer_peak = 0;
   };
   const FrameCount& queue_stats(unsigned q) const { return queue_stats_[q]; }
@@ -133,7 +134,14 @@ private:
   QueueMask work_;                 // queues with descriptors to process
   std::vector<FrameCount> queue_stats_;
   PerFunction<FrameCount> fn_stats_;
-  PerFunction<std::uint64_t> fn_host_bytes_;  // the frames' bytes as posted (before padding and FCS)
+  PerFunction<std::uint64_t> fn_host_bytes_;
+  // Per queue: the last context descriptor's vlan_macip_lens and type_tucmd_mlhl (one context
+  // slot per queue: igb uses index 0), for the checksum insertion its frames ask for.
+  struct Context {
+    std::uint32_t macip = 0, tucmd = 0;
+  };
+  std::vector<Context> ctx_;
+  [[gnu::cold]] static bool insert_checksums(std::uint8_t* f, unsigned len, const Context& c, std::uint32_t popts);  // the frames' bytes as posted (before padding and FCS)
   PerFunction<LatencyHistogram> tx_latency_;  // doorbell to the frame leaving the Tx packet buffer
   PerFunction<std::uint64_t> fault_disables_;
   DropCounter drops_;

@@ -48,6 +48,9 @@ public:
   struct Stats {
     std::uint64_t arp_requests = 0, arp_replies = 0, echo_requests = 0, echo_replies = 0,
                   malformed = 0, ignored = 0;  // ignored: frames that are neither (or not for the partner)
+    // Of the ignored: UDP datagrams to the partner, and those whose length or checksum is wrong
+    // (what a device's checksum offload got wrong would show here).
+    std::uint64_t udp_datagrams = 0, udp_bad_checksum = 0;
   };
   const Stats& stats() const { return stats_; }
   const LinkPartnerCfg& cfg() const { return cfg_; }

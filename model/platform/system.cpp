@@ -668,6 +668,8 @@ void System::publish() {
     m.counter(b + "echo_replies", st.echo_replies, Unit::Count, "ICMP echo replies it sent");
     m.counter(b + "malformed", st.malformed, Unit::Count, "frames with a truncated or corrupt ARP/IPv4/ICMP header");
     m.counter(b + "ignored", st.ignored, Unit::Count, "frames it does not answer (not for it, other protocols)");
+    m.counter(b + "udp_datagrams", st.udp_datagrams, Unit::Count, "UDP datagrams to it (ignored: no service), checked as a receiver would");
+    m.counter(b + "udp_bad_checksum", st.udp_bad_checksum, Unit::Count, "of those, datagrams with a wrong length or checksum");
   }
   cpu_->publish(m);
   if (bond_.enabled) {

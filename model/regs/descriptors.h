@@ -78,7 +78,10 @@ struct TxData {
   IOVSIM_FIELD(IFCS, 25, 25, "insert FCS");
   IOVSIM_FIELD(RS, 27, 27, "report status: write DD back");
   IOVSIM_FIELD(DEXT, 29, 29, "descriptor extension (advanced format)");
+  IOVSIM_FIELD(TSE, 31, 31, "TCP segmentation enable (not modelled: such a frame is dropped, bad_descriptor)");
   IOVSIM_FIELD(PAYLEN, 31, 14, "olinfo_status: payload length of the whole frame");
+  IOVSIM_FIELD(IXSM, 8, 8, "olinfo_status POPTS: insert the IPv4 header checksum");
+  IOVSIM_FIELD(TXSM, 9, 9, "olinfo_status POPTS: insert the TCP/UDP checksum");
   static constexpr std::uint32_t kTypeAdvancedData = 0x3;
   std::uint64_t addr = 0;
   std::uint32_t cmd_type_len = 0, olinfo_status = 0;
@@ -91,6 +94,20 @@ struct TxData {
     put_le32(p + 8, cmd_type_len);
     put_le32(p + 12, olinfo_status);
   }
+};
+
+// Advanced Tx context descriptor (igb_tx_ctxtdesc; e1000_82575.h struct e1000_adv_tx_context_desc):
+// no data; the offload parameters of the data descriptors after it. Dword 0 vlan_macip_lens,
+// dword 2 type_tucmd_mlhl (DEXT, DTYP 2), dword 3 mss_l4len_idx. No RS: never written back.
+struct TxContext {
+  IOVSIM_FIELD(IPLEN, 8, 0, "vlan_macip_lens: IP header length");
+  IOVSIM_FIELD(MACLEN, 15, 9, "vlan_macip_lens: MAC header length (with a VLAN tag's 4 bytes)");
+  IOVSIM_FIELD(TUCMD_IPV4, 10, 10, "type_tucmd_mlhl: the packet is IPv4 (E1000_ADVTXD_TUCMD_IPV4)");
+  IOVSIM_FIELD(L4T, 12, 11, "type_tucmd_mlhl: L4 type, 0 UDP, 1 TCP, 2 SCTP");
+  static constexpr std::uint32_t kTypeContext = 0x2;
+  static constexpr std::uint32_t kKindMask = TxData::DEXT::kMask | TxData::DTYP::kMask;
+  static constexpr std::uint32_t kKind = TxData::DEXT::kMask | (kTypeContext << 20);
+  static bool is(std::uint32_t cmd_type) { return (cmd_type & kKindMask) == kKind; }  // one compare
 };
 
 // Tx write-back: the hardware sets DD in the status dword at [12] (E1000_TXD_STAT_DD).

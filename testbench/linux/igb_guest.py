@@ -220,6 +220,10 @@ def main():
         check(stats.get(k) == 0, f"guest {k} is 0 ({stats.get(k)})")
     lp = m.get("ports", [{}])[0].get("link_partner", {})
     check(lp.get("echo_replies") == args.count, f"the link partner answered {lp.get('echo_replies')} echo requests")
+    # traceroute's UDP probes go out with checksum offload (a context descriptor, TXSM): the
+    # link partner receives them with correct checksums.
+    check(lp.get("udp_datagrams", 0) >= 3 and lp.get("udp_bad_checksum", 1) == 0,
+          f"{lp.get('udp_datagrams')} UDP datagrams with the device's checksum, {lp.get('udp_bad_checksum')} wrong")
     # The scenario's wire source sends to the PF's MAC too: those frames reach the guest (or are
     # dropped with a reason while its rings are down; serve checks the ledger).
     from_wire = pf["rx_frames"] - lp.get("echo_replies", 0) - lp.get("arp_replies", 0)

@@ -31,6 +31,10 @@ echo "@@CARRIER $(cat /sys/class/net/eth0/carrier 2>/dev/null) after $i x 100 ms
 ping -c $COUNT -i $INTERVAL -W 5 $PARTNER > /tmp/ping.txt 2>&1
 echo "@@PING_RC $?"
 tail -n 3 /tmp/ping.txt | sed 's/^/@@PING /'
+# Three UDP datagrams (traceroute's probes to high ports): the stack leaves their checksum to
+# the device (CHECKSUM_PARTIAL: a context descriptor and TXSM); the link partner checks them.
+traceroute -n -m 1 -q 3 -w 1 $PARTNER > /tmp/traceroute.txt 2>&1
+echo "@@UDP_RC $?"
 for s in rx_packets tx_packets rx_bytes tx_bytes rx_errors tx_errors rx_dropped tx_dropped rx_missed_errors; do
   echo "@@STAT $s $(cat /sys/class/net/eth0/statistics/$s)"
 done

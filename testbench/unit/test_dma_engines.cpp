@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "model/core/device_profile.h"
+#include "model/core/packet.h"
 #include "model/dma/rx_engine.h"
 #include "model/dma/tx_engine.h"
 #include "model/pcie/link_timing.h"
@@ -428,4 +429,59 @@ TEST_CASE("a length written under a running queue is ignored, head and tail stay
   er.ctl = {true, 0, 0, 1};
   e.doorbell(er, 0);
   CHECK(e.receive(frame(64, 0), 0, 1, 0, kPsPerUs) == Drop::kCount);
+}
+
+TEST_CASE("Tx: a context descriptor carries no data, TXSM and IXSM insert the UDP and IPv4 checksums") {
+  MemoryPort m(gen2x8());
+  FramePool pool(8);
+  struct Keep : TxSink {
+    explicit Keep(FramePool& p) : pool(p) {}
+    ps_t transmit(FrameHandle h, unsigned, unsigned, ps_t ready) override {
+      frames.emplace_back(pool[h].data, pool[h].data + pool[h].len - kFcsBytes);
+      pool.release(h);
+      return ready + 1000;
+    }
+    FramePool& pool;
+    std::vector<std::vector<std::uint8_t>> frames;
+  } sink(pool);
+  TxScheduler sched(128, 10e9, regs::device_map(Family::i82599));
+  TxEngine e(p99(), layout7(), {160 * 1024, 40, 50 * kPsPerUs}, pool, sched, m, sink);
+  // A UDP/IPv4 frame as Linux hands it over with CHECKSUM_PARTIAL: the IPv4 checksum 0 (IXSM
+  // asks for it), the UDP field holding the folded pseudo-header sum, not complemented.
+  std::vector<std::uint8_t> f(14 + 20 + 8 + 37, 0);
+  const std::uint8_t hdr[] = {0x02, 0, 0, 0, 0xfe, 0, 0x00, 0x1b, 0x21, 0, 0, 0xff, 0x08, 0x00,
+                              0x45, 0, 0, 65, 0x12, 0x34, 0x40, 0, 64, 17, 0, 0, 10, 0, 2, 15, 10, 0, 2, 2,
+                              0x30, 0x39, 0x00, 0x09, 0, 45, 0, 0};
+  std::memcpy(f.data(), hdr, sizeof hdr);
+  for (unsigned i = 42; i < f.size(); ++i) f[i] = static_cast<std::uint8_t>(i * 7);
+  // pseudo-header: source, destination, protocol 17, UDP length 45 (RFC 768)
+  std::uint32_t ph = 0x0a00 + 0x020f + 0x0a00 + 0x0202 + 17 + 45;
+  while (ph >> 16) ph = (ph & 0xFFFF) + (ph >> 16);
+  f[40] = static_cast<std::uint8_t>(ph >> 8), f[41] = static_cast<std::uint8_t>(ph);
+  std::memcpy(m.mem.data() + kBuffers, f.data(), f.size());
+  using T = desc::TxData;
+  using C = desc::TxContext;
+  Ring& r = e.ring(0);
+  r.bal = static_cast<std::uint32_t>(kRing), r.len = kEntries * 16, r.ctl = {true, 32, 1, 1};
+  // igb_tx_ctxtdesc: vlan_macip_lens = MACLEN 14 << 9 | IPLEN 20; type_tucmd_mlhl = DEXT |
+  // DTYP_CTXT | TUCMD_IPV4 | L4T UDP
+  T{C::MACLEN::make(14) | C::IPLEN::make(20), T::DEXT::make(1) | T::DTYP::make(C::kTypeContext) | C::TUCMD_IPV4::make(1), 0}
+      .store(m.mem.data() + kRing);
+  T{kBuffers,
+    T::DTALEN::make(static_cast<unsigned>(f.size())) | T::DTYP::make(T::kTypeAdvancedData) | T::EOP::make(1) |
+        T::IFCS::make(1) | T::RS::make(1) | T::DEXT::make(1),
+    T::PAYLEN::make(static_cast<unsigned>(f.size())) | T::TXSM::make(1) | T::IXSM::make(1)}
+      .store(m.mem.data() + kRing + 16);
+  r.tail = 2;
+  e.doorbell(r, 0);
+  run(e);
+  REQUIRE(sink.frames.size() == 1);
+  const std::vector<std::uint8_t>& out = sink.frames[0];
+  CHECK(out.size() == std::max<std::size_t>(f.size(), 60));  // the context's 16 bytes are not data
+  const char* why = nullptr;
+  CHECK(packet_checksums_ok(out.data(), static_cast<unsigned>(f.size()), &why));
+  INFO((why ? why : ""));
+  CHECK(std::equal(out.begin() + 42, out.begin() + static_cast<long>(f.size()), f.begin() + 42));  // payload untouched
+  CHECK(e.stats().offload_errors == 0);
+  CHECK(desc::TxWriteBack::load(m.mem.data() + kRing + 16).dd());  // the data descriptor's RS
 }
