@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 
 namespace iovsim {
 
@@ -36,19 +37,18 @@ void Mac::log_frame(bool rx, const Frame& f, ps_t start, const char* drop) const
 }
 
 void Mac::reply(FramePool& pool, const Frame& request, ps_t request_end) {
+  if (answer_buf_.empty()) answer_buf_.resize(kFrameCapacity - kFcsBytes);  // once
+  const unsigned n = answer_(request.data, request.len - kFcsBytes, answer_buf_.data(),
+                             static_cast<unsigned>(answer_buf_.size()));
+  if (!n) return;
+  ++replies_;  // injected: the ledger counts it, delivered or dropped
   const FrameHandle h = pool.alloc();
   if (h == kNoFrame) {
     drops_.count(Drop::FramePoolEmpty, -1);
-    ++replies_;  // injected (and dropped): the ledger counts it
     return;
   }
   Frame& r = pool[h];
-  const unsigned n = answer_(request.data, request.len - kFcsBytes, r.data, kFrameCapacity - kFcsBytes);
-  if (!n) {
-    pool.release(h);
-    return;
-  }
-  ++replies_;
+  std::memcpy(r.data, answer_buf_.data(), n);
   r.len = n + kFcsBytes;
   r.fcs_ok = true;
   r.origin = Origin::Wire;

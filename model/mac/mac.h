@@ -78,6 +78,7 @@ private:
   Answer answer_;
   ps_t turnaround_ = 0;
   std::uint64_t replies_ = 0;
+  std::vector<std::uint8_t> answer_buf_;  // the partner writes its reply here (sized at the first frame)
   [[gnu::cold]] void reply(FramePool& pool, const Frame& request, ps_t request_end);
   [[gnu::cold]] void log_frame(bool rx, const Frame& f, ps_t start, const char* drop) const;
 };

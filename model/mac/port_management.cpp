@@ -2,6 +2,8 @@
 
 #include "model/regs/map_82576.h"
 
+#include <stdexcept>
+
 namespace iovsim {
 
 namespace {
@@ -109,8 +111,11 @@ std::uint32_t PortManagement::stat_read(unsigned i) {
   switch (d.half) {
     case 1:  // the low half latches the pair's value
       latched_[i] = now - base_[i];
+      latched_valid_[i] = true;
       return static_cast<std::uint32_t>(latched_[i]);
     case 2: {  // the high half of the pair declared just before; reading it clears the pair
+      if (!latched_valid_[i - 1]) latched_[i - 1] = now - base_[i - 1];  // read alone (igb's TORH)
+      latched_valid_[i - 1] = false;
       const std::uint64_t v = latched_[i - 1];
       base_[i - 1] += v;
       latched_[i - 1] = 0;
@@ -171,13 +176,14 @@ void PortManagement::map_registers(regs::RegisterSpace& pf) {
            [this, i](unsigned) { return stat_read(i); }, nullptr);
   }
   // CTRL: the flow control block stores it; the reset bits act here.
-  pf.add_store_hook(CTRL::at(), [this](unsigned, std::uint32_t& v) {
+  const bool hooked = pf.add_store_hook(CTRL::at(), [this](unsigned, std::uint32_t& v) {
     if (v & kCtrlPhyRst) phy_reset();
     if (v & kCtrlRst) {
       v &= ~(kCtrlRst | kCtrlPhyRst | kCtrlGioMasterDisable);  // self-clearing; the reset ends the master disable
       reset();
     }
   });
+  if (!hooked) throw std::logic_error("PortManagement: CTRL must be declared (the flow control block) before the reset hooks it");
 }
 
 void PortManagement::reset() {
@@ -185,7 +191,7 @@ void PortManagement::reset() {
   eerd_ = 0, mdic_ = 0, swsm_ = 0;
   for (unsigned i = 0; i < kStats; ++i)
     if (kPortStats[i].half != 2 && kPortStats[i].source != PortStat::None)
-      base_[i] = counter ? counter(kPortStats[i].source) : 0, latched_[i] = 0;
+      base_[i] = counter ? counter(kPortStats[i].source) : 0, latched_[i] = 0, latched_valid_[i] = false;
   if (on_reset) on_reset();
   phy_reset();
   if (pf_) {  // the hardware's NVM auto-read: RAR[0] = the NVM's MAC, valid

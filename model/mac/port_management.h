@@ -63,6 +63,7 @@ private:
   static constexpr unsigned kStats = sizeof(regs::i82576::kPortStats) / sizeof(regs::i82576::kPortStats[0]);
   std::array<std::uint64_t, kStats> base_{};      // each register's counter value when it last cleared
   std::array<std::uint64_t, kStats> latched_{};   // low halves: the value latched by the low read
+  std::array<bool, kStats> latched_valid_{};
   Stats stats_;
 };
 

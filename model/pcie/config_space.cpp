@@ -162,14 +162,14 @@ std::uint64_t ConfigSpace::bar_size(std::uint32_t o) const {
 }
 
 std::uint32_t ConfigSpace::read(std::uint32_t offset, unsigned len) const {
-  if (offset + len > data_.size()) return 0xFFFFFFFFu;
+  if (offset >= data_.size() || len > data_.size() - offset) return 0xFFFFFFFFu;
   std::uint32_t v = 0;
   for (unsigned i = 0; i < len; ++i) v |= std::uint32_t{data_[offset + i]} << (8 * i);
   return v;
 }
 
 bool ConfigSpace::write(std::uint32_t offset, unsigned len, std::uint32_t value) {
-  if ((len != 1 && len != 2 && len != 4) || offset % len || offset + len > data_.size()) {
+  if ((len != 1 && len != 2 && len != 4) || offset % len || offset >= data_.size() || len > data_.size() - offset) {
     ++rejected_;
     return false;
   }

@@ -12,12 +12,7 @@ FunctionInterrupts::FunctionInterrupts(unsigned vectors, MsixTable& msix)
 }
 
 void FunctionInterrupts::raise_queue(unsigned queue, unsigned dir, ps_t at) {
-  if (__builtin_expect(intx_ != nullptr, 0) && legacy()) {
-    ++stats_.causes;
-    r_.other_cause |= dir ? tx_cause_ : rx_cause_;
-    evaluate(at);
-    return;
-  }
+  if (__builtin_expect(intx_ != nullptr, 0) && legacy()) return raise_other(dir ? tx_cause_ : rx_cause_, at);
   const int v = r_.vector_of(queue, dir);
   if (v < 0 || static_cast<unsigned>(v) >= r_.vectors) return;  // no vector mapped: no interrupt
   ++stats_.causes;

@@ -58,7 +58,7 @@ private:
   std::vector<ps_t> next_allowed_, last_emit_;
   std::uint64_t sent_once_ = 0;
   Stats stats_;
-  bool legacy() const { return intx_ && !(r_.gpie & 0x10); }  // GPIE.MSIX_MODE (reset 0) clear
+  bool legacy() const { return intx_ && !r_.msix_mode; }  // GPIE.MSIX_MODE (reset 0) clear
   std::function<void(bool)> intx_;
   std::uint32_t rx_cause_ = 0, tx_cause_ = 0;
   bool level_ = false;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 
 #include "model/host/host_memory.h"
@@ -34,15 +35,19 @@ RemoteDevice::~RemoteDevice() {
   if (resamplefd_ >= 0) ::close(resamplefd_);
 }
 
+void RemoteDevice::signal_irqfd() {
+  // Command register bit 10 (Interrupt Disable) keeps the line low towards the host.
+  if (irqfd_ < 0 || (sys_.endpoint().pf_config(0).command() & 0x400)) return;
+  const std::uint64_t one = 1;
+  if (::write(irqfd_, &one, sizeof one) == sizeof one) ++stats_.intx_signals;
+}
+
 void RemoteDevice::set_intx(bool level) {
   if (level == level_) return;
   level_ = level;
   if (!level) return;  // de-assertion is the resample's business (KVM lowers the line at EOI)
   ++stats_.intx_asserts;
-  if (irqfd_ >= 0) {
-    const std::uint64_t one = 1;
-    if (::write(irqfd_, &one, sizeof one) == sizeof one) ++stats_.intx_signals;
-  }
+  signal_irqfd();
 }
 
 bool RemoteDevice::wait_input(int timeout_ms) {
@@ -54,10 +59,7 @@ bool RemoteDevice::wait_input(int timeout_ms) {
   if (n > 0 && resamplefd_ >= 0 && (p[1].revents & POLLIN)) {
     std::uint64_t v = 0;
     if (::read(resamplefd_, &v, sizeof v) == sizeof v) ++stats_.resamples;
-    if (level_ && irqfd_ >= 0) {  // still asserted after the guest's EOI: signal again
-      const std::uint64_t one = 1;
-      if (::write(irqfd_, &one, sizeof one) == sizeof one) ++stats_.intx_signals;
-    }
+    if (level_) signal_irqfd();  // still asserted after the guest's EOI: signal again
   }
   return n > 0 && (p[0].revents & (POLLIN | POLLHUP | POLLERR));
 }
@@ -82,7 +84,7 @@ void RemoteDevice::run() {
       }
       wait(to_sc(o_.step));
     }
-  } catch (const std::exception& e) {
+  } catch (const mpqemu::ProtocolError& e) {  // the model's own failures propagate (exit 1 or 3)
     error_ = e.what();
     gone_ = true;
     sc_core::sc_stop();
@@ -123,26 +125,20 @@ bool RemoteDevice::serve_one() {
       break;
     case mpqemu::Cmd::PciCfgRead: {
       ++stats_.cfg_reads;
-      // Conventional config space (256 bytes) through the proxy; an access that crosses a dword
-      // reads byte by byte.
-      std::uint32_t v = 0;
-      if (m.cfg_addr + static_cast<unsigned>(m.cfg_len) > 256) {
-        v = 0xFFFFFFFFu;
-      } else if ((m.cfg_addr & 3) + static_cast<unsigned>(m.cfg_len) <= 4) {
-        v = cs.read(m.cfg_addr, static_cast<unsigned>(m.cfg_len));
-      } else {
-        for (int i = 0; i < m.cfg_len; ++i) v |= cs.read(m.cfg_addr + i, 1) << (8 * i);
-      }
+      // Conventional config space (256 bytes, the link checked the range) through the proxy.
+      const std::uint32_t v = cs.read(m.cfg_addr, static_cast<unsigned>(m.cfg_len));
       note(true, fmt::format("{:#04x}/{}", m.cfg_addr, m.cfg_len), false, v, false);
       link_.reply(v);
       break;
     }
     case mpqemu::Cmd::PciCfgWrite: {
       ++stats_.cfg_writes;
-      bool ok = m.cfg_addr + static_cast<unsigned>(m.cfg_len) <= 256;
-      if (ok) {
-        const AccessScope at(now_ps());
-        ok = cs.write(m.cfg_addr, static_cast<unsigned>(m.cfg_len), m.cfg_val);
+      const AccessScope at(now_ps());
+      const bool ok = cs.write(m.cfg_addr, static_cast<unsigned>(m.cfg_len), m.cfg_val);
+      if (cs.msix_enabled() && !msi_warned_) {  // its interrupts cannot reach the guest: say so once
+        msi_warned_ = true;
+        std::fprintf(stderr, "iovsim serve: warning: the guest enabled MSI-X, which the proxy does not carry: boot it "
+                             "with pci=nomsi (docs/linux.md)\n");
       }
       note(true, fmt::format("{:#04x}/{}", m.cfg_addr, m.cfg_len), true, m.cfg_val, !ok);
       link_.reply(0);
@@ -254,6 +250,9 @@ void RemoteDevice::device_reset() {
   const AccessScope at(now_ps());
   cs.write(pcicfg::COMMAND, 2, 0);
   for (unsigned i = 0; i < 6; ++i) cs.write(pcicfg::BAR0 + 4 * i, 4, 0);
+  cs.write(pcicfg::INT_LINE, 1, 0);
+  cs.write(0x0C, 1, 0);  // cache line size
+  cs.write(pcicfg::MSIX_CAP + pcicfg::MSIX_FLAGS, 2, 0);  // MSI-X off
   if (on_reset) on_reset();
 }
 
@@ -292,6 +291,8 @@ std::string serve_adjustments(const Scenario& s) {
   if (s.device.vfs_per_port)
     a += fmt::format("device.vfs_per_port {} -> 0 (the proxy exposes one function: the PF)\n", s.device.vfs_per_port);
   a += "port0.pf.driver -> external (the guest's driver)\n";
+  a += "warmup_us -> 0, duration_us -> the session (or --traffic-us)\n";
+  if (s.time_series_interval_us > 0) a += "time_series_interval_us -> 0 (the session has no set length)\n";
   return a;
 }
 
@@ -309,6 +310,7 @@ nlohmann::json serve_scenario(Scenario s, const RemoteOptions& o, const TraceOpt
   // traffic) lasts the session or o.traffic_us.
   s.duration_us = o.traffic_us > 0 ? o.traffic_us : 1e11;
   s.warmup_us = 0;       // the guest takes seconds to boot: every frame of the session counts
+  s.time_series_interval_us = 0;  // checked against the scenario's duration, not the session's
   require_ps_resolution();
   tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(s.quantum_ns, sc_core::SC_NS));
   System sys("iovsim", s, trace);

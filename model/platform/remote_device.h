@@ -68,6 +68,7 @@ private:
   std::uint64_t bar_read(std::uint64_t addr, unsigned size);
   void bar_write(std::uint64_t addr, std::uint64_t value, unsigned size);
   bool mmio32(std::uint64_t addr, std::uint32_t& v, bool write);
+  void signal_irqfd();
   void sync_memory(mpqemu::Message& m);
   void device_reset();
   void note(bool config, const std::string& reg, bool write, std::uint32_t value, bool refused);
@@ -77,7 +78,7 @@ private:
   mpqemu::Link link_;
   mpqemu::GuestMemory guest_;
   int irqfd_ = -1, resamplefd_ = -1;
-  bool level_ = false, gone_ = false;
+  bool level_ = false, gone_ = false, msi_warned_ = false;
   std::string error_;
   Stats stats_;
   tlm::tlm_generic_payload gp_;

@@ -177,11 +177,12 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const TraceOptio
           case PortStat::RxGoodOctets: return m.wire_rx.bytes;
           case PortStat::TxFrames: return m.wire_tx.frames;
           case PortStat::TxOctets: return m.wire_tx.bytes;
-          case PortStat::RxMissed: return d(dma_drops, Drop::RxBufferFull) + d(dma_drops, Drop::NoDescriptor);
+          case PortStat::RxMissed: return d(dma_drops, Drop::RxBufferFull);
           case PortStat::RxNoBuffer: return d(dma_drops, Drop::NoDescriptor);
           case PortStat::CrcErrors: return d(mac_drops, Drop::FcsError);
           case PortStat::RxUndersize: return d(mac_drops, Drop::Runt);
           case PortStat::RxOversize: return d(mac_drops, Drop::Giant);
+          case PortStat::RxLengthErrors: return d(mac_drops, Drop::Runt) + d(mac_drops, Drop::Giant);
           case PortStat::None:
           case PortStat::kCount: break;
         }

@@ -122,8 +122,8 @@ private:
     std::unique_ptr<RxDma> rx;
     std::unique_ptr<TxScheduler> sched;
     std::unique_ptr<FlowControl> fc;
-    std::unique_ptr<PortManagement> mgmt;
-    std::unique_ptr<LinkPartner> partner;  // wire.answer_ipv4: ARP and ICMP echo answered  // 82576: reset, NVM, PHY, STATUS, MAC statistics
+    std::unique_ptr<PortManagement> mgmt;  // 82576: reset, NVM, PHY, STATUS, MAC statistics
+    std::unique_ptr<LinkPartner> partner;  // wire.answer_ipv4: ARP and ICMP echo answered
     std::unique_ptr<TxDma> tx;
     std::unique_ptr<WireSource> source;
     std::unique_ptr<Mailbox> mailbox;
@@ -144,8 +144,8 @@ private:
   bool window_started_ = false, window_ended_ = false;
   bool stop_at_end_ = true;
   void publish();  // every block's stats, and the platform's own facts, into registry_
-  void assign_vf_domains();
-  void reset_port(unsigned port);  // CTRL.RST: the rings, the interrupt causes and masks, Rx off  // the hypervisor: IOMMU domains for the VFs that exist now
+  void assign_vf_domains();  // the hypervisor: IOMMU domains for the VFs that exist now
+  void reset_port(unsigned port);  // CTRL.RST: the rings, the interrupt causes and masks, Rx off
   static constexpr std::uint32_t kNoRid = 0x10000;
   std::vector<std::uint32_t> vf_rids_;  // per function: the routing ID its domain is mapped at
   Scenario s_;

@@ -172,7 +172,7 @@ struct InterruptRegs {
   std::uint64_t auto_mask = 0;      // EIAM: emission clears the enable (with GPIE.EIAME)
   std::uint32_t other_cause = 0;    // causes routed to the other vector (82576 ICR; 82599 EICR 31:16)
   std::uint32_t other_enabled = 0;  // their enables (82576 IMS; 82599 EIMS 31:16)
-  bool msix_mode = true, auto_mask_enable = false;  // GPIE.Multiple_MSIX / MSIX_MODE, EIAME
+  bool msix_mode = false, auto_mask_enable = false;  // GPIE.Multiple_MSIX / MSIX_MODE (reset 0), EIAME
   std::uint32_t gpie = 0;
   std::vector<std::uint32_t> eitr;  // per vector, as written
   std::vector<std::uint64_t> interval;       // per vector, decoded: minimum time between messages

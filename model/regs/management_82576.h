@@ -114,7 +114,7 @@ IOVSIM_STORED(TSICR, 0x0B66C, 0, "time sync interrupt cause (none: reads 0)")
 
 // Statistics (igb_update_stats, e1000_regs.h 0x04000-0x040FC): 32-bit, cleared on read; the
 // 64-bit octet counters as low/high pairs (the low read first, the high read clears the pair).
-enum class PortStat : std::uint8_t { None, RxGoodFrames, RxGoodOctets, TxFrames, TxOctets, RxMissed, RxNoBuffer, CrcErrors, RxUndersize, RxOversize, kCount };
+enum class PortStat : std::uint8_t { None, RxGoodFrames, RxGoodOctets, TxFrames, TxOctets, RxMissed, RxNoBuffer, CrcErrors, RxUndersize, RxOversize, RxLengthErrors, kCount };
 struct StatDecl {
   const char* name;
   std::uint32_t offset;
@@ -130,7 +130,7 @@ inline constexpr StatDecl kPortStats[] = {
     {"ALGNERRC", 0x04004, PortStat::None, 0, "alignment errors (none on a model's wire)"},
     {"SYMERRS", 0x04008, PortStat::None, 0, "symbol errors (none)"},
     {"RXERRC", 0x0400C, PortStat::None, 0, "receive errors (none)"},
-    {"MPC", 0x04010, PortStat::RxMissed, 0, "frames missed: no room in the Rx packet buffer or no descriptor"},
+    {"MPC", 0x04010, PortStat::RxMissed, 0, "frames missed: no room in the Rx packet buffer (no descriptor: RNBC, RQDPC)"},
     {"SCC", 0x04014, PortStat::None, 0, "single collisions (full duplex: none)"},
     {"ECOL", 0x04018, PortStat::None, 0, "excessive collisions (none)"},
     {"MCC", 0x0401C, PortStat::None, 0, "multiple collisions (none)"},
@@ -141,7 +141,7 @@ inline constexpr StatDecl kPortStats[] = {
     {"TNCRS", 0x04034, PortStat::None, 0, "transmits with no carrier sense (none)"},
     {"SEC", 0x04038, PortStat::None, 0, "sequence errors (none)"},
     {"CEXTERR", 0x0403C, PortStat::None, 0, "carrier extension errors (none)"},
-    {"RLEC", 0x04040, PortStat::RxUndersize, 0, "receive length errors (runts and giants, as the MAC drops them)"},
+    {"RLEC", 0x04040, PortStat::RxLengthErrors, 0, "receive length errors (runts and giants, as the MAC drops them)"},
     {"XONRXC", 0x04048, PortStat::None, 0, "XON received (pause frames are not modelled on Rx)"},
     {"XONTXC", 0x0404C, PortStat::None, 0, "XON transmitted (not counted here; the flow control metrics have them)"},
     {"XOFFRXC", 0x04050, PortStat::None, 0, "XOFF received (not modelled)"},
@@ -157,7 +157,7 @@ inline constexpr StatDecl kPortStats[] = {
     {"BPRC", 0x04078, PortStat::None, 0, "broadcast frames received (not counted)"},
     {"MPRC", 0x0407C, PortStat::None, 0, "multicast frames received (not counted)"},
     {"GPTC", 0x04080, PortStat::TxFrames, 0, "good frames transmitted"},
-    {"GORCL", 0x04088, PortStat::RxGoodOctets, 1, "good octets received, low (DA through FCS)"},
+    {"GORCL", 0x04088, PortStat::RxGoodOctets, 1, "octets received, low (DA through FCS; the MAC's drops included)"},
     {"GORCH", 0x0408C, PortStat::RxGoodOctets, 2, "good octets received, high"},
     {"GOTCL", 0x04090, PortStat::TxOctets, 1, "good octets transmitted, low"},
     {"GOTCH", 0x04094, PortStat::TxOctets, 2, "good octets transmitted, high"},

@@ -198,7 +198,7 @@ struct Stats {
 // in igb_reset and e1000_setup_link_generic (programming in `FlowCtl::program`).
 struct CTRL : Register<CTRL> {
   static constexpr RegInfo info = reg("CTRL", 0x00000).doc(
-      "device control; the model decodes the flow-control enables only (other bits stored)");
+      "device control: the flow-control enables; RST, PHY_RST and GIO_MASTER_DISABLE (port management); other bits stored");
   IOVSIM_FIELD(RFCE, 27, 27, "receive flow control enable: honour pause frames (not modelled)");
   IOVSIM_FIELD(TFCE, 28, 28, "transmit flow control enable: send XOFF / XON for the Rx buffer");
   using fields = FieldList<RFCE, TFCE>;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -50,6 +51,7 @@ bool read_full(int fd, std::uint8_t* buf, std::size_t n, std::vector<int>* fds) 
     const ssize_t r = ::recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
     if (r < 0) {
       if (errno == EINTR) continue;
+      if (fds) close_all(*fds);
       throw ProtocolError(fmt::format("mpqemu: reading from the proxy's socket: {}", std::strerror(errno)));
     }
     if (fds && got == 0)
@@ -58,8 +60,13 @@ bool read_full(int fd, std::uint8_t* buf, std::size_t n, std::vector<int>* fds) 
           const std::size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
           for (std::size_t i = 0; i < k; ++i) fds->push_back(load<int>(CMSG_DATA(c) + i * sizeof(int)));
         }
+    if (fds && got == 0 && (mh.msg_flags & MSG_CTRUNC)) {
+      close_all(*fds);
+      throw ProtocolError("mpqemu: more descriptors with one message than a message may carry (truncated)");
+    }
     if (r == 0) {
       if (got == 0 && fds) return false;
+      if (fds) close_all(*fds);
       throw ProtocolError(fmt::format("mpqemu: the proxy closed the socket in the middle of a message ({} of {} bytes)", got, n));
     }
     got += static_cast<std::size_t>(r);
@@ -154,6 +161,8 @@ bool Link::receive(Message& m) {
       m.cfg_len = load<std::int32_t>(p + 8);
       if (m.cfg_len != 1 && m.cfg_len != 2 && m.cfg_len != 4)
         fail(fmt::format("{} of length {} at {:#x} (1, 2 or 4)", cmd_name(m.cmd), m.cfg_len, m.cfg_addr));
+      if (std::uint64_t{m.cfg_addr} + static_cast<unsigned>(m.cfg_len) > 256)  // conventional PCI: 256 bytes
+        fail(fmt::format("{} at {:#x} (length {}) past the 256-byte config space", cmd_name(m.cmd), m.cfg_addr, m.cfg_len));
       break;
     case Cmd::BarRead:
     case Cmd::BarWrite:
@@ -214,7 +223,7 @@ void Link::send_request(int fd, const Message& m) {
 GuestMemory::~GuestMemory() { release(); }
 
 void GuestMemory::release() {
-  for (Region& r : regions_) ::munmap(r.host, r.size);
+  for (Region& r : regions_) ::munmap(r.host - r.delta, r.size + r.delta);
   regions_.clear();
 }
 
@@ -225,22 +234,26 @@ void GuestMemory::sync(Message& m) {
   for (std::size_t i = 0; i < m.sections.size(); ++i) {
     const Message::Section& s = m.sections[i];
     if (!s.size) continue;
-    if (s.offset % static_cast<std::uint64_t>(page) || s.gpa % static_cast<std::uint64_t>(page)) {
-      error = fmt::format("RAM section {} (guest-physical {:#x}, {} bytes) at file offset {:#x} is not page-aligned", i, s.gpa, s.size, s.offset);
+    struct stat st{};
+    if (::fstat(m.fds[i], &st) != 0 || s.offset > static_cast<std::uint64_t>(st.st_size) ||
+        s.size > static_cast<std::uint64_t>(st.st_size) - s.offset) {
+      error = fmt::format("RAM section {} (guest-physical {:#x}, {} bytes at file offset {:#x}) lies outside its file ({} bytes)",
+                          i, s.gpa, s.size, s.offset, static_cast<long long>(st.st_size));
       break;
     }
-    void* p = ::mmap(nullptr, s.size, PROT_READ | PROT_WRITE, MAP_SHARED, m.fds[i], static_cast<off_t>(s.offset));
+    const std::uint64_t delta = s.offset % static_cast<std::uint64_t>(page);  // mmap wants a page-aligned offset
+    void* p = ::mmap(nullptr, s.size + delta, PROT_READ | PROT_WRITE, MAP_SHARED, m.fds[i], static_cast<off_t>(s.offset - delta));
     if (p == MAP_FAILED) {
       error = fmt::format("RAM section {} (guest-physical {:#x}, {} bytes, offset {:#x}) cannot be mapped: {} "
                           "(the guest's RAM must be a shared memory backend: -object memory-backend-memfd,...)",
                           i, s.gpa, s.size, s.offset, std::strerror(errno));
       break;
     }
-    next.push_back({s.gpa, s.size, static_cast<std::uint8_t*>(p)});
+    next.push_back({s.gpa, s.size, static_cast<std::uint8_t*>(p) + delta, delta});
   }
   close_all(m.fds);
   if (!error.empty()) {
-    for (Region& r : next) ::munmap(r.host, r.size);
+    for (Region& r : next) ::munmap(r.host - r.delta, r.size + r.delta);
     throw ProtocolError("mpqemu: " + error);
   }
   release();

@@ -84,9 +84,11 @@ public:
   struct Region {
     std::uint64_t gpa = 0, size = 0;
     std::uint8_t* host = nullptr;
+    std::uint64_t delta = 0;  // host - the mapping's start (a file offset inside a page)
   };
   // Maps the message's sections (closing its descriptors); throws ProtocolError naming the
-  // section that cannot be mapped. The previous map is released.
+  // section that lies outside its file or cannot be mapped (the previous map then stays).
+  // Otherwise the previous map is released.
   void sync(Message& m);
   const std::vector<Region>& regions() const { return regions_; }
   std::uint8_t* translate(std::uint64_t gpa, std::uint64_t len) const;  // null when outside

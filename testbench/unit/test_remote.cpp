@@ -166,6 +166,7 @@ TEST_CASE("mpqemu: malformed messages are refused with the reason, a cut message
   refused([](int fd) { Cfg c{0, 0, 4}; raw_send(fd, 3, &c, 8); }, "8-byte payload (expected 12)");
   refused([](int fd) { Bar b{0, 0, 3, 1, {}}; raw_send(fd, 5, &b, sizeof b); }, "of size 3");
   refused([](int fd) { Cfg c{0, 0, 3}; raw_send(fd, 3, &c, sizeof c); }, "of length 3");
+  refused([](int fd) { Cfg c{0xFFFFFFFC, 0, 4}; raw_send(fd, 2, &c, sizeof c); }, "past the 256-byte config space");
   refused([](int fd) {
     const int e = ::eventfd(0, 0);
     raw_send(fd, 6, nullptr, 0, {e});
@@ -215,11 +216,18 @@ TEST_CASE("mpqemu: SYNC_SYSMEM maps the guest's RAM sections from its memfd") {
   CHECK(std::memcmp(back, "dma!", 4) == 0);
   CHECK(g.translate(0xA0000, 1) == nullptr);     // the hole
   CHECK(g.translate(0x1FFFFE, 4) == nullptr);    // across the end
-  // a section at an offset that is not page-aligned is refused, naming it
-  sync_sysmem(s.fd[1], ram, 0, 0x1000, 0x2000, 0x1000, 0x800);
+  // a file offset inside a page maps from the page below
+  sync_sysmem(s.fd[1], ram, 0, 0x1000, 0x7000, 0x1000, (1 << 20) + 0x100);
   REQUIRE(link.receive(m));
-  CHECK_THROWS_WITH(g.sync(m), Catch::Contains("not page-aligned"));
-  CHECK(g.regions().size() == 2);  // the previous map stays
+  g.sync(m);
+  const std::uint8_t* q = g.translate(0x7000, sizeof hello);
+  REQUIRE(q);
+  CHECK(std::memcmp(q, hello, sizeof hello) == 0);
+  // a section past the end of its file is refused, naming it, and the previous map stays
+  sync_sysmem(s.fd[1], ram, 0, 0x1000, 0x2000, 0x1000, 2 << 20);
+  REQUIRE(link.receive(m));
+  CHECK_THROWS_WITH(g.sync(m), Catch::Contains("lies outside its file"));
+  CHECK(g.translate(0x7000, 1) != nullptr);
   ::close(ram);
 }
 
