@@ -117,14 +117,18 @@ bool RegisterSpace::write(std::uint32_t offset, std::uint32_t value) {
 bool RegisterSpace::add_store_hook(std::uint32_t offset, StoreFn hook) {
   auto it = slots_.find(offset);
   if (it == slots_.end()) return false;
-  Entry& e = entries_[entries_[it->second.entry].alias_of >= 0 ? static_cast<unsigned>(entries_[it->second.entry].alias_of)
-                                                                : it->second.entry];
-  if (!e.storage) return false;
-  StoreFn first = std::move(e.store);
-  e.store = [first = std::move(first), hook = std::move(hook)](unsigned i, std::uint32_t& v) {
-    if (first) first(i, v);
-    hook(i, v);
-  };
+  const int alias = entries_[it->second.entry].alias_of;
+  const unsigned primary = alias >= 0 ? static_cast<unsigned>(alias) : it->second.entry;
+  if (!entries_[primary].storage) return false;
+  // The primary and each of its aliases keep their own copy of the hooks: wrap them all.
+  for (unsigned id = 0; id < entries_.size(); ++id) {
+    Entry& e = entries_[id];
+    if (id != primary && e.alias_of != static_cast<int>(primary)) continue;
+    e.store = [first = std::move(e.store), hook](unsigned i, std::uint32_t& v) {
+      if (first) first(i, v);
+      hook(i, v);
+    };
+  }
   return true;
 }
 

@@ -60,7 +60,8 @@ public:
   // hook may change (e.g. to drop bits the hardware does not keep).
   Handle add_storage(const RegDecl& d, StoreFn on_write = {});
   // A further hook on the storage register at `offset` (declared by another block), run after
-  // its own; false when no storage register is there.
+  // its own, whichever of its offsets (aliases too) is written; false when no storage register
+  // is there.
   bool add_store_hook(std::uint32_t offset, StoreFn hook);
   // Elements [0, where.count) of entry `h` also answer at `where`'s offsets.
   void add_alias(const RegInfo& where, Handle h);

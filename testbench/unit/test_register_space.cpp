@@ -1,6 +1,8 @@
 // Register spaces: typed fields, arrays, unmapped and read-only accesses.
 #include <catch2/catch.hpp>
 
+#include <vector>
+
 #include "model/regs/map_82576.h"
 #include "model/regs/register_space.h"
 
@@ -86,4 +88,25 @@ TEST_CASE("register declarations carry their fields") {
   CHECK(d.fields[2].lo == 12);
   CHECK(i82576::RCTL::MO::get(0x2000) == 2);
   CHECK(i82576::VLVF::POOLSEL::make(1) == 1u << 12);
+}
+
+TEST_CASE("add_store_hook: a second block's hook runs after the first's, through the register's aliases too") {
+  RegisterSpace rs("t");
+  std::vector<int> order;
+  const RegDecl d{reg("R", 0x100).array(4, 4)};
+  auto h = rs.add_storage(d, [&](unsigned, std::uint32_t&) { order.push_back(1); });
+  rs.add_alias(reg("R_ALIAS", 0x800).array(4, 4), h);
+  CHECK(rs.add_store_hook(0x104, [&](unsigned i, std::uint32_t& v) {
+    order.push_back(2);
+    v |= 0x80000000u | i;  // the hook may change what is stored
+  }));
+  CHECK_FALSE(rs.add_store_hook(0x200, [](unsigned, std::uint32_t&) {}));  // nothing there
+  REQUIRE(rs.write(0x108, 0x10));
+  std::uint32_t v = 0;
+  rs.read(0x108, v);
+  CHECK(v == 0x80000012u);
+  REQUIRE(rs.write(0x80C, 0x20));  // through the alias: element 3
+  rs.read(0x10C, v);
+  CHECK(v == 0x80000023u);
+  CHECK(order == std::vector<int>{1, 2, 1, 2});
 }
