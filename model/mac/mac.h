@@ -49,7 +49,6 @@ public:
   // request's last bit. Unset: the wire only counts what it is sent.
   using Answer = std::function<unsigned(const std::uint8_t* f, unsigned len, std::uint8_t* out, unsigned cap)>;
   void set_partner(Answer a, ps_t turnaround) { answer_ = std::move(a), turnaround_ = turnaround; }
-  std::uint64_t partner_replies() const { return replies_; }
   void publish(MetricsRegistry& m);
   // Observation: the wire in each direction (frames from the first bit of their preamble;
   // busy while a frame's preamble and bytes are on the wire, the gap after it idle).

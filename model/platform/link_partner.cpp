@@ -115,17 +115,10 @@ unsigned LinkPartner::answer_ipv4(const std::uint8_t* f, unsigned len, unsigned 
     return malformed();
   if (internet_checksum(ip, ihl) != 0) return malformed();
   if (is_ip(ip + 16, cfg_.ipv4) && ip[9] == 17 && (get16(ip + 6) & 0x3FFFu) == 0) {
-    // UDP to the partner: no service answers it, but it is checked as a receiver would (RFC
-    // 768: the pseudo-header, the datagram; a checksum field of 0 means none was sent).
+    // UDP to the partner: no service answers it, but it is checked as a receiver would (the
+    // UDP length, the pseudo-header and datagram sum; a checksum field of 0 means none was sent).
     ++stats_.udp_datagrams;
-    const unsigned ulen = total - ihl;
-    const std::uint8_t* udp = ip + ihl;
-    if (ulen < 8 || get16(udp + 4) != ulen) {
-      ++stats_.udp_bad_checksum;
-    } else if (get16(udp + 6) != 0) {
-      const std::uint32_t pseudo = get16(ip + 12) + get16(ip + 14) + get16(ip + 16) + get16(ip + 18) + 17u + ulen;
-      if (internet_checksum(udp, ulen, pseudo) != 0) ++stats_.udp_bad_checksum;
-    }
+    if (!packet_checksums_ok(f, len)) ++stats_.udp_bad_checksum;
     return ignored();
   }
   if (!is_ip(ip + 16, cfg_.ipv4) || ip[9] != kProtoIcmp) return ignored();

@@ -72,7 +72,6 @@ void RemoteDevice::run() {
     for (;;) {
       while (wait_input(0))
         if (!serve_one()) {
-          gone_ = true;
           sc_core::sc_stop();
           return;
         }
@@ -86,7 +85,6 @@ void RemoteDevice::run() {
     }
   } catch (const mpqemu::ProtocolError& e) {  // the model's own failures propagate (exit 1 or 3)
     error_ = e.what();
-    gone_ = true;
     sc_core::sc_stop();
   }
 }

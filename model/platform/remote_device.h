@@ -57,9 +57,7 @@ public:
   // written (model answered), and the config space offsets likewise.
   nlohmann::json access_report() const;
   nlohmann::json summary() const;  // the stats above and the guest's RAM map
-  bool guest_gone() const { return gone_; }
   std::function<void()> on_reset;  // the device's own reset, at the proxy's DEVICE_RESET
-  const std::string& error() const { return error_; }  // a protocol error that ended the session
 
 private:
   void run();
@@ -78,7 +76,7 @@ private:
   mpqemu::Link link_;
   mpqemu::GuestMemory guest_;
   int irqfd_ = -1, resamplefd_ = -1;
-  bool level_ = false, gone_ = false, msi_warned_ = false;
+  bool level_ = false, msi_warned_ = false;
   std::string error_;
   Stats stats_;
   tlm::tlm_generic_payload gp_;

@@ -258,7 +258,6 @@ void GuestMemory::sync(Message& m) {
   }
   release();
   regions_ = std::move(next);
-  ++generation_;
 }
 
 std::uint8_t* GuestMemory::translate(std::uint64_t gpa, std::uint64_t len) const {

@@ -92,12 +92,10 @@ public:
   void sync(Message& m);
   const std::vector<Region>& regions() const { return regions_; }
   std::uint8_t* translate(std::uint64_t gpa, std::uint64_t len) const;  // null when outside
-  std::uint64_t generation() const { return generation_; }  // counts syncs
 
 private:
   void release();
   std::vector<Region> regions_;
-  std::uint64_t generation_ = 0;
 };
 
 }  // namespace iovsim::mpqemu

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "model/core/packet.h"
 #include "model/platform/link_partner.h"
 
 using namespace iovsim;
@@ -527,4 +528,29 @@ TEST_CASE("link partner: 1000 random echo requests are answered correctly", "[li
   CHECK(lp.stats().echo_replies == 1000);
   CHECK(lp.stats().malformed == 0);
   CHECK(lp.stats().ignored == 0);
+}
+
+TEST_CASE("link partner: UDP datagrams to it are counted and their checksums checked, not answered", "[link_partner]") {
+  LinkPartner lp(partner_cfg());
+  PacketSpec spec;
+  spec.sa = 0x0000ff211b00ull;
+  spec.l4 = L4Kind::udp;
+  spec.src_ip = {10, 0, 2, 15};
+  for (unsigned i = 0; i < 4; ++i) spec.dst_ip[i] = kPartnerIp[i];
+  spec.sport_base = 33434, spec.dport = 33435;
+  PacketBuilder b(spec);
+  std::vector<std::uint8_t> f(PacketBuilder::kMaxHeader + 100, 0);
+  PacketVars v;
+  v.da = kPartnerMacValue;
+  b.build(f.data(), 100, v, 0);
+  REQUIRE(packet_checksums_ok(f.data(), 100));  // the builder's checksums, checked independently of the partner
+  std::array<std::uint8_t, 1600> out{};
+  CHECK(lp.answer(f.data(), 100, out.data(), out.size()) == 0);
+  CHECK(lp.stats().udp_datagrams == 1);
+  CHECK(lp.stats().udp_bad_checksum == 0);
+  f[99] ^= 0x5A;  // a payload byte changed after the checksum was computed
+  CHECK(lp.answer(f.data(), 100, out.data(), out.size()) == 0);
+  CHECK(lp.stats().udp_datagrams == 2);
+  CHECK(lp.stats().udp_bad_checksum == 1);
+  CHECK(lp.stats().ignored == 2);
 }
