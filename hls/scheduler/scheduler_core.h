@@ -13,7 +13,12 @@
 //               weight[q] x quantum_bytes to its credit and keeps the turn while its credit is
 //               positive; each frame's bytes are charged after it went (as the 82599's DCB
 //               credit arbiters do), so the credit may go negative by up to one frame;
-//   Strict      strict priority over eight levels (0 highest), round robin within a level.
+//   Strict      strict priority over eight levels (0 highest), round robin within a level;
+//   Ets         the 82599's DCB transmit descriptor-plane arbiter: weighted strict priority
+//               over up to eight traffic classes by 64-byte credits (refill, max credit
+//               limit, bandwidth groups, group-strict and link-strict classes, recycle mode),
+//               then within the class round robin over its queues, or (RTTDCS.VMPAC) the VM
+//               arbiter: weighted round robin by per-queue credits.
 // Exact rules, latency and initiation interval: hls/scheduler/README.md.
 //
 // HLS subset (DESIGN.md §5, as hls/sorter): fixed-width integers, arrays sized by the template
@@ -35,9 +40,14 @@
 
 namespace iovsim::hls {
 
-enum class SchedPolicy : uint8_t { RoundRobin, Wrr, Dwrr, Strict };
+enum class SchedPolicy : uint8_t { RoundRobin, Wrr, Dwrr, Strict, Ets };
 
 constexpr unsigned kSchedLevels = 8;  // Strict: priority levels
+constexpr unsigned kSchedTcs = 8;     // Ets: traffic classes
+constexpr uint32_t kEtsCreditBytes = 64;  // Ets: one credit (the 82599's DCB credit quantum)
+
+// Ets: a class's strictness (RTTDT2C.GSP / .LSP).
+enum class TcStrict : uint8_t { None, Group, Link };
 
 // A set of queues, bit q = queue q.
 template <unsigned N>
@@ -64,6 +74,14 @@ struct SchedConfig {
   uint16_t weight[N];      // Wrr: frames per turn; Dwrr: credit per turn in quantum_bytes units (>= 1)
   uint32_t quantum_bytes;  // Dwrr: bytes per weight unit; at least the largest frame (README)
   uint8_t priority[N];     // Strict: level, 0 highest (above kSchedLevels - 1: the lowest)
+  // Ets (weight[q] is the queue's VM-arbiter credit refill in 64-byte credits, RTTDT1C):
+  uint8_t tc[N];                        // each queue's traffic class; keep tc_queues in step (sched_set_tc)
+  QueueSet<N> tc_queues[kSchedTcs];     // the queues of each class
+  uint16_t tc_refill[kSchedTcs];        // credits added per refill (RTTDT2C.CRQ, 9 bits)
+  uint16_t tc_max[kSchedTcs];           // max credit limit (RTTDT2C.MCL, 12 bits)
+  uint8_t tc_bwg[kSchedTcs];            // bandwidth group (RTTDT2C.BWG, 3 bits)
+  TcStrict tc_strict[kSchedTcs];
+  bool vm_wrr;                          // RTTDCS.VMPAC: WRR by weight within a class (else RR)
 };
 
 template <unsigned N>
@@ -75,6 +93,10 @@ struct SchedState {
   int32_t credit[N];                // Dwrr: byte credit
   QueueSet<N> banked;               // Dwrr: the queues whose credit is positive
   uint16_t level_next[kSchedLevels];  // Strict: where each level's search starts
+  int32_t tc_credit[kSchedTcs];       // Ets: each class's credit in bytes
+  uint16_t tc_last[kSchedTcs];        // Ets: each class's last granted queue (the VM turn's holder)
+  uint8_t tc_last_valid;              // Ets: bit t: class t has granted since reset
+  uint32_t refills;                   // Ets: refill rounds applied (a counter, for observation)
 };
 
 template <unsigned N>
@@ -100,6 +122,21 @@ constexpr void sched_reset(SchedState<N>& s) {
   for (unsigned q = 0; q < N; ++q) s.credit[q] = 0;
   s.banked.clear_all();
   for (unsigned l = 0; l < kSchedLevels; ++l) s.level_next[l] = 0;
+  for (unsigned t = 0; t < kSchedTcs; ++t) {
+    s.tc_credit[t] = 0;
+    s.tc_last[t] = 0;
+  }
+  s.tc_last_valid = 0;
+  s.refills = 0;
+}
+
+// Moves queue q to traffic class t (Ets), keeping tc and tc_queues in step.
+template <unsigned N>
+constexpr void sched_set_tc(SchedConfig<N>& c, unsigned q, unsigned t) {
+  if (q >= N || t >= kSchedTcs) return;
+  c.tc_queues[c.tc[q] < kSchedTcs ? c.tc[q] : 0].clear(q);
+  c.tc[q] = static_cast<uint8_t>(t);
+  c.tc_queues[t].set(q);
 }
 
 namespace sched_detail {
@@ -266,6 +303,144 @@ IOVSIM_HLS_NOINLINE SchedDecision decide_strict(const SchedConfig<N>& c, SchedSt
   return {true, static_cast<uint16_t>(q)};
 }
 
+// Rounds of `refill` credits a debt of `credit` bytes needs to become positive: the smallest
+// r with credit + r x refill x 64 > 0 (credit <= 0, refill > 0).
+constexpr uint32_t rounds_to_positive(int32_t credit, uint32_t refill) {
+  const uint32_t debt = static_cast<uint32_t>(-(static_cast<int64_t>(credit))) + 1;  // bytes to reach +1
+  const uint32_t per = refill * kEtsCreditBytes;
+  return (debt + per - 1) / per;
+}
+
+// credit + rounds x per, capped at cap (bytes), without overflow.
+constexpr int32_t add_capped(int32_t credit, uint32_t rounds, uint32_t per, int32_t cap) {
+  const int64_t v = static_cast<int64_t>(credit) + static_cast<int64_t>(rounds) * per;
+  return v > cap ? cap : static_cast<int32_t>(v);
+}
+
+// The VM arbiter within class t (RTTDCS.VMPAC): the turn stays with a queue while it is
+// eligible and its credit is positive; otherwise, if no eligible queue of the class holds
+// positive credit, every eligible queue of the class is refilled by the rounds the closest
+// one needs (weight[q] credits per round, capped at one round's worth), and the first queue
+// with positive credit after the holder in round-robin order takes the turn. Without VMPAC:
+// round robin over the class's eligible queues.
+template <unsigned N>
+SchedDecision ets_queue(const SchedConfig<N>& c, SchedState<N>& s, const QueueSet<N>& elig, unsigned t, unsigned n) {
+  const bool held = (s.tc_last_valid >> t & 1) && s.tc_last[t] < n;
+  const unsigned holder = held ? s.tc_last[t] : 0;
+  const unsigned start = held ? wrap(holder + 1, n) : 0;
+  unsigned q = n;
+  if (!c.vm_wrr) {
+    q = first_from<N>(elig, start, n);
+  } else if (held && elig.test(holder) && s.credit[holder] > 0) {
+    q = holder;
+  } else {
+    QueueSet<N> positive = elig;
+    bool any_positive = false;
+    uint32_t rounds = 0xFFFFFFFFu;
+    visit_from<N>(elig, 0, n, [&](unsigned v) {
+      if (s.credit[v] > 0) {
+        any_positive = true;
+      } else {
+        positive.clear(v);
+        const uint32_t r = rounds_to_positive(s.credit[v], c.weight[v] ? c.weight[v] : 1u);
+        if (r < rounds) rounds = r;
+      }
+      return false;
+    });
+    if (!any_positive)
+      visit_from<N>(elig, 0, n, [&](unsigned v) {
+        const uint32_t per = (c.weight[v] ? c.weight[v] : 1u) * kEtsCreditBytes;
+        s.credit[v] = add_capped(s.credit[v], rounds, per, static_cast<int32_t>(per));
+        if (s.credit[v] > 0) positive.set(v);
+        return false;
+      });
+    q = first_from<N>(positive, start, n);
+  }
+  if (q >= n) return {false, 0};
+  s.tc_last[t] = static_cast<uint16_t>(q);
+  s.tc_last_valid = static_cast<uint8_t>(s.tc_last_valid | 1u << t);
+  return {true, static_cast<uint16_t>(q)};
+}
+
+// Weighted strict priority over the classes (the 82599's descriptor-plane arbiter, RTTDCS.TDPAC
+// with recycle mode TDRM; exact rules in hls/scheduler/README.md): an eligible link-strict
+// class is served first, the highest numbered (TC7 has the highest priority); then the highest
+// eligible class with positive credit, or group-strict with a class of its bandwidth group
+// holding positive credit (it then spends that class's credit); when none has, every class is refilled (refill credits a round, capped at its max
+// credit) by the rounds the closest eligible class needs, and the choice is made again. A
+// class charges the bytes of each packet it sends (a link-strict class is not charged).
+template <unsigned N>
+IOVSIM_HLS_NOINLINE SchedDecision decide_ets(const SchedConfig<N>& c, SchedState<N>& s,
+                                             const SchedRequest<N>& r, unsigned n) {
+  if (r.charge && r.charge_queue < n) {
+    unsigned t = c.tc[r.charge_queue] < kSchedTcs ? c.tc[r.charge_queue] : 0;
+    // A group-strict class that went on its group's credit charges the lender: the lowest
+    // class of its bandwidth group holding positive credit.
+    if (c.tc_strict[t] == TcStrict::Group && s.tc_credit[t] <= 0) {
+      unsigned lender = t;
+      for (unsigned k = 0; k < kSchedTcs; ++k) {
+        const unsigned u = kSchedTcs - 1 - k;
+        if (u != t && (c.tc_bwg[u] & 7) == (c.tc_bwg[t] & 7) && s.tc_credit[u] > 0) lender = u;
+      }
+      t = lender;
+    }
+    if (c.tc_strict[t] != TcStrict::Link) s.tc_credit[t] = wrap_sub(s.tc_credit[t], r.charge_bytes);
+    if (c.vm_wrr) s.credit[r.charge_queue] = wrap_sub(s.credit[r.charge_queue], r.charge_bytes);
+  }
+  QueueSet<N> elig[kSchedTcs];
+  uint8_t has = 0;  // classes with an eligible queue
+  for (unsigned t = 0; t < kSchedTcs; ++t) {
+    uint64_t a = 0;
+    for (unsigned i = 0; i < QueueSet<N>::kWords; ++i) {
+      elig[t].w[i] = r.eligible.w[i] & c.tc_queues[t].w[i];
+      a |= elig[t].w[i];
+    }
+    if (a) has = static_cast<uint8_t>(has | 1u << t);
+  }
+  if (!has) return {false, 0};
+  for (unsigned k = 0; k < kSchedTcs; ++k) {  // link strict, highest class first
+    const unsigned t = kSchedTcs - 1 - k;
+    if ((has >> t & 1) && c.tc_strict[t] == TcStrict::Link) return ets_queue(c, s, elig[t], t, n);
+  }
+  for (unsigned pass = 0; pass < 2; ++pass) {
+    uint8_t group = 0;  // bit g: a class of bandwidth group g holds positive credit
+    for (unsigned t = 0; t < kSchedTcs; ++t)
+      if (s.tc_credit[t] > 0) group = static_cast<uint8_t>(group | 1u << (c.tc_bwg[t] & 7));
+    for (unsigned k = 0; k < kSchedTcs; ++k) {
+      const unsigned t = kSchedTcs - 1 - k;
+      if (!(has >> t & 1)) continue;
+      if (s.tc_credit[t] > 0 || (c.tc_strict[t] == TcStrict::Group && (group >> (c.tc_bwg[t] & 7) & 1)))
+        return ets_queue(c, s, elig[t], t, n);
+    }
+    if (pass == 1) break;
+    // Recycle: no eligible class may send; refill every class by the rounds the closest needs.
+    // (A group-strict class may send once any class of its group turns positive.)
+    uint32_t rounds = 0xFFFFFFFFu;
+    for (unsigned t = 0; t < kSchedTcs; ++t) {
+      if (!(has >> t & 1)) continue;
+      for (unsigned u = 0; u < kSchedTcs; ++u) {
+        const bool counts = u == t || (c.tc_strict[t] == TcStrict::Group && (c.tc_bwg[u] & 7) == (c.tc_bwg[t] & 7));
+        if (!counts || c.tc_refill[u] == 0 || c.tc_max[u] == 0) continue;
+        const uint32_t need = s.tc_credit[u] > 0 ? 0 : rounds_to_positive(s.tc_credit[u], c.tc_refill[u]);
+        if (need < rounds) rounds = need;
+      }
+    }
+    if (rounds == 0xFFFFFFFFu) break;  // no eligible class ever refills (all 0 %): below
+    for (unsigned t = 0; t < kSchedTcs; ++t) {
+      const int32_t cap = static_cast<int32_t>(uint32_t{c.tc_max[t]} * kEtsCreditBytes);
+      if (s.tc_credit[t] < cap)
+        s.tc_credit[t] = add_capped(s.tc_credit[t], rounds, uint32_t{c.tc_refill[t]} * kEtsCreditBytes, cap);
+    }
+    s.refills += rounds;
+  }
+  // Outside the contract (no eligible class has a refill): the highest eligible class.
+  for (unsigned k = 0; k < kSchedTcs; ++k) {
+    const unsigned t = kSchedTcs - 1 - k;
+    if (has >> t & 1) return ets_queue(c, s, elig[t], t, n);
+  }
+  return {false, 0};
+}
+
 }  // namespace sched_detail
 
 // The top function: applies the previous grant's charge (DWRR), then decides.
@@ -278,6 +453,7 @@ SchedDecision arbitrate(const SchedConfig<N>& c, SchedState<N>& s, const SchedRe
     case SchedPolicy::Wrr: return decide_wrr(c, s, r, n);
     case SchedPolicy::Dwrr: return decide_dwrr(c, s, r, n);
     case SchedPolicy::Strict: return decide_strict(c, s, r, n);
+    case SchedPolicy::Ets: return decide_ets(c, s, r, n);
   }
   return {false, 0};
 }

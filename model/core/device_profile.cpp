@@ -1,6 +1,7 @@
 #include "model/core/device_profile.h"
 
 #include <stdexcept>
+#include <string>
 
 namespace iovsim {
 
@@ -33,12 +34,34 @@ const DeviceProfile k82599{"82599", Family::i82599, 0x8086, 0x10FB, 0x10ED, 64, 
                            "82599ES 10-Gigabit SFI/SFP+ Network Connection",
                            "82599 Ethernet Controller Virtual Function", 64, 3, 4, true, true, 64,
                            0x0003, "Ethernet Server Adapter X520-2"};
+
+// The 82599 with DCB and virtualization (MTQC.VT_Ena with RT_Ena): 32 pools of 4 queues for
+// up to 4 traffic classes, 16 of 8 for up to 8 (IXGBE_MTQC_4TC_4TQ / _8TC_8TQ, ixgbe_setup_mtqc;
+// queue n is traffic class n mod 4 or 8 of pool n / 4 or n / 8).
+DeviceProfile dcb_layout(const DeviceProfile& base, unsigned pools) {
+  DeviceProfile p = base;
+  p.num_pools = pools;
+  p.queues_per_pool = base.queues_per_port / pools;
+  return p;
+}
+const DeviceProfile k82599_dcb4 = dcb_layout(k82599, 32);
+const DeviceProfile k82599_dcb8 = dcb_layout(k82599, 16);
 }  // namespace
 
 const DeviceProfile& device_profile(const std::string& preset) {
   if (preset == "82576") return k82576;
   if (preset == "82599") return k82599;
   throw std::invalid_argument("unknown device preset '" + preset + "' (82576 or 82599)");
+}
+
+const DeviceProfile& device_profile(const std::string& preset, unsigned dcb_tcs) {
+  const DeviceProfile& p = device_profile(preset);
+  if (dcb_tcs == 0) return p;
+  if (p.family != Family::i82599)
+    throw std::invalid_argument("device.dcb.tcs: the " + preset + " has no DCB (the 82599 has)");
+  if (dcb_tcs == 4) return k82599_dcb4;
+  if (dcb_tcs == 8) return k82599_dcb8;
+  throw std::invalid_argument("device.dcb.tcs: " + std::to_string(dcb_tcs) + " traffic classes (0, 4 or 8)");
 }
 
 }  // namespace iovsim

@@ -71,5 +71,8 @@ struct PortLayout {
 
 // Throws std::invalid_argument for an unknown preset name.
 const DeviceProfile& device_profile(const std::string& preset);
+// The preset's queue layout with `dcb_tcs` traffic classes (0: none; the 82599 in VT mode with
+// 4 or 8: 32 x 4 or 16 x 8 pools x queues); throws for a part or a class count that has none.
+const DeviceProfile& device_profile(const std::string& preset, unsigned dcb_tcs);
 
 }  // namespace iovsim

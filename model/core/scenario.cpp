@@ -152,6 +152,8 @@ void visit_function(V& v, FunctionCfg& f) {
     v.field("weight", f.qos_weight, Range{1, 1000},
             "wrr: frames per turn; dwrr: quanta (device.dwrr_quantum_bytes) per turn");
     v.field("priority", f.qos_priority, Range{0, 7}, "strict: priority level, 0 the highest");
+    v.field("tc", f.qos_tc, Range{0, 7},
+            "device.dcb: the traffic class of the function's Tx queue (its pool's queue tc: the default queue the PF gives the VF, IXGBE_VF_DEF_QUEUE)");
   });
   v.section("hostile", "a malicious driver (VFs only): after bring-up, random operations instead of a driver", [&] {
     v.field("ops_per_us", f.hostile.ops_per_us, Range{0, 1000},
@@ -234,6 +236,18 @@ void visit_scenario(V& v, Scenario& s) {
              "Tx arbitration between the port's queues: rr (the parts' round robin without DCB), or the what-if wrr (frame-fair, qos.weight), dwrr (byte-fair, qos.weight), strict (qos.priority)");
     v.field("dwrr_quantum_bytes", s.device.dwrr_quantum_bytes, Range{0, 65535},
             "dwrr: bytes per weight unit, at least max_frame_bytes; 0 = max_frame_bytes");
+    v.section("dcb", "82599 DCB transmit arbitration: traffic classes programmed as ixgbe does (docs/scenarios.md)", [&] {
+      v.field("tcs", s.device.dcb.tcs, Range{0, 8},
+              "traffic classes, 0 (no DCB), 4 or 8: the 82599's VT layout becomes 32 pools x 4 queues or 16 x 8 (queue n of a pool is class n), the Tx descriptor arbiter weighted strict priority (RTTDCS.TDPAC)");
+      static const char* const kTc[] = {"tc0", "tc1", "tc2", "tc3", "tc4", "tc5", "tc6", "tc7"};
+      for (unsigned t = 0; t < 8; ++t)
+        v.section(kTc[t], "one traffic class", [&, t] {
+          v.field("bandwidth_percent", s.device.dcb.tc[t].bandwidth_percent, Range{0, 100},
+                  "its share of the link (the classes' shares add up to 100; all 0: ixgbe's default, 100 / tcs each)");
+          v.field("strict", s.device.dcb.tc[t].strict,
+                  "link strict priority (RTTDT2C.LSP, IEEE 802.1Qaz TSA strict): served before every other class, whatever its credit");
+        });
+    });
   });
   v.section("sorter", "the L2 sorter (VEB) of every port", [&] {
     v.choice("impl", s.sorter_impl, {{"cpp", CoreImpl::cpp}, {"rtl", CoreImpl::rtl}},
@@ -694,7 +708,30 @@ void validate(const Scenario& s, const std::string& origin) {
   auto bad = [&](const std::string& key, const std::string& what) {
     throw ConfigError(fmt::format("{}: {}: {}", origin, key, what));
   };
-  const DeviceProfile& prof = device_profile(s.device.preset);
+  const DcbCfg& dcb = s.device.dcb;
+  if (dcb.tcs != 0 && dcb.tcs != 4 && dcb.tcs != 8) bad("device.dcb.tcs", "0, 4 or 8 traffic classes");
+  if (dcb.tcs && device_profile(s.device.preset).family != Family::i82599)
+    bad("device.dcb.tcs", fmt::format("the {} has no DCB (the 82599 has)", s.device.preset));
+  if (dcb.tcs) {
+    if (s.device.mode != Mode::sriov) bad("device.dcb.tcs", "DCB is modelled in SR-IOV mode (device.mode sriov)");
+    if (s.device.tx_arbiter != TxArbiterKind::rr)
+      bad("device.tx_arbiter", "with device.dcb the DCB registers choose the arbitration: leave rr");
+    if (s.scheduler_impl == CoreImpl::rtl)
+      bad("scheduler.impl", "the scheduler's RTL has no DCB arbiter (hls/scheduler/rtl): use cpp with device.dcb");
+    unsigned sum = 0;
+    for (unsigned t = 0; t < 8; ++t) {
+      if (t >= dcb.tcs && (dcb.tc[t].bandwidth_percent || dcb.tc[t].strict))
+        bad(fmt::format("device.dcb.tc{}", t), fmt::format("beyond the {} traffic classes", dcb.tcs));
+      sum += dcb.tc[t].bandwidth_percent;
+    }
+    if (sum != 0 && sum != 100)
+      bad("device.dcb", fmt::format("the classes' bandwidth_percent add up to {}, not 100", sum));
+  } else {
+    for (unsigned t = 0; t < 8; ++t)
+      if (dcb.tc[t].bandwidth_percent || dcb.tc[t].strict)
+        bad(fmt::format("device.dcb.tc{}", t), "needs device.dcb.tcs 4 or 8");
+  }
+  const DeviceProfile& prof = device_profile(s.device.preset, dcb.tcs);
   if (s.device.vfs_per_port + 1 > prof.num_pools)
     bad("device.vfs_per_port",
         fmt::format("{} VFs plus the PF need {} pools; the {} has {}", s.device.vfs_per_port,
@@ -873,6 +910,10 @@ void validate(const Scenario& s, const std::string& origin) {
         bad(key + ".qos.weight", "a weight needs device.tx_arbiter wrr or dwrr");
       if (f.qos_priority != 0 && arb != TxArbiterKind::strict)
         bad(key + ".qos.priority", "a priority needs device.tx_arbiter strict");
+      if (f.qos_tc >= std::max(dcb.tcs, 1u))
+        bad(key + ".qos.tc", dcb.tcs ? fmt::format("the port has {} traffic classes", dcb.tcs)
+                                     : std::string("a traffic class needs device.dcb.tcs"));
+      if (dcb.tcs && f.rss) bad(key + ".rss", "no RSS with device.dcb (the 82599's VT + DCB layouts have none)");
       const double min_rate = prof.map().min_rate_limit(s.device.link_gbps * 1000);
       if (f.rate_limit_mbps > 0 && f.rate_limit_mbps < min_rate)
         bad(key + ".rate_limit_mbps",

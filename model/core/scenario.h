@@ -120,6 +120,7 @@ struct FunctionCfg {
   HostileCfg hostile;
   unsigned qos_weight = 1;    // device.tx_arbiter wrr / dwrr: the weight of this function's queues
   unsigned qos_priority = 0;  // device.tx_arbiter strict: their level, 0 highest
+  unsigned qos_tc = 0;        // device.dcb: the traffic class of the function's Tx queue
 };
 
 // An IPv4 address of the scenario's (the link partner's); unset by default.
@@ -160,6 +161,17 @@ struct PortCfg {
 // Linux bonding of the two ports' VFs in each VM (VF M of port 0 with VF M of port 1).
 enum class BondMode : std::uint8_t { none, active_backup };
 
+// 82599 DCB on the transmit side (device.dcb): the traffic classes the PF driver programs as
+// ixgbe_dcb_hw_config_82599 does, with credits from ixgbe_dcb_calculate_tc_credits.
+struct DcbTcCfg {
+  unsigned bandwidth_percent = 0;  // share of the link; all 0 = ixgbe's default split
+  bool strict = false;             // link strict priority (RTTDT2C.LSP; IEEE 802.1Qaz TSA strict)
+};
+struct DcbCfg {
+  unsigned tcs = 0;  // 0 = no DCB; 4 or 8 (VT mode: 32 pools x 4 queues, 16 x 8)
+  std::array<DcbTcCfg, 8> tc{};
+};
+
 struct DeviceCfg {
   std::string preset = "82576";
   Mode mode = Mode::sriov;
@@ -179,6 +191,7 @@ struct DeviceCfg {
   TxArbiterKind tx_arbiter = TxArbiterKind::rr;
   bool flow_control = false;  // the PF driver requests 802.3x full flow control
   unsigned dwrr_quantum_bytes = 0;  // 0 = max_frame_bytes
+  DcbCfg dcb;
 };
 
 struct PcieCfg {

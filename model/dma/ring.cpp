@@ -164,11 +164,17 @@ void write_ring(Ring& r, RingReg role, std::uint32_t v, const regs::DeviceMap& m
 }  // namespace
 
 void map_rings(regs::RegisterSpace& rs, const regs::DeviceMap& map, regs::Direction d,
-               regs::View v, const std::function<Ring&(unsigned)>& ring_of,
+               regs::View v, unsigned rings, const std::function<Ring&(unsigned)>& ring_of,
                const std::function<void(Ring&)>& on_tail,
                const std::function<void(Ring&)>& on_enable) {
-  for (const regs::RingRegDecl& x : map.ring_decls(d, v)) {
+  for (regs::RingRegDecl x : map.ring_decls(d, v)) {
     const RingReg role = x.role;
+    if (rings < x.decl.info.count) {
+      regs::RegInfo info = x.decl.info;
+      info.count = rings;
+      x.decl = x.decl.with(info);
+      for (regs::RegInfo& a : x.aliases) a.count = std::min(a.count, rings);
+    }
     for (unsigned i = 0; i < x.decl.info.count; ++i) {  // reset values, as the hardware starts
       Ring& r = ring_of(i);
       if (role == RingReg::BufferCtl) {

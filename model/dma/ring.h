@@ -96,10 +96,11 @@ struct FetchStats {
 };
 
 // Attaches the ring registers of direction `d` in view `v` (declared by `map`) to the rings:
-// element i of each register array is `ring_of(i)`. `on_tail` runs after a tail write the
-// hardware accepted, `on_enable` after the queue's enable changed.
+// element i of each register array is `ring_of(i)`, for the first `rings` elements (the
+// queues the function has; the view's further slots stay unmapped). `on_tail` runs after a
+// tail write the hardware accepted, `on_enable` after the queue's enable changed.
 void map_rings(regs::RegisterSpace& rs, const regs::DeviceMap& map, regs::Direction d,
-               regs::View v, const std::function<Ring&(unsigned)>& ring_of,
+               regs::View v, unsigned rings, const std::function<Ring&(unsigned)>& ring_of,
                const std::function<void(Ring&)>& on_tail,
                const std::function<void(Ring&)>& on_enable = {});
 

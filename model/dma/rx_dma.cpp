@@ -18,10 +18,10 @@ void RxDma::map_registers(regs::RegisterSpace& pf, const std::vector<regs::Regis
   const regs::DeviceMap& map = prof_.map();
   auto on_tail = [this](Ring& r) { engine_.doorbell(r, access_time()); };
   auto on_enable = [this](Ring& r) { engine_.enable_changed(r); };
-  map_rings(pf, map, regs::Direction::Rx, regs::View::PF,
+  map_rings(pf, map, regs::Direction::Rx, regs::View::PF, prof_.queues_per_port,
             [this](unsigned q) -> Ring& { return engine_.ring(q); }, on_tail, on_enable);
   for (unsigned v = 0; v < vfs.size(); ++v)
-    map_rings(*vfs[v], map, regs::Direction::Rx, regs::View::VF,
+    map_rings(*vfs[v], map, regs::Direction::Rx, regs::View::VF, prof_.queues_per_pool,
               [this, v](unsigned i) -> Ring& { return engine_.ring(prof_.queue_of(v, i)); },
               on_tail, on_enable);
   map_pool_stats(pf, vfs, prof_, regs::Direction::Rx, [this](unsigned pool) {

@@ -25,10 +25,10 @@ void TxDma::map_registers(regs::RegisterSpace& pf, const std::vector<regs::Regis
     if (engine_.has_work()) doorbell_.notify(sc_core::SC_ZERO_TIME);
   };
   auto on_enable = [this](Ring& r) { engine_.enable_changed(r, access_time()); };
-  map_rings(pf, map, regs::Direction::Tx, regs::View::PF,
+  map_rings(pf, map, regs::Direction::Tx, regs::View::PF, prof_.queues_per_port,
             [this](unsigned q) -> Ring& { return engine_.ring(q); }, on_tail, on_enable);
   for (unsigned v = 0; v < vfs.size(); ++v)
-    map_rings(*vfs[v], map, regs::Direction::Tx, regs::View::VF,
+    map_rings(*vfs[v], map, regs::Direction::Tx, regs::View::VF, prof_.queues_per_pool,
               [this, v](unsigned i) -> Ring& { return engine_.ring(prof_.queue_of(v, i)); },
               on_tail, on_enable);
   map_pool_stats(pf, vfs, prof_, regs::Direction::Tx, [this](unsigned pool) {

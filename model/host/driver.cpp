@@ -84,7 +84,9 @@ Driver::Driver(sc_core::sc_module_name name, const DeviceProfile& prof, const Dr
   for (unsigned i = 0; i < nq; ++i, at += std::uint64_t{rx_n_} * p.host.rx_buffer_bytes)
     rxq_[i].buffers = at;
   tx_buf_ = at;
-  tx_index_ = p.vf < 0 ? prof.queue_of(p.pool, 0) : 0;
+  // The Tx queue: the pool's first, or with DCB the one of the function's traffic class (a VF's:
+  // the default queue ixgbe_get_vf_queues hands ixgbevf, IXGBE_VF_DEF_QUEUE).
+  tx_index_ = p.vf < 0 ? prof.queue_of(p.pool, p.cfg.qos_tc) : p.cfg.qos_tc;
   tx_tail_reg_ = prof.map().ring_offset(Direction::Tx, view, RingReg::Tail, tx_index_);
   IOVSIM_CHECK(tx_buf_ - base + std::uint64_t{tx_n_} * tx_slot_ == driver_memory_bytes(p.host, p.max_frame, nq),
                fmt::format("function {}: the driver's layout differs from the size the scenario check allowed", p.function));
@@ -396,6 +398,8 @@ void Driver::pf_bring_up() {
   map.write_switch_control(bar, p_.loopback, spoof, spoof, p_.vfs);
   // Flow control, as igb_reset / ixgbe_fc_enable_generic program it (full or none).
   map.write_flow_control(bar, p_.flow_control, p_.rx_packet_buffer_bytes, p_.max_frame, p_.vfs > 0 && !p_.vmdq);
+  // DCB: ixgbe_dcb_hw_config_82599 and ixgbe_setup_mtqc (ixgbe_configure_dcb at ixgbe_configure)
+  if (p_.dcb.tcs) map.write_tx_dcb(bar, p_.dcb);
   // igb_set_vf_rate_limit / ixgbe_set_vf_rate_limit for each VF's pool (the family's map
   // picks its queues); the PF's own pool likewise.
   for (unsigned v = 0; v <= p_.vfs; ++v) {
@@ -453,7 +457,7 @@ void Driver::start_hostile() {
   t.msix_bytes = p_.msix_bytes;
   for (Direction d : {Direction::Rx, Direction::Tx})
     for (const regs::RingRegDecl& x : map.ring_decls(d, View::VF))
-      for (unsigned i = 0; i < x.decl.info.count; ++i) t.ring_regs.push_back(x.decl.info.at(i));
+      for (unsigned i = 0; i < x.decl.info.count && i < prof_.queues_per_pool; ++i) t.ring_regs.push_back(x.decl.info.at(i));
   for (const RxQueue& q : rxq_) t.rings.push_back({q.ring, rx_n_, q.tail_reg, false});
   t.rings.push_back({tx_ring_, tx_n_, tx_tail_reg_, true});
   t.mem_base = p_.iova_base;

@@ -89,6 +89,7 @@ struct DriverParams {
   unsigned max_frame = 1522;
   double link_bps = 1e9;
   bool flow_control = false;            // request 802.3x full flow control (else none)
+  regs::TxDcbPlan dcb;                  // PF: DCB transmit arbitration to program (tcs 0: none)
   const sc_core::sc_event* watchdog_tick = nullptr;  // VFs: the platform's tick every host.watchdog_us
   unsigned rx_packet_buffer_bytes = 0;  // the port's, for the water marks
   // The host CPU model: the core this driver runs on and, for a hypervisor (vmdq, vswitch),

@@ -83,7 +83,7 @@ TxArbitration tx_arbitration(const Scenario& s, unsigned port, const DeviceProfi
 }  // namespace
 
 System::System(sc_core::sc_module_name name, const Scenario& s, const TraceOptions& trace)
-    : sc_module(name), s_(s), prof_(device_profile(s.device.preset)), pool_(s.device.frame_pool), trace_(trace) {
+    : sc_module(name), s_(s), prof_(device_profile(s.device.preset, s.device.dcb.tcs)), pool_(s.device.frame_pool), trace_(trace) {
   SC_HAS_PROCESS(System);
   window_.start = static_cast<ps_t>(s.warmup_us * kPsPerUs);
   window_.end = window_.start + static_cast<ps_t>(s.duration_us * kPsPerUs);
@@ -324,6 +324,21 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const TraceOptio
       dp.max_frame = s.device.max_frame_bytes;
       dp.link_bps = line_bps;
       dp.flow_control = s.device.flow_control;
+      if (v < 0 && s.device.dcb.tcs) {  // the PF driver programs DCB
+        regs::TxDcbPlan& d = dp.dcb;
+        d.tcs = s.device.dcb.tcs;
+        unsigned sum = 0;
+        for (unsigned t = 0; t < d.tcs; ++t) {
+          d.bw_percent[t] = s.device.dcb.tc[t].bandwidth_percent;
+          d.strict[t] = s.device.dcb.tc[t].strict;
+          sum += d.bw_percent[t];
+        }
+        if (sum == 0)  // ixgbe's default: 100 / tcs each, the remainder to the odd classes (12, 13, ...)
+          for (unsigned t = 0; t < d.tcs; ++t)
+            d.bw_percent[t] = 100 / d.tcs + (t % 2 && t / 2 < 100 % d.tcs ? 1 : 0);
+        d.max_frame = s.device.max_frame_bytes;
+        d.tx_buffer_bytes = tx_pb_bytes;
+      }
       dp.watchdog_tick = &watchdog_tick_;
       dp.rx_packet_buffer_bytes = pb_bytes;
       // Cores: the PF drivers (and the hypervisor's switch) on the hypervisor cores, each VM's
@@ -803,6 +818,27 @@ void System::publish() {
     const Port& port = ports_[p];
     m.counter("/register_errors/rate_limit_writes_invalid", port.sched->invalid_writes(), Unit::Count,
               "RTTBCNRC writes with RS_ENA and a rate factor outside 1..1000 (queue left unlimited)");
+    if (s_.device.dcb.tcs) {  // what the PF driver programmed, as the registers decode it, and the classes' traffic
+      const TxScheduler* sc = port.sched.get();
+      const std::string d = fmt::format("/ports/{}/scheduler/dcb/", p);
+      m.value(d + "wsp", [sc] { return sc->dcb().wsp; }, Unit::None,
+              "RTTDCS.TDPAC: the descriptor plane's weighted strict priority is on");
+      m.value(d + "tcs", [sc] { return sc->dcb().tcs; }, Unit::None, "traffic classes (MTQC)");
+      for (unsigned t = 0; t < s_.device.dcb.tcs; ++t) {
+        const std::string c = fmt::format("{}tc{}/", d, t);
+        m.value(c + "refill_credits", [sc, t] { return sc->dcb().refill[t]; }, Unit::Count,
+                "RTTDT2C.CRQ: credits (64 bytes) per refill");
+        m.value(c + "max_credits", [sc, t] { return sc->dcb().max[t]; }, Unit::Count, "RTTDT2C.MCL");
+        m.value(c + "link_strict", [sc, t] { return sc->dcb().strict[t] == hls::TcStrict::Link; }, Unit::None,
+                "RTTDT2C.LSP");
+        m.value(c + "tx_bytes", [sc, t, this] {
+          std::uint64_t b = 0;
+          for (unsigned q = 0; q < prof_.queues_per_port; ++q)
+            if (sc->dcb().tc_of_queue(q) == t) b += sc->queue_stats(q).bytes;
+          return b;
+        }, Unit::Bytes, "bytes the class's queues sent (L2, as the arbiter charged them)");
+      }
+    }
     if (SchedulerRtl* r = port.sched->rtl())
       m.value(fmt::format("/ports/{}/scheduler/rtl_cycles", p), [r] { return static_cast<double>(r->cycles()); },
               Unit::Count, "clock cycles the Tx scheduler's RTL ran (scheduler.impl rtl: one per decision)");

@@ -23,7 +23,7 @@ void RateController::sent(unsigned l2_bytes, ps_t now) {
 TxScheduler::TxScheduler(unsigned queues, double link_bps, const regs::DeviceMap& map,
                          const TxArbitration& arb)
     : queues_(queues), link_bps_(link_bps), map_(map), bcnrc_(queues), limiters_(queues),
-      stats_(queues) {
+      stats_(queues), dt1c_(queues) {
   static_assert(kN % 64 == 0 && hls::QueueSet<kN>::kWords == 2, "pick() converts the mask as two words");
   cfg_.policy = arb.policy;
   cfg_.num_queues = queues;
@@ -32,6 +32,8 @@ TxScheduler::TxScheduler(unsigned queues, double link_bps, const regs::DeviceMap
     cfg_.weight[q] = static_cast<std::uint16_t>(q < arb.weight.size() ? arb.weight[q] : 1);
     cfg_.priority[q] = static_cast<std::uint8_t>(q < arb.level.size() ? arb.level[q] : 0);
   }
+  for (unsigned q = 0; q < kN; ++q) hls::sched_set_tc(cfg_, q, 0);
+  base_ = cfg_;
   hls::sched_reset(st_);
   static_assert(kN == SchedulerRtl::kN, "the Verilated scheduler has the model's queue count");
 }
@@ -85,6 +87,53 @@ void TxScheduler::map_registers(regs::RegisterSpace& pf) {
                });
         break;
     }
+  // DCB (82599): each write reprograms the arbitration; the packet plane, the user priority
+  // map and the buffer sizes are stored.
+  auto word = [&pf, this](const regs::RegDecl& d, std::uint32_t* at, bool reprogram) {
+    pf.add(d, [at](unsigned i) { return at[i]; },
+           [this, at, reprogram](unsigned i, std::uint32_t v) {
+             at[i] = v;
+             if (reprogram) program_dcb();
+           });
+  };
+  for (const regs::DcbRegDecl& r : map_.dcb_decls()) switch (r.role) {
+      case regs::DcbReg::DescControl: word(r.decl, &rttdcs_, true); break;
+      case regs::DcbReg::QueueLayout: word(r.decl, &mtqc_, true); break;
+      case regs::DcbReg::TcDescCredit: word(r.decl, rttdt2c_, true); break;
+      case regs::DcbReg::PacketControl: word(r.decl, &rttpcs_, false); break;
+      case regs::DcbReg::TcPacketCredit: word(r.decl, rttpt2c_, false); break;
+      case regs::DcbReg::UpToTc: word(r.decl, &up2tc_, false); break;
+      case regs::DcbReg::TxBufferSize: word(r.decl, txpbsize_, false); break;
+      case regs::DcbReg::QueueCredit:  // the queue RTTDQSEL selects
+        pf.add(r.decl, [this](unsigned) { return qsel_ < queues_ ? dt1c_[qsel_] : 0u; },
+               [this](unsigned, std::uint32_t v) {
+                 if (qsel_ >= queues_) return;
+                 dt1c_[qsel_] = v;
+                 if (dcb_.wsp) program_dcb();
+               });
+        break;
+    }
+}
+
+void TxScheduler::program_dcb() {
+  dcb_ = map_.decode_tx_dcb(rttdcs_, mtqc_, rttdt2c_);
+  const hls::SchedPolicy was = cfg_.policy;
+  cfg_ = base_;
+  if (dcb_.wsp && dcb_.tcs > 1) {
+    cfg_.policy = hls::SchedPolicy::Ets;
+    cfg_.vm_wrr = dcb_.vm_wrr;
+    for (unsigned q = 0; q < queues_; ++q) {
+      hls::sched_set_tc(cfg_, q, dcb_.tc_of_queue(q));
+      cfg_.weight[q] = static_cast<std::uint16_t>(map_.decode_queue_credit(dt1c_[q]));
+    }
+    for (unsigned t = 0; t < hls::kSchedTcs; ++t) {
+      cfg_.tc_refill[t] = dcb_.refill[t];
+      cfg_.tc_max[t] = dcb_.max[t];
+      cfg_.tc_bwg[t] = dcb_.bwg[t];
+      cfg_.tc_strict[t] = dcb_.strict[t];
+    }
+  }
+  if (cfg_.policy != was) hls::sched_reset(st_);  // a new arbiter starts from reset
 }
 
 int TxScheduler::pick(const QueueMask& pending, ps_t now, ps_t& eligible_at) {

@@ -82,8 +82,12 @@ public:
   void use_rtl(std::unique_ptr<SchedulerRtl> rtl) { rtl_ = std::move(rtl); }
   SchedulerRtl* rtl() const { return rtl_.get(); }
   const hls::SchedConfig<kMaxQueuesPerPort>& config() const { return cfg_; }
-  // The family's RTTDQSEL / RTTBCNRM / RTTBCNRC, decoded by its codec.
+  // The family's RTTDQSEL / RTTBCNRM / RTTBCNRC, decoded by its codec, and (82599) the DCB
+  // registers: RTTDCS.TDPAC with MTQC's traffic classes turns the arbitration into the
+  // descriptor plane's weighted strict priority (hls Ets) with RTTDT2C's credits; clearing
+  // it (or ARBDIS) restores the scenario's arbitration.
   void map_registers(regs::RegisterSpace& pf);
+  const regs::TxDcbCfg& dcb() const { return dcb_; }
   // --vcd: each named queue's rate controller credit after each of its packets
   // (`names[q]`.tx_rate_credit_bytes; an empty name: none).
   void observe(ProbeRecorder& r, const std::vector<std::string>& names);
@@ -99,6 +103,7 @@ public:
 
 private:
   void program(unsigned q);
+  void program_dcb();
   unsigned queues_;
   double link_bps_;
   const regs::DeviceMap& map_;
@@ -112,6 +117,11 @@ private:
   std::vector<RateController> limiters_;
   std::vector<QueueQosStats> stats_;
   std::uint64_t invalid_writes_ = 0;
+  hls::SchedConfig<kN> base_{};  // the scenario's arbitration, in force while DCB is off
+  regs::TxDcbCfg dcb_{};
+  std::uint32_t rttdcs_ = 0, mtqc_ = 0, rttpcs_ = 0, up2tc_ = 0;
+  std::uint32_t rttdt2c_[8]{}, rttpt2c_[8]{}, txpbsize_[8]{};
+  std::vector<std::uint32_t> dt1c_;  // RTTDT1C per queue
   std::vector<Probe> credit_;  // empty unless observed
   std::unique_ptr<SchedulerRtl> rtl_;
   [[gnu::cold, gnu::noinline]] hls::SchedDecision arbitrate_rtl(ps_t now);  // scheduler.impl rtl

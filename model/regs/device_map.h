@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "hls/sorter/rss.h"
+#include "hls/scheduler/scheduler_core.h"
 #include "hls/sorter/sorter_core.h"
 #include "model/regs/mailbox.h"
 #include "model/regs/register_space.h"
@@ -96,6 +97,41 @@ struct RateCtl {  // RTTBCNRC
   double factor = 0;  // queue rate = link rate / factor; 0: off
 };
 constexpr double kRateFactorMin = 1.0, kRateFactorMax = 1000.0;  // X550 7.6.2.1: RF 1..1000
+
+// ---------------------------------------------------------------- DCB transmit arbitration
+// The 82599's (ixgbe_dcb_82599.h; the 82576 has none): RTTDCS, RTTDT1C (per queue, through
+// RTTDQSEL), RTTDT2C(8), RTTPCS, RTTPT2C(8), RTTUP2TC, MTQC, TXPBSIZE(8).
+enum class DcbReg : std::uint8_t { DescControl, QueueCredit, TcDescCredit, PacketControl, TcPacketCredit,
+                                   UpToTc, QueueLayout, TxBufferSize };
+struct DcbRegDecl {
+  DcbReg role;
+  RegDecl decl;
+};
+// What the descriptor-plane registers select (decode_tx_dcb).
+struct TxDcbCfg {
+  bool wsp = false;     // RTTDCS.TDPAC with ARBDIS clear: weighted strict priority (else round robin)
+  bool vm_wrr = false;  // RTTDCS.VMPAC: WRR between a class's queues by RTTDT1C credits
+  unsigned tcs = 1;     // MTQC: traffic classes (1: no DCB)
+  bool vt = false;      // MTQC.VT_Ena: class = queue mod tcs; else ixgbe_get_first_reg_idx's ranges
+  std::uint16_t refill[8]{}, max[8]{};  // 64-byte credits
+  std::uint8_t bwg[8]{};
+  hls::TcStrict strict[8]{};
+  unsigned tc_of_queue(unsigned q) const;
+};
+// What the PF driver programs (ixgbe_dcb_hw_config_82599 with ixgbe_dcb_calculate_tc_credits).
+struct TxDcbPlan {
+  unsigned tcs = 0;
+  unsigned bw_percent[8]{};  // per class, adding up to 100
+  bool strict[8]{};          // link strict
+  unsigned max_frame = 1518; // ixgbe's max_frame: MTU + Ethernet header + FCS
+  unsigned tx_buffer_bytes = 0;  // the port's Tx packet buffer, split equally (TXPBSIZE)
+};
+// ixgbe_dcb_calculate_tc_credits for one class of `percent` of the link when the smallest
+// non-zero class has `min_percent`: refill and max credit in 64-byte units.
+struct TcCredits {
+  unsigned refill, max;
+};
+TcCredits ixgbe_tc_credits(unsigned percent, unsigned min_percent, unsigned max_frame);
 
 // ---------------------------------------------------------------- per-pool statistics
 // The per-VF statistics registers (the VF's BAR: what igbvf / ixgbevf read) and their PF-side
@@ -232,6 +268,15 @@ public:
                                             unsigned max_frame, bool sriov) const = 0;
   virtual RateCtl decode_rate(std::uint32_t v) const = 0;
   virtual unsigned decode_burst_units(std::uint32_t v) const = 0;  // RTTBCNRM MMW_SIZE, KB
+  // DCB transmit arbitration (none on the 82576): the registers, what RTTDCS, MTQC and the
+  // classes' RTTDT2C select, and what the PF driver writes for `plan`.
+  virtual std::vector<DcbRegDecl> dcb_decls() const { return {}; }
+  virtual TxDcbCfg decode_tx_dcb(std::uint32_t /*rttdcs*/, std::uint32_t /*mtqc*/,
+                                 const std::uint32_t (&/*rttdt2c*/)[8]) const {
+    return {};
+  }
+  virtual unsigned decode_queue_credit(std::uint32_t /*rttdt1c*/) const { return 0; }
+  virtual void write_tx_dcb(RegAccess& /*w*/, const TxDcbPlan& /*plan*/) const {}
   virtual const MailboxLayout& mailbox() const = 0;
   // The function's interrupt registers, declared in `rs` with behaviour on `s` (vectors set
   // by the caller, queues: the view's).

@@ -50,15 +50,16 @@ struct Layout {
   using FlowCtl = i82599::FlowCtl;
   static constexpr bool kRateEveryQueueOfPool = true;
   static constexpr std::uint32_t kRateWindowValue = 0x4;  // ixgbe on the 82599
-  // PF view: every queue, no aliases; VF view: the pool's two queues, 0x40 apart, under
-  // ixgbevf's names.
+  // PF view: every queue, no aliases; VF view: eight queue slots, 0x40 apart, under ixgbevf's
+  // names (IXGBE_VFRDBAL(x) ..., x < IXGBE_VF_MAX_TX_QUEUES 8); the pool's queues (2 in the
+  // 64-pool layout, 4 or 8 with DCB) are mapped, the others are not (map_rings).
   static RingRegDecl ring_view(Direction d, View v, RingReg role, const RegDecl& decl) {
     if (v == View::PF) return {role, decl, {}};
     const bool rx = d == Direction::Rx;
     const std::uint32_t base = rx ? RxBlock::kBase : TxBlock::kBase;
     const std::uint32_t vf_base = rx ? RxBlock::kVfBase : TxBlock::kVfBase;
     static constexpr unsigned kSlot[] = {0, 1, 2, 6, 3, 4, 5, 7, 8};  // RingReg -> kVfNames index
-    RegInfo at = decl.info.moved(vf_base + (decl.info.offset - base), 2, 0x40);
+    RegInfo at = decl.info.moved(vf_base + (decl.info.offset - base), 8, 0x40);
     at.name = (rx ? RxBlock::kVfNames : TxBlock::kVfNames)[kSlot[static_cast<unsigned>(role)]];
     return {role, decl.with(at), {}};
   }
@@ -122,6 +123,68 @@ public:
   }
   Family family() const override { return Family::i82599; }
   const char* name() const override { return "ixgbe layout"; }
+
+  std::vector<DcbRegDecl> dcb_decls() const override {
+    return {{DcbReg::DescControl, RTTDCS::decl()},       {DcbReg::QueueCredit, RTTDT1C::decl()},
+            {DcbReg::TcDescCredit, RTTDT2C::decl()},     {DcbReg::PacketControl, RTTPCS::decl()},
+            {DcbReg::TcPacketCredit, RTTPT2C::decl()},   {DcbReg::UpToTc, RTTUP2TC::decl()},
+            {DcbReg::QueueLayout, MTQC::decl()},         {DcbReg::TxBufferSize, TXPBSIZE::decl()}};
+  }
+  TxDcbCfg decode_tx_dcb(std::uint32_t rttdcs, std::uint32_t mtqc, const std::uint32_t (&tc)[8]) const override {
+    TxDcbCfg c;
+    c.wsp = RTTDCS::TDPAC::get(rttdcs) && !RTTDCS::ARBDIS::get(rttdcs);
+    c.vm_wrr = RTTDCS::VMPAC::get(rttdcs) && !RTTDCS::ARBDIS::get(rttdcs);
+    c.vt = MTQC::VT_ENA::get(mtqc) != 0;
+    const unsigned num = MTQC::NUM_TC_OR_Q::get(mtqc);
+    c.tcs = !MTQC::RT_ENA::get(mtqc) ? 1 : num == 3 ? 8 : num == 2 ? 4 : 1;
+    for (unsigned t = 0; t < 8; ++t) {
+      c.refill[t] = static_cast<std::uint16_t>(RTTDT2C::CRQ::get(tc[t]));
+      c.max[t] = static_cast<std::uint16_t>(RTTDT2C::MCL::get(tc[t]));
+      c.bwg[t] = static_cast<std::uint8_t>(RTTDT2C::BWG::get(tc[t]));
+      c.strict[t] = RTTDT2C::LSP::get(tc[t])   ? hls::TcStrict::Link
+                    : RTTDT2C::GSP::get(tc[t]) ? hls::TcStrict::Group
+                                               : hls::TcStrict::None;
+    }
+    return c;
+  }
+  unsigned decode_queue_credit(std::uint32_t v) const override { return RTTDT1C::CRQ::get(v); }
+  // ixgbe_dcb_hw_config_82599 for a VT port (ixgbe_setup_mtqc's MTQC): the descriptor
+  // arbiter (RTTDT1C 0 for every queue, RTTDT2C per class, RTTDCS = TDPAC | TDRM), the data
+  // arbiter (RTTPCS with ARBDIS, RTTUP2TC, RTTPT2C, RTTPCS = TPPAC | TPRM | ARBD 4), MTQC
+  // between RTTDCS.ARBDIS set and clear, and TXPBSIZE (ixgbe_set_txpba: equal shares).
+  // Every class in bandwidth group 0 at 100 %, as ixgbe's default config; user priority u to
+  // class u for u < tcs (0 above). Credits: ixgbe_dcb_calculate_tc_credits.
+  void write_tx_dcb(RegAccess& w, const TxDcbPlan& p) const override {
+    unsigned min_percent = 100;
+    for (unsigned t = 0; t < p.tcs; ++t)
+      if (p.bw_percent[t] && p.bw_percent[t] < min_percent) min_percent = p.bw_percent[t];
+    std::uint32_t credit[8] = {};
+    for (unsigned t = 0; t < 8; ++t) {
+      const TcCredits c = ixgbe_tc_credits(t < p.tcs ? p.bw_percent[t] : 0, min_percent, p.max_frame);
+      credit[t] = RTTDT2C::CRQ::make(c.refill) | RTTDT2C::MCL::make(c.max) | RTTDT2C::BWG::make(0) |
+                  (t < p.tcs && p.strict[t] ? RTTDT2C::LSP::make(1) : 0);
+    }
+    for (unsigned q = 0; q < 128; ++q) {
+      w.write32(Rate::RTTDQSEL::at(), q);
+      w.write32(RTTDT1C::at(), 0);
+    }
+    for (unsigned t = 0; t < 8; ++t) w.write32(RTTDT2C::at(t), credit[t]);
+    w.write32(RTTDCS::at(), RTTDCS::TDPAC::make(1) | RTTDCS::TDRM::make(1));
+    const std::uint32_t pcs = RTTPCS::TPPAC::make(1) | RTTPCS::TPRM::make(1) | RTTPCS::ARBD::make(4);
+    w.write32(RTTPCS::at(), pcs | RTTPCS::ARBDIS::make(1));
+    std::uint32_t up2tc = 0;
+    for (unsigned u = 0; u < 8; ++u) up2tc |= (u < p.tcs ? u : 0u) << (3 * u);
+    w.write32(RTTUP2TC::at(), up2tc);
+    for (unsigned t = 0; t < 8; ++t) w.write32(RTTPT2C::at(t), credit[t]);
+    w.write32(RTTPCS::at(), pcs);
+    // ixgbe_setup_mtqc: arbiter off, MTQC = VT_ENA | RT_ENA | 4TC_4TQ (0xB) or 8TC_8TQ (0xF), on
+    const std::uint32_t dcs = w.read32(RTTDCS::at());
+    w.write32(RTTDCS::at(), dcs | RTTDCS::ARBDIS::make(1));
+    w.write32(MTQC::at(), MTQC::RT_ENA::make(1) | MTQC::VT_ENA::make(1) | MTQC::NUM_TC_OR_Q::make(p.tcs > 4 ? 3 : 2));
+    w.write32(RTTDCS::at(), dcs);
+    for (unsigned t = 0; t < 8; ++t)
+      w.write32(TXPBSIZE::at(t), t < p.tcs ? TXPBSIZE::SIZE::make(p.tx_buffer_bytes / p.tcs / 1024) : 0);
+  }
 
   void bind_sorter(RegisterSpace& rs, SorterRegs& s) const override {
     hls::SorterTables& t = s.tables;

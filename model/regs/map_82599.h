@@ -179,6 +179,75 @@ struct RateLayout {
 };
 using Rate = RateRegisters<RateLayout>;
 
+// ---------------------------------------------------------------- DCB transmit arbitration
+// ixgbe_type.h and ixgbe_dcb_82599.h (Linux, DPDK); programming: ixgbe_dcb_hw_config_82599
+// (`Map82599::write_tx_dcb`). The credit fields' widths are not in the sources (no masks):
+// refill 8:0 and MCL 23:12 from the drivers' limits 511 and 4095 (U). Semantics of the
+// arbiter: hls/scheduler/README.md (Ets), docs/fidelity.md.
+struct RTTDCS : Register<RTTDCS> {
+  static constexpr RegInfo info = reg("RTTDCS", 0x04900).doc(
+      "DCB Tx descriptor plane control: the arbitration between the Tx queues' descriptor reads");
+  IOVSIM_FIELD(TDPAC, 0, 0, "0 round robin, 1 weighted strict priority over the traffic classes");
+  IOVSIM_FIELD(VMPAC, 1, 1, "0 round robin, 1 WRR by RTTDT1C between the VMs' queues of a class");
+  IOVSIM_FIELD(TDRM, 4, 4, "transmit recycle mode (refill when no class may send; stored, always on)");
+  IOVSIM_FIELD(ARBDIS, 6, 6, "arbiter disable while it is reconfigured (round robin meanwhile)");
+  IOVSIM_FIELD(BDPM, 22, 22, "bypass data pipe, must be clear (stored)");
+  IOVSIM_FIELD(BPBFSM, 23, 23, "bypass packet buffer free space, must be clear (stored)");
+  using fields = FieldList<TDPAC, VMPAC, TDRM, ARBDIS, BDPM, BPBFSM>;
+};
+struct RTTDT1C : Register<RTTDT1C> {
+  static constexpr RegInfo info = reg("RTTDT1C", 0x04908).doc(
+      "VM credit refill of the queue RTTDQSEL selects (ixgbe writes 0 for all 128)");
+  IOVSIM_FIELD(CRQ, 13, 0, "credit refill quantum, 64-byte credits");
+  using fields = FieldList<CRQ>;
+};
+// The per-class credit word of the descriptor (RTTDT2C) and packet (RTTPT2C) planes.
+struct TcCreditFields {
+  IOVSIM_FIELD(CRQ, 8, 0, "credit refill quantum, 64-byte credits (ixgbe: at most 511)");
+  IOVSIM_FIELD(BWG, 11, 9, "bandwidth group");
+  IOVSIM_FIELD(MCL, 23, 12, "max credit limit, 64-byte credits (ixgbe: at most 4095)");
+  IOVSIM_FIELD(GSP, 30, 30, "group strict priority");
+  IOVSIM_FIELD(LSP, 31, 31, "link strict priority");
+  using fields = FieldList<CRQ, BWG, MCL, GSP, LSP>;
+};
+struct RTTDT2C : Register<RTTDT2C>, TcCreditFields {
+  static constexpr RegInfo info =
+      reg("RTTDT2C", 0x04910).array(8, 4).doc("descriptor plane credits and priority of traffic class n");
+};
+struct RTTPCS : Register<RTTPCS> {
+  static constexpr RegInfo info = reg("RTTPCS", 0x0CD00).doc(
+      "DCB Tx packet plane control (stored: the model's packet buffer keeps the descriptor plane's order)");
+  IOVSIM_FIELD(TPPAC, 5, 5, "0 round robin, 1 strict priority");
+  IOVSIM_FIELD(ARBDIS, 6, 6, "arbiter disable");
+  IOVSIM_FIELD(TPRM, 8, 8, "recycle mode");
+  IOVSIM_FIELD(ARBD, 31, 22, "arbitration delay (ixgbe: 4 in DCB mode)");
+  using fields = FieldList<TPPAC, ARBDIS, TPRM, ARBD>;
+};
+struct RTTPT2C : Register<RTTPT2C>, TcCreditFields {
+  static constexpr RegInfo info =
+      reg("RTTPT2C", 0x0CD20).array(8, 4).doc("packet plane credits and priority of traffic class n (stored)");
+};
+struct RTTUP2TC : Register<RTTUP2TC> {
+  static constexpr RegInfo info = reg("RTTUP2TC", 0x0C800).doc(
+      "Tx user priority to traffic class, 3 bits per priority (stored: the model's queues carry the class)");
+  IOVSIM_FIELD(UP0MAP, 2, 0, "traffic class of user priority 0 (UPnMAP at 3n)");
+  using fields = FieldList<UP0MAP>;
+};
+struct MTQC : Register<MTQC> {
+  static constexpr RegInfo info = reg("MTQC", 0x08120).doc(
+      "multiple Tx queues command: DCB and virtualization layout of the 128 Tx queues");
+  IOVSIM_FIELD(RT_ENA, 0, 0, "DCB enabled");
+  IOVSIM_FIELD(VT_ENA, 1, 1, "virtualization enabled");
+  IOVSIM_FIELD(NUM_TC_OR_Q, 3, 2, "VT: 1 = 64 pools, 2 = 32 pools / 4 TCs, 3 = 16 pools x 8 TCs; non-VT DCB: 2 = 4 TCs, 3 = 8 TCs");
+  using fields = FieldList<RT_ENA, VT_ENA, NUM_TC_OR_Q>;
+};
+struct TXPBSIZE : Register<TXPBSIZE> {
+  static constexpr RegInfo info = reg("TXPBSIZE", 0x0CC00).array(8, 4).doc(
+      "Tx packet buffer n size (stored: the model has one Tx buffer per port, docs/fidelity.md)");
+  IOVSIM_FIELD(SIZE, 19, 10, "size in KB (ixgbe: 160 KB / classes)");
+  using fields = FieldList<SIZE>;
+};
+
 // ---------------------------------------------------------------- per-pool statistics
 // VF BAR (ixgbevf regs.h IXGBE_VFGPRC ...; DPDK ixgbe_vf.h) and the PF's per-pool arrays
 // (ixgbe_type.h IXGBE_PVFGPRC(x) ...; the out-of-tree ixgbe: "these are not clear on read").
@@ -423,7 +492,8 @@ struct VTEITR : Register<VTEITR>, NoFields {
   static constexpr RegInfo info = reg("VTEITR", 0x00820).array(3, 4).doc("VF interrupt throttle, as EITR");
 };
 struct VTIVAR : Register<VTIVAR>, NoFields {
-  static constexpr RegInfo info = reg("VTIVAR", 0x00120).doc("VF queues 0 and 1 to vectors: Rx0, Tx0, Rx1, Tx1");
+  static constexpr RegInfo info = reg("VTIVAR", 0x00120).array(4, 4).doc(
+      "VF queues 2i and 2i+1 to vectors: Rx, Tx, Rx, Tx (IXGBE_VTIVAR(x); the pool's queues only)");
 };
 struct VTIVAR_MISC : Register<VTIVAR_MISC>, NoFields {
   static constexpr RegInfo info = reg("VTIVAR_MISC", 0x00140).doc("VF other cause (mailbox) to a vector: 7:0");

@@ -156,3 +156,129 @@ TEST_CASE("a queue count of zero or beyond N is clamped, never read out of range
   CHECK(t.step(64) == 0);
   CHECK(t.step(64) == static_cast<int>(N - 1));
 }
+
+// --- Ets: the 82599's DCB descriptor-plane arbiter --------------------------------------------
+
+namespace {
+// Four classes on queues 0..15 (class q / 4, as the 82599's 32 x 4 VT layout numbers them),
+// refill and max credit per class in 64-byte credits.
+Harness ets_harness(const std::vector<unsigned>& refill, unsigned mcl = 4095) {
+  Harness t(h::SchedPolicy::Ets, 16);
+  for (unsigned q = 0; q < 16; ++q) h::sched_set_tc(t.cfg, q, q % 4);
+  for (unsigned c = 0; c < h::kSchedTcs; ++c) {
+    t.cfg.tc_refill[c] = static_cast<uint16_t>(c < refill.size() ? refill[c] : 0);
+    t.cfg.tc_max[c] = static_cast<uint16_t>(mcl);
+    t.cfg.tc_bwg[c] = static_cast<uint8_t>(c);
+    t.cfg.tc_strict[c] = h::TcStrict::None;
+  }
+  return t;
+}
+const unsigned kSizes[] = {64, 1518, 594, 128, 1024, 256, 1522, 70};
+}  // namespace
+
+TEST_CASE("Ets gives backlogged classes byte shares refill_i / sum(refill) with mixed frame sizes") {
+  const std::vector<unsigned> refill{10, 20, 30, 40};
+  Harness t = ets_harness(refill);
+  for (unsigned q = 0; q < 16; ++q) t.backlog(q);
+  std::vector<double> bytes(4);
+  std::vector<unsigned> per_queue(16);
+  double total = 0;
+  unsigned i = 0;
+  for (int d = 0; d < 300000; ++d) {
+    const unsigned size = kSizes[(i++ * 7 + static_cast<unsigned>(d) / 3) % 8];
+    const int q = t.step(size);
+    REQUIRE(q >= 0);
+    bytes[static_cast<unsigned>(q) % 4] += size;
+    per_queue[static_cast<unsigned>(q)]++;
+    total += size;
+  }
+  for (unsigned c = 0; c < 4; ++c) {
+    INFO("class " << c);
+    CHECK(bytes[c] / total == Approx(refill[c] / 100.0).epsilon(0.01));
+  }
+  // within a class, round robin over its four queues
+  for (unsigned q = 0; q < 16; ++q) CHECK(per_queue[q] == Approx(per_queue[q % 4]).epsilon(0.01));
+}
+
+TEST_CASE("Ets serves a link-strict class before all others and an idle class bursts at most its max credit") {
+  SECTION("link strict") {
+    Harness t = ets_harness({10, 10, 10, 10});
+    t.cfg.tc_strict[1] = h::TcStrict::Link;
+    for (unsigned q = 0; q < 16; ++q) t.backlog(q);
+    for (int d = 0; d < 1000; ++d) CHECK(t.step(1518) % 4 == 1);
+    for (unsigned q : {1u, 5u, 9u, 13u}) t.req.eligible.clear(q);  // held: the others share
+    std::vector<unsigned> n(4);
+    for (int d = 0; d < 3000; ++d) n[static_cast<unsigned>(t.step(1518)) % 4]++;
+    CHECK(n[1] == 0);
+    CHECK(n[0] == Approx(1000).margin(2));
+    CHECK(n[2] == Approx(1000).margin(2));
+  }
+  SECTION("max credit limit") {
+    const unsigned mcl = 100;  // 6,400 bytes
+    Harness t = ets_harness({10, 10}, mcl);
+    for (unsigned q = 0; q < 16; q += 4) t.backlog(q);  // class 0 only: class 1 banks credit
+    for (int d = 0; d < 2000; ++d) CHECK(t.step(1518) % 4 == 0);
+    CHECK(t.st.tc_credit[1] == static_cast<int32_t>(mcl * 64));  // capped, not 2000 refills
+    for (unsigned q = 1; q < 16; q += 4) t.backlog(q);
+    // class 1 (the higher) sends its banked credit in a row: at least mcl x 64 bytes, and at
+    // most that, plus one frame (its credit may go negative by the last frame), plus what the
+    // refills during the run gave it (a refill comes when class 0 is out of credit as well)
+    unsigned run = 0, first_run = 0, refills_at = t.st.refills;
+    bool in_first = true;
+    for (int d = 0; d < 5000; ++d) {
+      const unsigned size = kSizes[static_cast<unsigned>(d) % 8];
+      const unsigned refills = t.st.refills;
+      const int q = t.step(size);
+      CHECK(t.st.tc_credit[1] <= static_cast<int32_t>(mcl * 64));
+      if (q % 4 == 1) {
+        if (!run) refills_at = refills;
+        run += size;
+      } else if (run) {
+        const unsigned during = t.st.refills - refills_at;
+        if (in_first) first_run = run, in_first = false;
+        CHECK(run <= mcl * 64 + 1522 + during * 10 * 64);
+        run = 0;
+      }
+    }
+    CHECK(first_run >= mcl * 64);
+  }
+}
+
+TEST_CASE("Ets's group-strict class takes its group's credit before the others of the group") {
+  Harness t = ets_harness({20, 20, 60});
+  // classes 0 and 1 share bandwidth group 0; class 1 is group strict
+  t.cfg.tc_bwg[1] = 0;
+  t.cfg.tc_strict[1] = h::TcStrict::Group;
+  for (unsigned q = 0; q < 12; ++q) t.backlog(q);
+  std::vector<double> bytes(4);
+  double total = 0;
+  for (int d = 0; d < 200000; ++d) {
+    const int q = t.step(1024);
+    bytes[static_cast<unsigned>(q) % 4] += 1024;
+    total += 1024;
+  }
+  // the group keeps its 40 %; class 1 spends class 0's credit too, class 2 keeps its 60 %
+  CHECK(bytes[2] / total == Approx(0.6).epsilon(0.01));
+  CHECK((bytes[0] + bytes[1]) / total == Approx(0.4).epsilon(0.01));
+  CHECK(bytes[1] > 1.5 * bytes[0]);
+}
+
+TEST_CASE("Ets with the VM arbiter (VMPAC) shares a class's bytes by the queues' credits") {
+  Harness t = ets_harness({50, 50});
+  t.cfg.vm_wrr = true;
+  const std::vector<unsigned> w{3, 0, 0, 0, 9, 0, 0, 0, 12};  // queues 0, 4, 8 of class 0 (RTTDT1C)
+  for (unsigned q : {0u, 4u, 8u}) t.cfg.weight[q] = static_cast<uint16_t>(w[q]), t.backlog(q);
+  t.backlog(1);
+  std::vector<double> bytes(16);
+  double cls0 = 0;
+  for (int d = 0; d < 200000; ++d) {
+    const unsigned size = kSizes[static_cast<unsigned>(d) % 8];
+    const int q = t.step(size);
+    bytes[static_cast<unsigned>(q)] += size;
+    if (q % 4 == 0) cls0 += size;
+  }
+  CHECK(bytes[0] / cls0 == Approx(3.0 / 24).epsilon(0.01));
+  CHECK(bytes[4] / cls0 == Approx(9.0 / 24).epsilon(0.01));
+  CHECK(bytes[8] / cls0 == Approx(12.0 / 24).epsilon(0.01));
+  CHECK(cls0 / (cls0 + bytes[1]) == Approx(0.5).epsilon(0.01));
+}

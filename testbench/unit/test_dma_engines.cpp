@@ -395,7 +395,7 @@ TEST_CASE("a length written under a running queue is ignored, head and tail stay
   const regs::DeviceMap& map = p99().map();
   std::vector<Ring> rings(2);
   regs::RegisterSpace rs;
-  map_rings(rs, map, regs::Direction::Rx, regs::View::VF, [&](unsigned i) -> Ring& { return rings[i]; }, {});
+  map_rings(rs, map, regs::Direction::Rx, regs::View::VF, 2, [&](unsigned i) -> Ring& { return rings[i]; }, {});
   auto off = [&](regs::RingReg r) { return map.ring_offset(regs::Direction::Rx, regs::View::VF, r, 0); };
   Ring& r = rings[0];
   rs.write(off(regs::RingReg::Control), 0);

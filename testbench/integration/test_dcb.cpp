@@ -1,0 +1,171 @@
+// 82599 DCB transmit arbitration in whole runs: the PF driver programs the descriptor plane as
+// ixgbe_dcb_hw_config_82599 does (credits from ixgbe_dcb_calculate_tc_credits), the port's
+// queues take the 32 x 4 VT layout, each VF sends on its traffic class's queue, and VFs
+// flooding a 10 Gb/s wire get byte shares refill_i / sum(refill) over the backlogged classes.
+// The expected shares are computed here from the driver's formula, written again for the test.
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "testbench/support.h"
+
+using namespace iovsim;
+
+namespace {
+struct Cls {
+  unsigned percent;
+  bool strict = false;
+};
+struct Sender {
+  unsigned tc, frame;
+  double load_mbps = 40000;  // four times the line rate: always backlogged
+};
+std::string dcb_flood(const std::vector<Cls>& tcs, const std::vector<Sender>& vfs, const std::string& extra = "") {
+  std::string s = fmt::format(R"(
+duration_us: 10000
+drain_us: 0
+device:
+  preset: "82599"
+  ports: 1
+  vfs_per_port: {}
+  link_gbps: 10
+  dcb:
+    tcs: {}
+)",
+                              vfs.size(), tcs.size() > 4 ? 8 : 4);
+  for (unsigned t = 0; t < tcs.size(); ++t)
+    s += fmt::format("    tc{}: {{bandwidth_percent: {}, strict: {}}}\n", t, tcs[t].percent, tcs[t].strict);
+  s += "host: {tx_ring_entries: 512, vm_memory_kb: 8192}\nport0:\n  wire: {pattern: off}\n";
+  for (unsigned v = 0; v < vfs.size(); ++v)
+    s += fmt::format("  vf{}: {{qos: {{tc: {}}}, tx: {{load_mbps: {}, frame_bytes: {}}}}}\n", v, vfs[v].tc,
+                     vfs[v].load_mbps, vfs[v].frame);
+  return s + extra;
+}
+
+// ixgbe_dcb_calculate_tc_credits' refill for each class (max_frame 1522: min_credit 12).
+std::vector<double> refills(const std::vector<Cls>& tcs) {
+  const int min_credit = (1522 / 2 + 63) / 64;
+  int min_percent = 100;
+  for (const Cls& c : tcs)
+    if (c.percent && static_cast<int>(c.percent) < min_percent) min_percent = static_cast<int>(c.percent);
+  const int mult = min_credit / min_percent + 1;
+  std::vector<double> r;
+  for (const Cls& c : tcs) r.push_back(std::max(std::min(static_cast<int>(c.percent) * mult, 511), min_credit));
+  return r;
+}
+
+double tx_bytes(const nlohmann::json& m, unsigned vf) {
+  return test::function(m, fmt::format("port0.vf{}", vf))["tx_bytes"].get<double>();
+}
+
+// Each VF's share of the bytes the backlogged VFs sent against its class's refill share.
+void check_refill_shares(const nlohmann::json& m, const std::vector<Cls>& tcs, const std::vector<Sender>& vfs) {
+  const std::vector<double> r = refills(tcs);
+  double total = 0, refill_total = 0;
+  for (unsigned v = 0; v < vfs.size(); ++v) total += tx_bytes(m, v), refill_total += r[vfs[v].tc];
+  for (unsigned v = 0; v < vfs.size(); ++v) {
+    CAPTURE(v, vfs[v].tc, r[vfs[v].tc]);
+    CHECK(tx_bytes(m, v) / total == Approx(r[vfs[v].tc] / refill_total).epsilon(0.01));
+  }
+  CHECK(m["ports"][0]["wire_tx_gbps"].get<double>() > 9.0);  // the wire is the bottleneck (L2 bytes)
+  CHECK(m["conservation"]["balanced"].get<bool>());
+}
+}  // namespace
+
+TEST_CASE("DCB: backlogged classes with mixed frame sizes get byte shares refill_i / sum(refill) within 1 %") {
+  const std::vector<Cls> tcs{{10}, {20}, {30}, {40}};
+  const std::vector<Sender> vfs{{0, 1518}, {1, 64}, {2, 594}, {3, 1024}};
+  const auto m = test::run(dcb_flood(tcs, vfs));
+  check_refill_shares(m, tcs, vfs);
+  // what the driver programmed, as the registers decode it
+  const auto& d = m["ports"][0]["scheduler"]["dcb"];
+  CHECK(d["wsp"].get<bool>());
+  CHECK(d["tcs"] == 4);
+  const std::vector<double> r = refills(tcs);
+  for (unsigned t = 0; t < 4; ++t) {
+    CHECK(d[fmt::format("tc{}", t)]["refill_credits"].get<double>() == r[t]);
+    CHECK(d[fmt::format("tc{}", t)]["max_credits"] == tcs[t].percent * 4095 / 100);
+  }
+  // the 32 x 4 layout: VF v's Tx queue is 4v + its class
+  for (const auto& q : m["queues"])
+    if (q["tx_frames"].get<std::uint64_t>() > 0) {
+      const unsigned v = q["pool"].get<unsigned>();
+      REQUIRE(v < 4);
+      CHECK(q["function"] == fmt::format("port0.vf{}", v));
+      CHECK(q["queue"] == 4 * v + vfs[v].tc);
+    }
+}
+
+TEST_CASE("DCB: two VFs in one class share it round robin") {
+  {
+    const std::vector<Cls> tcs{{25}, {75}, {0}, {0}};
+    const std::vector<Sender> vfs{{0, 1518}, {1, 1518}, {1, 1518}};
+    const auto m = test::run(dcb_flood(tcs, vfs));
+    const double b0 = tx_bytes(m, 0), b1 = tx_bytes(m, 1), b2 = tx_bytes(m, 2);
+    CHECK(b0 / (b0 + b1 + b2) == Approx(0.25).epsilon(0.01));
+    CHECK(b1 / b2 == Approx(1.0).epsilon(0.01));  // same frames: round robin between the pools' queues
+  }
+}
+
+TEST_CASE("DCB: the driver's refill cap (511) shapes a 1 % class: refills 13 and 511, not 1 : 99") {
+  const std::vector<Cls> tcs{{1}, {99}, {0}, {0}};
+  const std::vector<Sender> vfs{{0, 1024}, {1, 1024}};
+  const std::vector<double> r = refills(tcs);
+  REQUIRE(r[0] == 13);
+  REQUIRE(r[1] == 511);
+  const auto m = test::run(dcb_flood(tcs, vfs));
+  // 13 credits are 832 bytes a round against 32,704: 2.5 %, where the percentages say 1 %. The
+  // small class gets somewhat more (3.2 % measured over 10 ms): a refill also comes whenever the
+  // small class is the only one eligible, which this test bounds but does not quantify.
+  const double share = tx_bytes(m, 0) / (tx_bytes(m, 0) + tx_bytes(m, 1));
+  CHECK(share > 0.024);
+  CHECK(share < 0.035);
+  CHECK(m["ports"][0]["scheduler"]["dcb"]["tc0"]["refill_credits"] == 13);
+  CHECK(m["ports"][0]["scheduler"]["dcb"]["tc1"]["refill_credits"] == 511);
+}
+
+TEST_CASE("DCB: a link-strict class gets all it offers, the others share the rest by their refills") {
+  const std::vector<Cls> tcs{{20}, {30}, {50}, {0, true}};
+  const std::vector<Sender> vfs{{0, 1518}, {1, 1518}, {2, 1518}, {3, 512, 2000}};
+  const auto m = test::run(dcb_flood(tcs, vfs));
+  CHECK(test::function(m, "port0.vf3")["tx_gbps"].get<double>() == Approx(2.0).epsilon(0.02));
+  const std::vector<double> r = refills(tcs);
+  const double rest = tx_bytes(m, 0) + tx_bytes(m, 1) + tx_bytes(m, 2);
+  for (unsigned v = 0; v < 3; ++v) CHECK(tx_bytes(m, v) / rest == Approx(r[v] / (r[0] + r[1] + r[2])).epsilon(0.01));
+  CHECK(m["ports"][0]["scheduler"]["dcb"]["tc3"]["link_strict"].get<bool>());
+}
+
+TEST_CASE("DCB keys: the 82576, a class count, shares, classes and arbiters that do not fit are errors") {
+  auto error_of = [](const std::string& yaml) {
+    try {
+      test::scenario(yaml);
+    } catch (const std::exception& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  const std::string ok = dcb_flood({{50}, {50}, {0}, {0}}, {{0, 64}, {1, 64}});
+  CHECK(error_of(ok) == "no error");
+  auto with = [&ok](const std::string& from, const std::string& to) {
+    std::string s = ok;
+    s.replace(s.find(from), from.size(), to);
+    return s;
+  };
+  CHECK_THAT(error_of(with("preset: \"82599\"", "preset: \"82576\"")),
+             Catch::Contains("device.dcb.tcs") && Catch::Contains("82576"));
+  CHECK_THAT(error_of(with("tcs: 4", "tcs: 3")), Catch::Contains("device.dcb.tcs") && Catch::Contains("0, 4 or 8"));
+  CHECK_THAT(error_of(with("tc1: {bandwidth_percent: 50", "tc1: {bandwidth_percent: 40")),
+             Catch::Contains("device.dcb") && Catch::Contains("add up to 90"));
+  CHECK_THAT(error_of(with("qos: {tc: 1}", "qos: {tc: 4}")), Catch::Contains("port0.vf1.qos.tc") && Catch::Contains("4 traffic classes"));
+  CHECK_THAT(error_of(with("link_gbps: 10", "link_gbps: 10\n  tx_arbiter: wrr")), Catch::Contains("device.tx_arbiter"));
+  CHECK_THAT(error_of(with("qos: {tc: 1}", "rss: true, qos: {tc: 1}")), Catch::Contains("port0.vf1.rss"));
+  CHECK_THAT(error_of(with("vfs_per_port: 2", "vfs_per_port: 31")), Catch::Contains("no error"));
+  CHECK_THAT(error_of(with("vfs_per_port: 2", "vfs_per_port: 32")),
+             Catch::Contains("device.vfs_per_port") && Catch::Contains("32"));
+  std::string nodcb = dcb_flood({}, {{0, 64}});
+  nodcb.replace(nodcb.find("  dcb:\n    tcs: 4\n"), 18, "  dcb:\n    tcs: 0\n    tc2: {strict: true}\n");
+  CHECK_THAT(error_of(nodcb), Catch::Contains("device.dcb.tc2"));
+}
