@@ -236,6 +236,8 @@ void visit_scenario(V& v, Scenario& s) {
              "Tx arbitration between the port's queues: rr (the parts' round robin without DCB), or the what-if wrr (frame-fair, qos.weight), dwrr (byte-fair, qos.weight), strict (qos.priority)");
     v.field("dwrr_quantum_bytes", s.device.dwrr_quantum_bytes, Range{0, 65535},
             "dwrr: bytes per weight unit, at least max_frame_bytes; 0 = max_frame_bytes");
+    v.field("rate_window_kb", s.device.rate_window_kb, Range{0, 2047},
+            "the rate limiters' memory window the PF driver writes (RTTBCNRM.MMW_SIZE, KB): how far a rate-limited queue delayed while it had work may catch up; 0 = the driver's (igb 20, ixgbe 4)");
     v.section("dcb", "82599 DCB transmit arbitration: traffic classes programmed as ixgbe does (docs/scenarios.md)", [&] {
       v.field("tcs", s.device.dcb.tcs, Range{0, 8},
               "traffic classes, 0 (no DCB), 4 or 8: the 82599's VT layout becomes 32 pools x 4 queues or 16 x 8 (queue n of a pool is class n), the Tx descriptor arbiter weighted strict priority (RTTDCS.TDPAC)");

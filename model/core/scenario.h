@@ -191,6 +191,7 @@ struct DeviceCfg {
   TxArbiterKind tx_arbiter = TxArbiterKind::rr;
   bool flow_control = false;  // the PF driver requests 802.3x full flow control
   unsigned dwrr_quantum_bytes = 0;  // 0 = max_frame_bytes
+  unsigned rate_window_kb = 0;      // RTTBCNRM MMW_SIZE with the rate limiters, 0 = the driver's
   DcbCfg dcb;
 };
 

@@ -407,7 +407,7 @@ void Driver::pf_bring_up() {
     if (rate <= 0) continue;
     std::vector<unsigned> queues;
     for (unsigned i = 0; i < prof_.queues_per_pool; ++i) queues.push_back(prof_.queue_of(v < p_.vfs ? v : pf_pool, i));
-    map.write_rate_limit(bar, queues, rate, p_.link_bps / 1e6);
+    map.write_rate_limit(bar, queues, rate, p_.link_bps / 1e6, p_.rate_window_kb);
   }
 }
 

@@ -90,6 +90,7 @@ struct DriverParams {
   double link_bps = 1e9;
   bool flow_control = false;            // request 802.3x full flow control (else none)
   regs::TxDcbPlan dcb;                  // PF: DCB transmit arbitration to program (tcs 0: none)
+  unsigned rate_window_kb = 0;          // RTTBCNRM MMW_SIZE the PF writes with rate limits, 0 = the driver's
   const sc_core::sc_event* watchdog_tick = nullptr;  // VFs: the platform's tick every host.watchdog_us
   unsigned rx_packet_buffer_bytes = 0;  // the port's, for the water marks
   // The host CPU model: the core this driver runs on and, for a hypervisor (vmdq, vswitch),

@@ -324,6 +324,7 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const TraceOptio
       dp.max_frame = s.device.max_frame_bytes;
       dp.link_bps = line_bps;
       dp.flow_control = s.device.flow_control;
+      dp.rate_window_kb = s.device.rate_window_kb;
       if (v < 0 && s.device.dcb.tcs) {  // the PF driver programs DCB
         regs::TxDcbPlan& d = dp.dcb;
         d.tcs = s.device.dcb.tcs;

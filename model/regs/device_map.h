@@ -311,9 +311,9 @@ public:
   virtual void write_switch_control(RegAccess& w, bool loopback, hls::PoolMask mac_spoof,
                                     hls::PoolMask vlan_spoof, unsigned pools_in_use) const = 0;
   // Rate limit of a pool (its queues given) as igb_set_vf_rate_limit / ixgbe_set_vf_rate_limit
-  // program it.
+  // program it; RTTBCNRM's memory window `window_kb`, 0 = the driver's (igb 20, ixgbe 4).
   virtual void write_rate_limit(RegAccess& w, const std::vector<unsigned>& pool_queues,
-                                double rate_mbps, double link_mbps) const = 0;
+                                double rate_mbps, double link_mbps, unsigned window_kb = 0) const = 0;
   // The lowest rate RTTBCNRC can program at `link_mbps`: RF = link / rate must lie in the valid
   // factor range (kRateFactorMax; RF_INT, 14 bits on the 82576 and 10 on the 82599, holds it).
   // A lower rate would wrap RF_INT or be ignored by the hardware (ixgbe_ndo_set_vf_bw refuses

@@ -267,7 +267,7 @@ public:
     return F::Rate::RTTBCNRM::MMW_SIZE::get(v);
   }
   void write_rate_limit(RegAccess& w, const std::vector<unsigned>& pool_queues, double rate,
-                        double link) const override {
+                        double link, unsigned window_kb) const override {
     // igb_set_vf_rate_limit / ixgbe_set_vf_rate_limit: RF = link / rate in 10.14 fixed point;
     // the global window, then RTTBCNRC for the pool's first queue (igb: "vf X uses queue X")
     // or for every queue of the pool (ixgbe: "write value for all Tx queues belonging to VF").
@@ -277,10 +277,11 @@ public:
     const std::uint32_t v = R::RTTBCNRC::RS_ENA::make(1) | R::RTTBCNRC::RF_INT::make(rf_int) |
                             R::RTTBCNRC::RF_DEC::make(rf_dec);
     const std::size_t n = F::kRateEveryQueueOfPool ? pool_queues.size() : 1;
-    if (F::kRateEveryQueueOfPool) w.write32(R::RTTBCNRM::at(), F::kRateWindowValue);
+    const std::uint32_t window = window_kb ? R::RTTBCNRM::MMW_SIZE::make(window_kb) : F::kRateWindowValue;
+    if (F::kRateEveryQueueOfPool) w.write32(R::RTTBCNRM::at(), window);
     for (std::size_t i = 0; i < n && i < pool_queues.size(); ++i) {
       w.write32(R::RTTDQSEL::at(), pool_queues[i]);
-      if (!F::kRateEveryQueueOfPool) w.write32(R::RTTBCNRM::at(), F::kRateWindowValue);
+      if (!F::kRateEveryQueueOfPool) w.write32(R::RTTBCNRM::at(), window);
       w.write32(R::RTTBCNRC::at(), v);
     }
   }

@@ -3,9 +3,9 @@
 // management's median Tx latency stays under the bound docs/validation.md derives (kBound);
 // without it, iSCSI loses bandwidth to round robin and management's frames queue behind a
 // full Tx packet buffer of flood frames, far above the bound. (The p99 is not bounded with
-// the throttling either: the rate controllers' catch-up window, 20 KB per queue as igb
-// programs RTTBCNRM, lets the two throttled floods fill the 40 KB buffer about 1 % of the
-// time; docs/validation.md.)
+// the throttling either: the VFs offer 88 % of the wire's time and the one FIFO Tx packet
+// buffer of 40 KB fills now and then, whatever the rate limiters' catch-up window;
+// docs/validation.md.)
 #include <catch2/catch.hpp>
 
 #include "model/core/scenario.h"
@@ -39,7 +39,7 @@ TEST_CASE("contention with hardware QoS: management and iSCSI keep their bandwid
   CHECK(tx_mbps(m, "port0.vf4") == Approx(150).epsilon(0.02));  // web, throttled
   CHECK(tx_latency(m, "port0.vf0", "p50") < kBoundNs);
   CHECK(tx_latency(m, "port0.vf3", "p50") < kBoundNs);
-  // the catch-up bursts: the p99 reaches the buffer's drain time (40 KB at 1 Gb/s), no further
+  // the buffer's excursions: the p99 reaches its drain time (40 KB at 1 Gb/s), no further
   CHECK(tx_latency(m, "port0.vf0", "p99") < 40960 * 8 + kBoundNs);
   CHECK(m["conservation"]["balanced"].get<bool>());
 }

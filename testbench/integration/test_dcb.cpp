@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "model/core/scenario.h"
 #include "testbench/support.h"
 
 using namespace iovsim;
@@ -76,9 +77,10 @@ void check_refill_shares(const nlohmann::json& m, const std::vector<Cls>& tcs, c
 }  // namespace
 
 TEST_CASE("DCB: backlogged classes with mixed frame sizes get byte shares refill_i / sum(refill) within 1 %") {
+  // scenarios/dcb.yaml: what dcb_flood would write for these classes and senders
   const std::vector<Cls> tcs{{10}, {20}, {30}, {40}};
   const std::vector<Sender> vfs{{0, 1518}, {1, 64}, {2, 594}, {3, 1024}};
-  const auto m = test::run(dcb_flood(tcs, vfs));
+  const auto m = test::run(read_text_file(IOVSIM_SOURCE_DIR "/scenarios/dcb.yaml"));
   check_refill_shares(m, tcs, vfs);
   // what the driver programmed, as the registers decode it
   const auto& d = m["ports"][0]["scheduler"]["dcb"];

@@ -379,7 +379,13 @@ TEST_CASE("ixgbe's rate limit reaches both queues of the VF's pool, igb's only t
                       [&rs](std::uint32_t o, std::uint32_t v) { rs.write(o, v); }};
     const std::vector<unsigned> pool3 = fam == Family::i82599 ? std::vector<unsigned>{6, 7}
                                                               : std::vector<unsigned>{3, 11};
-    map.write_rate_limit(w, pool3, 2500, 10000);
+    std::uint32_t window_at = 0;
+    for (const regs::RateRegDecl& r : map.rate_decls())
+      if (r.role == regs::RateReg::BurstWindow) window_at = r.decl.info.at(0);
+    map.write_rate_limit(w, pool3, 2500, 10000, 2);  // device.rate_window_kb: 2 KB
+    CHECK(w.read32(window_at) == 2);
+    map.write_rate_limit(w, pool3, 2500, 10000);  // the driver's window: igb 0x14, ixgbe 0x4
+    CHECK(w.read32(window_at) == (fam == Family::i82599 ? 0x4u : 0x14u));
     CHECK(s.programmed_rate_bps(pool3[0]) == Approx(2.5e9).epsilon(1e-4));
     CHECK(s.programmed_rate_bps(pool3[1]) == (fam == Family::i82599 ? Approx(2.5e9).epsilon(1e-4) : Approx(0)));
     CHECK(s.invalid_writes() == 0);
