@@ -19,6 +19,16 @@ inline Scenario scenario(const std::string& yaml, const std::vector<std::string>
 // pools and only the VFs... none exist, so nothing of the PF is compared there. A VF entry
 // whose VM the PF hosts in its pool (mode vmdq) leaves the pool's registers counting the PF's
 // traffic there: neither that PF nor that VF is compared. Returns the first disagreement, or "".
+// The message a scenario's loading fails with, or "no error".
+inline std::string scenario_error(const std::string& yaml) {
+  try {
+    scenario(yaml);
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
 inline std::string stats_register_mismatch(const nlohmann::json& m, const Scenario& s) {
   const std::uint64_t octet_mask = s.device.preset == "82599" ? (1ull << 36) - 1 : (1ull << 32) - 1;
   const std::uint64_t packet_mask = (1ull << 32) - 1;

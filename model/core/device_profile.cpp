@@ -42,6 +42,7 @@ DeviceProfile dcb_layout(const DeviceProfile& base, unsigned pools) {
   DeviceProfile p = base;
   p.num_pools = pools;
   p.queues_per_pool = base.queues_per_port / pools;
+  p.dcb_tcs = p.queues_per_pool;
   return p;
 }
 const DeviceProfile k82599_dcb4 = dcb_layout(k82599, 32);

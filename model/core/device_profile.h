@@ -40,6 +40,7 @@ struct DeviceProfile {
   unsigned pf_interrupt_vectors;  // EITR/IVAR vector space of the PF (82576: 25, 82599: 64)
   std::uint16_t subsystem_id;     // the PF's board (subsystem vendor: Intel) and its pci.ids name
   const char* subsystem_name;
+  unsigned dcb_tcs = 0;           // the 82599's VT + DCB layouts: traffic classes (queue n of a pool is class n)
   // The hardware queue that serves queue `q` of pool `pool`.
   unsigned queue_of(unsigned pool, unsigned q) const {
     return interleaved_queues ? pool + q * num_pools : pool * queues_per_pool + q;

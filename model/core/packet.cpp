@@ -95,6 +95,7 @@ void PacketBuilder::build(std::uint8_t* b, unsigned len, const PacketVars& v, ps
   }
   std::memcpy(b, hdr_, kMaxHeader);  // a fixed-size copy (a few vector moves); zeros past the header
   hls::mac_to_bytes(v.da, b);
+  if (spec_.vlan) b[14] = static_cast<std::uint8_t>(b[14] | (v.pcp & 7) << 5);  // TCI: PCP 15:13
   // The payload the previous frame left zero: up to its stamp, or all of it.
   unsigned zero_end = prev_len < hdr_len_ ? hdr_len_ : prev_len >= hdr_len_ + kStampBytes ? prev_len - kStampBytes : prev_len;
   if (zero_end < len) std::memset(b + zero_end, 0, len - zero_end);

@@ -40,6 +40,7 @@ struct PacketVars {
   std::uint8_t dst_add = 0;    // added to the last byte of the destination IP address
   std::uint32_t flow = 0;      // TCP: the flow whose sequence number advances (< spec.flows)
   std::uint16_t ip_id = 0;     // IPv4 identification
+  std::uint8_t pcp = 0;        // 802.1p priority in the VLAN tag (with spec.vlan)
 };
 
 class PacketBuilder {

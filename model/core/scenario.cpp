@@ -356,6 +356,8 @@ void visit_scenario(V& v, Scenario& s) {
       v.field("fcs_error_rate", p.wire.fcs_error_rate, Range{0, 1},
               "fraction of frames with a bad FCS");
       v.field("vlan", p.wire.vlan, Range{0, 4095}, "VID the link partner tags frames with, 0 = none");
+      v.weights("priorities", p.wire.priorities,
+                "destination (as in destinations) -> the 802.1p priority (PCP, 0..7) in its frames' VLAN tag (needs vlan); the others 0. With device.dcb the 82599 puts a frame in the traffic class RTRUP2TC maps its priority to");
       v.field("answer_ipv4", p.wire.answer_ipv4,
               "the link partner as a host: it answers ARP requests and ICMP echo requests for this IPv4 address (empty: it answers nothing)");
       v.field("answer_mac", p.wire.answer_mac, "the MAC it answers from (empty: 02:00:00:00:fe:0P, P the port)");
@@ -720,6 +722,8 @@ void validate(const Scenario& s, const std::string& origin) {
       bad("device.tx_arbiter", "with device.dcb the DCB registers choose the arbitration: leave rr");
     if (s.scheduler_impl == CoreImpl::rtl)
       bad("scheduler.impl", "the scheduler's RTL has no DCB arbiter (hls/scheduler/rtl): use cpp with device.dcb");
+    if (s.device.flow_control)
+      bad("device.flow_control", "802.3x with device.dcb: the per-class buffers need priority flow control (PFC), not modelled");
     unsigned sum = 0;
     for (unsigned t = 0; t < 8; ++t) {
       if (t >= dcb.tcs && (dcb.tc[t].bandwidth_percent || dcb.tc[t].strict))
@@ -816,7 +820,7 @@ void validate(const Scenario& s, const std::string& origin) {
     pf_vmdq_vms = std::max(pf_vmdq_vms, n);
   }
   const unsigned max_queues = s.device.mode == Mode::vmdq ? s.device.vfs_per_port + 1
-                              : std::max(any_rss ? prof.queues_per_pool : 1u, 1 + pf_vmdq_vms);
+                              : std::max(any_rss || prof.dcb_tcs ? prof.queues_per_pool : 1u, 1 + pf_vmdq_vms);
   std::uint64_t ring_bytes = driver_memory_bytes(s.host, s.device.max_frame_bytes, max_queues);
   if (ring_bytes > std::uint64_t{s.host.vm_memory_kb} * 1024)
     bad("host.vm_memory_kb", fmt::format("{} KB cannot hold the rings and buffers ({} KB)",
@@ -884,6 +888,12 @@ void validate(const Scenario& s, const std::string& origin) {
     }
     if (sends && dtotal <= 0)
       bad(fmt::format("port{}.wire.destinations", p), "needs at least one positive weight");
+    for (auto& [d, pcp] : pc.wire.priorities) {
+      const std::string key = fmt::format("port{}.wire.priorities.{}", p, to_text(d));
+      if (!pc.wire.destinations.count(d)) bad(key, "not one of the port's wire.destinations");
+      if (pcp > 7 || pcp != static_cast<unsigned>(pcp)) bad(key, "a priority is 0..7");
+      if (pcp > 0 && pc.wire.vlan == 0) bad(key, "a priority travels in the VLAN tag: set wire.vlan");
+    }
     auto check_fn = [&](const FunctionCfg& f, const std::string& key) {
       if (f.tx.to.kind == Peer::Kind::AllVfs ||
           (f.tx.to.kind == Peer::Kind::Vf && f.tx.to.vf >= s.device.vfs_per_port))

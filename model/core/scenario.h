@@ -139,6 +139,7 @@ struct WireCfg {
                                              {Peer::of(Peer::Kind::Unknown), 4}};
   double fcs_error_rate = 0;        // fraction of frames sent with a bad FCS
   unsigned vlan = 0;                // VID the link partner tags frames with, 0 = untagged
+  std::map<Destination, double> priorities;  // destination -> 802.1p priority (PCP) of its frames, default 0
   L3Kind l3 = L3Kind::ipv4;         // the frames' network and transport headers
   L4Kind l4 = L4Kind::udp;
   std::string trace;                // a pcap/pcapng file the link partner replays instead

@@ -20,6 +20,21 @@ void RxDma::map_registers(regs::RegisterSpace& pf, const std::vector<regs::Regis
   auto on_enable = [this](Ring& r) { engine_.enable_changed(r); };
   map_rings(pf, map, regs::Direction::Rx, regs::View::PF, prof_.queues_per_port,
             [this](unsigned q) -> Ring& { return engine_.ring(q); }, on_tail, on_enable);
+  // 82599: the Rx packet buffers' sizes (RXPBSIZE, the classes' buffers with DCB) and the Rx
+  // arbiter's registers, stored (the buffers drain independently, docs/fidelity.md).
+  for (const regs::RxDcbRegDecl& r : map.rx_dcb_decls()) switch (r.role) {
+      case regs::RxDcbReg::BufferSize:
+        pf.add(r.decl, [this, &map](unsigned i) { return map.encode_rx_buffer_bytes(engine_.buffer_bytes(i)); },
+               [this, &map](unsigned i, std::uint32_t v) { engine_.set_buffer_bytes(i, map.decode_rx_buffer_bytes(v)); });
+        break;
+      case regs::RxDcbReg::Control:
+        pf.add(r.decl, [this](unsigned) { return rtrpcs_; }, [this](unsigned, std::uint32_t v) { rtrpcs_ = v; });
+        break;
+      case regs::RxDcbReg::TcCredit:
+        pf.add(r.decl, [this](unsigned i) { return rtrpt4c_[i]; },
+               [this](unsigned i, std::uint32_t v) { rtrpt4c_[i] = v; });
+        break;
+    }
   for (unsigned v = 0; v < vfs.size(); ++v)
     map_rings(*vfs[v], map, regs::Direction::Rx, regs::View::VF, prof_.queues_per_pool,
               [this, v](unsigned i) -> Ring& { return engine_.ring(prof_.queue_of(v, i)); },

@@ -41,6 +41,7 @@ private:
 
   TlmDmaPort port_;
   RxEngine engine_;
+  std::uint32_t rtrpcs_ = 0, rtrpt4c_[8] = {};  // the Rx DCB arbiter's registers (stored)
   const DeviceProfile& prof_;
   PortLayout layout_;
   sc_core::sc_event flush_ev_;

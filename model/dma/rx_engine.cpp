@@ -21,8 +21,9 @@ RxEngine::RxEngine(const DeviceProfile& prof, const PortLayout& layout, const Rx
       qs_(prof.queues_per_port), ring_fn_(prof.queues_per_port),
       queue_stats_(prof.queues_per_port), fn_stats_(layout.first_function, layout.functions()),
       drops_(layout.port, layout.first_function, layout.functions()),
-      pb_(p.packet_buffer_bytes / kMinFrame + 1) {
+      tc_of_queue_mod_(prof.dcb_tcs) {
   p_.cache_size = std::min(p_.cache_size, Ring::kCacheMax);
+  set_buffer_bytes(0, p.packet_buffer_bytes);
   for (unsigned q = 0; q < rings_.size(); ++q)
     ring_fn_[q] = dma_fn(layout.function_of_pool(prof.pool_of_queue(q)));
 }
@@ -131,14 +132,22 @@ Drop RxEngine::receive(const Frame& f, unsigned q, int fn, std::uint32_t rss_has
   Ring& r = rings_[q];
   if (!r.enabled()) return drop_at(Drop::QueueDisabled, fn, q, arrive);
 
-  // admit into the packet buffer
-  while (pb_count_ && pb_[pb_head_].leave <= arrive) {
-    pb_used_ -= pb_[pb_head_].bytes;
-    if (++pb_head_ == pb_.size()) pb_head_ = 0;
-    --pb_count_;
+  // admit into the packet buffer (with DCB: its traffic class's)
+  Buffer& b = pb_[__builtin_expect(tc_of_queue_mod_ != 0, 0) ? q % tc_of_queue_mod_ : 0];
+  {
+    unsigned head = b.head, count = b.count, used = b.used;  // in registers through the loop
+    const PbEntry* fifo = b.fifo.data();
+    while (count && fifo[head].leave <= arrive) {
+      used -= fifo[head].bytes;
+      if (++head == b.slots) head = 0;
+      --count;
+    }
+    b.head = head, b.count = count, b.used = used;
   }
-  if (pb_used_ + f.len > p_.packet_buffer_bytes || pb_count_ == pb_.size())
+  if (b.used + f.len > b.capacity || b.count == b.slots) {
+    ++b.full_drops;
     return drop_at(Drop::RxBufferFull, fn, q, arrive);
+  }
 
   // prepare: one descriptor per buffer
   const unsigned bytes = f.len - kFcsBytes;  // RCTL.SECRC: the FCS is stripped
@@ -146,7 +155,7 @@ Drop RxEngine::receive(const Frame& f, unsigned q, int fn, std::uint32_t rss_has
   const unsigned need = (bytes + bufsize - 1) / bufsize;
   if (r.hw_owned() < need || need > p_.cache_size) return drop_at(Drop::NoDescriptor, fn, q, arrive);
   const unsigned dfn = ring_fn_[q];
-  const ps_t ready = std::max(arrive, last_start_);  // in order behind the frame before
+  const ps_t ready = std::max(arrive, b.last_start);  // in order behind the frame before
   stats_.hol_wait_ps += ready - arrive;
   if (r.cached < need) {
     const DmaStatus s =
@@ -168,12 +177,12 @@ Drop RxEngine::receive(const Frame& f, unsigned q, int fn, std::uint32_t rss_has
     ps_t d = start;
     const DmaStatus s = port_.write(dfn, addr, f.data + off, std::min(bufsize, bytes - off), TlpKind::Data, d);
     if (s != DmaStatus::Ok) {  // the engine spent the link time, the frame is dropped
-      last_start_ = start;
+      b.last_start = start;
       return drop_at(s == DmaStatus::BusMaster ? Drop::BusMaster : Drop::IommuFault, fn, q, arrive);
     }
     data_done = std::max(data_done, d);
   }
-  last_start_ = start;
+  b.last_start = start;
 
   // the descriptors are processed: their write-back images (advanced Rx write-back format)
   QueueState& qs = qs_[q];
@@ -199,13 +208,13 @@ Drop RxEngine::receive(const Frame& f, unsigned q, int fn, std::uint32_t rss_has
   maybe_fetch(r, dfn, start);  // the fetch rule, now that the cache is lower
 
   // the frame occupies the packet buffer until its data is written out
-  unsigned slot = pb_head_ + pb_count_;
-  if (slot >= pb_.size()) slot -= static_cast<unsigned>(pb_.size());
-  pb_[slot] = {data_done, f.len};
-  ++pb_count_;
-  pb_used_ += f.len;
-  pb_peak_ = std::max(pb_peak_, pb_used_);
-  if (fc_) fc_->on_rx(arrive, pb_used_, [this](unsigned b) { return drained_below(b); });
+  unsigned slot = b.head + b.count;
+  if (slot >= b.slots) slot -= b.slots;
+  b.fifo[slot] = {data_done, f.len};
+  ++b.count;
+  b.used += f.len;
+  b.peak = std::max(b.peak, b.used);
+  if (fc_) fc_->on_rx(arrive, b.used, [this](unsigned bytes) { return drained_below(bytes); });
 
   // The destination address, read once for VFMPRC's count and the isolation audit.
   const std::uint64_t da = hls::mac_from_bytes(f.data);
@@ -223,15 +232,27 @@ Drop RxEngine::receive(const Frame& f, unsigned q, int fn, std::uint32_t rss_has
   return Drop::kCount;
 }
 
-ps_t RxEngine::drained_below(unsigned bytes) const {
-  unsigned used = pb_used_, i = pb_head_;
+ps_t RxEngine::drained_below(unsigned bytes) const {  // 802.3x: the port's one buffer
+  const Buffer& b = pb_[0];
+  unsigned used = b.used, i = b.head;
   ps_t t = 0;
-  for (unsigned k = 0; k < pb_count_ && used >= bytes; ++k) {
-    t = std::max(t, pb_[i].leave);
-    used -= pb_[i].bytes;
-    if (++i == pb_.size()) i = 0;
+  for (unsigned k = 0; k < b.count && used >= bytes; ++k) {
+    t = std::max(t, b.fifo[i].leave);
+    used -= b.fifo[i].bytes;
+    if (++i == b.slots) i = 0;
   }
   return t;
+}
+
+void RxEngine::set_buffer_bytes(unsigned n, unsigned bytes) {
+  if (n >= kBuffers) return;
+  Buffer& b = pb_[n];
+  b.capacity = bytes;
+  if (b.count == 0) {  // the FIFO holds as many minimum frames as fit (at least one slot)
+    b.fifo.assign(bytes / kMinFrame + 1, PbEntry{0, 0});
+    b.slots = static_cast<unsigned>(b.fifo.size());
+    b.head = 0;
+  }
 }
 
 void RxEngine::publish(MetricsRegistry& m) const {
@@ -272,8 +293,14 @@ void RxEngine::publish(MetricsRegistry& m) const {
             Unit::None, "the queues of its pool that received frames");
   }
   const std::string port = fmt::format("/ports/{}/", layout_.port);
-  m.value(port + "rx_packet_buffer_peak_bytes", [this] { return pb_peak_; }, Unit::Bytes,
-          "peak Rx packet buffer occupancy");
+  m.value(port + "rx_packet_buffer_peak_bytes", [this] { return pb_[0].peak; }, Unit::Bytes,
+          "peak Rx packet buffer occupancy (with DCB: traffic class 0's buffer; rx_buffers has each)");
+  for (unsigned t = 0; t < tc_of_queue_mod_; ++t) {
+    const std::string b = fmt::format("{}rx_buffers/tc{}/", port, t);
+    m.value(b + "bytes", [this, t] { return pb_[t].capacity; }, Unit::Bytes, "RXPBSIZE: the class's Rx packet buffer");
+    m.value(b + "peak_bytes", [this, t] { return pb_[t].peak; }, Unit::Bytes, "its peak occupancy");
+    m.counter(b + "full_drops", pb_[t].full_drops, Unit::Frames, "frames it had no room for (rx_buffer_full)");
+  }
   const std::string e = port + "rx_dma/";
   stats_.fetch.publish(m, e, "frames that found their queue's descriptor cache short and fetched on demand");
   m.counter(e + "descriptor_waits", stats_.waited, Unit::Frames,

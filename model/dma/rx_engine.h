@@ -17,7 +17,9 @@
 // Across queues the engine serves frames in arrival order (one packet buffer FIFO): a frame
 // starts its writes when it has arrived, its descriptors are on chip and the frame before it
 // has started. The Rx packet buffer holds each frame from its arrival until its data is
-// written.
+// written. With DCB (the 82599's VT + DCB layouts) each traffic class has its own buffer
+// (RXPBSIZE): a frame is admitted to its class's and waits only for the frame before it in
+// that buffer; the classes' writes share the link in the order they are issued.
 //
 // Latency = descriptor write-back arrival - frame origin (first bit on the wire, or the Tx
 // doorbell of a looped-back frame).
@@ -110,7 +112,12 @@ public:
   const FunctionStats& function_stats(unsigned fn) const { return fn_stats_[fn]; }
   const EngineStats& stats() const { return stats_; }
   const DropCounter& drops() const { return drops_; }
-  unsigned packet_buffer_peak() const { return pb_peak_; }
+  unsigned packet_buffer_peak() const { return pb_[0].peak; }
+  // RXPBSIZE(n): the size of the Rx packet buffer of traffic class n (the classes' buffers are
+  // used with DCB; otherwise buffer 0 is the port's). Taken while it holds no frame.
+  void set_buffer_bytes(unsigned n, unsigned bytes);
+  unsigned buffer_bytes(unsigned n) const { return pb_[n].capacity; }
+  static constexpr unsigned kBuffers = 8;
   std::uint64_t delivered() const { return delivered_; }
   void publish(MetricsRegistry& m) const;
 
@@ -152,17 +159,22 @@ private:
   DropCounter drops_;
   EngineStats stats_;
   std::uint64_t delivered_ = 0;
-  ps_t last_start_ = 0;  // when the previous frame started its writes
   ps_t flush_deadline_ = kNever;
   // Rx packet buffer occupancy: frames leave in the order the engine served them, so a FIFO
-  // of (leave time, bytes) tracks it exactly.
+  // of (leave time, bytes) tracks it exactly; one per buffer.
   struct PbEntry {
     ps_t leave;
     unsigned bytes;
   };
-  std::vector<PbEntry> pb_;
+  struct Buffer {
+    std::vector<PbEntry> fifo;
+    unsigned head = 0, count = 0, used = 0, peak = 0, capacity = 0, slots = 0;  // slots: fifo.size()
+    ps_t last_start = 0;           // when its previous frame started its writes
+    std::uint64_t full_drops = 0;  // frames it had no room for
+  };
+  Buffer pb_[kBuffers];
+  unsigned tc_of_queue_mod_ = 0;  // DCB: a queue's class is queue mod this (0: one buffer)
   FlowControl* fc_ = nullptr;
-  unsigned pb_head_ = 0, pb_count_ = 0, pb_used_ = 0, pb_peak_ = 0;
 };
 
 }  // namespace iovsim

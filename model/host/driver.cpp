@@ -57,7 +57,8 @@ Driver::Driver(sc_core::sc_module_name name, const DeviceProfile& prof, const Dr
   // Without a per-pool RSS enable (the 82599) every pool hashes over its queues once MRQC
   // selects VMDq + RSS, so every driver on the port runs them all.
   const bool rss = p.cfg.rss || (!prof.per_pool_rss && p.port_rss);
-  const unsigned per_pool = rss ? prof.queues_per_pool : 1;
+  // With DCB a queue per traffic class (ixgbevf: num_rx_queues = num_tcs).
+  const unsigned per_pool = rss || prof.dcb_tcs ? prof.queues_per_pool : 1;
   const View view = p.vf < 0 ? View::PF : View::VF;
   for (unsigned j = 0; j < pools.size(); ++j)
     for (unsigned i = 0, pool = pools[j]; i < per_pool; ++i) {
@@ -398,8 +399,8 @@ void Driver::pf_bring_up() {
   map.write_switch_control(bar, p_.loopback, spoof, spoof, p_.vfs);
   // Flow control, as igb_reset / ixgbe_fc_enable_generic program it (full or none).
   map.write_flow_control(bar, p_.flow_control, p_.rx_packet_buffer_bytes, p_.max_frame, p_.vfs > 0 && !p_.vmdq);
-  // DCB: ixgbe_dcb_hw_config_82599 and ixgbe_setup_mtqc (ixgbe_configure_dcb at ixgbe_configure)
-  if (p_.dcb.tcs) map.write_tx_dcb(bar, p_.dcb);
+  // DCB: ixgbe_set_rxpba, ixgbe_dcb_hw_config_82599 and ixgbe_setup_mtqc (ixgbe_configure_dcb at ixgbe_configure)
+  if (p_.dcb.tcs) map.write_dcb(bar, p_.dcb);
   // igb_set_vf_rate_limit / ixgbe_set_vf_rate_limit for each VF's pool (the family's map
   // picks its queues); the PF's own pool likewise.
   for (unsigned v = 0; v <= p_.vfs; ++v) {

@@ -339,6 +339,7 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const TraceOptio
             d.bw_percent[t] = 100 / d.tcs + (t % 2 && t / 2 < 100 % d.tcs ? 1 : 0);
         d.max_frame = s.device.max_frame_bytes;
         d.tx_buffer_bytes = tx_pb_bytes;
+        d.rx_buffer_bytes = pb_bytes;
       }
       dp.watchdog_tick = &watchdog_tick_;
       dp.rx_packet_buffer_bytes = pb_bytes;

@@ -24,17 +24,26 @@ TrafficGenerator::TrafficGenerator(unsigned port, const WireCfg& cfg, double lin
   std::vector<double> dw;
   const unsigned nvf = static_cast<unsigned>(vf_macs.size());
   using K = Destination::Kind;
-  for (auto& [d, weight] : cfg.destinations) switch (d.kind) {
+  for (auto& [d, weight] : cfg.destinations) {
+    const auto it = cfg.priorities.find(d);  // the entry's 802.1p priority, for all its addresses
+    const auto pcp = static_cast<std::uint8_t>(it == cfg.priorities.end() ? 0 : it->second);
+    auto add = [&](std::uint64_t mac, double share) {
+      dests_.push_back(mac);
+      dw.push_back(share);
+      dest_pcp_.push_back(pcp);
+    };
+    switch (d.kind) {
       case K::AllVfs:
-        for (unsigned v = 0; v < nvf; ++v) dests_.push_back(vf_macs[v]), dw.push_back(weight / nvf);
+        for (unsigned v = 0; v < nvf; ++v) add(vf_macs[v], weight / nvf);
         break;
-      case K::Pf: dests_.push_back(pf_mac), dw.push_back(weight); break;
-      case K::Broadcast: dests_.push_back(kBroadcast), dw.push_back(weight); break;
-      case K::Unknown: dests_.push_back(0), dw.push_back(weight); break;  // randomised per frame
-      case K::Vf: dests_.push_back(vf_macs[d.vf]), dw.push_back(weight); break;  // validated
-      case K::Mac: dests_.push_back(d.mac.value()), dw.push_back(weight); break;
+      case K::Pf: add(pf_mac, weight); break;
+      case K::Broadcast: add(kBroadcast, weight); break;
+      case K::Unknown: add(0, weight); break;  // randomised per frame
+      case K::Vf: add(vf_macs[d.vf], weight); break;  // validated
+      case K::Mac: add(d.mac.value(), weight); break;
       case K::Wire: break;  // not a destination on the wire (the loader refuses it)
     }
+  }
   dest_pick_ = std::discrete_distribution<unsigned>(dw.begin(), dw.end());
   PacketSpec spec = packet_spec(port, cfg);
   spec.flows = 64 * static_cast<unsigned>(std::max<std::size_t>(dests_.size(), 1));
@@ -88,6 +97,7 @@ void TrafficGenerator::fill(Frame& f, unsigned len, ps_t t) {
     v.flow = d * 64 + static_cast<std::uint32_t>(seq_ & 0x3F);
   }
   v.ip_id = static_cast<std::uint16_t>(seq_);
+  v.pcp = dest_pcp_[d];
   builder_.build(f.data, len - kFcsBytes, v, t, f.built_by == &builder_ ? f.built_len : 0);  // stamped with its send time
   f.built_by = &builder_;
   f.built_len = len - kFcsBytes;

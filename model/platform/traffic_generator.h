@@ -32,6 +32,7 @@ private:
   std::vector<unsigned> sizes_;
   std::discrete_distribution<unsigned> size_pick_;
   std::vector<std::uint64_t> dests_;  // 0: unknown unicast (randomised per frame)
+  std::vector<std::uint8_t> dest_pcp_;  // per dests_ entry: its frames' 802.1p priority
   std::discrete_distribution<unsigned> dest_pick_;
   std::exponential_distribution<double> poisson_gap_;
   std::uint64_t seq_ = 0;

@@ -61,6 +61,7 @@ struct SorterRegs {
   std::uint32_t spoofed_frames = 0;  // spoofed frames (82599 SSVPC)
   std::uint64_t ignored_writes = 0;  // writes beyond the tables in use, bits of absent pools
   std::uint64_t generation = 1;      // bumped by every filter register write
+  std::uint8_t rx_up2tc[8] = {};     // 82599 RTRUP2TC: each 802.1p priority's Rx traffic class
 };
 
 // ---------------------------------------------------------------- ring value types
@@ -118,6 +119,12 @@ struct TxDcbCfg {
   hls::TcStrict strict[8]{};
   unsigned tc_of_queue(unsigned q) const;
 };
+// The Rx side (82599): RXPBSIZE(8), RTRPCS, RTRPT4C(8).
+enum class RxDcbReg : std::uint8_t { BufferSize, Control, TcCredit };
+struct RxDcbRegDecl {
+  RxDcbReg role;
+  RegDecl decl;
+};
 // What the PF driver programs (ixgbe_dcb_hw_config_82599 with ixgbe_dcb_calculate_tc_credits).
 struct TxDcbPlan {
   unsigned tcs = 0;
@@ -125,6 +132,7 @@ struct TxDcbPlan {
   bool strict[8]{};          // link strict
   unsigned max_frame = 1518; // ixgbe's max_frame: MTU + Ethernet header + FCS
   unsigned tx_buffer_bytes = 0;  // the port's Tx packet buffer, split equally (TXPBSIZE)
+  unsigned rx_buffer_bytes = 0;  // the port's Rx packet buffer, split equally (RXPBSIZE)
 };
 // ixgbe_dcb_calculate_tc_credits for one class of `percent` of the link when the smallest
 // non-zero class has `min_percent`: refill and max credit in 64-byte units.
@@ -276,7 +284,11 @@ public:
     return {};
   }
   virtual unsigned decode_queue_credit(std::uint32_t /*rttdt1c*/) const { return 0; }
-  virtual void write_tx_dcb(RegAccess& /*w*/, const TxDcbPlan& /*plan*/) const {}
+  virtual std::vector<RxDcbRegDecl> rx_dcb_decls() const { return {}; }
+  virtual unsigned decode_rx_buffer_bytes(std::uint32_t /*rxpbsize*/) const { return 0; }
+  virtual std::uint32_t encode_rx_buffer_bytes(unsigned /*bytes*/) const { return 0; }
+  // Both directions (ixgbe_set_rxpba, ixgbe_dcb_hw_config_82599, ixgbe_setup_mtqc).
+  virtual void write_dcb(RegAccess& /*w*/, const TxDcbPlan& /*plan*/) const {}
   virtual const MailboxLayout& mailbox() const = 0;
   // The function's interrupt registers, declared in `rs` with behaviour on `s` (vectors set
   // by the caller, queues: the view's).

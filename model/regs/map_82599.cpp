@@ -148,13 +148,21 @@ public:
     return c;
   }
   unsigned decode_queue_credit(std::uint32_t v) const override { return RTTDT1C::CRQ::get(v); }
-  // ixgbe_dcb_hw_config_82599 for a VT port (ixgbe_setup_mtqc's MTQC): the descriptor
+  std::vector<RxDcbRegDecl> rx_dcb_decls() const override {
+    return {{RxDcbReg::BufferSize, RXPBSIZE::decl()}, {RxDcbReg::Control, RTRPCS::decl()},
+            {RxDcbReg::TcCredit, RTRPT4C::decl()}};
+  }
+  unsigned decode_rx_buffer_bytes(std::uint32_t v) const override { return RXPBSIZE::SIZE::get(v) * 1024; }
+  std::uint32_t encode_rx_buffer_bytes(unsigned bytes) const override { return RXPBSIZE::SIZE::make(bytes / 1024); }
+  // ixgbe_set_rxpba (equal shares: RXPBSIZE(n) = the Rx buffer / classes, 0 above), then
+  // ixgbe_dcb_hw_config_82599 for a VT port (ixgbe_setup_mtqc's MTQC): the Rx arbiter (RTRPCS
+  // with ARBDIS, RTRUP2TC, RTRPT4C per class, RTRPCS = RRM | RAC), the descriptor
   // arbiter (RTTDT1C 0 for every queue, RTTDT2C per class, RTTDCS = TDPAC | TDRM), the data
   // arbiter (RTTPCS with ARBDIS, RTTUP2TC, RTTPT2C, RTTPCS = TPPAC | TPRM | ARBD 4), MTQC
   // between RTTDCS.ARBDIS set and clear, and TXPBSIZE (ixgbe_set_txpba: equal shares).
   // Every class in bandwidth group 0 at 100 %, as ixgbe's default config; user priority u to
   // class u for u < tcs (0 above). Credits: ixgbe_dcb_calculate_tc_credits.
-  void write_tx_dcb(RegAccess& w, const TxDcbPlan& p) const override {
+  void write_dcb(RegAccess& w, const TxDcbPlan& p) const override {
     unsigned min_percent = 100;
     for (unsigned t = 0; t < p.tcs; ++t)
       if (p.bw_percent[t] && p.bw_percent[t] < min_percent) min_percent = p.bw_percent[t];
@@ -164,6 +172,15 @@ public:
       credit[t] = RTTDT2C::CRQ::make(c.refill) | RTTDT2C::MCL::make(c.max) | RTTDT2C::BWG::make(0) |
                   (t < p.tcs && p.strict[t] ? RTTDT2C::LSP::make(1) : 0);
     }
+    for (unsigned t = 0; t < 8; ++t)
+      w.write32(RXPBSIZE::at(t), t < p.tcs ? RXPBSIZE::SIZE::make(p.rx_buffer_bytes / p.tcs / 1024) : 0);
+    std::uint32_t up2tc = 0;
+    for (unsigned u = 0; u < 8; ++u) up2tc |= (u < p.tcs ? u : 0u) << (3 * u);
+    const std::uint32_t rpcs = RTRPCS::RRM::make(1) | RTRPCS::RAC::make(1);
+    w.write32(RTRPCS::at(), rpcs | RTRPCS::ARBDIS::make(1));
+    w.write32(RTRUP2TC::at(), up2tc);
+    for (unsigned t = 0; t < 8; ++t) w.write32(RTRPT4C::at(t), credit[t]);
+    w.write32(RTRPCS::at(), rpcs);
     for (unsigned q = 0; q < 128; ++q) {
       w.write32(Rate::RTTDQSEL::at(), q);
       w.write32(RTTDT1C::at(), 0);
@@ -172,8 +189,6 @@ public:
     w.write32(RTTDCS::at(), RTTDCS::TDPAC::make(1) | RTTDCS::TDRM::make(1));
     const std::uint32_t pcs = RTTPCS::TPPAC::make(1) | RTTPCS::TPRM::make(1) | RTTPCS::ARBD::make(4);
     w.write32(RTTPCS::at(), pcs | RTTPCS::ARBDIS::make(1));
-    std::uint32_t up2tc = 0;
-    for (unsigned u = 0; u < 8; ++u) up2tc |= (u < p.tcs ? u : 0u) << (3 * u);
     w.write32(RTTUP2TC::at(), up2tc);
     for (unsigned t = 0; t < 8; ++t) w.write32(RTTPT2C::at(t), credit[t]);
     w.write32(RTTPCS::at(), pcs);
@@ -207,6 +222,9 @@ public:
       s.rss.pools = s.rss.enabled ? ~hls::PoolMask{0} : 0;
     });
     rs.add_alias(MRQC::alias, mrqc);
+    sc::filter_register(rs, s, RTRUP2TC::decl(), [&s](unsigned, std::uint32_t& v) {
+      for (unsigned u = 0; u < 8; ++u) s.rx_up2tc[u] = static_cast<std::uint8_t>(v >> (3 * u) & 7);
+    });
     sc::filter_register(rs, s, PFVTCTL::decl(), [&s](unsigned, std::uint32_t& v) {
       s.tables.vmdq_enable = PFVTCTL::VT_ENA::get(v);
       const unsigned def = PFVTCTL::DEF_PL::get(v);

@@ -241,6 +241,30 @@ struct MTQC : Register<MTQC> {
   IOVSIM_FIELD(NUM_TC_OR_Q, 3, 2, "VT: 1 = 64 pools, 2 = 32 pools / 4 TCs, 3 = 16 pools x 8 TCs; non-VT DCB: 2 = 4 TCs, 3 = 8 TCs");
   using fields = FieldList<RT_ENA, VT_ENA, NUM_TC_OR_Q>;
 };
+struct RTRUP2TC : Register<RTRUP2TC> {
+  static constexpr RegInfo info = reg("RTRUP2TC", 0x03020).doc(
+      "Rx user priority to traffic class, 3 bits per priority: with DCB a frame goes to its pool's queue of that class");
+  IOVSIM_FIELD(UP0MAP, 2, 0, "traffic class of user priority 0 (UPnMAP at 3n)");
+  using fields = FieldList<UP0MAP>;
+};
+struct RTRPCS : Register<RTRPCS> {
+  static constexpr RegInfo info = reg("RTRPCS", 0x02430).doc(
+      "DCB Rx packet plane control (stored: the classes' Rx buffers drain independently, docs/fidelity.md)");
+  IOVSIM_FIELD(RRM, 1, 1, "receive recycle mode");
+  IOVSIM_FIELD(RAC, 2, 2, "0 round robin, 1 weighted strict priority");
+  IOVSIM_FIELD(ARBDIS, 6, 6, "arbiter disable");
+  using fields = FieldList<RRM, RAC, ARBDIS>;
+};
+struct RTRPT4C : Register<RTRPT4C>, TcCreditFields {
+  static constexpr RegInfo info =
+      reg("RTRPT4C", 0x02140).array(8, 4).doc("Rx packet plane credits and priority of traffic class n (stored)");
+};
+struct RXPBSIZE : Register<RXPBSIZE> {
+  static constexpr RegInfo info = reg("RXPBSIZE", 0x03C00).array(8, 4).doc(
+      "Rx packet buffer n size: with DCB each traffic class has its buffer, a full one drops its frames only");
+  IOVSIM_FIELD(SIZE, 19, 10, "size in KB (ixgbe_set_rxpba, equal shares: 512 KB / classes)");
+  using fields = FieldList<SIZE>;
+};
 struct TXPBSIZE : Register<TXPBSIZE> {
   static constexpr RegInfo info = reg("TXPBSIZE", 0x0CC00).array(8, 4).doc(
       "Tx packet buffer n size (stored: the model has one Tx buffer per port, docs/fidelity.md)");

@@ -193,13 +193,16 @@ void Sorter::deliver(FramePayload& p, const hls::L2Header& h, hls::PoolMask pool
       hashed = true;
     }
   }
+  // DCB (the 82599's VT + DCB layouts): the pool's queue of the frame's traffic class, which
+  // RTRUP2TC gives its 802.1p priority (untagged: priority 0).
+  const unsigned tc_queue = prof_.dcb_tcs ? r_.rx_up2tc[h.tagged ? h.pcp & 7 : 0] % prof_.queues_per_pool : 0;
   for (hls::PoolMask m = pools; m; m &= m - 1) {
     auto pool = static_cast<unsigned>(__builtin_ctzll(m));
     FramePayload copy = p;
     copy.pool_id = static_cast<std::int16_t>(pool);
     unsigned q = hashed && (rss.pools >> pool & 1)
                      ? hls::rss_queue_in_pool(rss.reta, p.rss_hash, prof_.queues_per_pool)
-                     : 0;
+                     : tc_queue;
     copy.queue = static_cast<std::uint16_t>(prof_.queue_of(pool, q));
     sc_core::sc_time d = delay;
     to_dma.send(copy, d);

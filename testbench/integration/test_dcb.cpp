@@ -141,14 +141,7 @@ TEST_CASE("DCB: a link-strict class gets all it offers, the others share the res
 }
 
 TEST_CASE("DCB keys: the 82576, a class count, shares, classes and arbiters that do not fit are errors") {
-  auto error_of = [](const std::string& yaml) {
-    try {
-      test::scenario(yaml);
-    } catch (const std::exception& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
+  const auto error_of = test::scenario_error;
   const std::string ok = dcb_flood({{50}, {50}, {0}, {0}}, {{0, 64}, {1, 64}});
   CHECK(error_of(ok) == "no error");
   auto with = [&ok](const std::string& from, const std::string& to) {
@@ -170,4 +163,53 @@ TEST_CASE("DCB keys: the 82576, a class count, shares, classes and arbiters that
   std::string nodcb = dcb_flood({}, {{0, 64}});
   nodcb.replace(nodcb.find("  dcb:\n    tcs: 4\n"), 18, "  dcb:\n    tcs: 0\n    tc2: {strict: true}\n");
   CHECK_THAT(error_of(nodcb), Catch::Contains("device.dcb.tc2"));
+}
+
+namespace {
+// The Rx side: the link partner floods vf0 (priority 0) and sends vf1 a twentieth of its frames
+// with priority 3, over a Gen1 x1 link that carries about 1.8 Gb/s of them; the port's Rx
+// packet buffer is 256 KB.
+std::string rx_flood(unsigned tcs) {
+  return fmt::format(R"(
+duration_us: 10000
+device: {{preset: "82599", ports: 1, vfs_per_port: 2, link_gbps: 10, rx_packet_buffer_kb: 256, dcb: {{tcs: {}}}}}
+pcie: {{gen: 1, lanes: 1}}
+host: {{vm_memory_kb: 65536, rx_ring_entries: 4096}}
+port0:
+  wire: {{pattern: poisson, load: 1.0, vlan: 100, frame_sizes: {{1518: 1}},
+          destinations: {{vf0: 19, vf1: 1}}, priorities: {{vf1: 3}}}}
+  vf0: {{vlan: 100}}
+  vf1: {{vlan: 100}}
+)",
+                     tcs);
+}
+std::uint64_t rx_drops(const nlohmann::json& m, const char* fn, const char* why) {
+  return test::function(m, fn)["drops"][why].get<std::uint64_t>();
+}
+}  // namespace
+
+TEST_CASE("DCB Rx: each class has its own packet buffer (RXPBSIZE): a flood in one drops only its own frames") {
+  const auto m = test::run(rx_flood(4));
+  const auto& b = m["ports"][0]["rx_buffers"];
+  for (unsigned t = 0; t < 4; ++t) CHECK(b[fmt::format("tc{}", t)]["bytes"] == 65536);  // ixgbe_set_rxpba: 256 KB / 4
+  // priority 3 -> class 3 (RTRUP2TC) -> vf1's queue 4 x 1 + 3; priority 0 -> vf0's queue 0
+  for (const auto& q : m["queues"])
+    if (q["rx_frames"].get<std::uint64_t>() > 0)
+      CHECK(q["queue"] == (q["function"] == "port0.vf1" ? 7 : 0));
+  CHECK(rx_drops(m, "port0.vf0", "rx_buffer_full") > 1000);  // class 0's buffer overflows
+  CHECK(b["tc0"]["full_drops"] == rx_drops(m, "port0.vf0", "rx_buffer_full"));
+  CHECK(rx_drops(m, "port0.vf1", "rx_buffer_full") == 0);    // class 3's holds its trickle
+  CHECK(b["tc3"]["full_drops"] == 0);
+  CHECK(b["tc3"]["peak_bytes"].get<unsigned>() > 0);
+  CHECK(b["tc3"]["peak_bytes"].get<unsigned>() < 65536);
+  const double offered = m["ports"][0]["wire_rx_frames"].get<double>() / 20;
+  CHECK(test::function(m, "port0.vf1")["rx_frames"].get<double>() == Approx(offered).epsilon(0.1));
+}
+
+TEST_CASE("DCB Rx: without DCB the one shared buffer drops the small flow's frames with the flood's") {
+  const auto m = test::run(rx_flood(0));
+  CHECK(m["ports"][0].count("rx_buffers") == 0);
+  const double vf1 = test::function(m, "port0.vf1")["rx_frames"].get<double>();
+  const double lost = static_cast<double>(rx_drops(m, "port0.vf1", "rx_buffer_full"));
+  CHECK(lost > 0.5 * (vf1 + lost));  // most of vf1's frames find the buffer full
 }

@@ -107,14 +107,7 @@ TEST_CASE("strict priority: a rate-limited middle class leaves the rest to the l
 }
 
 TEST_CASE("QoS keys: a weight or priority the arbiter does not use, and a quantum below the largest frame, are errors") {
-  auto error_of = [](const std::string& yaml) {
-    try {
-      test::scenario(yaml);
-    } catch (const std::exception& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
+  const auto error_of = test::scenario_error;
   CHECK_THAT(error_of(flood("rr", {{64, 100, "weight: 2"}})),
              Catch::Contains("port0.vf0.qos.weight") && Catch::Contains("wrr or dwrr"));
   CHECK_THAT(error_of(flood("dwrr", {{64, 100, "priority: 1"}})),
