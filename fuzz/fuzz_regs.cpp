@@ -36,8 +36,9 @@ struct Function {
     msix.map_registers(msix_rs);
     msix.send = [](unsigned, std::uint64_t, std::uint32_t, ps_t) {};
     p.map().bind_interrupts(rs, v, static_cast<unsigned>(rx.size()), irq.regs());
-    map_rings(rs, p.map(), regs::Direction::Rx, v, [this](unsigned i) -> Ring& { return rx[i]; }, {});
-    map_rings(rs, p.map(), regs::Direction::Tx, v, [this](unsigned i) -> Ring& { return tx[i]; }, {});
+    const auto n = static_cast<unsigned>(rx.size());
+    map_rings(rs, p.map(), regs::Direction::Rx, v, n, [this](unsigned i) -> Ring& { return rx[i]; }, {});
+    map_rings(rs, p.map(), regs::Direction::Tx, v, n, [this](unsigned i) -> Ring& { return tx[i]; }, {});
   }
   void collect() {
     for (const regs::RegisterSpace* s : {&rs, &msix_rs})

@@ -47,7 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Memory m;
   RxEngine rx(prof, PortLayout{0, 1, 0, false}, {64 * 1024, 32, 0}, m);
   regs::RegisterSpace rs;
-  map_rings(rs, map, regs::Direction::Rx, regs::View::PF, [&](unsigned i) -> Ring& { return rx.ring(i); },
+  map_rings(rs, map, regs::Direction::Rx, regs::View::PF, prof.queues_per_port, [&](unsigned i) -> Ring& { return rx.ring(i); },
             [&](Ring& r) { rx.doorbell(r, 0); }, [&](Ring& r) { rx.enable_changed(r); });
   std::vector<std::uint32_t> regs_rx;
   for (const regs::RingRegDecl& x : map.ring_decls(regs::Direction::Rx, regs::View::PF))
