@@ -1,5 +1,8 @@
 // Helpers for model tests: build a scenario from YAML text, run it, find things in metrics.
 #pragma once
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
@@ -65,6 +68,40 @@ inline nlohmann::json run(const std::string& yaml, const std::vector<std::string
   const std::string bad = stats_register_mismatch(m, s);
   if (!bad.empty()) throw std::runtime_error("statistics registers disagree with the model: " + bad);
   return m;
+}
+
+// `run` in a child process, its metrics back on a pipe: a test that compares two runs makes one
+// of them here (SystemC elaborates once per process; fork before this process elaborates).
+inline nlohmann::json run_in_child(const std::string& yaml, const std::vector<std::string>& sets = {}) {
+  int fd[2];
+  if (::pipe(fd) != 0) throw std::runtime_error("run_in_child: pipe failed");
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("run_in_child: fork failed");
+  if (pid == 0) {
+    ::close(fd[0]);
+    int rc = 0;
+    try {
+      const std::string out = run(yaml, sets).dump();
+      for (std::size_t at = 0; at < out.size();) {
+        const ssize_t n = ::write(fd[1], out.data() + at, out.size() - at);
+        if (n <= 0) ::_exit(2);
+        at += static_cast<std::size_t>(n);
+      }
+    } catch (...) {
+      rc = 3;
+    }
+    ::_exit(rc);
+  }
+  ::close(fd[1]);
+  std::string text;
+  char buf[65536];
+  for (ssize_t n; (n = ::read(fd[0], buf, sizeof buf)) > 0;) text.append(buf, static_cast<std::size_t>(n));
+  ::close(fd[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    throw std::runtime_error("run_in_child: the child run failed (status " + std::to_string(status) + ")");
+  return nlohmann::json::parse(text);
 }
 
 inline const nlohmann::json& function(const nlohmann::json& m, const std::string& name) {

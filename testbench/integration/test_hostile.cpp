@@ -9,11 +9,7 @@
 // read zero at the end.
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cstdio>
-#include <cstring>
 #include <map>
 #include <systemc>
 #include <tlm_utils/tlm_quantumkeeper.h>
@@ -56,41 +52,8 @@ Counts counts(const nlohmann::json& m) {
   return c;
 }
 
-// The baseline (hostile VF well-behaved) in a child process; its counts come back on a pipe.
-Counts baseline(const std::string& yaml) {
-  int fd[2];
-  REQUIRE(::pipe(fd) == 0);
-  const pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    ::close(fd[0]);
-    const nlohmann::json m = test::run(yaml, {"port0.vf2.hostile.ops_per_us=0"});
-    const Counts c = counts(m);
-    std::string out;
-    for (const auto& [k, v] : c.rx) out += fmt::format("{} {} {}\n", k, v, c.tx.at(k));
-    if (::write(fd[1], out.data(), out.size()) != static_cast<ssize_t>(out.size())) ::_exit(2);
-    ::_exit(0);
-  }
-  ::close(fd[1]);
-  std::string text;
-  char buf[4096];
-  for (ssize_t n; (n = ::read(fd[0], buf, sizeof buf)) > 0;) text.append(buf, static_cast<std::size_t>(n));
-  ::close(fd[0]);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  REQUIRE(WIFEXITED(status));
-  REQUIRE(WEXITSTATUS(status) == 0);
-  Counts c;
-  char name[64];
-  unsigned long long rx = 0, tx = 0;
-  for (const char* p = text.c_str(); std::sscanf(p, "%63s %llu %llu", name, &rx, &tx) == 3;) {
-    c.rx[name] = rx, c.tx[name] = tx;
-    p = std::strchr(p, '\n');
-    if (!p) break;
-    ++p;
-  }
-  return c;
-}
+// The baseline (hostile VF well-behaved) in a child process.
+Counts baseline(const std::string& yaml) { return counts(test::run_in_child(yaml, {"port0.vf2.hostile.ops_per_us=0"})); }
 
 void hostile_vf(const char* preset, unsigned link_gbps, double ops_per_us) {
   const std::string yaml = scenario_yaml(preset, ops_per_us, link_gbps);
