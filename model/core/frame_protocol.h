@@ -18,6 +18,7 @@ struct FramePayload {
   std::int16_t pool_id = -1;  // destination pool chosen by the sorter (Rx), source pool (Tx)
   std::uint16_t queue = 0;    // destination queue index within the port
   std::uint32_t rss_hash = 0; // RSS hash the sorter computed (0: none), written back by DMA
+  bool deferred = false;      // Tx, DCB: the MAC's packet plane holds it for a later wire slot
   Frame& frame() const { return (*pool)[handle]; }
 };
 

@@ -831,7 +831,7 @@ void validate(const Scenario& s, const std::string& origin) {
   {
     const std::uint64_t functions = std::uint64_t{s.device.ports} * (s.device.vfs_per_port + 1);
     const std::uint64_t guest = functions * s.host.vm_memory_kb * 1024;
-    const std::uint64_t pool = std::uint64_t{s.device.frame_pool} * sizeof(Frame);
+    const std::uint64_t pool = std::uint64_t{frame_pool_slots(s)} * sizeof(Frame);
     const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGE_SIZE);
     const std::uint64_t machine = pages > 0 && page > 0 ? std::uint64_t(pages) * std::uint64_t(page) : 0;
     auto mb = [](std::uint64_t b) { return (b + (1 << 20) - 1) >> 20; };
@@ -839,7 +839,7 @@ void validate(const Scenario& s, const std::string& origin) {
       bad(guest >= pool ? "host.vm_memory_kb" : "device.frame_pool",
           fmt::format("the run needs {} MB ({} functions x {} KB of guest memory = {} MB, frame pool "
                       "{} x {} B = {} MB); this machine has {} MB",
-                      mb(guest + pool), functions, s.host.vm_memory_kb, mb(guest), s.device.frame_pool,
+                      mb(guest + pool), functions, s.host.vm_memory_kb, mb(guest), frame_pool_slots(s),
                       sizeof(Frame), mb(pool), mb(machine)));
   }
   if (s.time_series_interval_us > 0) {
@@ -954,6 +954,13 @@ void validate(const Scenario& s, const std::string& origin) {
 }
 
 }  // namespace
+
+unsigned frame_pool_slots(const Scenario& s) {
+  if (!s.device.dcb.tcs) return s.device.frame_pool;
+  const DeviceProfile& prof = device_profile(s.device.preset, s.device.dcb.tcs);
+  const unsigned tx_kb = s.device.tx_packet_buffer_kb ? s.device.tx_packet_buffer_kb : prof.tx_packet_buffer_kb;
+  return s.device.frame_pool + s.device.ports * (tx_kb * 1024 / kMinFrame);
+}
 
 std::uint64_t driver_memory_bytes(const HostCfg& h, unsigned max_frame, unsigned rx_queues) {
   auto align = [](std::uint64_t v, std::uint64_t a) { return (v + a - 1) / a * a; };

@@ -278,6 +278,9 @@ const std::string& default_scenario_yaml();
 // write-back slot, Rx buffers,
 // Tx buffers (one max-size frame per Tx descriptor). The driver models use this layout.
 std::uint64_t driver_memory_bytes(const HostCfg& h, unsigned max_frame, unsigned rx_queues);
+// The frame pool's slots: device.frame_pool, and with device.dcb as many more per port as
+// minimum frames fit its Tx packet buffer (frames wait there, whole, for the packet plane).
+unsigned frame_pool_slots(const Scenario& s);
 // Reads a file (ConfigError when it cannot).
 std::string read_text_file(const std::string& path);
 

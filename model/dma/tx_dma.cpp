@@ -51,7 +51,13 @@ ps_t TxDma::transmit(FrameHandle h, unsigned queue, unsigned pool, ps_t ready) {
   const ps_t now = now_ps();
   sc_core::sc_time d = to_sc(ready - now);
   frames_out.send(p, d);  // on return: when the frame left the Tx packet buffer
+  if (p.deferred) return TxSink::kDeferred;  // DCB: the packet plane sends it later (wire_done)
   return now + to_ps(d);
+}
+
+void TxDma::wire_done(unsigned queue, unsigned len, ps_t origin, ps_t leave) {
+  engine_.wire_done(queue, len, origin, leave);
+  if (engine_.blocked_on_buffer()) doorbell_.notify(to_sc(leave - now_ps()));  // its class has room from then
 }
 
 void TxDma::run() {
@@ -66,9 +72,11 @@ void TxDma::run() {
       if (qk.need_sync()) qk.sync();
       continue;
     }
-    // Idle, or every queue with work is rate limited: sleep until a doorbell, the limiter's
-    // time or a write-back flush, whichever comes first.
+    // Idle, or every queue with work is rate limited (or, with DCB, its class's buffer full):
+    // sleep until a doorbell, the limiter's time or a write-back flush, whichever comes first.
+    const bool ahead = qk.get_local_time() > sc_core::SC_ZERO_TIME;
     qk.sync();
+    if (ahead && engine_.blocked_on_buffer()) continue;  // frames may have left while it caught up
     const ps_t now = now_ps();
     const ps_t until = std::min(s.kind == TxEngine::Step::Wait ? s.t : TxEngine::kNever,
                                 engine_.flush_deadline());

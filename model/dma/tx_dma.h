@@ -34,6 +34,8 @@ public:
   const TxEngine& engine() const { return engine_; }
   const Ring& ring(unsigned q) const { return engine_.ring(q); }
   void publish(MetricsRegistry& m) const { engine_.publish(m); }
+  // DCB: the port's packet plane sent a frame (at the kernel's time; it left at `leave`).
+  void wire_done(unsigned queue, unsigned len, ps_t origin, ps_t leave);
 
 private:
   void run();

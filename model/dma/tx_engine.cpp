@@ -203,10 +203,78 @@ void TxEngine::done_descriptors(unsigned q, unsigned n, unsigned rs, ps_t done) 
   }
 }
 
+void TxEngine::use_class_buffers(const regs::TxDcbCfg& cfg) {
+  classes_ = &cfg;
+  class_mod_ = prof_.dcb_tcs ? prof_.dcb_tcs : 1;
+  for (unsigned q = 0; q < rings_.size(); ++q) class_queues_[q % class_mod_].set(q);
+  room_.reset();
+}
+
+void TxEngine::release_classes(ps_t t) {
+  const unsigned need = p_.max_frame;
+  for (unsigned c = 0; c < class_mod_; ++c) {
+    ClassBuffer& b = cls_[c];
+    while (b.count && b.leaving[b.head].leave <= t) {
+      b.used -= b.leaving[b.head].bytes;
+      cls_used_ -= b.leaving[b.head].bytes;
+      if (++b.head == b.leaving.size()) b.head = 0;
+      --b.count;
+    }
+    const unsigned cap = classes_->tx_buffer_bytes[c];
+    if (cap >= b.used + need)
+      room_ |= class_queues_[c];
+    else
+      room_ &= ~class_queues_[c];
+  }
+}
+
+ps_t TxEngine::next_class_release(ps_t t) const {
+  ps_t next = kNever;
+  for (unsigned c = 0; c < class_mod_; ++c)
+    if (cls_[c].count) next = std::min(next, std::max(t, cls_[c].leaving[cls_[c].head].leave));
+  return next;
+}
+
+void TxEngine::held(unsigned q, unsigned len, ps_t origin, ps_t done, ps_t leave_at, ps_t issue) {
+  ClassBuffer& b = cls_[q % class_mod_];
+  b.used += len;
+  cls_used_ += len;
+  stats_.buffer_peak = std::max(stats_.buffer_peak, cls_used_);
+  if (leave_at != TxSink::kDeferred) wire_done(q, len, origin, std::max(leave_at, done));  // looped back only
+  if (observed_) observe_tx(len, q, owner_[q], issue, done, leave_at == TxSink::kDeferred ? done : leave_at);
+}
+
+void TxEngine::leave(unsigned q, unsigned len, ps_t at) {
+  ClassBuffer& b = cls_[q % class_mod_];
+  if (b.count == b.leaving.size()) {  // grow, keeping the order (rarely: bounded by the buffer)
+    std::vector<PbEntry> bigger(std::max<std::size_t>(64, 2 * b.leaving.size()));
+    for (unsigned i = 0; i < b.count; ++i) bigger[i] = b.leaving[(b.head + i) % b.leaving.size()];
+    b.leaving = std::move(bigger);
+    b.head = 0;
+  }
+  b.leaving[(b.head + b.count) % b.leaving.size()] = {at, len};
+  ++b.count;
+}
+
+void TxEngine::wire_done(unsigned queue, unsigned len, ps_t origin, ps_t at) {
+  leave(queue, len, at);
+  const int owner = owner_[queue];
+  if (owner >= 0) tx_latency_[static_cast<unsigned>(owner)].record_ps(at > origin ? at - origin : 0);
+}
+
+int TxEngine::pick_with_room(ps_t t, ps_t& eligible) {  // DCB: only classes with buffer room
+  release_classes(t);
+  const QueueMask ready = work_ & room_;
+  const int picked = ready.none() ? -1 : arbiter_.pick(ready, t, eligible);
+  if (picked < 0) eligible = std::min(eligible, next_class_release(t));
+  return picked;
+}
+
 TxEngine::Step TxEngine::step(ps_t t) {
   if (work_.none()) return {Step::Idle, t};
   ps_t eligible = kNever;
-  const int picked = arbiter_.pick(work_, t, eligible);
+  const int picked = __builtin_expect(classes_ != nullptr, 0) ? pick_with_room(t, eligible)
+                                                              : arbiter_.pick(work_, t, eligible);
   if (picked < 0) return {Step::Wait, eligible};
   const auto q = static_cast<unsigned>(picked);
   Ring& r = rings_[q];
@@ -285,7 +353,7 @@ TxEngine::Step TxEngine::step(ps_t t) {
     return {Step::Served, t};
   }
 
-  // room in the Tx packet buffer
+  // room in the Tx packet buffer (with DCB: the class had room when picked)
   ps_t issue = ready;
   while (pb_count_ && (pb_[pb_head_].leave <= issue || pb_used_ + frame_len > p_.packet_buffer_bytes ||
                        pb_count_ == pb_.size())) {
@@ -355,6 +423,10 @@ TxEngine::Step TxEngine::step(ps_t t) {
     if (tap) tap->frame(done, f.data, f.len - kFcsBytes, static_cast<int>(q));
   }
   const ps_t leave = sink_.transmit(h, q, prof_.pool_of_queue(q), done);
+  if (__builtin_expect(classes_ != nullptr, 0)) {
+    held(q, frame_len, origin, done, leave, issue);
+    return {Step::Served, issue};
+  }
   if (owner >= 0) tx_latency_[static_cast<unsigned>(owner)].record_ps(leave > origin ? leave - origin : 0);
   unsigned slot = pb_head_ + pb_count_;
   if (slot >= pb_.size()) slot -= static_cast<unsigned>(pb_.size());

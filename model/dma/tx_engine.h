@@ -31,6 +31,7 @@
 #include "model/dma/dma_port.h"
 #include "model/dma/engine_probes.h"
 #include "model/dma/ring.h"
+#include "model/regs/device_map.h"
 
 namespace iovsim {
 
@@ -41,12 +42,14 @@ struct TxEngineParams {
   unsigned packet_buffer_bytes = 40 * 1024;
   unsigned cache_size = 32;  // on-chip descriptors per queue
   ps_t wb_flush = 0;         // partial write-back burst flush delay
+  unsigned max_frame = 1522; // DCB: a class takes a frame while this much of its buffer is free
 };
 
 // Where the engine's frames go (the sorter's Tx side): returns when the frame has left the
 // Tx packet buffer (the MAC sent its last byte; a frame only looped back: `ready`).
 class TxSink {
 public:
+  static constexpr ps_t kDeferred = ~ps_t{0} - 1;  // the wire sends it later: TxEngine::wire_done
   virtual ~TxSink() = default;
   virtual ps_t transmit(FrameHandle h, unsigned queue, unsigned pool, ps_t ready) = 0;
 };
@@ -65,6 +68,15 @@ public:
   // log's frame lines, and per function (index - layout.first_function) a tap of the frames
   // read from its memory, at the time their last byte arrived.
   void observe(const Observer& o, std::vector<FrameTap*> fn_taps);
+  // DCB (the 82599's VT + DCB layouts): one Tx packet buffer per traffic class (queue mod the
+  // classes), sized by `cfg`'s TXPBSIZE; a class's queues are arbitrated only while its buffer
+  // has room for a largest frame, and a frame the wire sends later (the packet plane) holds its
+  // space until `wire_done`.
+  void use_class_buffers(const regs::TxDcbCfg& cfg);
+  // The packet plane sent a frame of `queue`, `len` bytes, posted at `origin`: it has left at `leave`.
+  void wire_done(unsigned queue, unsigned len, ps_t origin, ps_t leave);
+  // Whether a class's Tx buffer keeps a queue with work from being arbitrated.
+  bool blocked_on_buffer() const { return classes_ && (work_ & ~room_).any(); }
   // Whether a function may master the bus (its BME); default: always.
   void set_bus_master(std::function<bool(unsigned)> f) { bus_master_ = std::move(f); }
 
@@ -154,6 +166,25 @@ private:
   };
   std::vector<PbEntry> pb_;
   unsigned pb_head_ = 0, pb_count_ = 0, pb_used_ = 0;
+  // DCB: per class, the bytes held and the frames whose leave time is known (a FIFO: the
+  // wire's order within a class is the class's order).
+  struct ClassBuffer {
+    unsigned used = 0;
+    std::vector<PbEntry> leaving;
+    unsigned head = 0, count = 0;
+  };
+  void release_classes(ps_t t);
+  [[gnu::cold, gnu::noinline]] int pick_with_room(ps_t t, ps_t& eligible);
+  // A frame of `q` went to the sink: its class holds its space until it leaves.
+  [[gnu::cold, gnu::noinline]] void held(unsigned q, unsigned len, ps_t origin, ps_t done, ps_t leave_at, ps_t issue);
+  void leave(unsigned q, unsigned len, ps_t at);
+  ps_t next_class_release(ps_t t) const;
+  const regs::TxDcbCfg* classes_ = nullptr;
+  unsigned class_mod_ = 1;
+  ClassBuffer cls_[8];
+  QueueMask class_queues_[8];
+  QueueMask room_;  // queues whose class has room for a largest frame
+  unsigned cls_used_ = 0;
 };
 
 }  // namespace iovsim

@@ -73,6 +73,18 @@ void Mac::publish(MetricsRegistry& m) {
             "frames the MAC put on the wire");
   m.counter("/conservation/delivered_wire", stats_.wire_tx.frames, Unit::Frames,
             "frames delivered to the wire");
+  if (plane_) {
+    m.gauge("/conservation/in_flight", [this] { return plane_->waiting(); }, Unit::Frames,
+            "DCB: frames in the classes' Tx packet buffers waiting for the wire");
+    for (unsigned c = 0; c < hls::kSchedTcs; ++c) {
+      const std::string k = fmt::format("{}tx_buffers/tc{}/", port, c);
+      const PacketPlane::ClassStats& cs = plane_->stats(c);
+      m.counter(k + "wire_frames", cs.frames, Unit::Frames, "frames the packet plane sent from the class's buffer");
+      m.counter(k + "wire_bytes", cs.bytes, Unit::Bytes, "their bytes");
+      m.value(k + "peak_waiting", [&cs] { return cs.peak_waiting; }, Unit::Frames,
+              "the most frames that waited in it for the wire at once");
+    }
+  }
   drops_.publish(m);
 }
 
@@ -112,8 +124,20 @@ void Mac::receive(FramePayload& p, sc_core::sc_time& delay) {
 // its slot, inter-frame gap included): its Tx packet buffer space is free from then on.
 void Mac::transmit(FramePayload& p, sc_core::sc_time& delay) {
   Frame& f = p.frame();
-  ps_t now = now_ps();
-  ps_t start = std::max(now + to_ps(delay), tx_busy_);
+  const ps_t now = now_ps();
+  if (__builtin_expect(plane_ != nullptr, 0)) {  // DCB: into its class's buffer, out when the arbiter says
+    const ps_t ready = now + to_ps(delay);
+    plane_->push({p.pool, p.handle, p.queue, f.len, ready});
+    p.deferred = true;
+    wire_ev_.notify(to_sc(std::max(ready, tx_busy_) - now));  // an earlier pending one stays
+    return;
+  }
+  const ps_t start = std::max(now + to_ps(delay), tx_busy_);
+  send(f, *p.pool, p.handle, start, now);
+  delay = to_sc(tx_busy_ - now);
+}
+
+void Mac::send(Frame& f, FramePool& pool, FrameHandle h, ps_t start, ps_t now) {
   ps_t slot = frame_slot_ps(f.len, p_.line_bps);
   tx_busy_ = start + slot;
   if (tap_tx_) tap_tx_->frame(start, f.data, f.len - kFcsBytes, -1);
@@ -124,7 +148,7 @@ void Mac::transmit(FramePayload& p, sc_core::sc_time& delay) {
   }
   settle(now);
   if (__builtin_expect(answer_ != nullptr, 0))
-    reply(*p.pool, f, start + serialization_ps(kPreambleSfdBytes + f.len, p_.line_bps));
+    reply(pool, f, start + serialization_ps(kPreambleSfdBytes + f.len, p_.line_bps));
   if (start <= now) {
     stats_.wire_tx.add(f.len);
   } else {  // queue it until its slot starts
@@ -137,8 +161,35 @@ void Mac::transmit(FramePayload& p, sc_core::sc_time& delay) {
     queued_[(q_first_ + q_count_) % queued_.size()] = {start, f.len};
     ++q_count_;
   }
-  p.pool->release(p.handle);
-  delay = to_sc(tx_busy_ - now);
+  pool.release(h);
+}
+
+void Mac::use_packet_plane(PacketPlane* plane, Sent sent) {
+  plane_ = plane;
+  sent_ = std::move(sent);
+  SC_HAS_PROCESS(Mac);
+  SC_METHOD(wire_slot);
+  sensitive << wire_ev_;
+  dont_initialize();
+}
+
+void Mac::wire_slot() {
+  const ps_t now = now_ps();
+  if (tx_busy_ > now) {  // a frame is still on the wire
+    wire_ev_.notify(to_sc(tx_busy_ - now));
+    return;
+  }
+  WireFrame w;
+  ps_t next = PacketPlane::kNever;
+  if (!plane_->pop(now, w, next)) {
+    if (next != PacketPlane::kNever) wire_ev_.notify(to_sc(next - now));
+    return;
+  }
+  Frame& f = (*w.pool)[w.handle];
+  const ps_t origin = f.t_origin;
+  send(f, *w.pool, w.handle, now, now);
+  if (sent_) sent_(w.queue, w.len, origin, tx_busy_);
+  if (!plane_->empty()) wire_ev_.notify(to_sc(tx_busy_ - now));
 }
 
 }  // namespace iovsim

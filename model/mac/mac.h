@@ -2,7 +2,8 @@
 // the frame (which includes its FCS) and the inter-frame gap, drops runts, giants and frames
 // with a bad FCS (counted per port), and hands good frames to the sorter at the time their
 // last byte arrives. Tx: serialises frames onto the wire and counts them. Both directions are
-// busy-until bookkeeping: no thread, no event per frame. Pause frames are not modelled.
+// busy-until bookkeeping: no thread, no event per frame (with DCB's packet plane, one event
+// per Tx frame). Pause frames are not modelled.
 #pragma once
 #include <functional>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "model/core/transaction_log.h"
 #include "model/core/metrics_registry.h"
 #include "model/core/stats.h"
+#include "model/qos/packet_plane.h"
 
 namespace iovsim {
 
@@ -49,6 +51,12 @@ public:
   // request's last bit. Unset: the wire only counts what it is sent.
   using Answer = std::function<unsigned(const std::uint8_t* f, unsigned len, std::uint8_t* out, unsigned cap)>;
   void set_partner(Answer a, ps_t turnaround) { answer_ = std::move(a), turnaround_ = turnaround; }
+  // DCB: frames wait in their class's Tx packet buffer (`plane`) and the packet-plane arbiter
+  // picks each wire slot's frame (one event per frame); `sent` hears of each as it leaves
+  // (queue, bytes, the frame's origin, the end of its slot). Unset: one FIFO to the wire, no
+  // thread, no event.
+  using Sent = std::function<void(unsigned queue, unsigned len, ps_t origin, ps_t leave)>;
+  void use_packet_plane(PacketPlane* plane, Sent sent);
   void publish(MetricsRegistry& m);
   // Observation: the wire in each direction (frames from the first bit of their preamble;
   // busy while a frame's preamble and bytes are on the wire, the gap after it idle).
@@ -60,6 +68,13 @@ private:
   // Tx frames handed over ahead of their wire slot (the Tx packet buffer holds them): counted
   // in wire_tx once their first bit is on the wire (settle).
   void settle(ps_t t);
+  // Puts the frame on the wire at `start` (>= now): the busy-until bookkeeping, taps, stats,
+  // the partner's answer; releases the frame.
+  [[gnu::always_inline]] inline void send(Frame& f, FramePool& pool, FrameHandle h, ps_t start, ps_t now);
+  void wire_slot();  // DCB: the packet plane's next frame, at the wire's free time
+  PacketPlane* plane_ = nullptr;
+  Sent sent_;
+  sc_core::sc_event wire_ev_;
   struct Queued {
     ps_t start;
     unsigned len;

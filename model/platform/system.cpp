@@ -27,6 +27,7 @@
 #include "model/pcie/mailbox.h"
 #include "model/platform/wire_source.h"
 #include "model/platform/link_partner.h"
+#include "model/qos/packet_plane.h"
 #include "model/qos/tx_scheduler.h"
 #include "model/sorter/sorter.h"
 
@@ -83,7 +84,7 @@ TxArbitration tx_arbitration(const Scenario& s, unsigned port, const DeviceProfi
 }  // namespace
 
 System::System(sc_core::sc_module_name name, const Scenario& s, const TraceOptions& trace)
-    : sc_module(name), s_(s), prof_(device_profile(s.device.preset, s.device.dcb.tcs)), pool_(s.device.frame_pool), trace_(trace) {
+    : sc_module(name), s_(s), prof_(device_profile(s.device.preset, s.device.dcb.tcs)), pool_(frame_pool_slots(s)), trace_(trace) {
   SC_HAS_PROCESS(System);
   window_.start = static_cast<ps_t>(s.warmup_us * kPsPerUs);
   window_.end = window_.start + static_cast<ps_t>(s.duration_us * kPsPerUs);
@@ -199,10 +200,19 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const TraceOptio
     port.sched->map_registers(ep_->pf_regs(p));
     TxEngineParams txp;
     txp.packet_buffer_bytes = tx_pb_bytes;
+    txp.max_frame = s.device.max_frame_bytes;
     txp.cache_size = prof_.tx_desc_cache;
     txp.wb_flush = wb_flush;
     port.tx = std::make_unique<TxDma>(fmt::format("port{}_txdma", p).c_str(), prof_, layout, txp,
                                       pool_, *port.sched, direct);
+    if (prof_.dcb_tcs) {  // DCB: a Tx packet buffer per class, the packet plane at the wire
+      port.plane = std::make_unique<PacketPlane>(port.sched->dcb());
+      port.tx->engine().use_class_buffers(port.sched->dcb());
+      TxDma* tx = port.tx.get();
+      port.mac->use_packet_plane(port.plane.get(), [tx](unsigned q, unsigned len, ps_t origin, ps_t leave) {
+        tx->wire_done(q, len, origin, leave);
+      });
+    }
     port.tx->engine().set_bus_master([this](unsigned fn) { return ep_->bus_master(fn); });
     // Each queue's completions to the vectors of the function that owns its pool.
     port.irq = std::make_unique<PortInterrupts>();

@@ -37,6 +37,7 @@ class Mac;
 class Sorter;
 class RxDma;
 class TxDma;
+class PacketPlane;
 class TxScheduler;
 class FlowControl;
 class WireSource;
@@ -125,6 +126,7 @@ private:
     std::unique_ptr<PortManagement> mgmt;  // 82576: reset, NVM, PHY, STATUS, MAC statistics
     std::unique_ptr<LinkPartner> partner;  // wire.answer_ipv4: ARP and ICMP echo answered
     std::unique_ptr<TxDma> tx;
+    std::unique_ptr<PacketPlane> plane;  // DCB: the classes' Tx buffers at the wire
     std::unique_ptr<WireSource> source;
     std::unique_ptr<Mailbox> mailbox;
     std::unique_ptr<PortInterrupts> irq;

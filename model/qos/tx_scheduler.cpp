@@ -87,8 +87,8 @@ void TxScheduler::map_registers(regs::RegisterSpace& pf) {
                });
         break;
     }
-  // DCB (82599): each write reprograms the arbitration; the packet plane, the user priority
-  // map and the buffer sizes are stored.
+  // DCB (82599): each write reprograms the arbitration (the packet plane and the Tx buffers'
+  // sizes are read from dcb() by the port's packet plane); the user priority map is stored.
   auto word = [&pf, this](const regs::RegDecl& d, std::uint32_t* at, bool reprogram) {
     pf.add(d, [at](unsigned i) { return at[i]; },
            [this, at, reprogram](unsigned i, std::uint32_t v) {
@@ -97,13 +97,13 @@ void TxScheduler::map_registers(regs::RegisterSpace& pf) {
            });
   };
   for (const regs::DcbRegDecl& r : map_.dcb_decls()) switch (r.role) {
-      case regs::DcbReg::DescControl: word(r.decl, &rttdcs_, true); break;
-      case regs::DcbReg::QueueLayout: word(r.decl, &mtqc_, true); break;
-      case regs::DcbReg::TcDescCredit: word(r.decl, rttdt2c_, true); break;
-      case regs::DcbReg::PacketControl: word(r.decl, &rttpcs_, false); break;
-      case regs::DcbReg::TcPacketCredit: word(r.decl, rttpt2c_, false); break;
+      case regs::DcbReg::DescControl: word(r.decl, &raw_.rttdcs, true); break;
+      case regs::DcbReg::QueueLayout: word(r.decl, &raw_.mtqc, true); break;
+      case regs::DcbReg::TcDescCredit: word(r.decl, raw_.rttdt2c, true); break;
+      case regs::DcbReg::PacketControl: word(r.decl, &raw_.rttpcs, true); break;
+      case regs::DcbReg::TcPacketCredit: word(r.decl, raw_.rttpt2c, true); break;
       case regs::DcbReg::UpToTc: word(r.decl, &up2tc_, false); break;
-      case regs::DcbReg::TxBufferSize: word(r.decl, txpbsize_, false); break;
+      case regs::DcbReg::TxBufferSize: word(r.decl, raw_.txpbsize, true); break;
       case regs::DcbReg::QueueCredit:  // the queue RTTDQSEL selects
         pf.add(r.decl, [this](unsigned) { return qsel_ < queues_ ? dt1c_[qsel_] : 0u; },
                [this](unsigned, std::uint32_t v) {
@@ -116,7 +116,9 @@ void TxScheduler::map_registers(regs::RegisterSpace& pf) {
 }
 
 void TxScheduler::program_dcb() {
-  dcb_ = map_.decode_tx_dcb(rttdcs_, mtqc_, rttdt2c_);
+  const std::uint64_t gen = dcb_.generation + 1;
+  dcb_ = map_.decode_tx_dcb(raw_);
+  dcb_.generation = gen;
   const hls::SchedPolicy was = cfg_.policy;
   cfg_ = base_;
   if (dcb_.wsp && dcb_.tcs > 1) {

@@ -119,8 +119,8 @@ private:
   std::uint64_t invalid_writes_ = 0;
   hls::SchedConfig<kN> base_{};  // the scenario's arbitration, in force while DCB is off
   regs::TxDcbCfg dcb_{};
-  std::uint32_t rttdcs_ = 0, mtqc_ = 0, rttpcs_ = 0, up2tc_ = 0;
-  std::uint32_t rttdt2c_[8]{}, rttpt2c_[8]{}, txpbsize_[8]{};
+  regs::TxDcbRaw raw_{};
+  std::uint32_t up2tc_ = 0;
   std::vector<std::uint32_t> dt1c_;  // RTTDT1C per queue
   std::vector<Probe> credit_;  // empty unless observed
   std::unique_ptr<SchedulerRtl> rtl_;

@@ -108,7 +108,12 @@ struct DcbRegDecl {
   DcbReg role;
   RegDecl decl;
 };
-// What the descriptor-plane registers select (decode_tx_dcb).
+// The transmit DCB registers' raw values (TxScheduler holds them).
+struct TxDcbRaw {
+  std::uint32_t rttdcs = 0, mtqc = 0, rttpcs = 0;
+  std::uint32_t rttdt2c[8] = {}, rttpt2c[8] = {}, txpbsize[8] = {};
+};
+// What they select (decode_tx_dcb).
 struct TxDcbCfg {
   bool wsp = false;     // RTTDCS.TDPAC with ARBDIS clear: weighted strict priority (else round robin)
   bool vm_wrr = false;  // RTTDCS.VMPAC: WRR between a class's queues by RTTDT1C credits
@@ -117,6 +122,14 @@ struct TxDcbCfg {
   std::uint16_t refill[8]{}, max[8]{};  // 64-byte credits
   std::uint8_t bwg[8]{};
   hls::TcStrict strict[8]{};
+  // The packet plane (RTTPCS, RTTPT2C): the arbitration between the classes' Tx packet
+  // buffers at the wire, and the buffers' sizes (TXPBSIZE).
+  bool pkt_wsp = false;  // RTTPCS.TPPAC with ARBDIS clear: the classes' credits and priorities (else round robin)
+  std::uint16_t pkt_refill[8]{}, pkt_max[8]{};
+  std::uint8_t pkt_bwg[8]{};
+  hls::TcStrict pkt_strict[8]{};
+  unsigned tx_buffer_bytes[8]{};
+  std::uint64_t generation = 0;  // counts the decodes (a register write): consumers refresh on change
   unsigned tc_of_queue(unsigned q) const;
 };
 // The Rx side (82599): RXPBSIZE(8), RTRPCS, RTRPT4C(8).
@@ -279,10 +292,7 @@ public:
   // DCB transmit arbitration (none on the 82576): the registers, what RTTDCS, MTQC and the
   // classes' RTTDT2C select, and what the PF driver writes for `plan`.
   virtual std::vector<DcbRegDecl> dcb_decls() const { return {}; }
-  virtual TxDcbCfg decode_tx_dcb(std::uint32_t /*rttdcs*/, std::uint32_t /*mtqc*/,
-                                 const std::uint32_t (&/*rttdt2c*/)[8]) const {
-    return {};
-  }
+  virtual TxDcbCfg decode_tx_dcb(const TxDcbRaw& /*raw*/) const { return {}; }
   virtual unsigned decode_queue_credit(std::uint32_t /*rttdt1c*/) const { return 0; }
   virtual std::vector<RxDcbRegDecl> rx_dcb_decls() const { return {}; }
   virtual unsigned decode_rx_buffer_bytes(std::uint32_t /*rxpbsize*/) const { return 0; }

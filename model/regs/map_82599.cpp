@@ -130,20 +130,28 @@ public:
             {DcbReg::TcPacketCredit, RTTPT2C::decl()},   {DcbReg::UpToTc, RTTUP2TC::decl()},
             {DcbReg::QueueLayout, MTQC::decl()},         {DcbReg::TxBufferSize, TXPBSIZE::decl()}};
   }
-  TxDcbCfg decode_tx_dcb(std::uint32_t rttdcs, std::uint32_t mtqc, const std::uint32_t (&tc)[8]) const override {
+  TxDcbCfg decode_tx_dcb(const TxDcbRaw& r) const override {
     TxDcbCfg c;
-    c.wsp = RTTDCS::TDPAC::get(rttdcs) && !RTTDCS::ARBDIS::get(rttdcs);
-    c.vm_wrr = RTTDCS::VMPAC::get(rttdcs) && !RTTDCS::ARBDIS::get(rttdcs);
-    c.vt = MTQC::VT_ENA::get(mtqc) != 0;
-    const unsigned num = MTQC::NUM_TC_OR_Q::get(mtqc);
-    c.tcs = !MTQC::RT_ENA::get(mtqc) ? 1 : num == 3 ? 8 : num == 2 ? 4 : 1;
+    const bool arbdis = RTTDCS::ARBDIS::get(r.rttdcs);
+    c.wsp = RTTDCS::TDPAC::get(r.rttdcs) && !arbdis;
+    c.vm_wrr = RTTDCS::VMPAC::get(r.rttdcs) && !arbdis;
+    c.vt = MTQC::VT_ENA::get(r.mtqc) != 0;
+    const unsigned num = MTQC::NUM_TC_OR_Q::get(r.mtqc);
+    c.tcs = !MTQC::RT_ENA::get(r.mtqc) ? 1 : num == 3 ? 8 : num == 2 ? 4 : 1;
+    c.pkt_wsp = RTTPCS::TPPAC::get(r.rttpcs) && !RTTPCS::ARBDIS::get(r.rttpcs);
+    auto strict = [](std::uint32_t v) {
+      return RTTDT2C::LSP::get(v) ? hls::TcStrict::Link : RTTDT2C::GSP::get(v) ? hls::TcStrict::Group : hls::TcStrict::None;
+    };
     for (unsigned t = 0; t < 8; ++t) {
-      c.refill[t] = static_cast<std::uint16_t>(RTTDT2C::CRQ::get(tc[t]));
-      c.max[t] = static_cast<std::uint16_t>(RTTDT2C::MCL::get(tc[t]));
-      c.bwg[t] = static_cast<std::uint8_t>(RTTDT2C::BWG::get(tc[t]));
-      c.strict[t] = RTTDT2C::LSP::get(tc[t])   ? hls::TcStrict::Link
-                    : RTTDT2C::GSP::get(tc[t]) ? hls::TcStrict::Group
-                                               : hls::TcStrict::None;
+      c.refill[t] = static_cast<std::uint16_t>(RTTDT2C::CRQ::get(r.rttdt2c[t]));
+      c.max[t] = static_cast<std::uint16_t>(RTTDT2C::MCL::get(r.rttdt2c[t]));
+      c.bwg[t] = static_cast<std::uint8_t>(RTTDT2C::BWG::get(r.rttdt2c[t]));
+      c.strict[t] = strict(r.rttdt2c[t]);
+      c.pkt_refill[t] = static_cast<std::uint16_t>(RTTPT2C::CRQ::get(r.rttpt2c[t]));
+      c.pkt_max[t] = static_cast<std::uint16_t>(RTTPT2C::MCL::get(r.rttpt2c[t]));
+      c.pkt_bwg[t] = static_cast<std::uint8_t>(RTTPT2C::BWG::get(r.rttpt2c[t]));
+      c.pkt_strict[t] = strict(r.rttpt2c[t]);
+      c.tx_buffer_bytes[t] = TXPBSIZE::SIZE::get(r.txpbsize[t]) * 1024;
     }
     return c;
   }

@@ -1,0 +1,69 @@
+#include "model/qos/packet_plane.h"
+
+#include <algorithm>
+
+namespace iovsim {
+
+void PacketPlane::refresh() {
+  generation_ = cfg_.generation;
+  core_ = {};
+  core_.policy = cfg_.pkt_wsp ? hls::SchedPolicy::Ets : hls::SchedPolicy::RoundRobin;
+  core_.num_queues = hls::kSchedTcs;  // one "queue" per class, each its own class
+  for (unsigned c = 0; c < hls::kSchedTcs; ++c) {
+    core_.weight[c] = 1;
+    hls::sched_set_tc(core_, c, c);
+    core_.tc_refill[c] = cfg_.pkt_refill[c];
+    core_.tc_max[c] = cfg_.pkt_max[c];
+    core_.tc_bwg[c] = cfg_.pkt_bwg[c];
+    core_.tc_strict[c] = cfg_.pkt_strict[c];
+  }
+  hls::sched_reset(st_);
+  req_.charge = false;
+}
+
+void PacketPlane::push(const WireFrame& f) {
+  const unsigned c = class_of(f.queue) % hls::kSchedTcs;
+  Fifo& q = fifo_[c];
+  if (q.count == q.slot.size()) {  // grow, keeping the order
+    std::vector<WireFrame> bigger(std::max<std::size_t>(64, 2 * q.slot.size()));
+    for (unsigned i = 0; i < q.count; ++i) bigger[i] = q.slot[(q.head + i) % q.slot.size()];
+    q.slot = std::move(bigger);
+    q.head = 0;
+  }
+  q.slot[(q.head + q.count) % q.slot.size()] = f;
+  ++q.count;
+  ++waiting_;
+  stats_[c].peak_waiting = std::max(stats_[c].peak_waiting, q.count);
+}
+
+bool PacketPlane::pop(ps_t now, WireFrame& out, ps_t& next_ready) {
+  if (generation_ != cfg_.generation) refresh();
+  next_ready = kNever;
+  req_.pending.clear_all();
+  for (unsigned c = 0; c < hls::kSchedTcs; ++c) {
+    const Fifo& q = fifo_[c];
+    if (!q.count) continue;
+    const ps_t r = q.slot[q.head].ready;
+    if (r <= now)
+      req_.pending.set(c);
+    else
+      next_ready = std::min(next_ready, r);
+  }
+  if (!req_.pending.any()) return false;
+  req_.eligible = req_.pending;
+  const hls::SchedDecision d = hls::arbitrate(core_, st_, req_);
+  if (!d.grant) return false;  // not reached: every policy grants an eligible class
+  Fifo& q = fifo_[d.queue];
+  out = q.slot[q.head];
+  q.head = q.head + 1 == q.slot.size() ? 0 : q.head + 1;
+  --q.count;
+  --waiting_;
+  req_.charge = true;  // the core charges the class with the next decision
+  req_.charge_queue = d.queue;
+  req_.charge_bytes = static_cast<std::uint16_t>(std::min(out.len, 0xFFFFu));
+  stats_[d.queue].frames++;
+  stats_[d.queue].bytes += out.len;
+  return true;
+}
+
+}  // namespace iovsim
