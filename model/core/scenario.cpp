@@ -241,6 +241,8 @@ void visit_scenario(V& v, Scenario& s) {
     v.section("dcb", "82599 DCB transmit arbitration: traffic classes programmed as ixgbe does (docs/scenarios.md)", [&] {
       v.field("tcs", s.device.dcb.tcs, Range{0, 8},
               "traffic classes, 0 (no DCB), 4 or 8: the 82599's VT layout becomes 32 pools x 4 queues or 16 x 8 (queue n of a pool is class n), the Tx descriptor arbiter weighted strict priority (RTTDCS.TDPAC)");
+      v.choice("vm_arbiter", s.device.dcb.vm_arbiter, {{"rr", VmArbiter::rr}, {"wrr", VmArbiter::wrr}},
+               "between the queues (the pools) of one class: rr, round robin as ixgbe leaves it (RTTDCS.VMPAC 0, RTTDT1C 0); wrr, the VM arbiter's weighted round robin, each pool's RTTDT1C credits its function's qos.weight x 12 (64-byte credits)");
       static const char* const kTc[] = {"tc0", "tc1", "tc2", "tc3", "tc4", "tc5", "tc6", "tc7"};
       for (unsigned t = 0; t < 8; ++t)
         v.section(kTc[t], "one traffic class", [&, t] {
@@ -736,6 +738,7 @@ void validate(const Scenario& s, const std::string& origin) {
     for (unsigned t = 0; t < 8; ++t)
       if (dcb.tc[t].bandwidth_percent || dcb.tc[t].strict)
         bad(fmt::format("device.dcb.tc{}", t), "needs device.dcb.tcs 4 or 8");
+    if (dcb.vm_arbiter != VmArbiter::rr) bad("device.dcb.vm_arbiter", "needs device.dcb.tcs 4 or 8");
   }
   const DeviceProfile& prof = device_profile(s.device.preset, dcb.tcs);
   if (s.device.vfs_per_port + 1 > prof.num_pools)
@@ -918,8 +921,9 @@ void validate(const Scenario& s, const std::string& origin) {
       if (f.rate_limit_mbps > s.device.link_gbps * 1000)
         bad(key + ".rate_limit_mbps", "above the link rate");
       const TxArbiterKind arb = s.device.tx_arbiter;
-      if (f.qos_weight != 1 && arb != TxArbiterKind::wrr && arb != TxArbiterKind::dwrr)
-        bad(key + ".qos.weight", "a weight needs device.tx_arbiter wrr or dwrr");
+      if (f.qos_weight != 1 && arb != TxArbiterKind::wrr && arb != TxArbiterKind::dwrr &&
+          !(dcb.tcs && dcb.vm_arbiter == VmArbiter::wrr))
+        bad(key + ".qos.weight", "a weight needs device.tx_arbiter wrr or dwrr (or device.dcb.vm_arbiter wrr)");
       if (f.qos_priority != 0 && arb != TxArbiterKind::strict)
         bad(key + ".qos.priority", "a priority needs device.tx_arbiter strict");
       if (f.qos_tc >= std::max(dcb.tcs, 1u))

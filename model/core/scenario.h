@@ -168,8 +168,10 @@ struct DcbTcCfg {
   unsigned bandwidth_percent = 0;  // share of the link; all 0 = ixgbe's default split
   bool strict = false;             // link strict priority (RTTDT2C.LSP; IEEE 802.1Qaz TSA strict)
 };
+enum class VmArbiter : std::uint8_t { rr, wrr };
 struct DcbCfg {
   unsigned tcs = 0;  // 0 = no DCB; 4 or 8 (VT mode: 32 pools x 4 queues, 16 x 8)
+  VmArbiter vm_arbiter = VmArbiter::rr;  // between a class's queues: round robin (ixgbe), or WRR by qos.weight (RTTDCS.VMPAC)
   std::array<DcbTcCfg, 8> tc{};
 };
 

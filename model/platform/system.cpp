@@ -350,6 +350,16 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const TraceOptio
         d.max_frame = s.device.max_frame_bytes;
         d.tx_buffer_bytes = tx_pb_bytes;
         d.rx_buffer_bytes = pb_bytes;
+        if (s.device.dcb.vm_arbiter == VmArbiter::wrr) {  // each pool's queues: its function's weight x min_credit
+          d.vm_wrr = true;
+          const unsigned min_credit = (s.device.max_frame_bytes / 2 + 63) / 64;
+          d.queue_credits.assign(prof_.queues_per_port, min_credit);
+          for (unsigned pool = 0; pool <= V && pool < prof_.num_pools; ++pool) {
+            const FunctionCfg& f = pool < V ? s.port[p].vf[pool] : s.port[p].pf;
+            for (unsigned i = 0; i < prof_.queues_per_pool; ++i)
+              d.queue_credits[prof_.queue_of(pool, i)] = f.qos_weight * min_credit;
+          }
+        }
       }
       dp.watchdog_tick = &watchdog_tick_;
       dp.rx_packet_buffer_bytes = pb_bytes;

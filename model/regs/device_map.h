@@ -146,6 +146,8 @@ struct TxDcbPlan {
   unsigned max_frame = 1518; // ixgbe's max_frame: MTU + Ethernet header + FCS
   unsigned tx_buffer_bytes = 0;  // the port's Tx packet buffer, split equally (TXPBSIZE)
   unsigned rx_buffer_bytes = 0;  // the port's Rx packet buffer, split equally (RXPBSIZE)
+  bool vm_wrr = false;           // RTTDCS.VMPAC with each queue's RTTDT1C credits
+  std::vector<unsigned> queue_credits;  // per queue, 64-byte credits (empty: 0 for all, as ixgbe)
 };
 // ixgbe_dcb_calculate_tc_credits for one class of `percent` of the link when the smallest
 // non-zero class has `min_percent`: refill and max credit in 64-byte units.

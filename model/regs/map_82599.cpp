@@ -189,12 +189,12 @@ public:
     w.write32(RTRUP2TC::at(), up2tc);
     for (unsigned t = 0; t < 8; ++t) w.write32(RTRPT4C::at(t), credit[t]);
     w.write32(RTRPCS::at(), rpcs);
-    for (unsigned q = 0; q < 128; ++q) {
+    for (unsigned q = 0; q < 128; ++q) {  // ixgbe: 0 for all; the VM arbiter's credits if asked for
       w.write32(Rate::RTTDQSEL::at(), q);
-      w.write32(RTTDT1C::at(), 0);
+      w.write32(RTTDT1C::at(), RTTDT1C::CRQ::make(q < p.queue_credits.size() ? p.queue_credits[q] : 0));
     }
     for (unsigned t = 0; t < 8; ++t) w.write32(RTTDT2C::at(t), credit[t]);
-    w.write32(RTTDCS::at(), RTTDCS::TDPAC::make(1) | RTTDCS::TDRM::make(1));
+    w.write32(RTTDCS::at(), RTTDCS::TDPAC::make(1) | RTTDCS::TDRM::make(1) | RTTDCS::VMPAC::make(p.vm_wrr));
     const std::uint32_t pcs = RTTPCS::TPPAC::make(1) | RTTPCS::TPRM::make(1) | RTTPCS::ARBD::make(4);
     w.write32(RTTPCS::at(), pcs | RTTPCS::ARBDIS::make(1));
     w.write32(RTTUP2TC::at(), up2tc);

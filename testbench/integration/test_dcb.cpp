@@ -23,6 +23,7 @@ struct Cls {
 struct Sender {
   unsigned tc, frame;
   double load_mbps = 40000;  // four times the line rate: always backlogged
+  unsigned weight = 1;       // device.dcb.vm_arbiter wrr: the pool's VM arbiter credits
 };
 std::string dcb_flood(const std::vector<Cls>& tcs, const std::vector<Sender>& vfs, const std::string& extra = "") {
   std::string s = fmt::format(R"(
@@ -41,8 +42,9 @@ device:
     s += fmt::format("    tc{}: {{bandwidth_percent: {}, strict: {}}}\n", t, tcs[t].percent, tcs[t].strict);
   s += "host: {tx_ring_entries: 512, vm_memory_kb: 8192}\nport0:\n  wire: {pattern: off}\n";
   for (unsigned v = 0; v < vfs.size(); ++v)
-    s += fmt::format("  vf{}: {{qos: {{tc: {}}}, tx: {{load_mbps: {}, frame_bytes: {}}}}}\n", v, vfs[v].tc,
-                     vfs[v].load_mbps, vfs[v].frame);
+    s += fmt::format("  vf{}: {{qos: {{tc: {}{}}}, tx: {{load_mbps: {}, frame_bytes: {}}}}}\n", v, vfs[v].tc,
+                     vfs[v].weight != 1 ? fmt::format(", weight: {}", vfs[v].weight) : "", vfs[v].load_mbps,
+                     vfs[v].frame);
   return s + extra;
 }
 
@@ -119,6 +121,18 @@ TEST_CASE("DCB: two VFs in one class share it round robin") {
     CHECK(wire_bytes(m, 0) / (wire_bytes(m, 0) + wire_bytes(m, 1)) == Approx(0.25).epsilon(0.01));
     CHECK(b1 / b2 == Approx(1.0).epsilon(0.01));  // same frames: round robin between the pools' queues
   }
+}
+
+TEST_CASE("DCB: the VM arbiter (vm_arbiter wrr, RTTDCS.VMPAC) shares a class by the pools' weights") {
+  const std::vector<Cls> tcs{{25}, {75}, {0}, {0}};
+  const std::vector<Sender> vfs{{0, 1518}, {1, 1518, 40000, 1}, {1, 594, 40000, 3}};
+  std::string yaml = dcb_flood(tcs, vfs);
+  yaml.replace(yaml.find("    tcs: 4\n"), 11, "    tcs: 4\n    vm_arbiter: wrr\n");
+  const auto m = test::run(yaml);
+  // RTTDT1C credits 1 x 12 and 3 x 12: byte shares 1 : 3 within the class, whatever the sizes
+  CHECK(tx_bytes(m, 2) / (tx_bytes(m, 1) + tx_bytes(m, 2)) == Approx(0.75).epsilon(0.01));
+  CHECK(wire_bytes(m, 0) / (wire_bytes(m, 0) + wire_bytes(m, 1)) == Approx(0.25).epsilon(0.01));
+  CHECK_THAT(test::scenario_error(dcb_flood(tcs, vfs)), Catch::Contains("port0.vf2.qos.weight") && Catch::Contains("vm_arbiter"));
 }
 
 TEST_CASE("DCB: the driver's refill cap (511) shapes a 1 % class: refills 13 and 511, not 1 : 99") {
