@@ -214,11 +214,10 @@ void TxEngine::release_classes(ps_t t) {
   const unsigned need = p_.max_frame;
   for (unsigned c = 0; c < class_mod_; ++c) {
     ClassBuffer& b = cls_[c];
-    while (b.count && b.leaving[b.head].leave <= t) {
-      b.used -= b.leaving[b.head].bytes;
-      cls_used_ -= b.leaving[b.head].bytes;
-      if (++b.head == b.leaving.size()) b.head = 0;
-      --b.count;
+    while (!b.leaving.empty() && b.leaving.front().leave <= t) {
+      b.used -= b.leaving.front().bytes;
+      cls_used_ -= b.leaving.front().bytes;
+      b.leaving.pop();
     }
     const unsigned cap = classes_->tx_buffer_bytes[c];
     if (cap >= b.used + need)
@@ -231,7 +230,7 @@ void TxEngine::release_classes(ps_t t) {
 ps_t TxEngine::next_class_release(ps_t t) const {
   ps_t next = kNever;
   for (unsigned c = 0; c < class_mod_; ++c)
-    if (cls_[c].count) next = std::min(next, std::max(t, cls_[c].leaving[cls_[c].head].leave));
+    if (!cls_[c].leaving.empty()) next = std::min(next, std::max(t, cls_[c].leaving.front().leave));
   return next;
 }
 
@@ -244,20 +243,8 @@ void TxEngine::held(unsigned q, unsigned len, ps_t origin, ps_t done, ps_t leave
   if (observed_) observe_tx(len, q, owner_[q], issue, done, leave_at == TxSink::kDeferred ? done : leave_at);
 }
 
-void TxEngine::leave(unsigned q, unsigned len, ps_t at) {
-  ClassBuffer& b = cls_[q % class_mod_];
-  if (b.count == b.leaving.size()) {  // grow, keeping the order (rarely: bounded by the buffer)
-    std::vector<PbEntry> bigger(std::max<std::size_t>(64, 2 * b.leaving.size()));
-    for (unsigned i = 0; i < b.count; ++i) bigger[i] = b.leaving[(b.head + i) % b.leaving.size()];
-    b.leaving = std::move(bigger);
-    b.head = 0;
-  }
-  b.leaving[(b.head + b.count) % b.leaving.size()] = {at, len};
-  ++b.count;
-}
-
 void TxEngine::wire_done(unsigned queue, unsigned len, ps_t origin, ps_t at) {
-  leave(queue, len, at);
+  cls_[queue % class_mod_].leaving.push({at, len});
   const int owner = owner_[queue];
   if (owner >= 0) tx_latency_[static_cast<unsigned>(owner)].record_ps(at > origin ? at - origin : 0);
 }

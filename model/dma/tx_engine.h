@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "model/core/device_profile.h"
+#include "model/core/fifo_ring.h"
 #include "model/core/frame.h"
 #include "model/core/interrupt_sink.h"
 #include "model/core/stats.h"
@@ -170,14 +171,12 @@ private:
   // wire's order within a class is the class's order).
   struct ClassBuffer {
     unsigned used = 0;
-    std::vector<PbEntry> leaving;
-    unsigned head = 0, count = 0;
+    FifoRing<PbEntry> leaving;
   };
   void release_classes(ps_t t);
   [[gnu::cold, gnu::noinline]] int pick_with_room(ps_t t, ps_t& eligible);
   // A frame of `q` went to the sink: its class holds its space until it leaves.
   [[gnu::cold, gnu::noinline]] void held(unsigned q, unsigned len, ps_t origin, ps_t done, ps_t leave_at, ps_t issue);
-  void leave(unsigned q, unsigned len, ps_t at);
   ps_t next_class_release(ps_t t) const;
   const regs::TxDcbCfg* classes_ = nullptr;
   unsigned class_mod_ = 1;

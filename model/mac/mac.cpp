@@ -12,10 +12,9 @@ Mac::Mac(sc_core::sc_module_name name, const MacParams& p)
       tx_in("tx_in", this, &Mac::transmit), p_(p), drops_(p.port, 0, 0) {}
 
 void Mac::settle(ps_t t) {
-  while (q_count_ && queued_[q_first_].start <= t) {
-    stats_.wire_tx.add(queued_[q_first_].len);
-    q_first_ = q_first_ + 1 == queued_.size() ? 0 : q_first_ + 1;
-    --q_count_;
+  while (!queued_.empty() && queued_.front().start <= t) {
+    stats_.wire_tx.add(queued_.front().len);
+    queued_.pop();
   }
 }
 
@@ -152,14 +151,7 @@ void Mac::send(Frame& f, FramePool& pool, FrameHandle h, ps_t start, ps_t now) {
   if (start <= now) {
     stats_.wire_tx.add(f.len);
   } else {  // queue it until its slot starts
-    if (q_count_ == queued_.size()) {  // grow, keeping the order
-      std::vector<Queued> bigger(std::max<std::size_t>(64, 2 * queued_.size()));
-      for (std::size_t i = 0; i < q_count_; ++i) bigger[i] = queued_[(q_first_ + i) % queued_.size()];
-      queued_ = std::move(bigger);
-      q_first_ = 0;
-    }
-    queued_[(q_first_ + q_count_) % queued_.size()] = {start, f.len};
-    ++q_count_;
+    queued_.push({start, f.len});
   }
   pool.release(h);
 }

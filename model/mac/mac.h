@@ -11,6 +11,7 @@
 #include <systemc>
 
 #include "model/core/frame_protocol.h"
+#include "model/core/fifo_ring.h"
 #include "model/core/frame_tap.h"
 #include "model/core/probes.h"
 #include "model/core/transaction_log.h"
@@ -79,8 +80,7 @@ private:
     ps_t start;
     unsigned len;
   };
-  std::vector<Queued> queued_;  // a ring, grown when full (rarely: bounded by the Tx buffer)
-  std::size_t q_first_ = 0, q_count_ = 0;
+  FifoRing<Queued> queued_;  // bounded by the Tx buffer
   MacParams p_;
   Stats stats_;
   DropCounter drops_;  // runts, giants, FCS errors: frames of no function

@@ -23,17 +23,9 @@ void PacketPlane::refresh() {
 
 void PacketPlane::push(const WireFrame& f) {
   const unsigned c = class_of(f.queue) % hls::kSchedTcs;
-  Fifo& q = fifo_[c];
-  if (q.count == q.slot.size()) {  // grow, keeping the order
-    std::vector<WireFrame> bigger(std::max<std::size_t>(64, 2 * q.slot.size()));
-    for (unsigned i = 0; i < q.count; ++i) bigger[i] = q.slot[(q.head + i) % q.slot.size()];
-    q.slot = std::move(bigger);
-    q.head = 0;
-  }
-  q.slot[(q.head + q.count) % q.slot.size()] = f;
-  ++q.count;
+  fifo_[c].push(f);
   ++waiting_;
-  stats_[c].peak_waiting = std::max(stats_[c].peak_waiting, q.count);
+  stats_[c].peak_waiting = std::max(stats_[c].peak_waiting, static_cast<unsigned>(fifo_[c].size()));
 }
 
 bool PacketPlane::pop(ps_t now, WireFrame& out, ps_t& next_ready) {
@@ -41,9 +33,8 @@ bool PacketPlane::pop(ps_t now, WireFrame& out, ps_t& next_ready) {
   next_ready = kNever;
   req_.pending.clear_all();
   for (unsigned c = 0; c < hls::kSchedTcs; ++c) {
-    const Fifo& q = fifo_[c];
-    if (!q.count) continue;
-    const ps_t r = q.slot[q.head].ready;
+    if (fifo_[c].empty()) continue;
+    const ps_t r = fifo_[c].front().ready;
     if (r <= now)
       req_.pending.set(c);
     else
@@ -53,10 +44,8 @@ bool PacketPlane::pop(ps_t now, WireFrame& out, ps_t& next_ready) {
   req_.eligible = req_.pending;
   const hls::SchedDecision d = hls::arbitrate(core_, st_, req_);
   if (!d.grant) return false;  // not reached: every policy grants an eligible class
-  Fifo& q = fifo_[d.queue];
-  out = q.slot[q.head];
-  q.head = q.head + 1 == q.slot.size() ? 0 : q.head + 1;
-  --q.count;
+  out = fifo_[d.queue].front();
+  fifo_[d.queue].pop();
   --waiting_;
   req_.charge = true;  // the core charges the class with the next decision
   req_.charge_queue = d.queue;

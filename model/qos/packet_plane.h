@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "hls/scheduler/scheduler_core.h"
+#include "model/core/fifo_ring.h"
 #include "model/core/frame.h"
 #include "model/core/time.h"
 #include "model/regs/device_map.h"
@@ -43,16 +44,12 @@ public:
 
 private:
   void refresh();
-  struct Fifo {  // a ring of the class's frames, grown when full (rarely: bounded by its buffer)
-    std::vector<WireFrame> slot;
-    unsigned head = 0, count = 0;
-  };
   const regs::TxDcbCfg& cfg_;
   std::uint64_t generation_ = ~std::uint64_t{0};
   hls::SchedConfig<hls::kSchedTcs> core_{};
   hls::SchedState<hls::kSchedTcs> st_{};
   hls::SchedRequest<hls::kSchedTcs> req_{};
-  Fifo fifo_[hls::kSchedTcs];
+  FifoRing<WireFrame> fifo_[hls::kSchedTcs];  // each class's frames, bounded by its buffer
   unsigned waiting_ = 0;
   ClassStats stats_[hls::kSchedTcs];
 };

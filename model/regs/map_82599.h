@@ -179,9 +179,9 @@ struct RateLayout {
 };
 using Rate = RateRegisters<RateLayout>;
 
-// ---------------------------------------------------------------- DCB transmit arbitration
-// ixgbe_type.h and ixgbe_dcb_82599.h (Linux, DPDK); programming: ixgbe_dcb_hw_config_82599
-// (`Map82599::write_tx_dcb`). The credit fields' widths are not in the sources (no masks):
+// ---------------------------------------------------------------- DCB (Tx and Rx)
+// ixgbe_type.h and ixgbe_dcb_82599.h (Linux, DPDK); programming: ixgbe_set_rxpba and
+// ixgbe_dcb_hw_config_82599 (`Map82599::write_dcb`). The credit fields' widths are not in the sources (no masks):
 // refill 8:0 and MCL 23:12 from the drivers' limits 511 and 4095 (U). Semantics of the
 // arbiter: hls/scheduler/README.md (Ets), docs/fidelity.md.
 struct RTTDCS : Register<RTTDCS> {
@@ -216,8 +216,8 @@ struct RTTDT2C : Register<RTTDT2C>, TcCreditFields {
 };
 struct RTTPCS : Register<RTTPCS> {
   static constexpr RegInfo info = reg("RTTPCS", 0x0CD00).doc(
-      "DCB Tx packet plane control (stored: the model's packet buffer keeps the descriptor plane's order)");
-  IOVSIM_FIELD(TPPAC, 5, 5, "0 round robin, 1 strict priority");
+      "DCB Tx packet plane control: the arbitration between the classes' Tx packet buffers at the wire");
+  IOVSIM_FIELD(TPPAC, 5, 5, "0 round robin, 1 strict priority with RTTPT2C's credits");
   IOVSIM_FIELD(ARBDIS, 6, 6, "arbiter disable");
   IOVSIM_FIELD(TPRM, 8, 8, "recycle mode");
   IOVSIM_FIELD(ARBD, 31, 22, "arbitration delay (ixgbe: 4 in DCB mode)");
@@ -225,13 +225,16 @@ struct RTTPCS : Register<RTTPCS> {
 };
 struct RTTPT2C : Register<RTTPT2C>, TcCreditFields {
   static constexpr RegInfo info =
-      reg("RTTPT2C", 0x0CD20).array(8, 4).doc("packet plane credits and priority of traffic class n (stored)");
+      reg("RTTPT2C", 0x0CD20).array(8, 4).doc("packet plane credits and priority of traffic class n");
 };
-struct RTTUP2TC : Register<RTTUP2TC> {
-  static constexpr RegInfo info = reg("RTTUP2TC", 0x0C800).doc(
-      "Tx user priority to traffic class, 3 bits per priority (stored: the model's queues carry the class)");
+// The user priority to traffic class map of Tx (RTTUP2TC) and Rx (RTRUP2TC).
+struct UpToTcFields {
   IOVSIM_FIELD(UP0MAP, 2, 0, "traffic class of user priority 0 (UPnMAP at 3n)");
   using fields = FieldList<UP0MAP>;
+};
+struct RTTUP2TC : Register<RTTUP2TC>, UpToTcFields {
+  static constexpr RegInfo info = reg("RTTUP2TC", 0x0C800).doc(
+      "Tx user priority to traffic class, 3 bits per priority (stored: the model's queues carry the class)");
 };
 struct MTQC : Register<MTQC> {
   static constexpr RegInfo info = reg("MTQC", 0x08120).doc(
@@ -241,11 +244,9 @@ struct MTQC : Register<MTQC> {
   IOVSIM_FIELD(NUM_TC_OR_Q, 3, 2, "VT: 1 = 64 pools, 2 = 32 pools / 4 TCs, 3 = 16 pools x 8 TCs; non-VT DCB: 2 = 4 TCs, 3 = 8 TCs");
   using fields = FieldList<RT_ENA, VT_ENA, NUM_TC_OR_Q>;
 };
-struct RTRUP2TC : Register<RTRUP2TC> {
+struct RTRUP2TC : Register<RTRUP2TC>, UpToTcFields {
   static constexpr RegInfo info = reg("RTRUP2TC", 0x03020).doc(
       "Rx user priority to traffic class, 3 bits per priority: with DCB a frame goes to its pool's queue of that class");
-  IOVSIM_FIELD(UP0MAP, 2, 0, "traffic class of user priority 0 (UPnMAP at 3n)");
-  using fields = FieldList<UP0MAP>;
 };
 struct RTRPCS : Register<RTRPCS> {
   static constexpr RegInfo info = reg("RTRPCS", 0x02430).doc(
@@ -267,7 +268,7 @@ struct RXPBSIZE : Register<RXPBSIZE> {
 };
 struct TXPBSIZE : Register<TXPBSIZE> {
   static constexpr RegInfo info = reg("TXPBSIZE", 0x0CC00).array(8, 4).doc(
-      "Tx packet buffer n size (stored: the model has one Tx buffer per port, docs/fidelity.md)");
+      "Tx packet buffer n size: with DCB class n's buffer, its queues arbitrated while it has room");
   IOVSIM_FIELD(SIZE, 19, 10, "size in KB (ixgbe: 160 KB / classes)");
   using fields = FieldList<SIZE>;
 };
