@@ -243,6 +243,8 @@ void visit_scenario(V& v, Scenario& s) {
               "traffic classes, 0 (no DCB), 4 or 8: the 82599's VT layout becomes 32 pools x 4 queues or 16 x 8 (queue n of a pool is class n), the Tx descriptor arbiter weighted strict priority (RTTDCS.TDPAC)");
       v.choice("vm_arbiter", s.device.dcb.vm_arbiter, {{"rr", VmArbiter::rr}, {"wrr", VmArbiter::wrr}},
                "between the queues (the pools) of one class: rr, round robin as ixgbe leaves it (RTTDCS.VMPAC 0, RTTDT1C 0); wrr, the VM arbiter's weighted round robin, each pool's RTTDT1C credits its function's qos.weight x 12 (64-byte credits)");
+      v.choice("rx_arbiter", s.device.dcb.rx_rr, {{"wsp", false}, {"rr", true}},
+               "between the classes' Rx packet buffers: wsp, weighted strict priority by the classes' credits as ixgbe programs it (RTRPCS.RAC 1, RTRPT4C); rr, round robin, a frame from each class in turn (RAC 0)");
       static const char* const kTc[] = {"tc0", "tc1", "tc2", "tc3", "tc4", "tc5", "tc6", "tc7"};
       for (unsigned t = 0; t < 8; ++t)
         v.section(kTc[t], "one traffic class", [&, t] {
@@ -739,6 +741,7 @@ void validate(const Scenario& s, const std::string& origin) {
       if (dcb.tc[t].bandwidth_percent || dcb.tc[t].strict)
         bad(fmt::format("device.dcb.tc{}", t), "needs device.dcb.tcs 4 or 8");
     if (dcb.vm_arbiter != VmArbiter::rr) bad("device.dcb.vm_arbiter", "needs device.dcb.tcs 4 or 8");
+    if (dcb.rx_rr) bad("device.dcb.rx_arbiter", "needs device.dcb.tcs 4 or 8");
   }
   const DeviceProfile& prof = device_profile(s.device.preset, dcb.tcs);
   if (s.device.vfs_per_port + 1 > prof.num_pools)
@@ -963,7 +966,9 @@ unsigned frame_pool_slots(const Scenario& s) {
   if (!s.device.dcb.tcs) return s.device.frame_pool;
   const DeviceProfile& prof = device_profile(s.device.preset, s.device.dcb.tcs);
   const unsigned tx_kb = s.device.tx_packet_buffer_kb ? s.device.tx_packet_buffer_kb : prof.tx_packet_buffer_kb;
-  return s.device.frame_pool + s.device.ports * (tx_kb * 1024 / kMinFrame);
+  const unsigned rx_kb = s.device.rx_packet_buffer_kb ? s.device.rx_packet_buffer_kb : prof.rx_packet_buffer_kb;
+  // the frames the classes' Tx buffers hold for the wire and their Rx buffers for the Rx arbiter
+  return s.device.frame_pool + s.device.ports * ((tx_kb + rx_kb) * 1024 / kMinFrame);
 }
 
 std::uint64_t driver_memory_bytes(const HostCfg& h, unsigned max_frame, unsigned rx_queues) {

@@ -172,6 +172,7 @@ enum class VmArbiter : std::uint8_t { rr, wrr };
 struct DcbCfg {
   unsigned tcs = 0;  // 0 = no DCB; 4 or 8 (VT mode: 32 pools x 4 queues, 16 x 8)
   VmArbiter vm_arbiter = VmArbiter::rr;  // between a class's queues: round robin (ixgbe), or WRR by qos.weight (RTTDCS.VMPAC)
+  bool rx_rr = false;  // the Rx arbiter between the classes' buffers: round robin (RTRPCS.RAC 0), else ixgbe's WSP
   std::array<DcbTcCfg, 8> tc{};
 };
 
@@ -281,7 +282,8 @@ const std::string& default_scenario_yaml();
 // Tx buffers (one max-size frame per Tx descriptor). The driver models use this layout.
 std::uint64_t driver_memory_bytes(const HostCfg& h, unsigned max_frame, unsigned rx_queues);
 // The frame pool's slots: device.frame_pool, and with device.dcb as many more per port as
-// minimum frames fit its Tx packet buffer (frames wait there, whole, for the packet plane).
+// minimum frames fit its Tx and Rx packet buffers (frames wait there, whole, for the packet
+// plane at the wire and for the Rx arbiter).
 unsigned frame_pool_slots(const Scenario& s);
 // Reads a file (ConfigError when it cannot).
 std::string read_text_file(const std::string& path);

@@ -2,8 +2,15 @@
 // sorter steered to a queue to the RxEngine (model/dma/rx_engine.h), in the caller's
 // b_transport (no thread switch per frame), attaches the ring registers, and runs a method
 // only to flush partial write-back batches on time.
+//
+// With DCB the frames wait in their class's Rx packet buffer (a PacketPlane over the Rx
+// arbiter's registers, RTRPCS.RAC and RTRPT4C: round robin or weighted strict priority between
+// the classes) and a method starts the arbiter's choice whenever fewer than kWindow frames'
+// writes are outstanding on the link, so a class's frame waits for at most that many frames
+// of the others, not for every frame that arrived before it (docs/fidelity.md).
 #pragma once
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include <systemc>
@@ -15,6 +22,7 @@
 #include "model/core/metrics_registry.h"
 #include "model/dma/dma_port.h"
 #include "model/dma/rx_engine.h"
+#include "model/qos/packet_plane.h"
 
 namespace iovsim {
 
@@ -32,19 +40,29 @@ public:
 
   RxEngine& engine() { return engine_; }
   const RxEngine& engine() const { return engine_; }
-  void publish(MetricsRegistry& m) const { engine_.publish(m); }
+  void publish(MetricsRegistry& m) const;
+  // DCB: the frames' writes outstanding at once before the arbiter waits for one to finish.
+  static constexpr unsigned kWindow = 8;
 
 private:
   void receive(FramePayload& p, sc_core::sc_time& delay);
   void flush();
   void arm_flush();
+  void hold(FramePayload& p, int fn, ps_t arrive);  // DCB: into its class's buffer
+  void rx_slot();                                   // DCB: start what the arbiter picks
+  void decode_arbiter();
 
   TlmDmaPort port_;
   RxEngine engine_;
-  std::uint32_t rtrpcs_ = 0, rtrpt4c_[8] = {};  // the Rx DCB arbiter's registers (stored)
+  std::uint32_t rtrpcs_ = 0, rtrpt4c_[8] = {};  // the Rx DCB arbiter's registers
+  regs::ClassArbiterCfg arb_;                    // what they select
   const DeviceProfile& prof_;
   PortLayout layout_;
   sc_core::sc_event flush_ev_;
+  std::unique_ptr<PacketPlane> plane_;  // DCB: the classes' Rx buffers (null: one FIFO)
+  sc_core::sc_event slot_ev_;
+  ps_t outstanding_[kWindow] = {};      // when each started frame's data is written
+  unsigned n_outstanding_ = 0;
 };
 
 }  // namespace iovsim

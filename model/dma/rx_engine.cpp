@@ -128,34 +128,18 @@ void RxEngine::flush_due(ps_t now) {
   flush_deadline_ = next;
 }
 
-Drop RxEngine::receive(const Frame& f, unsigned q, int fn, std::uint32_t rss_hash, ps_t arrive) {
+// From the time the frame may start (`ready`, in order behind the frame before it in its
+// buffer): its descriptors, its data's writes, its write-back and its counts. `done`: when its
+// data is written.
+[[gnu::always_inline]] inline Drop RxEngine::start_frame(const Frame& f, unsigned q, int fn, std::uint32_t rss_hash,
+                                                         ps_t arrive, ps_t ready, Buffer& b, ps_t& done) {
   Ring& r = rings_[q];
-  if (!r.enabled()) return drop_at(Drop::QueueDisabled, fn, q, arrive);
-
-  // admit into the packet buffer (with DCB: its traffic class's)
-  Buffer& b = pb_[__builtin_expect(tc_of_queue_mod_ != 0, 0) ? q % tc_of_queue_mod_ : 0];
-  {
-    unsigned head = b.head, count = b.count, used = b.used;  // in registers through the loop
-    const PbEntry* fifo = b.fifo.data();
-    while (count && fifo[head].leave <= arrive) {
-      used -= fifo[head].bytes;
-      if (++head == b.slots) head = 0;
-      --count;
-    }
-    b.head = head, b.count = count, b.used = used;
-  }
-  if (b.used + f.len > b.capacity || b.count == b.slots) {
-    ++b.full_drops;
-    return drop_at(Drop::RxBufferFull, fn, q, arrive);
-  }
-
   // prepare: one descriptor per buffer
   const unsigned bytes = f.len - kFcsBytes;  // RCTL.SECRC: the FCS is stripped
   const unsigned bufsize = r.buffer_bytes;
   const unsigned need = (bytes + bufsize - 1) / bufsize;
   if (r.hw_owned() < need || need > p_.cache_size) return drop_at(Drop::NoDescriptor, fn, q, arrive);
   const unsigned dfn = ring_fn_[q];
-  const ps_t ready = std::max(arrive, b.last_start);  // in order behind the frame before
   stats_.hol_wait_ps += ready - arrive;
   if (r.cached < need) {
     const DmaStatus s =
@@ -207,15 +191,6 @@ Drop RxEngine::receive(const Frame& f, unsigned q, int fn, std::uint32_t rss_has
   }
   maybe_fetch(r, dfn, start);  // the fetch rule, now that the cache is lower
 
-  // the frame occupies the packet buffer until its data is written out
-  unsigned slot = b.head + b.count;
-  if (slot >= b.slots) slot -= b.slots;
-  b.fifo[slot] = {data_done, f.len};
-  ++b.count;
-  b.used += f.len;
-  b.peak = std::max(b.peak, b.used);
-  if (fc_) fc_->on_rx(arrive, b.used, [this](unsigned bytes) { return drained_below(bytes); });
-
   // The destination address, read once for VFMPRC's count and the isolation audit.
   const std::uint64_t da = hls::mac_from_bytes(f.data);
   QueueStats& qstat = queue_stats_[q];
@@ -229,7 +204,68 @@ Drop RxEngine::receive(const Frame& f, unsigned q, int fn, std::uint32_t rss_has
   }
   ++delivered_;
   if (observed_) observe_rx(f, q, fn, arrive, data_done);
+  done = data_done;
   return Drop::kCount;
+}
+
+// Frames whose data was written by `arrive` leave the buffer; is there room for `len` more?
+inline bool RxEngine::room(Buffer& b, unsigned len, ps_t arrive) {
+  unsigned head = b.head, count = b.count, used = b.used;  // in registers through the loop
+  const PbEntry* fifo = b.fifo.data();
+  while (count && fifo[head].leave <= arrive) {
+    used -= fifo[head].bytes;
+    if (++head == b.slots) head = 0;
+    --count;
+  }
+  b.head = head, b.count = count, b.used = used;
+  if (b.used + len > b.capacity || b.count == b.slots) {
+    ++b.full_drops;
+    return false;
+  }
+  return true;
+}
+
+// The frame occupies the packet buffer until `leave`, when its data is written out.
+inline void RxEngine::occupy(Buffer& b, ps_t leave, unsigned len, ps_t arrive) {
+  unsigned slot = b.head + b.count;
+  if (slot >= b.slots) slot -= b.slots;
+  b.fifo[slot] = {leave, len};
+  ++b.count;
+  b.used += len;
+  b.peak = std::max(b.peak, b.used);
+  if (fc_) fc_->on_rx(arrive, b.used, [this](unsigned bytes) { return drained_below(bytes); });
+}
+
+Drop RxEngine::receive(const Frame& f, unsigned q, int fn, std::uint32_t rss_hash, ps_t arrive) {
+  Ring& r = rings_[q];
+  if (!r.enabled()) return drop_at(Drop::QueueDisabled, fn, q, arrive);
+  Buffer& b = pb_[__builtin_expect(tc_of_queue_mod_ != 0, 0) ? class_of(q) : 0];
+  if (!room(b, f.len, arrive)) return drop_at(Drop::RxBufferFull, fn, q, arrive);
+  ps_t done = 0;
+  const Drop d = start_frame(f, q, fn, rss_hash, arrive, std::max(arrive, b.last_start), b, done);
+  if (d == Drop::kCount) occupy(b, done, f.len, arrive);
+  return d;
+}
+
+Drop RxEngine::admit(const Frame& f, unsigned q, int fn, ps_t arrive) {
+  if (!rings_[q].enabled()) return drop_at(Drop::QueueDisabled, fn, q, arrive);
+  Buffer& b = pb_[class_of(q)];
+  if (!room(b, f.len, arrive)) return drop_at(Drop::RxBufferFull, fn, q, arrive);
+  occupy(b, kNever, f.len, arrive);  // held until deliver() knows when it leaves
+  ++b.unstarted;
+  return Drop::kCount;
+}
+
+Drop RxEngine::deliver(const Frame& f, unsigned q, int fn, std::uint32_t rss_hash, ps_t arrive, ps_t now,
+                       ps_t& done) {
+  Buffer& b = pb_[class_of(q)];
+  // the class's oldest frame not yet started: a class's frames start in their order
+  unsigned slot = b.head + b.count - b.unstarted--;
+  if (slot >= b.slots) slot -= b.slots;
+  const Drop d = rings_[q].enabled() ? start_frame(f, q, fn, rss_hash, arrive, std::max(now, b.last_start), b, done)
+                                     : drop_at(Drop::QueueDisabled, fn, q, now);
+  b.fifo[slot].leave = d == Drop::kCount ? done : now;  // a dropped frame frees its bytes at once
+  return d;
 }
 
 ps_t RxEngine::drained_below(unsigned bytes) const {  // 802.3x: the port's one buffer

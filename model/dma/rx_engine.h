@@ -18,8 +18,8 @@
 // starts its writes when it has arrived, its descriptors are on chip and the frame before it
 // has started. The Rx packet buffer holds each frame from its arrival until its data is
 // written. With DCB (the 82599's VT + DCB layouts) each traffic class has its own buffer
-// (RXPBSIZE): a frame is admitted to its class's and waits only for the frame before it in
-// that buffer; the classes' writes share the link in the order they are issued.
+// (RXPBSIZE): a frame is admitted to its class's buffer (admit) and starts its writes when the
+// Rx arbiter between the classes picks it (deliver; RxDma runs the arbiter).
 //
 // Latency = descriptor write-back arrival - frame origin (first bit on the wire, or the Tx
 // doorbell of a looped-back frame).
@@ -68,6 +68,13 @@ public:
   // Returns Drop::kCount when it is delivered, else why it was dropped. The frame's bytes are
   // copied into host memory before it returns; the caller releases the frame.
   Drop receive(const Frame& f, unsigned queue, int fn, std::uint32_t rss_hash, ps_t arrive);
+  // DCB: receive() in two halves, for the Rx arbiter between the classes' buffers. admit: the
+  // frame reached its class's buffer at `arrive` (Drop::kCount: it holds its bytes there until
+  // deliver). deliver: the arbiter starts the class's oldest admitted frame at `now`, as
+  // receive() from then on; `done`: when its data is written (set when it is delivered).
+  Drop admit(const Frame& f, unsigned queue, int fn, ps_t arrive);
+  Drop deliver(const Frame& f, unsigned queue, int fn, std::uint32_t rss_hash, ps_t arrive, ps_t now, ps_t& done);
+  unsigned class_of(unsigned queue) const { return tc_of_queue_mod_ ? queue % tc_of_queue_mod_ : 0; }
   // Register events: a tail write (descriptors posted), an enable change.
   void doorbell(Ring& r, ps_t now);
   void enable_changed(Ring& r);
@@ -169,10 +176,15 @@ private:
   struct Buffer {
     std::vector<PbEntry> fifo;
     unsigned head = 0, count = 0, used = 0, peak = 0, capacity = 0, slots = 0;  // slots: fifo.size()
+    unsigned unstarted = 0;        // of count, the last: admitted, not yet started (leave kNever)
     ps_t last_start = 0;           // when its previous frame started its writes
     std::uint64_t full_drops = 0;  // frames it had no room for
   };
   Buffer pb_[kBuffers];
+  bool room(Buffer& b, unsigned len, ps_t arrive);
+  void occupy(Buffer& b, ps_t leave, unsigned len, ps_t arrive);
+  Drop start_frame(const Frame& f, unsigned q, int fn, std::uint32_t rss_hash, ps_t arrive, ps_t ready, Buffer& b,
+                   ps_t& done);
   unsigned tc_of_queue_mod_ = 0;  // DCB: a queue's class is queue mod this (0: one buffer)
   FlowControl* fc_ = nullptr;
 };

@@ -72,18 +72,7 @@ void Mac::publish(MetricsRegistry& m) {
             "frames the MAC put on the wire");
   m.counter("/conservation/delivered_wire", stats_.wire_tx.frames, Unit::Frames,
             "frames delivered to the wire");
-  if (plane_) {
-    m.gauge("/conservation/in_flight", [this] { return plane_->waiting(); }, Unit::Frames,
-            "DCB: frames in the classes' Tx packet buffers waiting for the wire");
-    for (unsigned c = 0; c < hls::kSchedTcs; ++c) {
-      const std::string k = fmt::format("{}tx_buffers/tc{}/", port, c);
-      const PacketPlane::ClassStats& cs = plane_->stats(c);
-      m.counter(k + "wire_frames", cs.frames, Unit::Frames, "frames the packet plane sent from the class's buffer");
-      m.counter(k + "wire_bytes", cs.bytes, Unit::Bytes, "their bytes");
-      m.value(k + "peak_waiting", [&cs] { return cs.peak_waiting; }, Unit::Frames,
-              "the most frames that waited in it for the wire at once");
-    }
-  }
+  if (plane_) plane_->publish(m, port + "tx_buffers/", hls::kSchedTcs, true);
   drops_.publish(m);
 }
 
@@ -126,7 +115,7 @@ void Mac::transmit(FramePayload& p, sc_core::sc_time& delay) {
   const ps_t now = now_ps();
   if (__builtin_expect(plane_ != nullptr, 0)) {  // DCB: into its class's buffer, out when the arbiter says
     const ps_t ready = now + to_ps(delay);
-    plane_->push({p.pool, p.handle, p.queue, f.len, ready});
+    plane_->push(classes_->tc_of_queue(p.queue), {p.pool, p.handle, p.queue, f.len, ready});
     p.deferred = true;
     wire_ev_.notify(to_sc(std::max(ready, tx_busy_) - now));  // an earlier pending one stays
     return;
@@ -156,8 +145,9 @@ void Mac::send(Frame& f, FramePool& pool, FrameHandle h, ps_t start, ps_t now) {
   pool.release(h);
 }
 
-void Mac::use_packet_plane(PacketPlane* plane, Sent sent) {
+void Mac::use_packet_plane(PacketPlane* plane, const regs::TxDcbCfg& classes, Sent sent) {
   plane_ = plane;
+  classes_ = &classes;
   sent_ = std::move(sent);
   SC_HAS_PROCESS(Mac);
   SC_METHOD(wire_slot);

@@ -57,7 +57,7 @@ public:
   // (queue, bytes, the frame's origin, the end of its slot). Unset: one FIFO to the wire, no
   // thread, no event.
   using Sent = std::function<void(unsigned queue, unsigned len, ps_t origin, ps_t leave)>;
-  void use_packet_plane(PacketPlane* plane, Sent sent);
+  void use_packet_plane(PacketPlane* plane, const regs::TxDcbCfg& classes, Sent sent);  // classes: a queue's class
   void publish(MetricsRegistry& m);
   // Observation: the wire in each direction (frames from the first bit of their preamble;
   // busy while a frame's preamble and bytes are on the wire, the gap after it idle).
@@ -74,6 +74,7 @@ private:
   [[gnu::always_inline]] inline void send(Frame& f, FramePool& pool, FrameHandle h, ps_t start, ps_t now);
   void wire_slot();  // DCB: the packet plane's next frame, at the wire's free time
   PacketPlane* plane_ = nullptr;
+  const regs::TxDcbCfg* classes_ = nullptr;
   Sent sent_;
   sc_core::sc_event wire_ev_;
   struct Queued {

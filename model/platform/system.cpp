@@ -206,10 +206,10 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const TraceOptio
     port.tx = std::make_unique<TxDma>(fmt::format("port{}_txdma", p).c_str(), prof_, layout, txp,
                                       pool_, *port.sched, direct);
     if (prof_.dcb_tcs) {  // DCB: a Tx packet buffer per class, the packet plane at the wire
-      port.plane = std::make_unique<PacketPlane>(port.sched->dcb());
+      port.plane = std::make_unique<PacketPlane>(port.sched->dcb().pkt);
       port.tx->engine().use_class_buffers(port.sched->dcb());
       TxDma* tx = port.tx.get();
-      port.mac->use_packet_plane(port.plane.get(), [tx](unsigned q, unsigned len, ps_t origin, ps_t leave) {
+      port.mac->use_packet_plane(port.plane.get(), port.sched->dcb(), [tx](unsigned q, unsigned len, ps_t origin, ps_t leave) {
         tx->wire_done(q, len, origin, leave);
       });
     }
@@ -350,6 +350,7 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const TraceOptio
         d.max_frame = s.device.max_frame_bytes;
         d.tx_buffer_bytes = tx_pb_bytes;
         d.rx_buffer_bytes = pb_bytes;
+        d.rx_rr = s.device.dcb.rx_rr;
         if (s.device.dcb.vm_arbiter == VmArbiter::wrr) {  // each pool's queues: its function's weight x min_credit
           d.vm_wrr = true;
           const unsigned min_credit = (s.device.max_frame_bytes / 2 + 63) / 64;

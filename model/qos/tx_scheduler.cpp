@@ -119,6 +119,7 @@ void TxScheduler::program_dcb() {
   const std::uint64_t gen = dcb_.generation + 1;
   dcb_ = map_.decode_tx_dcb(raw_);
   dcb_.generation = gen;
+  dcb_.pkt.generation = gen;
   const hls::SchedPolicy was = cfg_.policy;
   cfg_ = base_;
   if (dcb_.wsp && dcb_.tcs > 1) {

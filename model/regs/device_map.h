@@ -113,6 +113,15 @@ struct TxDcbRaw {
   std::uint32_t rttdcs = 0, mtqc = 0, rttpcs = 0;
   std::uint32_t rttdt2c[8] = {}, rttpt2c[8] = {}, txpbsize[8] = {};
 };
+// An arbiter between the traffic classes' packet buffers (the 82599's Tx packet plane,
+// RTTPCS + RTTPT2C, and its Rx arbiter, RTRPCS + RTRPT4C: the same credit words).
+struct ClassArbiterCfg {
+  bool wsp = false;  // TPPAC / RAC with ARBDIS clear: the classes' credits and priorities (else round robin)
+  std::uint16_t refill[8]{}, max[8]{};  // 64-byte credits
+  std::uint8_t bwg[8]{};
+  hls::TcStrict strict[8]{};
+  std::uint64_t generation = 0;  // counts the decodes (a register write): consumers refresh on change
+};
 // What they select (decode_tx_dcb).
 struct TxDcbCfg {
   bool wsp = false;     // RTTDCS.TDPAC with ARBDIS clear: weighted strict priority (else round robin)
@@ -124,10 +133,7 @@ struct TxDcbCfg {
   hls::TcStrict strict[8]{};
   // The packet plane (RTTPCS, RTTPT2C): the arbitration between the classes' Tx packet
   // buffers at the wire, and the buffers' sizes (TXPBSIZE).
-  bool pkt_wsp = false;  // RTTPCS.TPPAC with ARBDIS clear: the classes' credits and priorities (else round robin)
-  std::uint16_t pkt_refill[8]{}, pkt_max[8]{};
-  std::uint8_t pkt_bwg[8]{};
-  hls::TcStrict pkt_strict[8]{};
+  ClassArbiterCfg pkt;
   unsigned tx_buffer_bytes[8]{};
   std::uint64_t generation = 0;  // counts the decodes (a register write): consumers refresh on change
   unsigned tc_of_queue(unsigned q) const;
@@ -147,6 +153,7 @@ struct TxDcbPlan {
   unsigned tx_buffer_bytes = 0;  // the port's Tx packet buffer, split equally (TXPBSIZE)
   unsigned rx_buffer_bytes = 0;  // the port's Rx packet buffer, split equally (RXPBSIZE)
   bool vm_wrr = false;           // RTTDCS.VMPAC with each queue's RTTDT1C credits
+  bool rx_rr = false;            // RTRPCS.RAC 0: the Rx arbiter round robin (ixgbe: 1, WSP)
   std::vector<unsigned> queue_credits;  // per queue, 64-byte credits (empty: 0 for all, as ixgbe)
 };
 // ixgbe_dcb_calculate_tc_credits for one class of `percent` of the link when the smallest
@@ -297,6 +304,8 @@ public:
   virtual TxDcbCfg decode_tx_dcb(const TxDcbRaw& /*raw*/) const { return {}; }
   virtual unsigned decode_queue_credit(std::uint32_t /*rttdt1c*/) const { return 0; }
   virtual std::vector<RxDcbRegDecl> rx_dcb_decls() const { return {}; }
+  // The Rx arbiter between the classes' buffers from RTRPCS and RTRPT4C(8).
+  virtual ClassArbiterCfg decode_rx_arbiter(std::uint32_t /*rtrpcs*/, const std::uint32_t* /*rtrpt4c*/) const { return {}; }
   virtual unsigned decode_rx_buffer_bytes(std::uint32_t /*rxpbsize*/) const { return 0; }
   virtual std::uint32_t encode_rx_buffer_bytes(unsigned /*bytes*/) const { return 0; }
   // Both directions (ixgbe_set_rxpba, ixgbe_dcb_hw_config_82599, ixgbe_setup_mtqc).

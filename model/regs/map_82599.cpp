@@ -138,22 +138,33 @@ public:
     c.vt = MTQC::VT_ENA::get(r.mtqc) != 0;
     const unsigned num = MTQC::NUM_TC_OR_Q::get(r.mtqc);
     c.tcs = !MTQC::RT_ENA::get(r.mtqc) ? 1 : num == 3 ? 8 : num == 2 ? 4 : 1;
-    c.pkt_wsp = RTTPCS::TPPAC::get(r.rttpcs) && !RTTPCS::ARBDIS::get(r.rttpcs);
-    auto strict = [](std::uint32_t v) {
-      return RTTDT2C::LSP::get(v) ? hls::TcStrict::Link : RTTDT2C::GSP::get(v) ? hls::TcStrict::Group : hls::TcStrict::None;
-    };
+    c.pkt = class_arbiter(RTTPCS::TPPAC::get(r.rttpcs) && !RTTPCS::ARBDIS::get(r.rttpcs), r.rttpt2c);
     for (unsigned t = 0; t < 8; ++t) {
       c.refill[t] = static_cast<std::uint16_t>(RTTDT2C::CRQ::get(r.rttdt2c[t]));
       c.max[t] = static_cast<std::uint16_t>(RTTDT2C::MCL::get(r.rttdt2c[t]));
       c.bwg[t] = static_cast<std::uint8_t>(RTTDT2C::BWG::get(r.rttdt2c[t]));
-      c.strict[t] = strict(r.rttdt2c[t]);
-      c.pkt_refill[t] = static_cast<std::uint16_t>(RTTPT2C::CRQ::get(r.rttpt2c[t]));
-      c.pkt_max[t] = static_cast<std::uint16_t>(RTTPT2C::MCL::get(r.rttpt2c[t]));
-      c.pkt_bwg[t] = static_cast<std::uint8_t>(RTTPT2C::BWG::get(r.rttpt2c[t]));
-      c.pkt_strict[t] = strict(r.rttpt2c[t]);
+      c.strict[t] = strict_of(r.rttdt2c[t]);
       c.tx_buffer_bytes[t] = TXPBSIZE::SIZE::get(r.txpbsize[t]) * 1024;
     }
     return c;
+  }
+  ClassArbiterCfg decode_rx_arbiter(std::uint32_t rtrpcs, const std::uint32_t* rtrpt4c) const override {
+    return class_arbiter(RTRPCS::RAC::get(rtrpcs) && !RTRPCS::ARBDIS::get(rtrpcs), rtrpt4c);
+  }
+  // The credit word (TcCreditFields) is the same in RTTDT2C, RTTPT2C and RTRPT4C.
+  static hls::TcStrict strict_of(std::uint32_t v) {
+    return RTTDT2C::LSP::get(v) ? hls::TcStrict::Link : RTTDT2C::GSP::get(v) ? hls::TcStrict::Group : hls::TcStrict::None;
+  }
+  static ClassArbiterCfg class_arbiter(bool wsp, const std::uint32_t* credit) {
+    ClassArbiterCfg a;
+    a.wsp = wsp;
+    for (unsigned t = 0; t < 8; ++t) {
+      a.refill[t] = static_cast<std::uint16_t>(RTTDT2C::CRQ::get(credit[t]));
+      a.max[t] = static_cast<std::uint16_t>(RTTDT2C::MCL::get(credit[t]));
+      a.bwg[t] = static_cast<std::uint8_t>(RTTDT2C::BWG::get(credit[t]));
+      a.strict[t] = strict_of(credit[t]);
+    }
+    return a;
   }
   unsigned decode_queue_credit(std::uint32_t v) const override { return RTTDT1C::CRQ::get(v); }
   std::vector<RxDcbRegDecl> rx_dcb_decls() const override {
@@ -164,7 +175,8 @@ public:
   std::uint32_t encode_rx_buffer_bytes(unsigned bytes) const override { return RXPBSIZE::SIZE::make(bytes / 1024); }
   // ixgbe_set_rxpba (equal shares: RXPBSIZE(n) = the Rx buffer / classes, 0 above), then
   // ixgbe_dcb_hw_config_82599 for a VT port (ixgbe_setup_mtqc's MTQC): the Rx arbiter (RTRPCS
-  // with ARBDIS, RTRUP2TC, RTRPT4C per class, RTRPCS = RRM | RAC), the descriptor
+  // with ARBDIS, RTRUP2TC, RTRPT4C per class, RTRPCS = RRM | RAC; RAC 0 with the what-if
+  // device.dcb.rx_arbiter rr), the descriptor
   // arbiter (RTTDT1C 0 for every queue, RTTDT2C per class, RTTDCS = TDPAC | TDRM), the data
   // arbiter (RTTPCS with ARBDIS, RTTUP2TC, RTTPT2C, RTTPCS = TPPAC | TPRM | ARBD 4), MTQC
   // between RTTDCS.ARBDIS set and clear, and TXPBSIZE (ixgbe_set_txpba: equal shares).
@@ -184,7 +196,7 @@ public:
       w.write32(RXPBSIZE::at(t), t < p.tcs ? RXPBSIZE::SIZE::make(p.rx_buffer_bytes / p.tcs / 1024) : 0);
     std::uint32_t up2tc = 0;
     for (unsigned u = 0; u < 8; ++u) up2tc |= (u < p.tcs ? u : 0u) << (3 * u);
-    const std::uint32_t rpcs = RTRPCS::RRM::make(1) | RTRPCS::RAC::make(1);
+    const std::uint32_t rpcs = RTRPCS::RRM::make(1) | RTRPCS::RAC::make(!p.rx_rr);
     w.write32(RTRPCS::at(), rpcs | RTRPCS::ARBDIS::make(1));
     w.write32(RTRUP2TC::at(), up2tc);
     for (unsigned t = 0; t < 8; ++t) w.write32(RTRPT4C::at(t), credit[t]);

@@ -250,7 +250,7 @@ struct RTRUP2TC : Register<RTRUP2TC>, UpToTcFields {
 };
 struct RTRPCS : Register<RTRPCS> {
   static constexpr RegInfo info = reg("RTRPCS", 0x02430).doc(
-      "DCB Rx packet plane control (stored: the classes' Rx buffers drain independently, docs/fidelity.md)");
+      "DCB Rx packet plane control: the Rx arbiter between the classes' Rx packet buffers");
   IOVSIM_FIELD(RRM, 1, 1, "receive recycle mode");
   IOVSIM_FIELD(RAC, 2, 2, "0 round robin, 1 weighted strict priority");
   IOVSIM_FIELD(ARBDIS, 6, 6, "arbiter disable");
@@ -258,7 +258,7 @@ struct RTRPCS : Register<RTRPCS> {
 };
 struct RTRPT4C : Register<RTRPT4C>, TcCreditFields {
   static constexpr RegInfo info =
-      reg("RTRPT4C", 0x02140).array(8, 4).doc("Rx packet plane credits and priority of traffic class n (stored)");
+      reg("RTRPT4C", 0x02140).array(8, 4).doc("Rx packet plane credits and priority of traffic class n");
 };
 struct RXPBSIZE : Register<RXPBSIZE> {
   static constexpr RegInfo info = reg("RXPBSIZE", 0x03C00).array(8, 4).doc(

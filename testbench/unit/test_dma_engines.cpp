@@ -169,6 +169,45 @@ TEST_CASE("Rx: an empty ring drops (DROP_EN), a full packet buffer drops, no BME
   CHECK(e.receive(frame(64, t), 5, 1, 0, t) == Drop::QueueDisabled);
 }
 
+TEST_CASE("Rx DCB: admit holds a frame's bytes in its class's buffer until deliver, a frame dropped there frees them") {
+  MemoryPort m(gen2x8());
+  const DeviceProfile& prof = device_profile("82599", 4);  // 32 pools x 4: queue n of a pool is class n
+  RxEngine e(prof, layout7(), {4096, 32, 0}, m);
+  e.set_buffer_bytes(3, 4096);
+  CHECK(e.class_of(0) == 0);
+  CHECK(e.class_of(7) == 3);
+  Ring& r0 = rx_ring(e, 0, m, 100, {true, 8, 8, 1});
+  Ring& r3 = rx_ring(e, 7, m, 100, {true, 8, 8, 1});
+  e.doorbell(r0, 0);
+  e.doorbell(r3, 0);
+  const ps_t t = 2 * kPsPerUs, later = t + 1000 * kPsPerUs;
+  const Frame big = frame(1518, t);
+  // class 0: two 1518-byte frames fill its 4 KB; until one is started nothing leaves, however late
+  CHECK(e.admit(big, 0, 1, t) == Drop::kCount);
+  CHECK(e.admit(big, 0, 1, t) == Drop::kCount);
+  CHECK(e.admit(big, 0, 1, later) == Drop::RxBufferFull);
+  CHECK(e.admit(big, 7, 2, t) == Drop::kCount);  // class 3's own buffer has room
+  CHECK(e.delivered() == 0);
+  // the arbiter starts class 0's oldest at `later`: its data is written after that
+  ps_t done = 0;
+  CHECK(e.deliver(big, 0, 1, 0, t, later, done) == Drop::kCount);
+  CHECK(done > later);
+  CHECK(e.delivered() == 1);
+  CHECK(e.admit(big, 0, 1, done - 1) == Drop::RxBufferFull);  // still held until its data is out
+  CHECK(e.admit(big, 0, 1, done) == Drop::kCount);             // now its bytes are free
+  // the queue is disabled while the next waits: dropped at deliver, its bytes free at once
+  r0.ctl.enable = false;
+  const ps_t now = done + kPsPerUs;
+  CHECK(e.deliver(big, 0, 1, 0, t, now, done) == Drop::QueueDisabled);
+  r0.ctl.enable = true;
+  CHECK(e.admit(big, 0, 1, now) == Drop::kCount);  // one frame still waits: room for one more
+  CHECK(e.admit(big, 0, 1, now) == Drop::RxBufferFull);
+  CHECK(e.deliver(big, 7, 2, 0, t, now, done) == Drop::kCount);
+  CHECK(e.delivered() == 2);
+  CHECK(e.queue_stats(7).rx.frames == 1);
+  CHECK(e.drops().total() == 4);  // three full, one disabled
+}
+
 TEST_CASE("Rx: WTHRESH 4 writes back four descriptors in one burst, a partial batch flushes on time") {
   MemoryPort m(gen2x8());
   RxEngine e(p99(), layout7(), {512 * 1024, 32, 50 * kPsPerUs}, m);
