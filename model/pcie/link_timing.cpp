@@ -68,33 +68,65 @@ unsigned spec_ack_limit(unsigned gen, unsigned lanes, unsigned mps) {
 
 // ---------------------------------------------------------------- credits
 
-void CreditGate::pop() {
-  const Grant& g = held_[first_];
-  used_ -= g.a;
-  used2_ -= g.b;
-  first_ = first_ + 1 == held_.size() ? 0 : first_ + 1;
-  --count_;
+void CreditGate::compact() {
+  held_.erase(held_.begin(), held_.begin() + static_cast<std::ptrdiff_t>(first_));
+  first_ = 0;
 }
 
 ps_t CreditGate::admit_slow(ps_t ready, unsigned a, unsigned b) {
   a = std::min(a, cap_);  // a TLP larger than the pool waits for all of it
   b = std::min(b, cap2_);
-  while (count_ && held_[first_].release <= ready) pop();
+  // Grants released by `ready` return (a request stamped earlier than `ready` would still have
+  // found them held: by at most an engine's run-ahead, not modelled).
+  const std::size_t n = held_.size();
+  while (first_ < n && held_[first_].release <= ready) {
+    used_ -= held_[first_].a;
+    used2_ -= held_[first_].b;
+    ++first_;
+  }
+  if (first_ == n) latest_start_ = 0;
+  if (used_ + a <= cap_ && used2_ + b <= cap2_) return ready;
   ps_t t = ready;
-  while (count_ && (used_ + a > cap_ || used2_ + b > cap2_ || count_ == held_.size())) {
-    t = std::max(t, held_[first_].release);
-    pop();
+  if (latest_start_ <= ready) {
+    // Every grant has started: what is held only falls, at the releases in order.
+    unsigned u = used_, u2 = used2_;
+    for (std::size_t i = first_; u + a > cap_ || u2 + b > cap2_;) {
+      t = held_[i].release;
+      for (; i < n && held_[i].release <= t; ++i) u -= held_[i].a, u2 -= held_[i].b;
+    }
+  } else {
+    // Some start later: what is held at `ready` (the started grants), then a sweep over the
+    // later starts (+) and the releases (-) in time order, to the first time with room.
+    unsigned u = 0, u2 = 0;
+    ps_t latest = 0;
+    later_.clear();
+    for (std::size_t i = first_; i < n; ++i) {
+      const Grant& g = held_[i];
+      latest = std::max(latest, g.start);
+      if (g.start <= ready)
+        u += g.a, u2 += g.b;
+      else
+        later_.push_back(g);
+    }
+    latest_start_ = latest;
+    if (u + a > cap_ || u2 + b > cap2_) {
+      // by start; the bookings come nearly in order, so an insertion sort
+      for (std::size_t k = 1; k < later_.size(); ++k)
+        for (std::size_t m = k; m > 0 && later_[m - 1].start > later_[m].start; --m) std::swap(later_[m - 1], later_[m]);
+      std::size_t i = first_, j = 0;
+      while (u + a > cap_ || u2 + b > cap2_) {  // u = 0 at the last release: a request fits
+        const ps_t rel = held_[i].release, st = j < later_.size() ? later_[j].start : ~ps_t{0};
+        t = std::min(rel, st);
+        for (; i < n && held_[i].release <= t; ++i) u -= held_[i].a, u2 -= held_[i].b;
+        for (; j < later_.size() && later_[j].start <= t; ++j) u += later_[j].a, u2 += later_[j].b;
+      }
+    }
   }
   if (t > ready) {
     ++stalls_;
     stalled_ps_ += t - ready;
   }
   return t;
-}
-
-void CreditGate::hold_slow(unsigned a, ps_t release, unsigned b) {
-  if (count_ == held_.size()) pop();
-  hold(std::min(a, cap_), release, std::min(b, cap2_));
 }
 
 // ---------------------------------------------------------------- the link
@@ -197,7 +229,7 @@ ps_t PcieLinkTiming::dma_write(ps_t t, std::uint64_t addr, std::uint64_t bytes, 
   if (posted_inert_) return occupy(up_, t, wire, n, kind);
   t = posted_.admit(t, n, data_credits);
   const ps_t done = occupy(up_, t, wire, n, kind);
-  posted_.hold(n, done + p_.credit_return, data_credits);
+  posted_.hold(n, t, done + p_.credit_return, data_credits);
   return done;
 }
 
@@ -208,9 +240,9 @@ ps_t PcieLinkTiming::dma_read(ps_t t, std::uint64_t addr, std::uint64_t bytes, T
   t = tags_.admit(t, nreq);
   t = nonposted_.admit(t, nreq);
   const ps_t sent = occupy(up_, t, req, nreq, kind);
-  nonposted_.hold(nreq, sent + p_.credit_return);
+  nonposted_.hold(nreq, t, sent + p_.credit_return);
   const ps_t done = occupy(down_, sent + p_.read_latency, cpl, ncpl, kind);
-  tags_.hold(nreq, done);
+  tags_.hold(nreq, t, done);
   return done;
 }
 

@@ -1,11 +1,8 @@
 // scenarios/contention.yaml (Figure 4 of the VT-c brief): with the 82576's per-VF throttling on
 // the flooding backup and web VFs, management and iSCSI keep the bandwidth they offer and
-// management's median Tx latency stays under the bound docs/validation.md derives (kBound);
-// without it, iSCSI loses bandwidth to round robin and management's frames queue behind a
-// full Tx packet buffer of flood frames, far above the bound. (The p99 is not bounded with
-// the throttling either: the VFs offer 88 % of the wire's time and the one FIFO Tx packet
-// buffer of 40 KB fills now and then, whatever the rate limiters' catch-up window;
-// docs/validation.md.)
+// management's and iSCSI's Tx latency, median and p99, stay under the bound docs/validation.md
+// derives (kBound); without it, iSCSI loses bandwidth to round robin and management's frames
+// queue behind a full Tx packet buffer of flood frames, far above the bound.
 #include <catch2/catch.hpp>
 
 #include "model/core/scenario.h"
@@ -30,7 +27,7 @@ double tx_latency(const nlohmann::json& m, const char* vf, const char* q) {
 }
 }  // namespace
 
-TEST_CASE("contention with hardware QoS: management and iSCSI keep their bandwidth and median latency") {
+TEST_CASE("contention with hardware QoS: management and iSCSI keep their bandwidth and their p99 under the bound") {
   const auto m = contention(true);
   CHECK(tx_mbps(m, "port0.vf0") == Approx(10).epsilon(0.02));   // management
   CHECK(tx_mbps(m, "port0.vf3") == Approx(400).epsilon(0.02));  // iSCSI
@@ -39,8 +36,8 @@ TEST_CASE("contention with hardware QoS: management and iSCSI keep their bandwid
   CHECK(tx_mbps(m, "port0.vf4") == Approx(150).epsilon(0.02));  // web, throttled
   CHECK(tx_latency(m, "port0.vf0", "p50") < kBoundNs);
   CHECK(tx_latency(m, "port0.vf3", "p50") < kBoundNs);
-  // the buffer's excursions: the p99 reaches its drain time (40 KB at 1 Gb/s), no further
-  CHECK(tx_latency(m, "port0.vf0", "p99") < 40960 * 8 + kBoundNs);
+  CHECK(tx_latency(m, "port0.vf0", "p99") < kBoundNs);
+  CHECK(tx_latency(m, "port0.vf3", "p99") < kBoundNs);
   CHECK(m["conservation"]["balanced"].get<bool>());
 }
 
@@ -49,6 +46,7 @@ TEST_CASE("contention without hardware QoS: iSCSI loses bandwidth, management's 
   CHECK(tx_mbps(m, "port0.vf0") == Approx(10).epsilon(0.05));  // management is light: round robin still serves it
   CHECK(tx_mbps(m, "port0.vf3") < 0.9 * 400);                  // iSCSI: about a quarter of what is left
   CHECK(tx_latency(m, "port0.vf0", "p50") > 3 * kBoundNs);     // behind a full 40 KB Tx packet buffer
+  CHECK(tx_latency(m, "port0.vf3", "p99") > 3 * kBoundNs);
   CHECK(m["conservation"]["balanced"].get<bool>());
 }
 

@@ -127,6 +127,38 @@ TEST_CASE("read tags bound the reads in flight") {
   CHECK(l.read_tags().stalls() == 1);
 }
 
+TEST_CASE("read tags booked ahead: a later read does not hold back an earlier one, an early return is not held behind an older one") {
+  PcieLinkParams p;
+  p.gen = 3, p.lanes = 8, p.read_tags = 4, p.read_latency = 1000 * kPsPerNs;
+  PcieLinkTiming l(p);
+  const ps_t ahead = 50 * kPsPerUs;  // an engine books four reads for later (its buffer's room)
+  for (int i = 0; i < 4; ++i) l.dma_read(ahead, kHigh, 64);
+  const ps_t now = l.dma_read(0, kHigh, 64);  // at 0 no tag is taken yet
+  CHECK(now < 1100 * kPsPerNs);
+  CHECK(l.read_tags().stalls() == 0);
+  const ps_t during = l.dma_read(ahead + 10 * kPsPerNs, kHigh, 64);  // then all four are
+  CHECK(during > ahead + 1000 * kPsPerNs);
+  CHECK(l.read_tags().stalls() == 1);
+}
+
+TEST_CASE("credit gate: a request counts the grants held at its time, in two pools") {
+  CreditGate g(2);
+  g.hold(1, 100, 200);
+  g.hold(1, 100, 200);           // both from 100 to 200
+  CHECK(g.admit(10, 1) == 10);   // at 10 none is held
+  CHECK(g.stalls() == 0);
+  CHECK(g.admit(150, 1) == 200); // at 150 both are
+  CHECK(g.stalls() == 1);
+  CreditGate h(2);
+  h.hold(1, 0, 500);
+  h.hold(1, 0, 100);
+  CHECK(h.admit(50, 1) == 100);  // the younger grant returns first
+  CreditGate d(4, 16);           // headers and data
+  d.hold(1, 0, 300, 16);
+  CHECK(d.admit(0, 1, 1) == 300);  // no data credit until the grant returns
+  CHECK(d.admit(0, 1, 0) == 0);    // a header alone fits
+}
+
 TEST_CASE("posted credits bound the writes in flight") {
   PcieLinkParams p;
   p.gen = 3, p.lanes = 8, p.posted_header_credits = 2, p.credit_return = 5000 * kPsPerNs;
