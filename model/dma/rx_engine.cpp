@@ -264,7 +264,12 @@ Drop RxEngine::deliver(const Frame& f, unsigned q, int fn, std::uint32_t rss_has
   if (slot >= b.slots) slot -= b.slots;
   const Drop d = rings_[q].enabled() ? start_frame(f, q, fn, rss_hash, arrive, std::max(now, b.last_start), b, done)
                                      : drop_at(Drop::QueueDisabled, fn, q, now);
-  b.fifo[slot].leave = d == Drop::kCount ? done : now;  // a dropped frame frees its bytes at once
+  if (d == Drop::kCount) {
+    b.fifo[slot].leave = done;
+  } else {  // a dropped frame frees its bytes at once (the probes saw it held until now)
+    b.fifo[slot].leave = now;
+    if (observed_) probes_.buffered(q, arrive, now, f.len);
+  }
   return d;
 }
 
