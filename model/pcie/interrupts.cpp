@@ -12,7 +12,7 @@ FunctionInterrupts::FunctionInterrupts(unsigned vectors, MsixTable& msix)
 }
 
 void FunctionInterrupts::raise_queue(unsigned queue, unsigned dir, ps_t at) {
-  if (__builtin_expect(intx_ != nullptr, 0) && legacy()) return raise_other(dir ? tx_cause_ : rx_cause_, at);
+  if (__builtin_expect(has_line_, 0) && legacy()) return raise_other(dir ? tx_cause_ : rx_cause_, at);
   const int v = r_.vector_of(queue, dir);
   if (v < 0 || static_cast<unsigned>(v) >= r_.vectors) return;  // no vector mapped: no interrupt
   ++stats_.causes;
@@ -34,7 +34,7 @@ void FunctionInterrupts::raise_vectors(std::uint64_t bits, ps_t at) {
 }
 
 void FunctionInterrupts::evaluate(ps_t at) {
-  if (__builtin_expect(intx_ != nullptr, 0) && legacy()) {
+  if (__builtin_expect(has_line_, 0) && legacy()) {
     const bool level = (r_.other_cause & r_.other_enabled) != 0;
     if (level && !level_) ++stats_.messages;
     level_ = level;

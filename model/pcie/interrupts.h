@@ -45,19 +45,21 @@ public:
   // (docs/fidelity.md).
   void set_legacy_line(std::function<void(bool)> line, std::uint32_t rx_cause, std::uint32_t tx_cause) {
     intx_ = std::move(line), rx_cause_ = rx_cause, tx_cause_ = tx_cause;
+    has_line_ = intx_ != nullptr;
   }
   bool line() const { return level_; }
 
 private:
   void evaluate(ps_t at);
   void emit(unsigned v, ps_t at);
+  // What a queue completion touches, together, ahead of the registers' first 64 bytes.
+  Stats stats_;
+  std::uint64_t prev_active_ = 0, sent_once_ = 0;
+  std::uint32_t prev_other_ = 0;
+  bool has_line_ = false;  // set_legacy_line was called
   regs::InterruptRegs r_;
   MsixTable& msix_;
-  std::uint64_t prev_active_ = 0;
-  std::uint32_t prev_other_ = 0;
   std::vector<ps_t> next_allowed_, last_emit_;
-  std::uint64_t sent_once_ = 0;
-  Stats stats_;
   bool legacy() const { return intx_ && !r_.msix_mode; }  // GPIE.MSIX_MODE (reset 0) clear
   std::function<void(bool)> intx_;
   std::uint32_t rx_cause_ = 0, tx_cause_ = 0;

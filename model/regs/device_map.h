@@ -230,22 +230,24 @@ struct FlowControlCfg {
 // EITR, IVAR/IVAR_MISC, GPIE, and the 82576's ICR/IMS for the other causes), decoded by the
 // family's codec; the interrupt block (model/pcie/interrupts.h) gives it behaviour through
 // `changed` (after any write) and `software_cause` (EICS).
+// The first 64 bytes hold what a queue completion reads and writes (raise_queue, evaluate):
+// with 63 VFs each function's state is cold when its next frame comes (docs/performance.md).
 struct InterruptRegs {
   unsigned vectors = 0;             // MSI-X vectors: the width of the vector registers
+  int other_vector = -1;            // IVAR_MISC's other-cause entry, -1 when not valid
   std::uint64_t cause = 0;          // EICR: a vector's cause is pending
   std::uint64_t enabled = 0;        // EIMS
-  std::uint64_t auto_clear = 0;     // EIAC: emission clears the cause
-  std::uint64_t auto_mask = 0;      // EIAM: emission clears the enable (with GPIE.EIAME)
   std::uint32_t other_cause = 0;    // causes routed to the other vector (82576 ICR; 82599 EICR 31:16)
   std::uint32_t other_enabled = 0;  // their enables (82576 IMS; 82599 EIMS 31:16)
+  std::vector<std::uint8_t> ivar;   // per queue of the view and direction (2q + dir): the IVAR
+                                    // entry (vector | 0x80 valid)
+  std::uint64_t auto_clear = 0;     // EIAC: emission clears the cause
+  std::uint64_t auto_mask = 0;      // EIAM: emission clears the enable (with GPIE.EIAME)
   bool msix_mode = false, auto_mask_enable = false;  // GPIE.Multiple_MSIX / MSIX_MODE (reset 0), EIAME
   std::uint32_t gpie = 0;
   std::vector<std::uint32_t> eitr;  // per vector, as written
   std::vector<std::uint64_t> interval;       // per vector, decoded: minimum time between messages
-  std::vector<std::uint8_t> ivar;   // per queue of the view and direction (2q + dir): the IVAR
-                                    // entry (vector | 0x80 valid)
   std::uint32_t ivar_misc = 0;
-  int other_vector = -1;            // IVAR_MISC's other-cause entry, -1 when not valid
   std::uint64_t ignored_writes = 0; // writes naming vectors or queues the function lacks
   std::function<void(std::uint64_t)> changed;
   std::function<void(std::uint64_t, std::uint64_t)> software_cause;  // EICS: causes set by software
