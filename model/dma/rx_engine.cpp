@@ -239,7 +239,7 @@ inline void RxEngine::occupy(Buffer& b, ps_t leave, unsigned len, ps_t arrive) {
 Drop RxEngine::receive(const Frame& f, unsigned q, int fn, std::uint32_t rss_hash, ps_t arrive) {
   Ring& r = rings_[q];
   if (!r.enabled()) return drop_at(Drop::QueueDisabled, fn, q, arrive);
-  Buffer& b = pb_[__builtin_expect(tc_of_queue_mod_ != 0, 0) ? class_of(q) : 0];
+  Buffer& b = pb_[class_of(q)];  // with DCB its traffic class's
   if (!room(b, f.len, arrive)) return drop_at(Drop::RxBufferFull, fn, q, arrive);
   ps_t done = 0;
   const Drop d = start_frame(f, q, fn, rss_hash, arrive, std::max(arrive, b.last_start), b, done);

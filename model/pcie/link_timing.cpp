@@ -79,27 +79,16 @@ ps_t CreditGate::admit_slow(ps_t ready, unsigned a, unsigned b) {
   // Grants released by `ready` return (a request stamped earlier than `ready` would still have
   // found them held: by at most an engine's run-ahead, not modelled).
   const std::size_t n = held_.size();
-  while (first_ < n && held_[first_].release <= ready) {
-    used_ -= held_[first_].a;
-    used2_ -= held_[first_].b;
-    ++first_;
-  }
+  while (first_ < n && held_[first_].release <= ready) return_first();
   if (first_ == n) latest_start_ = 0;
   if (used_ + a <= cap_ && used2_ + b <= cap2_) return ready;
-  ps_t t = ready;
-  if (latest_start_ <= ready) {
-    // Every grant has started: what is held only falls, at the releases in order.
-    unsigned u = used_, u2 = used2_;
-    for (std::size_t i = first_; u + a > cap_ || u2 + b > cap2_;) {
-      t = held_[i].release;
-      for (; i < n && held_[i].release <= t; ++i) u -= held_[i].a, u2 -= held_[i].b;
-    }
-  } else {
-    // Some start later: what is held at `ready` (the started grants), then a sweep over the
-    // later starts (+) and the releases (-) in time order, to the first time with room.
-    unsigned u = 0, u2 = 0;
+  // What is held at `ready`: every grant, unless some start later; those are set aside, by
+  // start, for the sweep.
+  unsigned u = used_, u2 = used2_;
+  later_.clear();
+  if (latest_start_ > ready) {
+    u = u2 = 0;
     ps_t latest = 0;
-    later_.clear();
     for (std::size_t i = first_; i < n; ++i) {
       const Grant& g = held_[i];
       latest = std::max(latest, g.start);
@@ -109,18 +98,18 @@ ps_t CreditGate::admit_slow(ps_t ready, unsigned a, unsigned b) {
         later_.push_back(g);
     }
     latest_start_ = latest;
-    if (u + a > cap_ || u2 + b > cap2_) {
-      // by start; the bookings come nearly in order, so an insertion sort
-      for (std::size_t k = 1; k < later_.size(); ++k)
-        for (std::size_t m = k; m > 0 && later_[m - 1].start > later_[m].start; --m) std::swap(later_[m - 1], later_[m]);
-      std::size_t i = first_, j = 0;
-      while (u + a > cap_ || u2 + b > cap2_) {  // u = 0 at the last release: a request fits
-        const ps_t rel = held_[i].release, st = j < later_.size() ? later_[j].start : ~ps_t{0};
-        t = std::min(rel, st);
-        for (; i < n && held_[i].release <= t; ++i) u -= held_[i].a, u2 -= held_[i].b;
-        for (; j < later_.size() && later_[j].start <= t; ++j) u += later_[j].a, u2 += later_[j].b;
-      }
-    }
+    // the bookings come nearly in order, so an insertion sort
+    for (std::size_t k = 1; k < later_.size(); ++k)
+      for (std::size_t m = k; m > 0 && later_[m - 1].start > later_[m].start; --m) std::swap(later_[m - 1], later_[m]);
+  }
+  // A sweep over the releases (-) and the later starts (+) in time order, to the first time
+  // with room (u = 0 after the last release: a request fits).
+  ps_t t = ready;
+  for (std::size_t i = first_, j = 0; u + a > cap_ || u2 + b > cap2_;) {
+    const ps_t rel = held_[i].release, st = j < later_.size() ? later_[j].start : ~ps_t{0};
+    t = std::min(rel, st);
+    for (; i < n && held_[i].release <= t; ++i) u -= held_[i].a, u2 -= held_[i].b;
+    for (; j < later_.size() && later_[j].start <= t; ++j) u += later_[j].a, u2 += later_[j].b;
   }
   if (t > ready) {
     ++stalls_;

@@ -85,11 +85,7 @@ public:
   void hold(unsigned a, ps_t start, ps_t release, unsigned b = 0) {
     a = std::min(a, cap_);  // a TLP larger than the pool holds all of it
     b = std::min(b, cap2_);
-    if (held_.size() - first_ == limit_) {  // the bound: the grant that returns first goes now
-      used_ -= held_[first_].a;
-      used2_ -= held_[first_].b;
-      ++first_;
-    }
+    if (held_.size() - first_ == limit_) return_first();  // the bound: the grant that returns first goes now
     if (first_ && 2 * first_ >= held_.size()) compact();
     std::size_t at = held_.size();  // by release time: nearly always the newest, at the end
     while (at > first_ && held_[at - 1].release > release) --at;
@@ -110,6 +106,11 @@ private:
   };
   ps_t admit_slow(ps_t ready, unsigned a, unsigned b);
   void compact();
+  void return_first() {  // the grant released first returns
+    used_ -= held_[first_].a;
+    used2_ -= held_[first_].b;
+    ++first_;
+  }
   unsigned cap_, cap2_, used_ = 0, used2_ = 0;  // used: every grant not yet returned
   std::size_t limit_;  // grants remembered at most (sixteen pools' worth)
   std::vector<Grant> held_;  // [first_, size): not yet returned, by release time

@@ -844,15 +844,15 @@ void System::publish() {
     if (s_.device.dcb.tcs) {  // what the PF driver programmed, as the registers decode it, and the classes' traffic
       const TxScheduler* sc = port.sched.get();
       const std::string d = fmt::format("/ports/{}/scheduler/dcb/", p);
-      m.value(d + "wsp", [sc] { return sc->dcb().wsp; }, Unit::None,
+      m.value(d + "wsp", [sc] { return sc->dcb().desc.wsp; }, Unit::None,
               "RTTDCS.TDPAC: the descriptor plane's weighted strict priority is on");
       m.value(d + "tcs", [sc] { return sc->dcb().tcs; }, Unit::None, "traffic classes (MTQC)");
       for (unsigned t = 0; t < s_.device.dcb.tcs; ++t) {
         const std::string c = fmt::format("{}tc{}/", d, t);
-        m.value(c + "refill_credits", [sc, t] { return sc->dcb().refill[t]; }, Unit::Count,
+        m.value(c + "refill_credits", [sc, t] { return sc->dcb().desc.refill[t]; }, Unit::Count,
                 "RTTDT2C.CRQ: credits (64 bytes) per refill");
-        m.value(c + "max_credits", [sc, t] { return sc->dcb().max[t]; }, Unit::Count, "RTTDT2C.MCL");
-        m.value(c + "link_strict", [sc, t] { return sc->dcb().strict[t] == hls::TcStrict::Link; }, Unit::None,
+        m.value(c + "max_credits", [sc, t] { return sc->dcb().desc.max[t]; }, Unit::Count, "RTTDT2C.MCL");
+        m.value(c + "link_strict", [sc, t] { return sc->dcb().desc.strict[t] == hls::TcStrict::Link; }, Unit::None,
                 "RTTDT2C.LSP");
         m.value(c + "tx_bytes", [sc, t, this] {
           std::uint64_t b = 0;

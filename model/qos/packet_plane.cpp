@@ -16,11 +16,8 @@ void PacketPlane::refresh() {
   for (unsigned c = 0; c < hls::kSchedTcs; ++c) {
     core_.weight[c] = 1;
     hls::sched_set_tc(core_, c, c);
-    core_.tc_refill[c] = cfg_.refill[c];
-    core_.tc_max[c] = cfg_.max[c];
-    core_.tc_bwg[c] = cfg_.bwg[c];
-    core_.tc_strict[c] = cfg_.strict[c];
   }
+  cfg_.load(core_);
   hls::sched_reset(st_);
   req_.charge = false;
 }

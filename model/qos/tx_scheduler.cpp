@@ -109,7 +109,7 @@ void TxScheduler::map_registers(regs::RegisterSpace& pf) {
                [this](unsigned, std::uint32_t v) {
                  if (qsel_ >= queues_) return;
                  dt1c_[qsel_] = v;
-                 if (dcb_.wsp) program_dcb();
+                 if (dcb_.desc.wsp) program_dcb();
                });
         break;
     }
@@ -118,23 +118,17 @@ void TxScheduler::map_registers(regs::RegisterSpace& pf) {
 void TxScheduler::program_dcb() {
   const std::uint64_t gen = dcb_.generation + 1;
   dcb_ = map_.decode_tx_dcb(raw_);
-  dcb_.generation = gen;
-  dcb_.pkt.generation = gen;
+  dcb_.generation = dcb_.desc.generation = dcb_.pkt.generation = gen;
   const hls::SchedPolicy was = cfg_.policy;
   cfg_ = base_;
-  if (dcb_.wsp && dcb_.tcs > 1) {
+  if (dcb_.desc.wsp && dcb_.tcs > 1) {
     cfg_.policy = hls::SchedPolicy::Ets;
     cfg_.vm_wrr = dcb_.vm_wrr;
     for (unsigned q = 0; q < queues_; ++q) {
       hls::sched_set_tc(cfg_, q, dcb_.tc_of_queue(q));
       cfg_.weight[q] = static_cast<std::uint16_t>(map_.decode_queue_credit(dt1c_[q]));
     }
-    for (unsigned t = 0; t < hls::kSchedTcs; ++t) {
-      cfg_.tc_refill[t] = dcb_.refill[t];
-      cfg_.tc_max[t] = dcb_.max[t];
-      cfg_.tc_bwg[t] = dcb_.bwg[t];
-      cfg_.tc_strict[t] = dcb_.strict[t];
-    }
+    dcb_.desc.load(cfg_);
   }
   if (cfg_.policy != was) hls::sched_reset(st_);  // a new arbiter starts from reset
 }

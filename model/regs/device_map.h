@@ -113,24 +113,32 @@ struct TxDcbRaw {
   std::uint32_t rttdcs = 0, mtqc = 0, rttpcs = 0;
   std::uint32_t rttdt2c[8] = {}, rttpt2c[8] = {}, txpbsize[8] = {};
 };
-// An arbiter between the traffic classes' packet buffers (the 82599's Tx packet plane,
-// RTTPCS + RTTPT2C, and its Rx arbiter, RTRPCS + RTRPT4C: the same credit words).
+// An arbiter between the traffic classes, from one of the 82599's three sets of the same credit
+// words: the Tx descriptor plane (RTTDCS.TDPAC + RTTDT2C), the Tx packet plane (RTTPCS.TPPAC +
+// RTTPT2C) and the Rx arbiter (RTRPCS.RAC + RTRPT4C).
 struct ClassArbiterCfg {
-  bool wsp = false;  // TPPAC / RAC with ARBDIS clear: the classes' credits and priorities (else round robin)
+  bool wsp = false;  // TDPAC / TPPAC / RAC with ARBDIS clear: the classes' credits and priorities (else round robin)
   std::uint16_t refill[8]{}, max[8]{};  // 64-byte credits
   std::uint8_t bwg[8]{};
   hls::TcStrict strict[8]{};
   std::uint64_t generation = 0;  // counts the decodes (a register write): consumers refresh on change
+  // The classes' credits and priorities into the scheduler core's configuration.
+  template <unsigned N>
+  void load(hls::SchedConfig<N>& c) const {
+    for (unsigned t = 0; t < hls::kSchedTcs; ++t) {
+      c.tc_refill[t] = refill[t];
+      c.tc_max[t] = max[t];
+      c.tc_bwg[t] = bwg[t];
+      c.tc_strict[t] = strict[t];
+    }
+  }
 };
 // What they select (decode_tx_dcb).
 struct TxDcbCfg {
-  bool wsp = false;     // RTTDCS.TDPAC with ARBDIS clear: weighted strict priority (else round robin)
+  ClassArbiterCfg desc;  // the descriptor plane (RTTDCS.TDPAC, RTTDT2C)
   bool vm_wrr = false;  // RTTDCS.VMPAC: WRR between a class's queues by RTTDT1C credits
   unsigned tcs = 1;     // MTQC: traffic classes (1: no DCB)
   bool vt = false;      // MTQC.VT_Ena: class = queue mod tcs; else ixgbe_get_first_reg_idx's ranges
-  std::uint16_t refill[8]{}, max[8]{};  // 64-byte credits
-  std::uint8_t bwg[8]{};
-  hls::TcStrict strict[8]{};
   // The packet plane (RTTPCS, RTTPT2C): the arbitration between the classes' Tx packet
   // buffers at the wire, and the buffers' sizes (TXPBSIZE).
   ClassArbiterCfg pkt;

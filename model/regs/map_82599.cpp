@@ -133,19 +133,13 @@ public:
   TxDcbCfg decode_tx_dcb(const TxDcbRaw& r) const override {
     TxDcbCfg c;
     const bool arbdis = RTTDCS::ARBDIS::get(r.rttdcs);
-    c.wsp = RTTDCS::TDPAC::get(r.rttdcs) && !arbdis;
+    c.desc = class_arbiter(RTTDCS::TDPAC::get(r.rttdcs) && !arbdis, r.rttdt2c);
     c.vm_wrr = RTTDCS::VMPAC::get(r.rttdcs) && !arbdis;
     c.vt = MTQC::VT_ENA::get(r.mtqc) != 0;
     const unsigned num = MTQC::NUM_TC_OR_Q::get(r.mtqc);
     c.tcs = !MTQC::RT_ENA::get(r.mtqc) ? 1 : num == 3 ? 8 : num == 2 ? 4 : 1;
     c.pkt = class_arbiter(RTTPCS::TPPAC::get(r.rttpcs) && !RTTPCS::ARBDIS::get(r.rttpcs), r.rttpt2c);
-    for (unsigned t = 0; t < 8; ++t) {
-      c.refill[t] = static_cast<std::uint16_t>(RTTDT2C::CRQ::get(r.rttdt2c[t]));
-      c.max[t] = static_cast<std::uint16_t>(RTTDT2C::MCL::get(r.rttdt2c[t]));
-      c.bwg[t] = static_cast<std::uint8_t>(RTTDT2C::BWG::get(r.rttdt2c[t]));
-      c.strict[t] = strict_of(r.rttdt2c[t]);
-      c.tx_buffer_bytes[t] = TXPBSIZE::SIZE::get(r.txpbsize[t]) * 1024;
-    }
+    for (unsigned t = 0; t < 8; ++t) c.tx_buffer_bytes[t] = TXPBSIZE::SIZE::get(r.txpbsize[t]) * 1024;
     return c;
   }
   ClassArbiterCfg decode_rx_arbiter(std::uint32_t rtrpcs, const std::uint32_t* rtrpt4c) const override {
