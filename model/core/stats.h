@@ -32,8 +32,10 @@ public:
 private:
   static unsigned bucket_of(std::uint64_t ns);
   static std::uint64_t bucket_mid(unsigned b);
-  std::array<std::uint32_t, kBuckets> buckets_{};
+  // The totals first: a record writes them and one bucket, and an owner that keeps its hot
+  // counters just before the histogram (RxEngine::FunctionStats) has them in the same line.
   std::uint64_t count_ = 0, sum_ps_ = 0, max_ps_ = 0;
+  std::array<std::uint32_t, kBuckets> buckets_{};
 };
 
 // Publishes `h` as `path`{count, mean, p50, p99, max} in ns; `what`: what the latency spans.

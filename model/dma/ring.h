@@ -13,6 +13,7 @@
 // when it holds fewer than PTHRESH, prefetch once at least HTHRESH wait in host memory; never
 // beyond tail; as many as the cache has room for.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -25,13 +26,18 @@ namespace iovsim {
 
 class MetricsRegistry;
 
-struct Ring {
+// Laid out for a frame: what each frame reads and writes (the registers, the decoded control,
+// the cache's fill) in the first 64 bytes, the arrays after (a port's queues are visited in
+// turn, so each ring's state is cold when its next frame comes: rx64-63vf).
+struct alignas(64) Ring {
   // The registers as software wrote them (read back as written).
   std::uint32_t bal = 0, bah = 0, len = 0, srrctl = 0, head = 0, tail = 0, dctl = 0;
   std::uint32_t wbal = 0, wbah = 0;
   // Decoded through the family's codec.
   unsigned buffer_bytes = 2048;  // SRRCTL.BSIZEPACKET
   regs::QueueCtl ctl;            // xXDCTL: ENABLE, PTHRESH, HTHRESH, WTHRESH
+  // The on-chip descriptor cache's fill: [head, head + cached), circular from cache_first.
+  unsigned cached = 0, cache_first = 0;
   regs::HeadWriteBack head_wb;   // TDWBAL/TDWBAH (Tx)
   // Recent doorbells (tail written, when): a descriptor was posted by the first doorbell whose
   // tail passed it. Bounded: when full the oldest two merge (the later time is kept).
@@ -40,20 +46,19 @@ struct Ring {
     std::uint32_t tail;
     ps_t at;
   };
-  Doorbell doorbells[kDoorbells] = {};
   unsigned db_first = 0, db_count = 0;
+  Doorbell doorbells[kDoorbells] = {};
   void ring_doorbell(std::uint32_t new_tail, ps_t at);
   ps_t posted_at();  // when the descriptor at head was posted
   std::uint64_t bad_writes = 0;  // tail/length/head writes the hardware ignored
 
-  // ---- on-chip descriptor cache: [head, head + cached), circular from cache_first
+  // ---- on-chip descriptor cache (its fill is above)
   static constexpr unsigned kCacheMax = 64;  // a power of two, >= every preset's cache
   struct Desc {
     std::uint64_t lo = 0, hi = 0;  // the 16 bytes as fetched (little-endian halves)
     ps_t ready = 0;                // when its fetch completed
   };
   Desc cache_entries[kCacheMax];
-  unsigned cached = 0, cache_first = 0;
   Desc& cache(unsigned i) { return cache_entries[(cache_first + i) & (kCacheMax - 1)]; }
   void consume(unsigned n) {  // the first n cached descriptors are processed: head moves
     head = index(n);
@@ -79,6 +84,7 @@ struct Ring {
   }
   std::uint64_t desc_addr(unsigned i) const { return base() + index(i) * 16ull; }
 };
+static_assert(offsetof(Ring, cache_first) + sizeof(unsigned) <= 64, "a frame's ring state is one cache line");
 
 // How many descriptors the fetch rule asks for now (0: none), with `cache_size` on chip.
 unsigned fetch_wanted(const Ring& r, unsigned cache_size);

@@ -18,19 +18,18 @@ namespace iovsim {
 RxEngine::RxEngine(const DeviceProfile& prof, const PortLayout& layout, const RxEngineParams& p,
                    DmaPort& port)
     : prof_(prof), layout_(layout), p_(p), port_(port), rings_(prof.queues_per_port),
-      qs_(prof.queues_per_port), ring_fn_(prof.queues_per_port),
-      queue_stats_(prof.queues_per_port), fn_stats_(layout.first_function, layout.functions()),
+      qs_(prof.queues_per_port), fn_stats_(layout.first_function, layout.functions()),
       drops_(layout.port, layout.first_function, layout.functions()),
       tc_of_queue_mod_(prof.dcb_tcs) {
   p_.cache_size = std::min(p_.cache_size, Ring::kCacheMax);
   set_buffer_bytes(0, p.packet_buffer_bytes);
   for (unsigned q = 0; q < rings_.size(); ++q)
-    ring_fn_[q] = dma_fn(layout.function_of_pool(prof.pool_of_queue(q)));
+    qs_[q].fn = dma_fn(layout.function_of_pool(prof.pool_of_queue(q)));
 }
 
 Drop RxEngine::drop(Drop why, int fn, unsigned queue) {
   drops_.count(why, fn);
-  queue_stats_[queue].drops++;
+  qs_[queue].stats.drops++;
   return why;
 }
 
@@ -68,7 +67,7 @@ void RxEngine::maybe_fetch(Ring& r, unsigned fn, ps_t t) {
 }
 
 void RxEngine::doorbell(Ring& r, ps_t now) {
-  if (r.enabled()) maybe_fetch(r, ring_fn_[static_cast<unsigned>(&r - rings_.data())], now);
+  if (r.enabled()) maybe_fetch(r, qs_[static_cast<unsigned>(&r - rings_.data())].fn, now);
   if (observed_) observe_ring(static_cast<unsigned>(&r - rings_.data()), now);
 }
 
@@ -87,7 +86,7 @@ void RxEngine::write_back(unsigned q, ps_t t) {
   const unsigned ring_n = r.entries(), first = r.head >= n ? r.head - n : r.head + ring_n - n;
   ps_t done = t;
   if (n == 1) {  // WTHRESH 0 or 1: one descriptor, straight from its image
-    port_.write(ring_fn_[q], r.base() + first * 16ull, s.wb[0].image, 16, TlpKind::WriteBack, done);
+    port_.write(s.fn, r.base() + first * 16ull, s.wb[0].image, 16, TlpKind::WriteBack, done);
     ++stats_.write_backs;
   } else {
     std::uint8_t buf[Ring::kCacheMax * 16];
@@ -96,14 +95,17 @@ void RxEngine::write_back(unsigned q, ps_t t) {
       const unsigned at = first + i < ring_n ? first + i : first + i - ring_n;
       const unsigned run = std::min(n - i, ring_n - at);
       ps_t d = t;
-      port_.write(ring_fn_[q], r.base() + at * 16ull, buf + 16 * i, run * 16, TlpKind::WriteBack, d);
+      port_.write(s.fn, r.base() + at * 16ull, buf + 16 * i, run * 16, TlpKind::WriteBack, d);
       done = std::max(done, d);
       ++stats_.write_backs;
       i += run;
     }
   }
   stats_.written_back += n;
-  if (s.wb_time.size() != ring_n) s.wb_time.assign(ring_n, 0);
+  if (s.wb_time_size != ring_n) {  // the ring's length changed (or its first write-back)
+    s.wb_time = std::make_unique<ps_t[]>(ring_n);
+    s.wb_time_size = ring_n;
+  }
   for (unsigned i = 0; i < n; ++i) {
     const PendingWb& w = s.wb[i];
     if (w.fn >= 0) fn_stats_[static_cast<unsigned>(w.fn)].latency.record_ps(done > w.origin ? done - w.origin : 0);
@@ -139,7 +141,8 @@ void RxEngine::flush_due(ps_t now) {
   const unsigned bufsize = r.buffer_bytes;
   const unsigned need = (bytes + bufsize - 1) / bufsize;
   if (r.hw_owned() < need || need > p_.cache_size) return drop_at(Drop::NoDescriptor, fn, q, arrive);
-  const unsigned dfn = ring_fn_[q];
+  QueueState& qs = qs_[q];
+  const unsigned dfn = qs.fn;
   stats_.hol_wait_ps += ready - arrive;
   if (r.cached < need) {
     const DmaStatus s =
@@ -169,7 +172,6 @@ void RxEngine::flush_due(ps_t now) {
   b.last_start = start;
 
   // the descriptors are processed: their write-back images (advanced Rx write-back format)
-  QueueState& qs = qs_[q];
   if (qs.wb_count + need > Ring::kCacheMax) write_back(q, start);  // the batch store is full
   for (unsigned i = 0, off = 0; i < need; ++i, off += bufsize) {
     using WB = regs::desc::RxWriteBack;
@@ -193,7 +195,7 @@ void RxEngine::flush_due(ps_t now) {
 
   // The destination address, read once for VFMPRC's count and the isolation audit.
   const std::uint64_t da = hls::mac_from_bytes(f.data);
-  QueueStats& qstat = queue_stats_[q];
+  QueueStats& qstat = qs.stats;
   qstat.rx.add(f.len);
   qstat.multicast += hls::is_multicast(da) && !hls::is_broadcast(da);
   if (fn >= 0) {
@@ -300,7 +302,7 @@ void RxEngine::publish(MetricsRegistry& m) const {
   const unsigned Q = prof_.queues_per_port;
   for (unsigned q = 0; q < Q; ++q) {
     const std::string path = fmt::format("/queues/{}/", layout_.port * Q + q);
-    const QueueStats& s = queue_stats_[q];
+    const QueueStats& s = qs_[q].stats;
     m.counter(path + "rx_frames", s.rx.frames, Unit::Frames, "frames the Rx DMA delivered from the queue");
     m.counter(path + "rx_bytes", s.rx.bytes, Unit::Bytes, "their frame bytes");
     m.rate_gbps(path + "rx_gbps", path + "rx_bytes", "their bytes over the traffic window");
@@ -326,8 +328,8 @@ void RxEngine::publish(MetricsRegistry& m) const {
               nlohmann::json q = nlohmann::json::array();
               for (unsigned i = 0; i < prof_.queues_per_pool; ++i) {
                 const unsigned hwq = prof_.queue_of(pool, i);
-                if (queue_stats_[hwq].rx.frames)
-                  q.push_back({{"queue", hwq}, {"rx_frames", queue_stats_[hwq].rx.frames}});
+                if (qs_[hwq].stats.rx.frames)
+                  q.push_back({{"queue", hwq}, {"rx_frames", qs_[hwq].stats.rx.frames}});
               }
               return q;
             },

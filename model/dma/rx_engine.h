@@ -25,6 +25,7 @@
 // doorbell of a looped-back frame).
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "model/core/device_profile.h"
@@ -89,8 +90,8 @@ public:
   void observe(const Observer& o, std::vector<FrameTap*> fn_taps);
   // When the descriptor at `index` of queue `q` was written back (0: not yet, or never).
   ps_t written_back_at(unsigned q, unsigned index) const {
-    const std::vector<ps_t>& w = qs_[q].wb_time;
-    return index < w.size() ? w[index] : 0;
+    const QueueState& s = qs_[q];
+    return index < s.wb_time_size ? s.wb_time[index] : 0;
   }
   // Partial write-back batches: the earliest deadline (kNever: none), and flushing the due.
   ps_t flush_deadline() const { return flush_deadline_; }
@@ -101,7 +102,7 @@ public:
     std::uint64_t multicast = 0;  // of rx: multicast, broadcast not included (VFMPRC)
     std::uint64_t drops = 0;      // dropped for the queue
   };
-  struct FunctionStats {
+  struct alignas(64) FunctionStats {  // a frame's counts and latency totals in 64 bytes
     FrameCount rx;                      // written into the function's memory
     std::uint64_t loopback_frames = 0;  // of rx: switched inside the port
     std::uint64_t not_addressed = 0;    // of rx: unicast for a station it does not own
@@ -115,7 +116,7 @@ public:
     ps_t hol_wait_ps = 0;                    // frames' wait behind the frame before them
     std::uint64_t write_backs = 0, written_back = 0;  // write-back bursts, descriptors
   };
-  const QueueStats& queue_stats(unsigned q) const { return queue_stats_[q]; }
+  const QueueStats& queue_stats(unsigned q) const { return qs_[q].stats; }
   const FunctionStats& function_stats(unsigned fn) const { return fn_stats_[fn]; }
   const EngineStats& stats() const { return stats_; }
   const DropCounter& drops() const { return drops_; }
@@ -134,11 +135,17 @@ private:
     ps_t origin;
     std::int16_t fn;
   };
-  struct QueueState {
-    PendingWb wb[Ring::kCacheMax];
+  // Per queue, what a frame reads and writes besides its ring in the first 64 bytes (each
+  // queue's state is cold when its next frame comes when many queues take turns: rx64-63vf),
+  // the batch of processed descriptors after them.
+  struct alignas(64) QueueState {
     unsigned wb_count = 0;
+    unsigned fn = 0;  // the function the queue's DMA is issued for
     ps_t wb_deadline = kNever;
-    std::vector<ps_t> wb_time;  // per ring entry: when its last write-back completed
+    QueueStats stats;
+    std::unique_ptr<ps_t[]> wb_time;  // per ring entry: when its last write-back completed
+    unsigned wb_time_size = 0;        // entries in wb_time (the ring's, once it wrote back)
+    PendingWb wb[Ring::kCacheMax];
   };
   QueueInterrupts* irq_ = nullptr;
   const StationAudit* audit_ = nullptr;
@@ -160,8 +167,6 @@ private:
   DmaPort& port_;
   std::vector<Ring> rings_;
   std::vector<QueueState> qs_;
-  std::vector<unsigned> ring_fn_;  // the function each queue's DMA is issued for
-  std::vector<QueueStats> queue_stats_;
   PerFunction<FunctionStats> fn_stats_;
   DropCounter drops_;
   EngineStats stats_;

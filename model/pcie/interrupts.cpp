@@ -5,7 +5,7 @@
 namespace iovsim {
 
 FunctionInterrupts::FunctionInterrupts(unsigned vectors, MsixTable& msix)
-    : msix_(msix), next_allowed_(vectors, 0), last_emit_(vectors, 0) {
+    : vec_(vectors), msix_(msix) {
   r_.vectors = vectors;
   r_.changed = [this](ps_t at) { evaluate(at ? at : access_time()); };
   r_.software_cause = [this](std::uint64_t bits, ps_t at) { raise_vectors(bits, at ? at : access_time()); };
@@ -15,7 +15,6 @@ void FunctionInterrupts::raise_queue(unsigned queue, unsigned dir, ps_t at) {
   if (__builtin_expect(has_line_, 0) && legacy()) return raise_other(dir ? tx_cause_ : rx_cause_, at);
   const int v = r_.vector_of(queue, dir);
   if (v < 0 || static_cast<unsigned>(v) >= r_.vectors) return;  // no vector mapped: no interrupt
-  ++stats_.causes;
   const std::uint64_t bit = std::uint64_t{1} << v;
   if (r_.cause & bit) return;  // already pending: coalesced
   r_.cause |= bit;
@@ -23,7 +22,6 @@ void FunctionInterrupts::raise_queue(unsigned queue, unsigned dir, ps_t at) {
 }
 
 void FunctionInterrupts::raise_other(std::uint32_t causes, ps_t at) {
-  ++stats_.causes;
   r_.other_cause |= causes;
   evaluate(at);
 }
@@ -55,20 +53,21 @@ void FunctionInterrupts::evaluate(ps_t at) {
 
 void FunctionInterrupts::emit(unsigned v, ps_t at) {
   const std::uint64_t bit = std::uint64_t{1} << v;
-  if (sent_once_ >> v & 1 && at <= last_emit_[v]) {
+  VectorState& vs = vec_[v];
+  if (sent_once_ >> v & 1 && at <= vs.last_emit) {
     // A message already due at or after this cause (held by EITR) carries it.
     if (r_.auto_clear & bit) r_.cause &= ~bit;
     return;
   }
   ps_t when = at;
   bool held = false;
-  if (next_allowed_[v] > when) {  // the EITR interval since the last message still runs
-    when = next_allowed_[v];
+  if (vs.next_allowed > when) {  // the EITR interval since the last message still runs
+    when = vs.next_allowed;
     held = true;
     ++stats_.throttled;
   }
-  next_allowed_[v] = when + (v < r_.interval.size() ? r_.interval[v] : 0);
-  last_emit_[v] = when;
+  vs.next_allowed = when + (v < r_.interval.size() ? r_.interval[v] : 0);
+  vs.last_emit = when;
   sent_once_ |= bit;
   if (r_.auto_clear & bit) r_.cause &= ~bit;
   if (r_.auto_mask_enable && (r_.auto_mask & bit)) r_.enabled &= ~bit;

@@ -22,7 +22,11 @@
 
 namespace iovsim {
 
-class FunctionInterrupts {
+// Laid out for a queue completion (a port's functions take turns, so each one's state is cold
+// when its next frame comes: rx64-63vf): the emission state and the registers' causes and
+// masks in the first line, the IVAR table from the second, each vector's EITR state in an
+// array of its own.
+class alignas(64) FunctionInterrupts {
 public:
   FunctionInterrupts(unsigned vectors, MsixTable& msix);
   regs::InterruptRegs& regs() { return r_; }
@@ -32,7 +36,7 @@ public:
   void raise_vectors(std::uint64_t bits, ps_t at);
 
   struct Stats {
-    std::uint64_t causes = 0, messages = 0, throttled = 0;  // throttled: held by EITR
+    std::uint64_t messages = 0, throttled = 0;  // throttled: held by EITR
   };
   const Stats& stats() const { return stats_; }
   // Where a message EITR holds back goes: by default it is signalled at once with its later
@@ -52,14 +56,17 @@ public:
 private:
   void evaluate(ps_t at);
   void emit(unsigned v, ps_t at);
-  // What a queue completion touches, together, ahead of the registers' first 64 bytes.
-  Stats stats_;
   std::uint64_t prev_active_ = 0, sent_once_ = 0;
   std::uint32_t prev_other_ = 0;
   bool has_line_ = false;  // set_legacy_line was called
   regs::InterruptRegs r_;
+  struct VectorState {
+    ps_t next_allowed = 0;  // the end of the EITR interval since its last message
+    ps_t last_emit = 0;     // when its last message goes
+  };
+  std::vector<VectorState> vec_;
+  Stats stats_;
   MsixTable& msix_;
-  std::vector<ps_t> next_allowed_, last_emit_;
   bool legacy() const { return intx_ && !r_.msix_mode; }  // GPIE.MSIX_MODE (reset 0) clear
   std::function<void(bool)> intx_;
   std::uint32_t rx_cause_ = 0, tx_cause_ = 0;

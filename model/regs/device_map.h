@@ -16,6 +16,7 @@
 // The implementations are map_82576.cpp (igb layout) and map_82599.cpp (ixgbe layout).
 #pragma once
 #include <bitset>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -240,16 +241,34 @@ struct FlowControlCfg {
 // `changed` (after any write) and `software_cause` (EICS).
 // The first 64 bytes hold what a queue completion reads and writes (raise_queue, evaluate):
 // with 63 VFs each function's state is cold when its next frame comes (docs/performance.md).
+// The IVAR entries of a function, per queue of its view and direction (2q + dir): vector |
+// 0x80 valid. Inline, not on the heap, so that a queue completion reads its entry next to the
+// causes and masks (FunctionInterrupts' layout); entries past size() read as not valid.
+class IvarTable {
+public:
+  static constexpr unsigned kMax = 256;  // 2 x the 82599 PF's 128 queues
+  std::size_t size() const { return n_; }
+  void assign(std::size_t n, std::uint8_t v);  // n <= kMax (else std::logic_error)
+  std::uint8_t& operator[](std::size_t i) { return e_[i]; }
+  std::uint8_t operator[](std::size_t i) const { return e_[i]; }
+  int vector_of(std::size_t i) const { return i < kMax && (e_[i] & 0x80) ? e_[i] & 0x7F : -1; }
+
+private:
+  std::uint8_t e_[kMax] = {};
+  std::uint16_t n_ = 0;
+};
+
+// What a queue completion reads (the vector count, causes, masks, auto-clear, other causes) in
+// the first 40 bytes, the IVAR table next.
 struct InterruptRegs {
   unsigned vectors = 0;             // MSI-X vectors: the width of the vector registers
   int other_vector = -1;            // IVAR_MISC's other-cause entry, -1 when not valid
   std::uint64_t cause = 0;          // EICR: a vector's cause is pending
   std::uint64_t enabled = 0;        // EIMS
+  std::uint64_t auto_clear = 0;     // EIAC: emission clears the cause
   std::uint32_t other_cause = 0;    // causes routed to the other vector (82576 ICR; 82599 EICR 31:16)
   std::uint32_t other_enabled = 0;  // their enables (82576 IMS; 82599 EIMS 31:16)
-  std::vector<std::uint8_t> ivar;   // per queue of the view and direction (2q + dir): the IVAR
-                                    // entry (vector | 0x80 valid)
-  std::uint64_t auto_clear = 0;     // EIAC: emission clears the cause
+  IvarTable ivar;
   std::uint64_t auto_mask = 0;      // EIAM: emission clears the enable (with GPIE.EIAME)
   bool msix_mode = false, auto_mask_enable = false;  // GPIE.Multiple_MSIX / MSIX_MODE (reset 0), EIAME
   std::uint32_t gpie = 0;
@@ -260,8 +279,7 @@ struct InterruptRegs {
   std::function<void(std::uint64_t)> changed;
   std::function<void(std::uint64_t, std::uint64_t)> software_cause;  // EICS: causes set by software
   int vector_of(unsigned queue, unsigned dir) const {  // dir 0: Rx, 1: Tx; -1 when unmapped
-    const std::size_t i = 2 * queue + dir;
-    return i < ivar.size() && (ivar[i] & 0x80) ? ivar[i] & 0x7F : -1;
+    return ivar.vector_of(2 * std::size_t{queue} + dir);
   }
 };
 

@@ -1,6 +1,9 @@
 #include "model/regs/interrupt_codec.h"
 
 #include <algorithm>
+#include <stdexcept>
+
+#include <fmt/format.h>
 
 namespace iovsim::regs {
 
@@ -18,6 +21,14 @@ void ivar_place(const InterruptLayout& L, unsigned queue, unsigned dir, unsigned
 
 std::uint64_t width_mask(unsigned bits) { return bits >= 64 ? ~0ull : (1ull << bits) - 1; }
 }  // namespace
+
+void IvarTable::assign(std::size_t n, std::uint8_t v) {
+  if (n > kMax)
+    throw std::logic_error(fmt::format("IVAR table of {} entries: at most {} (128 queues)", n, kMax));
+  n_ = static_cast<std::uint16_t>(n);
+  std::fill(e_, e_ + kMax, 0);
+  std::fill(e_, e_ + n, v);
+}
 
 std::uint64_t eitr_interval_ps(const InterruptLayout& L, std::uint32_t v) {
   return std::uint64_t{(v & L.eitr_mask) >> L.eitr_shift} * L.eitr_unit_ps;
