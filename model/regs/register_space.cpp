@@ -31,21 +31,25 @@ void RegisterSpace::map_offsets(unsigned entry, const RegInfo& where) {
     if (off % 4)
       throw std::logic_error(fmt::format("{}: register {} at {:#x} is not 32-bit aligned", name_,
                                          where.name, off));
-    if (!slots_.emplace(off, Slot{entry, i}).second)
+    if (find(off))
       throw std::logic_error(fmt::format("{}: register {} at {:#x} overlaps {}", name_,
                                          where.name, off, describe(off)));
+    const std::size_t page = off >> kPageShift;
+    if (page >= pages_.size()) pages_.resize(page + 1);
+    if (!pages_[page]) pages_[page] = std::make_unique<Slot[]>(kPageSlots);
+    pages_[page][(off >> 2) & (kPageSlots - 1)] = Slot{entry, i};
   }
 }
 
 RegisterSpace::Handle RegisterSpace::add(const RegDecl& d, ReadFn read, WriteFn write) {
-  return Handle(this, insert(Entry{d, std::move(read), std::move(write), nullptr, nullptr, -1}));
+  return Handle(this, insert(Entry{d.info.access, -1, nullptr, nullptr, std::move(write), std::move(read), d}));
 }
 
 RegisterSpace::Handle RegisterSpace::add_storage(const RegDecl& d, StoreFn on_write) {
   storage_.push_back(std::make_unique<std::uint32_t[]>(d.info.count));
   std::uint32_t* regs = storage_.back().get();
   for (unsigned i = 0; i < d.info.count; ++i) regs[i] = d.info.reset;
-  return Handle(this, insert(Entry{d, nullptr, nullptr, std::move(on_write), regs, -1}));
+  return Handle(this, insert(Entry{d.info.access, -1, regs, std::move(on_write), nullptr, nullptr, d}));
 }
 
 void RegisterSpace::add_alias(const RegInfo& where, Handle h) {
@@ -54,7 +58,7 @@ void RegisterSpace::add_alias(const RegInfo& where, Handle h) {
     throw std::logic_error(fmt::format("{}: alias {} has {} elements, {} only {}", name_,
                                        where.name, where.count, p.decl.info.name,
                                        p.decl.info.count));
-  Entry e{p.decl.with(where), p.read, p.write, p.store, p.storage, static_cast<int>(h.id())};
+  Entry e{p.access, static_cast<int>(h.id()), p.storage, p.store, p.write, p.read, p.decl.with(where)};
   const auto id = static_cast<unsigned>(entries_.size());
   entries_.push_back(std::move(e));
   map_offsets(id, where);
@@ -72,15 +76,15 @@ void RegisterSpace::tap_writes(std::size_t first, TapFn tap) {
 }
 
 bool RegisterSpace::read(std::uint32_t offset, std::uint32_t& value) {
-  auto it = slots_.find(offset);
-  if (it == slots_.end()) {
+  const Slot* slot = find(offset);
+  if (!slot) {
     ++unmapped_;
     value = 0;
     return false;
   }
-  Entry& e = entries_[it->second.entry];
-  const unsigned i = it->second.index;
-  const Access a = e.decl.info.access;
+  Entry& e = entries_[slot->entry];
+  const unsigned i = slot->index;
+  const Access a = e.access;
   if (a == Access::WO) {
     value = 0;
   } else if (e.storage) {
@@ -93,14 +97,14 @@ bool RegisterSpace::read(std::uint32_t offset, std::uint32_t& value) {
 }
 
 bool RegisterSpace::write(std::uint32_t offset, std::uint32_t value) {
-  auto it = slots_.find(offset);
-  if (it == slots_.end()) {
+  const Slot* slot = find(offset);
+  if (!slot) {
     ++unmapped_;
     return false;
   }
-  Entry& e = entries_[it->second.entry];
-  const unsigned i = it->second.index;
-  const Access a = e.decl.info.access;
+  Entry& e = entries_[slot->entry];
+  const unsigned i = slot->index;
+  const Access a = e.access;
   if (a == Access::RO || a == Access::RC || (!e.storage && !e.write)) {
     ++read_only_writes_;
     return true;
@@ -115,10 +119,10 @@ bool RegisterSpace::write(std::uint32_t offset, std::uint32_t value) {
 }
 
 bool RegisterSpace::add_store_hook(std::uint32_t offset, StoreFn hook) {
-  auto it = slots_.find(offset);
-  if (it == slots_.end()) return false;
-  const int alias = entries_[it->second.entry].alias_of;
-  const unsigned primary = alias >= 0 ? static_cast<unsigned>(alias) : it->second.entry;
+  const Slot* slot = find(offset);
+  if (!slot) return false;
+  const int alias = entries_[slot->entry].alias_of;
+  const unsigned primary = alias >= 0 ? static_cast<unsigned>(alias) : slot->entry;
   if (!entries_[primary].storage) return false;
   // The primary and each of its aliases keep their own copy of the hooks: wrap them all.
   for (unsigned id = 0; id < entries_.size(); ++id) {
@@ -133,10 +137,10 @@ bool RegisterSpace::add_store_hook(std::uint32_t offset, StoreFn hook) {
 }
 
 std::string RegisterSpace::describe(std::uint32_t offset) const {
-  auto it = slots_.find(offset);
-  if (it == slots_.end()) return fmt::format("{:#06x} (unmapped)", offset);
-  const Entry& e = entries_[it->second.entry];
-  return fmt::format("{}[{}]", e.decl.info.name, it->second.index);
+  const Slot* slot = find(offset);
+  if (!slot) return fmt::format("{:#06x} (unmapped)", offset);
+  const Entry& e = entries_[slot->entry];
+  return fmt::format("{}[{}]", e.decl.info.name, slot->index);
 }
 
 }  // namespace iovsim::regs

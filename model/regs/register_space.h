@@ -7,14 +7,16 @@
 //    declaration from the map, behaviour attached by the block); RO still ignores and counts
 //    writes and WO still reads 0, W1C and RC are the callbacks' to implement.
 // Aliases answer at further offsets with the same entry. An access to an offset nobody
-// declared answers an address error and is counted, never crashes. Lookups hash the offset;
-// the data path does not use this (drivers touch registers per batch, not per frame).
+// declared answers an address error and is counted, never crashes. Lookups index a table of
+// 4 KB pages of slots (one per 32-bit offset, pages allocated where registers are): drivers
+// write a few registers per interrupt (tail, EIMS, EITR) and with many functions each space
+// is cold when it is next written (rx64-63vf), so an access touches a slot, its entry's first
+// line and the value, not a hash bucket, a node and a spread-out entry.
 #pragma once
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "model/regs/register.h"
@@ -27,13 +29,15 @@ public:
   using WriteFn = std::function<void(unsigned index, std::uint32_t value)>;
   using StoreFn = std::function<void(unsigned index, std::uint32_t& stored)>;
 
-  struct Entry {
-    RegDecl decl;
-    ReadFn read;
-    WriteFn write;             // computed registers
-    StoreFn store;             // storage registers: the hook run after the store
-    std::uint32_t* storage;    // nullptr for computed registers
+  // What an access reads first (its policy, storage and hooks) in the first line.
+  struct alignas(64) Entry {
+    Access access;             // decl.info.access
     int alias_of;              // index of the primary entry, -1 for a primary
+    std::uint32_t* storage;    // nullptr for computed registers
+    StoreFn store;             // storage registers: the hook run after the store
+    WriteFn write;             // computed registers
+    ReadFn read;
+    RegDecl decl;
   };
   // A registered entry; stays valid while the space lives.
   class Handle {
@@ -75,7 +79,7 @@ public:
   bool read(std::uint32_t offset, std::uint32_t& value);
   bool write(std::uint32_t offset, std::uint32_t value);
   std::string describe(std::uint32_t offset) const;  // "RAH[3]" or "0x5a04 (unmapped)"
-  bool mapped(std::uint32_t offset) const { return slots_.count(offset) != 0; }
+  bool mapped(std::uint32_t offset) const { return find(offset) != nullptr; }
 
   const std::vector<Entry>& entries() const { return entries_; }
   const std::uint64_t& unmapped_accesses() const { return unmapped_; }
@@ -84,14 +88,22 @@ public:
 
 private:
   struct Slot {
-    std::uint32_t entry;
-    std::uint32_t index;
+    static constexpr std::uint32_t kNone = ~0u;
+    std::uint32_t entry = kNone;  // kNone: nothing at this offset
+    std::uint32_t index = 0;
   };
+  static constexpr unsigned kPageShift = 12, kPageSlots = 1u << (kPageShift - 2);
+  const Slot* find(std::uint32_t offset) const {
+    const std::size_t page = offset >> kPageShift;
+    if (offset % 4 || page >= pages_.size() || !pages_[page]) return nullptr;
+    const Slot* s = &pages_[page][(offset >> 2) & (kPageSlots - 1)];
+    return s->entry == Slot::kNone ? nullptr : s;
+  }
   unsigned insert(Entry e);
   void map_offsets(unsigned entry, const RegInfo& where);
   std::string name_;
   std::vector<Entry> entries_;
-  std::unordered_map<std::uint32_t, Slot> slots_;
+  std::vector<std::unique_ptr<Slot[]>> pages_;
   std::vector<std::unique_ptr<std::uint32_t[]>> storage_;
   std::uint64_t unmapped_ = 0, read_only_writes_ = 0;
 };
