@@ -1,6 +1,10 @@
 // Register spaces: typed fields, arrays, unmapped and read-only accesses.
 #include <catch2/catch.hpp>
 
+#include <cstdint>
+#include <map>
+#include <random>
+#include <string>
 #include <vector>
 
 #include "model/regs/map_82576.h"
@@ -109,4 +113,53 @@ TEST_CASE("add_store_hook: a second block's hook runs after the first's, through
   rs.read(0x10C, v);
   CHECK(v == 0x80000023u);
   CHECK(order == std::vector<int>{1, 2, 1, 2});
+}
+
+TEST_CASE("randomized: accesses anywhere in a 512 KB BAR against a map of offsets to values") {
+  // Registers scattered over pages (some pages hold none), arrays crossing a 4 KB boundary, the
+  // BAR's last word; every access is checked against an independent model: a std::map of the
+  // mapped offsets and what a read returns.
+  std::vector<std::string> names;  // RegInfo keeps the name's pointer: no reallocation
+  names.reserve(200);
+  RegisterSpace rs("t");
+  std::map<std::uint32_t, std::uint32_t> model;
+  std::mt19937 rng(12345);
+  const std::uint32_t kBar = 512 * 1024;
+  for (unsigned r = 0; r < 200; ++r) {
+    const std::uint32_t count = r == 0 ? 4 : r == 1 ? 1 : 1 + rng() % 8;
+    const std::uint32_t off = r == 0 ? 0xFF8 : r == 1 ? kBar - 4 : (rng() % (kBar / 4 - 8)) * 4;
+    bool free = true;
+    for (std::uint32_t i = 0; i < count && free; ++i) free = off + 4 * i < kBar && !model.count(off + 4 * i);
+    if (!free) continue;
+    names.push_back("R" + std::to_string(r));
+    rs.add_storage(reg(names.back().c_str(), off).array(count, 4).reset_value(r));
+    for (std::uint32_t i = 0; i < count; ++i) model[off + 4 * i] = r;
+  }
+  std::uint64_t unmapped = 0;
+  auto some_offset = [&]() -> std::uint32_t {
+    switch (rng() % 4) {
+      case 0: return std::next(model.begin(), rng() % model.size())->first;  // a register
+      case 1: return std::next(model.begin(), rng() % model.size())->first + 1 + rng() % 3;  // unaligned
+      case 2: return kBar + (rng() % 1024) * 4;  // past the BAR
+      default: return (rng() % (kBar / 4)) * 4;  // anywhere
+    }
+  };
+  for (int n = 0; n < 20000; ++n) {
+    const std::uint32_t off = some_offset();
+    const auto it = model.find(off);
+    std::uint32_t v = 0xDEAD;
+    if (rng() % 2) {
+      const std::uint32_t w = rng();
+      CHECK(rs.write(off, w) == (it != model.end()));
+      if (it != model.end()) it->second = w;
+    } else {
+      CHECK(rs.read(off, v) == (it != model.end()));
+      CHECK(v == (it != model.end() ? it->second : 0u));
+    }
+    CHECK(rs.mapped(off) == (it != model.end()));
+    unmapped += it == model.end();
+  }
+  CHECK(rs.unmapped_accesses() == unmapped);
+  CHECK(rs.describe(0xFF8) == "R0[0]");
+  CHECK(rs.describe(kBar - 4) == "R1[0]");
 }
