@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -231,6 +232,10 @@ int sc_main(int argc, char** argv) {
       ->check(CLI::IsMember(case_names));
   bench->add_option("--duration-us", bench_us, "simulated traffic time per case (default 20000)");
   bench->add_option("--json", bench_json, "write the figures (and each case's metrics) to FILE");
+  unsigned bench_runs = 1;
+  bench->add_option("--runs", bench_runs,
+                    "run each case N times, the cases in turn (each run in its own process), and print each case's median run")
+      ->check(CLI::Range(1u, 100u));
 
   auto* sweep_cmd = app.add_subcommand("sweep", "run a what-if sweep: a base scenario over axes of keys (docs/sweeps.md)");
   std::string sweep_file, sweep_out, sweep_shard, sweep_slurm;
@@ -365,7 +370,7 @@ int sc_main(int argc, char** argv) {
     }
     if (*merge_cmd) return iovsim::sweep::merge(merge_dirs, merge_out, std::cerr);
     if (*bench) {
-      if (chosen.size() == 1) {  // one case, in this process
+      if (chosen.size() == 1 && bench_runs == 1) {  // one case, in this process
         const BenchCase& c = *bench_case(chosen[0]);
         std::vector<std::string> o;
         if (bench_us > 0) o.push_back(fmt::format("duration_us={}", bench_us));
@@ -375,25 +380,51 @@ int sc_main(int argc, char** argv) {
         if (!bench_json.empty()) write_json({{"cases", {f}}, {"metrics", {{c.name, m}}}}, bench_json);
         return 0;
       }
-      // Every case (or the ones named), each in a child process of this program.
+      // Every case (or the ones named), each run in a child process of this program. With
+      // --runs N the cases take turns N times (a drift in the machine's speed then reaches
+      // every case alike) and each case's line is its median run's, by host ns per frame.
       if (chosen.empty()) chosen = case_names;
       std::cout << kBenchHeader;
+      std::vector<std::vector<nlohmann::json>> runs(chosen.size());
       nlohmann::json all = {{"cases", nlohmann::json::array()}, {"metrics", nlohmann::json::object()}};
-      for (const std::string& name : chosen) {
-        const std::string tmp = fmt::format("/tmp/iovsim-bench-{}-{}.json", ::getpid(), name);
-        std::string cmd = fmt::format("'{}' bench --case {} --json '{}'", self_path(argv[0]), name, tmp);
-        if (bench_us > 0) cmd += fmt::format(" --duration-us {}", bench_us);
-        cmd += " > /dev/null";
-        if (std::system(cmd.c_str()) != 0) {
+      for (unsigned run = 0; run < bench_runs; ++run)
+        for (std::size_t i = 0; i < chosen.size(); ++i) {
+          const std::string& name = chosen[i];
+          const std::string tmp = fmt::format("/tmp/iovsim-bench-{}-{}.json", ::getpid(), name);
+          std::string cmd = fmt::format("'{}' bench --case {} --json '{}'", self_path(argv[0]), name, tmp);
+          if (bench_us > 0) cmd += fmt::format(" --duration-us {}", bench_us);
+          cmd += " > /dev/null";
+          if (std::system(cmd.c_str()) != 0) {
+            std::remove(tmp.c_str());
+            throw std::runtime_error(fmt::format("bench case {} failed ({})", name, cmd));
+          }
+          std::ifstream in(tmp);
+          nlohmann::json r = nlohmann::json::parse(in);
           std::remove(tmp.c_str());
-          throw std::runtime_error(fmt::format("bench case {} failed ({})", name, cmd));
+          if (bench_runs == 1) std::cout << bench_line(r["cases"][0]) << std::flush;
+          if (run == 0) all["metrics"][name] = r["metrics"][name];  // every run's are the same
+          runs[i].push_back(r["cases"][0]);
         }
-        std::ifstream in(tmp);
-        nlohmann::json r = nlohmann::json::parse(in);
-        std::remove(tmp.c_str());
-        std::cout << bench_line(r["cases"][0]) << std::flush;
-        all["cases"].push_back(r["cases"][0]);
-        all["metrics"][name] = r["metrics"][name];
+      for (std::size_t i = 0; i < chosen.size(); ++i) {
+        std::vector<nlohmann::json>& r = runs[i];
+        std::sort(r.begin(), r.end(), [](const nlohmann::json& a, const nlohmann::json& b) {
+          return a["host_ns_per_frame"].get<double>() < b["host_ns_per_frame"].get<double>();
+        });
+        nlohmann::json f = r[(r.size() - 1) / 2];  // the median (the lower of the middle two)
+        if (bench_runs > 1) {
+          f["runs"] = bench_runs;
+          f["host_ns_per_frame_min"] = r.front()["host_ns_per_frame"];
+          f["host_ns_per_frame_max"] = r.back()["host_ns_per_frame"];
+          std::cout << bench_line(f);
+        }
+        all["cases"].push_back(f);
+      }
+      if (bench_runs > 1) {
+        std::cout << fmt::format("median of {} runs a case; host ns per frame min-max:", bench_runs);
+        for (const nlohmann::json& f : all["cases"])
+          std::cout << fmt::format(" {} {:.0f}-{:.0f}", f["case"].get<std::string>(),
+                                   f["host_ns_per_frame_min"].get<double>(), f["host_ns_per_frame_max"].get<double>());
+        std::cout << "\n";
       }
       if (!bench_json.empty()) write_json(all, bench_json);
       return 0;
