@@ -3,7 +3,11 @@
 // run for this table: docs/validation.md).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <random>
+#include <utility>
+#include <vector>
 
 #include "model/pcie/link_timing.h"
 
@@ -238,6 +242,72 @@ TEST_CASE("a timeline with many gaps finds the first that fits, by bisection") {
   CHECK(tl.reserve(50'000, 60) == 100'010);  // no 50-ps gap holds 60: after the last booking
   CHECK(tl.reserve(10'060, 40) == 10'100);   // an early gap still takes a short request
   CHECK(tl.reserve(99'990, 5) == 100'015);   // past the end
+}
+
+namespace {
+// A reference for the timeline, written for clarity: a sorted vector of disjoint intervals, a
+// linear scan for the first gap at or after `ready` that holds the request, merging with the
+// neighbours it touches, and at most kCapacity intervals (the oldest dropped first).
+struct NaiveTimeline {
+  std::vector<std::pair<ps_t, ps_t>> iv;
+  ps_t reserve(ps_t ready, ps_t d) {
+    ps_t start = ready;
+    std::size_t i = 0;
+    while (i < iv.size() && iv[i].second <= start) ++i;  // intervals that ended by then
+    for (; i < iv.size(); ++i) {
+      if (start + d <= iv[i].first) break;
+      start = std::max(start, iv[i].second);
+    }
+    const ps_t end = start + d;
+    const bool prev = i > 0 && iv[i - 1].second == start, next = i < iv.size() && iv[i].first == end;
+    if (prev && next) {
+      iv[i - 1].second = iv[i].second;
+      iv.erase(iv.begin() + static_cast<long>(i));
+    } else if (prev) {
+      iv[i - 1].second = end;
+    } else if (next) {
+      iv[i].first = start;
+    } else {
+      if (iv.size() == Timeline::kCapacity) {
+        iv.erase(iv.begin());
+        --i;
+      }
+      iv.insert(iv.begin() + static_cast<long>(i), {start, end});
+    }
+    return end;
+  }
+  void forget_before(ps_t t) {
+    std::size_t n = 0;
+    while (n < iv.size() && iv[n].second < t) ++n;
+    iv.erase(iv.begin(), iv.begin() + static_cast<long>(n));
+  }
+};
+}  // namespace
+
+TEST_CASE("randomized: a timeline books as a naive reference does, through drift, overflow and out-of-order requests") {
+  // Requests at a moving "now", some far behind the bookings made ahead, some ahead; the
+  // front forgotten now and then (the block drifts and is moved back to the middle), and a
+  // stretch without forgetting so that the capacity rule drops the oldest.
+  Timeline tl;
+  NaiveTimeline ref;
+  std::mt19937_64 rng(77);
+  ps_t now = 0;
+  unsigned most = 0;
+  for (int n = 0; n < 200000; ++n) {
+    now += rng() % 40'000;
+    const ps_t ready = rng() % 4 == 0 ? (now > 500'000 ? now - rng() % 500'000 : 0) : now + rng() % 2'000'000;
+    const ps_t d = 1 + rng() % 30'000;
+    const ps_t a = tl.reserve(ready, d), b = ref.reserve(ready, d);
+    REQUIRE(a == b);
+    REQUIRE(tl.intervals() == ref.iv.size());
+    most = std::max(most, tl.intervals());
+    if (n % 64 == 0 && (n < 100'000 || n > 160'000)) {
+      const ps_t t = now > 3'000'000 ? now - 3'000'000 : 0;
+      tl.forget_before(t);
+      ref.forget_before(t);
+    }
+  }
+  CHECK(most == Timeline::kCapacity);  // the overflow rule was exercised
 }
 
 TEST_CASE("a booking made ahead on one port does not delay the other port's earlier DMA") {
