@@ -235,12 +235,6 @@ struct FlowControlCfg {
 };
 
 // ---------------------------------------------------------------- interrupt value types
-// One function's interrupt state as its registers hold it (EICR/EICS/EIMS/EIMC/EIAC/EIAM,
-// EITR, IVAR/IVAR_MISC, GPIE, and the 82576's ICR/IMS for the other causes), decoded by the
-// family's codec; the interrupt block (model/pcie/interrupts.h) gives it behaviour through
-// `changed` (after any write) and `software_cause` (EICS).
-// The first 64 bytes hold what a queue completion reads and writes (raise_queue, evaluate):
-// with 63 VFs each function's state is cold when its next frame comes (docs/performance.md).
 // The IVAR entries of a function, per queue of its view and direction (2q + dir): vector |
 // 0x80 valid. Inline, not on the heap, so that a queue completion reads its entry next to the
 // causes and masks (FunctionInterrupts' layout); entries past size() read as not valid.
@@ -258,8 +252,13 @@ private:
   std::uint16_t n_ = 0;
 };
 
-// What a queue completion reads (the vector count, causes, masks, auto-clear, other causes) in
-// the first 40 bytes, the IVAR table next.
+// One function's interrupt state as its registers hold it (EICR/EICS/EIMS/EIMC/EIAC/EIAM,
+// EITR, IVAR/IVAR_MISC, GPIE, and the 82576's ICR/IMS for the other causes), decoded by the
+// family's codec; the interrupt block (model/pcie/interrupts.h) gives it behaviour through
+// `changed` (after any write) and `software_cause` (EICS). What a queue completion reads and
+// writes (raise_queue, evaluate: the vector count, causes, masks, auto-clear, other causes) is
+// in the first 40 bytes, the IVAR table next: with 63 VFs each function's state is cold when
+// its next frame comes (docs/performance.md).
 struct InterruptRegs {
   unsigned vectors = 0;             // MSI-X vectors: the width of the vector registers
   int other_vector = -1;            // IVAR_MISC's other-cause entry, -1 when not valid
