@@ -286,8 +286,8 @@ struct NaiveTimeline {
 
 TEST_CASE("randomized: a timeline books as a naive reference does, through drift, overflow and out-of-order requests") {
   // Requests at a moving "now", some far behind the bookings made ahead, some ahead; the
-  // front forgotten now and then (the block drifts and is moved back to the middle), and a
-  // stretch without forgetting so that the capacity rule drops the oldest.
+  // front forgotten now and then (the ring's start moves on and wraps round), and a stretch
+  // without forgetting so that the capacity rule drops the oldest.
   Timeline tl;
   NaiveTimeline ref;
   std::mt19937_64 rng(77);
