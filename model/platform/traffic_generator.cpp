@@ -19,7 +19,7 @@ TrafficGenerator::TrafficGenerator(unsigned port, const WireCfg& cfg, double lin
     sizes_.push_back(size);
     w.push_back(weight);
   }
-  size_pick_ = std::discrete_distribution<unsigned>(w.begin(), w.end());
+  size_pick_ = WeightedPick(w);
   // Expand the destination mix into one entry per address.
   std::vector<double> dw;
   const unsigned nvf = static_cast<unsigned>(vf_macs.size());
@@ -44,12 +44,12 @@ TrafficGenerator::TrafficGenerator(unsigned port, const WireCfg& cfg, double lin
       case K::Wire: break;  // not a destination on the wire (the loader refuses it)
     }
   }
-  dest_pick_ = std::discrete_distribution<unsigned>(dw.begin(), dw.end());
+  dest_pick_ = WeightedPick(dw);
   PacketSpec spec = packet_spec(port, cfg);
   spec.flows = 64 * static_cast<unsigned>(std::max<std::size_t>(dests_.size(), 1));
   builder_ = PacketBuilder(spec);
   double mean_slot = 0, wsum = 0;
-  const auto& probs = size_pick_.probabilities();
+  const std::vector<double> probs = size_pick_.probabilities();
   for (unsigned i = 0; i < sizes_.size(); ++i) {
     mean_slot += probs[i] * static_cast<double>(frame_slot_ps(sizes_[i], line_bps));
     wsum += probs[i];

@@ -10,6 +10,7 @@
 #include "model/core/frame.h"
 #include "model/core/packet.h"
 #include "model/core/scenario.h"
+#include "model/core/weighted_pick.h"
 
 namespace iovsim {
 
@@ -30,10 +31,10 @@ private:
   double line_bps_;
   std::mt19937_64 rng_;
   std::vector<unsigned> sizes_;
-  std::discrete_distribution<unsigned> size_pick_;
+  WeightedPick size_pick_;
   std::vector<std::uint64_t> dests_;  // 0: unknown unicast (randomised per frame)
   std::vector<std::uint8_t> dest_pcp_;  // per dests_ entry: its frames' 802.1p priority
-  std::discrete_distribution<unsigned> dest_pick_;
+  WeightedPick dest_pick_;
   std::exponential_distribution<double> poisson_gap_;
   std::uint64_t seq_ = 0;
   PacketBuilder builder_;

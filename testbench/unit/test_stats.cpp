@@ -2,11 +2,14 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
+#include <numeric>
 #include <random>
 #include <vector>
 
 #include "model/core/metrics_registry.h"
 #include "model/core/stats.h"
+#include "model/core/weighted_pick.h"
 
 using namespace iovsim;
 
@@ -161,4 +164,38 @@ TEST_CASE("flow control: XOFF at the high mark reaches the partner a slot later,
   fc.on_rx(5'000'000'000, 1'000'000, drained);
   CHECK(fc.may_start(5'000'000'001) == 5'000'000'001);
   CHECK(fc.stats(0).xoff == 2);
+}
+
+// The wire source's weighted draws (sizes, destinations) against std::discrete_distribution,
+// the reference: the same generator state must give the same index, for any weights.
+TEST_CASE("randomized: a weighted pick draws what std::discrete_distribution draws") {
+  std::mt19937_64 gen(2026);
+  std::uniform_int_distribution<unsigned> count(0, 200), kind(0, 5);
+  std::uniform_real_distribution<double> unit(0, 1);
+  std::uint64_t draws = 0;
+  for (int round = 0; round < 300; ++round) {
+    std::vector<double> w(round < 8 ? static_cast<unsigned>(round) : count(gen));
+    const unsigned k = kind(gen);
+    for (double& x : w) {
+      switch (k) {
+        case 0: x = 1; break;                                  // equal weights (vfs: 1)
+        case 1: x = unit(gen) < 0.3 ? 0 : unit(gen); break;    // some zero
+        case 2: x = std::pow(10.0, 12 * unit(gen) - 6); break; // twelve decades apart
+        case 3: x = unit(gen) < 0.95 ? 1e-9 : 1; break;        // a few dominate
+        default: x = unit(gen); break;
+      }
+    }
+    if (!w.empty() && std::accumulate(w.begin(), w.end(), 0.0) == 0) w.back() = 1;
+    std::discrete_distribution<unsigned> ref(w.begin(), w.end());
+    const WeightedPick pick(w);
+    REQUIRE(pick.probabilities() == ref.probabilities());
+    std::mt19937_64 a(gen()), b = a;
+    for (int i = 0; i < 2000; ++i, ++draws) {
+      const unsigned want = ref(a), got = pick(b);
+      if (want != got) FAIL("round " << round << " (" << w.size() << " weights, kind " << k << ") draw " << i
+                                     << ": " << got << ", std::discrete_distribution " << want);
+    }
+    REQUIRE(a == b);  // the same generator state after: one draw each
+  }
+  CHECK(draws == 600000);
 }
