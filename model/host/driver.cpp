@@ -541,7 +541,11 @@ void Driver::run() {
         wait(to_sc(wake - now0), irq_or_tick_);
       else
         wait(to_sc(wake - now0), irq_event_);
+      // The wait was not the quantum keeper's: its next sync point is still the one before
+      // the wait, so without the reset the first register access after every wake-up would
+      // sync (one more kernel wake-up per interrupt) however little time it took.
       const ps_t woke = now_ps();
+      qk_.reset();
       qk_.set(to_sc(busy_until > woke ? busy_until - woke : 0));
     }
     handle_interrupts();
