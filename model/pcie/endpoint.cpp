@@ -110,6 +110,7 @@ void PcieEndpoint::send_msi(unsigned fn, unsigned vector, std::uint64_t addr, st
       log_->line(LogKind::irq, at, static_cast<int>(fn), -1, "msix vector {} refused: Bus Master Enable clear", vector);
     return;
   }
+  link_.forget_before(now_ps());  // as a register access: it books near kernel time
   const ps_t arrived = link_.dma_write(at, addr, 4, TlpKind::Interrupt);
   if (log_ && log_->wants(LogKind::irq, static_cast<int>(fn)))
     log_->line(LogKind::irq, at, static_cast<int>(fn), -1, "msix vector {} message addr {:#x} data {:#x}, at the host {:.3f} ns",
@@ -337,6 +338,10 @@ void PcieEndpoint::mmio_b_transport(int, tlm::tlm_generic_payload& gp, sc_core::
   std::uint32_t v = 0;
   bool ok;
   const AccessScope at(t);  // effects take the initiator's time (it may run ahead)
+  // A register access books the link near kernel time, in front of what the DMA engines
+  // booked ahead: forget what already ended first, so that the timeline's insert moves
+  // only the few reservations between now and the access (not up to 255 stale ones).
+  link_.forget_before(now_ps());
   if (gp.is_read()) {
     ok = rs->read(offset, v);
     std::memcpy(gp.get_data_ptr(), &v, 4);
