@@ -39,7 +39,7 @@ Driver::Driver(sc_core::sc_module_name name, const DeviceProfile& prof, const Dr
   qk_.reset();
   if (p.vf >= 0) vf_stat_decls_ = prof.map().stats_decls(View::VF);
   irq_or_tick_ |= irq_event_;
-  if (p.watchdog_tick) irq_or_tick_ |= *p.watchdog_tick;
+  if (p.watchdog_tick) irq_or_tick_ |= tick_event_;
   rx_n_ = p.host.rx_ring_entries;
   tx_n_ = p.host.tx_ring_entries;
   tx_slot_ = static_cast<unsigned>(align(p.max_frame, 64));

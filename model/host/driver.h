@@ -91,7 +91,7 @@ struct DriverParams {
   bool flow_control = false;            // request 802.3x full flow control (else none)
   regs::TxDcbPlan dcb;                  // PF: DCB transmit arbitration to program (tcs 0: none)
   unsigned rate_window_kb = 0;          // RTTBCNRM MMW_SIZE the PF writes with rate limits, 0 = the driver's
-  const sc_core::sc_event* watchdog_tick = nullptr;  // VFs: the platform's tick every host.watchdog_us
+  bool watchdog_tick = false;  // VFs: the platform calls Driver::watchdog_tick every host.watchdog_us
   unsigned rx_packet_buffer_bytes = 0;  // the port's, for the water marks
   // The host CPU model: the core this driver runs on and, for a hypervisor (vmdq, vswitch),
   // each VM's core; the mode decides the software path of a received frame.
@@ -161,6 +161,12 @@ public:
   std::uint64_t vf_stat(regs::StatReg r) const { return vf_stats_[static_cast<unsigned>(r)].since_start(); }
   std::uint64_t vf_stats_reads() const { return vf_stats_reads_; }
   bool ready() const { return ready_; }
+  // The platform's watchdog tick (one timer for every VF driver). Each driver has its own
+  // event: waiting on one event shared by 63 drivers made every wake-up by an interrupt
+  // search the shared event's list of 63 waiters to leave it.
+  void watchdog_tick() {
+    if (p_.vf >= 0 && p_.watchdog_tick) tick_event_.notify(sc_core::SC_ZERO_TIME);
+  }
 
 private:
   void run();
@@ -294,6 +300,7 @@ private:
   int other_vector_ = -1;
   bool msix_ = false;                     // MSI-X is set up
   sc_core::sc_event irq_event_;
+  sc_core::sc_event tick_event_;           // watchdog_tick()
   sc_core::sc_event_or_list irq_or_tick_;  // an interrupt or the platform's watchdog tick
   IrqStats irq_stats_;
   LatencyHistogram sw_latency_;           // origin stamp -> the driver handed the frame up

@@ -362,7 +362,7 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const TraceOptio
           }
         }
       }
-      dp.watchdog_tick = &watchdog_tick_;
+      dp.watchdog_tick = true;
       dp.rx_packet_buffer_bytes = pb_bytes;
       // Cores: the PF drivers (and the hypervisor's switch) on the hypervisor cores, each VM's
       // driver (a VF's, or a VM behind the hypervisor) on one of the others.
@@ -586,7 +586,7 @@ void System::snapshot_traffic_window() {
 }
 
 void System::watchdog_tick() {
-  watchdog_tick_.notify(sc_core::SC_ZERO_TIME);
+  for (const auto& d : drivers_) d->watchdog_tick();
   next_trigger(to_sc(static_cast<ps_t>(s_.host.watchdog_us * kPsPerUs)));
 }
 

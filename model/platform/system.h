@@ -139,8 +139,7 @@ private:
   static constexpr ps_t kReadyPoll = 10 * kPsPerUs;
   TrafficWindow window_;
   sc_core::sc_event traffic_go_;
-  sc_core::sc_event watchdog_tick_;  // every host.watchdog_us: the VF drivers' watchdog
-  void watchdog_tick();
+  void watchdog_tick();  // every host.watchdog_us: the VF drivers' watchdog (Driver::watchdog_tick)
   std::vector<bool> not_ready_at_start_;  // per function: its driver was not up when traffic began
   std::chrono::steady_clock::time_point wall_window_start_, wall_window_end_;
   bool window_started_ = false, window_ended_ = false;
