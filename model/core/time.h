@@ -21,7 +21,10 @@ inline sc_core::sc_time to_sc(ps_t v) {
   return one_ps * static_cast<double>(v);
 }
 inline ps_t to_ps(const sc_core::sc_time& t) { return t.value(); }
-inline ps_t now_ps() { return sc_core::sc_time_stamp().value(); }
+// sc_time_stamp() is out of line in the library (a call through the PLT); what it returns,
+// the current context's time, is inline in the header: a load and a test where it is called
+// several times a frame.
+inline ps_t now_ps() { return sc_core::sc_get_curr_simcontext()->time_stamp().value(); }
 
 // The time of the register access the device is serving. An initiator that runs ahead of the
 // kernel (a temporally decoupled CPU, TLM-2.0 LT) annotates its accesses with its local time;
