@@ -2,7 +2,7 @@
 
 #include "model/dma/pool_stats.h"
 
-#include <tlm_utils/tlm_quantumkeeper.h>
+#include "model/core/quantum_keeper.h"
 
 #include <algorithm>
 
@@ -61,7 +61,7 @@ void TxDma::wire_done(unsigned queue, unsigned len, ps_t origin, ps_t leave) {
 }
 
 void TxDma::run() {
-  tlm_utils::tlm_quantumkeeper qk;
+  QuantumKeeper qk;
   qk.reset();
   for (;;) {
     const ps_t t = now_ps() + to_ps(qk.get_local_time());

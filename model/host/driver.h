@@ -28,7 +28,7 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/tlm_quantumkeeper.h>
+#include "model/core/quantum_keeper.h"
 
 #include "model/core/traffic_window.h"
 #include "model/core/bond.h"
@@ -277,7 +277,7 @@ private:
   tlm::tlm_generic_payload gp_;  // register accesses (one at a time: the thread waits)
   // The CPU's time ahead of the kernel (TLM-2.0 temporal decoupling): register accesses add
   // their stall to it; the thread yields when a quantum has gone by or it has nothing to do.
-  tlm_utils::tlm_quantumkeeper qk_;
+  QuantumKeeper qk_;
   ps_t local_now() const { return now_ps() + to_ps(qk_.get_local_time()); }
   void pause(const sc_core::sc_time& d) {  // the CPU idles for d (then the kernel catches up)
     qk_.inc(d);

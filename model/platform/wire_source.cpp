@@ -2,7 +2,7 @@
 
 #include "model/core/flow_control.h"
 
-#include <tlm_utils/tlm_quantumkeeper.h>
+#include "model/core/quantum_keeper.h"
 
 #include <cstring>
 
@@ -38,7 +38,7 @@ WireSource::WireSource(sc_core::sc_module_name name, const WireSourceParams& p, 
 WireSource::~WireSource() = default;
 
 void WireSource::replay() {
-  tlm_utils::tlm_quantumkeeper qk;
+  QuantumKeeper qk;
   qk.reset();
   if (!p_.window->decided) wait(*p_.window->go);
   const ps_t start = p_.window->start, end = p_.window->end;
@@ -89,7 +89,7 @@ void WireSource::publish(MetricsRegistry& m) const {
 }
 
 void WireSource::run() {
-  tlm_utils::tlm_quantumkeeper qk;
+  QuantumKeeper qk;
   qk.reset();
   if (!p_.window->decided) wait(*p_.window->go);
   const ps_t end = p_.window->end;
@@ -97,13 +97,13 @@ void WireSource::run() {
 }
 
 void WireSource::run_takeover() {
-  tlm_utils::tlm_quantumkeeper qk;
+  QuantumKeeper qk;
   qk.reset();
   if (!p_.window->decided) wait(*p_.window->go);
   generate(*take_gen_, *p_.takeover_at, p_.window->end, qk);
 }
 
-void WireSource::generate(TrafficGenerator& gen, ps_t t, ps_t end, tlm_utils::tlm_quantumkeeper& qk) {
+void WireSource::generate(TrafficGenerator& gen, ps_t t, ps_t end, QuantumKeeper& qk) {
   while (t < end) {
     // A pause from the device holds the next frame back (the partner's schedule moves with it:
     // it sends less, it does not queue up what it could not send).

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include <systemc>
-#include <tlm_utils/tlm_quantumkeeper.h>
+#include "model/core/quantum_keeper.h"
 
 #include "model/core/frame_protocol.h"
 #include "model/core/metrics_registry.h"
@@ -64,7 +64,7 @@ private:
   TrafficGenerator gen_;
   std::unique_ptr<TrafficGenerator> take_gen_;
   // One generator's frames from `t` until `stop` (the window's end or the link's failure).
-  void generate(TrafficGenerator& gen, ps_t t, ps_t stop, tlm_utils::tlm_quantumkeeper& qk);
+  void generate(TrafficGenerator& gen, ps_t t, ps_t stop, QuantumKeeper& qk);
   std::uint64_t replayed_ = 0;
 };
 
