@@ -22,9 +22,12 @@ inline sc_core::sc_time to_sc(ps_t v) {
 }
 inline ps_t to_ps(const sc_core::sc_time& t) { return t.value(); }
 // sc_time_stamp() is out of line in the library (a call through the PLT); what it returns,
-// the current context's time, is inline in the header: a load and a test where it is called
-// several times a frame.
-inline ps_t now_ps() { return sc_core::sc_get_curr_simcontext()->time_stamp().value(); }
+// the current context's time, is inline in the header. The context exists once anything was
+// elaborated; sc_get_curr_simcontext() (which the compiler keeps out of line) makes it if not.
+inline ps_t now_ps() {
+  const sc_core::sc_simcontext* c = sc_core::sc_curr_simcontext;
+  return (__builtin_expect(c != nullptr, 1) ? c : sc_core::sc_get_curr_simcontext())->time_stamp().value();
+}
 
 // The time of the register access the device is serving. An initiator that runs ahead of the
 // kernel (a temporally decoupled CPU, TLM-2.0 LT) annotates its accesses with its local time;
