@@ -3,6 +3,8 @@
 // the wire source sends; this one reads the kernel's time as now_ps() does. The keeper's
 // state and every other member are the library's (its members are virtual for this use).
 #pragma once
+#include <systemc>
+#include <tlm>
 #include <tlm_utils/tlm_quantumkeeper.h>
 
 #include "model/core/time.h"

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/core/quantum_keeper.h"
 #include "model/pcie/link_timing.h"
 
 using namespace iovsim;
@@ -318,4 +319,65 @@ TEST_CASE("a booking made ahead on one port does not delay the other port's earl
   CHECK(late > 12 * kPsPerUs);
   // a 64-byte frame of the other port completed at 1 us: served at once
   CHECK(l.dma_write(1 * kPsPerUs, kHigh, 60) == 1 * kPsPerUs + l.wire_ps(60 + 24));
+}
+
+// The model's quantum keeper reads kernel time inline; the library's tlm_quantumkeeper is
+// the reference: driven alike (local times, syncs, resets, waits outside either keeper), both
+// must answer need_sync() and get_current_time() alike at every step.
+namespace {
+struct KeeperPair : sc_core::sc_module {
+  std::uint64_t checks = 0, syncs = 0, mismatches = 0, at_boundary = 0;
+  explicit KeeperPair(sc_core::sc_module_name n) : sc_module(n) {
+    SC_HAS_PROCESS(KeeperPair);
+    SC_THREAD(run);
+  }
+  void run() {
+    iovsim::QuantumKeeper ours;
+    tlm_utils::tlm_quantumkeeper ref;
+    ours.reset(), ref.reset();
+    std::mt19937_64 rng(99);
+    std::uniform_int_distribution<unsigned> what(0, 9);
+    std::uniform_int_distribution<std::uint64_t> step(0, 4000000);  // up to 4 us, in ps
+    for (int i = 0; i < 20000; ++i) {
+      switch (what(rng)) {
+        case 0:  // a wait of the process, outside both keepers (a driver asleep)
+          wait(iovsim::to_sc(step(rng)));
+          break;
+        case 1:
+          ours.reset(), ref.reset();
+          break;
+        case 2: {  // exactly at the next quantum boundary
+          const sc_core::sc_time d = tlm::tlm_global_quantum::instance().compute_local_quantum();
+          ours.set(d), ref.set(d);
+          ++at_boundary;
+          break;
+        }
+        default: {  // an access: the local time moves on
+          const sc_core::sc_time d = iovsim::to_sc(step(rng));
+          ours.inc(d), ref.inc(d);
+        }
+      }
+      ++checks;
+      if (ours.need_sync() != ref.need_sync() || ours.get_current_time() != ref.get_current_time() ||
+          ours.get_local_time() != ref.get_local_time())
+        ++mismatches;
+      if (ref.need_sync()) {  // both sync: one wait, then both reset
+        ++syncs;
+        ref.sync();
+        ours.reset();
+      }
+    }
+  }
+};
+}  // namespace
+
+TEST_CASE("the model's quantum keeper answers as TLM-2.0's, through syncs, resets and outside waits") {
+  iovsim::require_ps_resolution();
+  tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(10, sc_core::SC_US));
+  KeeperPair k("keepers");
+  sc_core::sc_start();
+  CHECK(k.checks == 20000);
+  CHECK(k.syncs > 1000);  // the quantum was crossed often
+  CHECK(k.at_boundary > 1000);
+  CHECK(k.mismatches == 0);
 }
