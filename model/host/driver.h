@@ -28,8 +28,8 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
-#include "model/core/quantum_keeper.h"
 
+#include "model/core/quantum_keeper.h"
 #include "model/core/traffic_window.h"
 #include "model/core/bond.h"
 #include "model/core/device_profile.h"

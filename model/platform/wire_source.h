@@ -9,9 +9,9 @@
 #include <vector>
 
 #include <systemc>
-#include "model/core/quantum_keeper.h"
 
 #include "model/core/frame_protocol.h"
+#include "model/core/quantum_keeper.h"
 #include "model/core/metrics_registry.h"
 #include "model/platform/traffic_generator.h"
 #include "model/core/scenario.h"
