@@ -138,6 +138,12 @@ void Sorter::publish(MetricsRegistry& m) const {
 }
 
 namespace {
+// Pools in a mask. Without -mpopcnt (Debian's x86-64 baseline) __builtin_popcountll is a call
+// into libgcc (some 20 instructions); a unicast frame's mask has one bit.
+unsigned pool_count(hls::PoolMask m) {
+  if ((m & (m - 1)) == 0) return m != 0;
+  return static_cast<unsigned>(__builtin_popcountll(m));
+}
 Drop drop_of(hls::RxVerdict v) {
   switch (v) {
     case hls::RxVerdict::DropVlanFilter: return Drop::VlanFilter;
@@ -175,7 +181,7 @@ void Sorter::observe_decision(bool rx, const FramePayload& p, const hls::L2Heade
 
 void Sorter::deliver(FramePayload& p, const hls::L2Header& h, hls::PoolMask pools,
                      unsigned other_copies, sc_core::sc_time& delay) {
-  unsigned n = static_cast<unsigned>(__builtin_popcountll(pools));
+  unsigned n = pool_count(pools);
   if (n + other_copies > 1) {
     stats_.replicas += n + other_copies - 1;
     stats_.replicated_frames++;
@@ -297,7 +303,7 @@ void Sorter::transmit(FramePayload& p, sc_core::sc_time& delay) {
     return;
   }
   if (d.loopback_pools) {
-    stats_.loopback_frames += static_cast<unsigned>(__builtin_popcountll(d.loopback_pools));
+    stats_.loopback_frames += pool_count(d.loopback_pools);
     if (d.to_wire) p.pool->retain(p.handle);  // the wire keeps one reference
     sc_core::sc_time d_lb = delay;
     deliver(p, h, d.loopback_pools, d.to_wire ? 1 : 0, d_lb);
