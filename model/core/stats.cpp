@@ -31,14 +31,6 @@ const char* drop_name(Drop d) {
   return "?";
 }
 
-unsigned LatencyHistogram::bucket_of(std::uint64_t ns) {
-  if (ns < 64) return static_cast<unsigned>(ns);
-  unsigned msb = 63 - static_cast<unsigned>(__builtin_clzll(ns));  // >= 6
-  unsigned sub = static_cast<unsigned>((ns >> (msb - 5)) & (kSub - 1));
-  unsigned b = 64 + (msb - 6) * kSub + sub;
-  return std::min(b, kBuckets - 1);
-}
-
 std::uint64_t LatencyHistogram::bucket_mid(unsigned b) {
   if (b < 64) return b;
   unsigned msb = (b - 64) / kSub + 6;
@@ -46,13 +38,6 @@ std::uint64_t LatencyHistogram::bucket_mid(unsigned b) {
   std::uint64_t lo = (std::uint64_t{1} << msb) | (sub << (msb - 5));
   std::uint64_t width = std::uint64_t{1} << (msb - 5);
   return lo + width / 2;
-}
-
-void LatencyHistogram::record_ps(ps_t v) {
-  ++buckets_[bucket_of(v / 1000)];
-  ++count_;
-  sum_ps_ += v;
-  max_ps_ = std::max(max_ps_, v);
 }
 
 double LatencyHistogram::quantile_ns(double q) const {

@@ -3,6 +3,7 @@
 // block keeps its counters in a stats struct of its own and publishes them, with names and
 // units, in the MetricsRegistry (model/core/metrics_registry.h); no block writes another's.
 #pragma once
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -23,14 +24,24 @@ class LatencyHistogram {
 public:
   static constexpr unsigned kSub = 32;
   static constexpr unsigned kBuckets = 64 + 58 * kSub;
-  void record_ps(ps_t v);
+  void record_ps(ps_t v) {  // inline: three records a received frame
+    ++buckets_[bucket_of(v / 1000)];
+    ++count_;
+    sum_ps_ += v;
+    max_ps_ = std::max(max_ps_, v);
+  }
   std::uint64_t count() const { return count_; }
   double quantile_ns(double q) const;  // 0 when empty
   double max_ns() const { return static_cast<double>(max_ps_) / 1000.0; }
   double mean_ns() const { return count_ ? static_cast<double>(sum_ps_) / 1000.0 / count_ : 0; }
 
 private:
-  static unsigned bucket_of(std::uint64_t ns);
+  static unsigned bucket_of(std::uint64_t ns) {
+    if (ns < 64) return static_cast<unsigned>(ns);
+    const unsigned msb = 63 - static_cast<unsigned>(__builtin_clzll(ns));  // >= 6
+    const auto sub = static_cast<unsigned>((ns >> (msb - 5)) & (kSub - 1));
+    return std::min(64 + (msb - 6) * kSub + sub, kBuckets - 1);
+  }
   static std::uint64_t bucket_mid(unsigned b);
   // The totals first: a record writes them and one bucket, and an owner that keeps its hot
   // counters just before the histogram (RxEngine::FunctionStats) has them in the same line.
