@@ -2,6 +2,7 @@
 // pipeline attaches. Frames live in a FramePool allocated once at elaboration and move through
 // the model by handle, so the per-frame path never touches the heap.
 #pragma once
+#include <cassert>
 #include <cstdint>
 #include <vector>
 
@@ -41,9 +42,19 @@ struct Frame {
 class FramePool {
 public:
   explicit FramePool(std::uint32_t capacity);
-  FrameHandle alloc();  // kNoFrame when exhausted
+  // Inline: a frame takes an alloc and a release (or more, replicated) on every path.
+  FrameHandle alloc() {  // kNoFrame when exhausted
+    if (free_.empty()) return kNoFrame;
+    const FrameHandle h = free_.back();
+    free_.pop_back();  // never reallocates: reserved for the capacity
+    frames_[h].refs = 1;
+    return h;
+  }
   void retain(FrameHandle h) { ++frames_[h].refs; }
-  void release(FrameHandle h);
+  void release(FrameHandle h) {
+    assert(frames_[h].refs > 0);
+    if (--frames_[h].refs == 0) free_.push_back(h);  // within the reserved capacity
+  }
   Frame& operator[](FrameHandle h) { return frames_[h]; }
   const Frame& operator[](FrameHandle h) const { return frames_[h]; }
   std::uint32_t in_use() const { return capacity_ - static_cast<std::uint32_t>(free_.size()); }

@@ -42,11 +42,6 @@ bool HostMemory::get_direct_mem_ptr(tlm::tlm_generic_payload& gp, tlm::tlm_dmi& 
   return true;
 }
 
-std::uint8_t* HostMemory::ptr(std::uint64_t hpa, std::uint64_t len) {
-  if (hpa > size_ || len > size_ - hpa) return windows_.empty() ? nullptr : window_ptr(hpa, len);
-  return mem_.p + hpa;
-}
-
 std::uint8_t* HostMemory::window_ptr(std::uint64_t hpa, std::uint64_t len) const {
   for (const Window& w : windows_)
     if (hpa >= w.hpa && len <= w.size && hpa - w.hpa <= w.size - len) return w.host + (hpa - w.hpa);

@@ -17,7 +17,10 @@ class HostMemory : public sc_core::sc_module {
 public:
   tlm_utils::simple_target_socket<HostMemory> target;
   HostMemory(sc_core::sc_module_name name, std::uint64_t bytes);
-  std::uint8_t* ptr(std::uint64_t hpa, std::uint64_t len);  // nullptr when out of range
+  std::uint8_t* ptr(std::uint64_t hpa, std::uint64_t len) {  // nullptr when out of range
+    if (hpa > size_ || len > size_ - hpa) return windows_.empty() ? nullptr : window_ptr(hpa, len);
+    return mem_.p + hpa;
+  }
   std::uint64_t size() const { return size_; }
   // Memory the model does not own, at host-physical addresses above the array (a QEMU
   // guest's RAM, mapped from its memfds: model/remote/mpqemu_link.h). Replaces the previous
