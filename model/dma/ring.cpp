@@ -31,14 +31,6 @@ ps_t Ring::posted_at() {
   return db_count ? doorbells[db_first].at : 0;
 }
 
-unsigned fetch_wanted(const Ring& r, unsigned cache_size) {
-  const unsigned avail = r.unfetched(), room = cache_size > r.cached ? cache_size - r.cached : 0;
-  if (!avail || !room) return 0;
-  if (r.cached == 0) return std::min(avail, room);  // empty: fetch as soon as any are posted
-  if (r.cached < r.ctl.pthresh && avail >= std::max(r.ctl.hthresh, 1u)) return std::min(avail, room);
-  return 0;
-}
-
 DmaStatus fetch_descriptors(Ring& r, DmaPort& port, unsigned fn, unsigned n, ps_t t) {
   std::uint8_t buf[Ring::kCacheMax * 16];
   while (n) {

@@ -13,6 +13,7 @@
 // when it holds fewer than PTHRESH, prefetch once at least HTHRESH wait in host memory; never
 // beyond tail; as many as the cache has room for.
 #pragma once
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -86,8 +87,15 @@ struct alignas(64) Ring {
 };
 static_assert(offsetof(Ring, cache_first) + sizeof(unsigned) <= 64, "a frame's ring state is one cache line");
 
-// How many descriptors the fetch rule asks for now (0: none), with `cache_size` on chip.
-unsigned fetch_wanted(const Ring& r, unsigned cache_size);
+// How many descriptors the fetch rule asks for now (0: none), with `cache_size` on chip
+// (inline: every frame asks).
+inline unsigned fetch_wanted(const Ring& r, unsigned cache_size) {
+  const unsigned avail = r.unfetched(), room = cache_size > r.cached ? cache_size - r.cached : 0;
+  if (!avail || !room) return 0;
+  if (r.cached == 0) return std::min(avail, room);  // empty: fetch as soon as any are posted
+  if (r.cached < r.ctl.pthresh && avail >= std::max(r.ctl.hthresh, 1u)) return std::min(avail, room);
+  return 0;
+}
 // Fetches `n` descriptors after the cached ones (split at the ring's end: two reads), ready at
 // `t`, on behalf of function `fn`. Returns the first failure's status; the descriptors read
 // before it stay cached.

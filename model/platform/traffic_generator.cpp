@@ -58,8 +58,6 @@ TrafficGenerator::TrafficGenerator(unsigned port, const WireCfg& cfg, double lin
     poisson_gap_ = std::exponential_distribution<double>(cfg.load / (mean_slot / wsum));
 }
 
-unsigned TrafficGenerator::next_size() { return sizes_[size_pick_(rng_)]; }
-
 ps_t TrafficGenerator::gap(unsigned len) {
   return cfg_.pattern == Pattern::poisson
              ? static_cast<ps_t>(poisson_gap_(rng_) + 0.5)

@@ -19,7 +19,7 @@ public:
   // `vf_macs`, `pf_mac`: the port's station addresses (the destinations vfs, vfN, pf).
   TrafficGenerator(unsigned port, const WireCfg& cfg, double line_bps, std::uint64_t seed,
                    const std::vector<std::uint64_t>& vf_macs, std::uint64_t pf_mac);
-  unsigned next_size();                        // the next frame's size (with FCS)
+  unsigned next_size() { return sizes_[size_pick_(rng_)]; }  // the next frame's size (with FCS)
   void fill(Frame& f, unsigned len, ps_t t);   // its bytes, stamped with its send time t
   ps_t gap(unsigned len);                      // from its start to the next frame's
   // The headers of port `port`'s link partner's frames.
