@@ -326,7 +326,8 @@ regs::RegisterSpace* PcieEndpoint::decode(std::uint64_t addr, std::uint32_t& off
 }
 
 void PcieEndpoint::mmio_b_transport(int, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
-  ps_t t = now_ps() + to_ps(delay);
+  const ps_t now = now_ps(), issued = now + to_ps(delay);  // kernel time stays put in here
+  ps_t t = issued;
   unsigned len = gp.get_data_length();
   std::uint32_t offset = 0;
   regs::RegisterSpace* rs = decode(gp.get_address(), offset);
@@ -341,7 +342,7 @@ void PcieEndpoint::mmio_b_transport(int, tlm::tlm_generic_payload& gp, sc_core::
   // A register access books the link near kernel time, in front of what the DMA engines
   // booked ahead: forget what already ended first, so that the timeline's insert moves
   // only the few reservations between now and the access (not up to 255 stale ones).
-  link_.forget_before(now_ps());
+  link_.forget_before(now);
   if (gp.is_read()) {
     ok = rs->read(offset, v);
     std::memcpy(gp.get_data_ptr(), &v, 4);
@@ -355,10 +356,10 @@ void PcieEndpoint::mmio_b_transport(int, tlm::tlm_generic_payload& gp, sc_core::
     const auto it = space_fn_.find(rs);
     const int fn = it == space_fn_.end() ? -1 : it->second;
     if (log_->wants(LogKind::mmio, fn))
-      log_->line(LogKind::mmio, now_ps() + to_ps(delay), fn, -1, "{} {} {:#010x}{}", gp.is_read() ? "read " : "write",
+      log_->line(LogKind::mmio, issued, fn, -1, "{} {} {:#010x}{}", gp.is_read() ? "read " : "write",
                  rs->describe(offset), v, ok ? "" : " (refused)");
   }
-  delay = to_sc(t - now_ps());
+  delay = to_sc(t - now);
   gp.set_response_status(ok ? tlm::TLM_OK_RESPONSE : tlm::TLM_ADDRESS_ERROR_RESPONSE);
 }
 

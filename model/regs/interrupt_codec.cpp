@@ -26,8 +26,8 @@ void IvarTable::assign(std::size_t n, std::uint8_t v) {
   if (n > kMax)
     throw std::logic_error(fmt::format("IVAR table of {} entries: at most {} (128 queues)", n, kMax));
   n_ = static_cast<std::uint16_t>(n);
-  std::fill(e_, e_ + kMax, 0);
   std::fill(e_, e_ + n, v);
+  std::fill(e_ + n, e_ + kMax, 0);
 }
 
 std::uint64_t eitr_interval_ps(const InterruptLayout& L, std::uint32_t v) {
