@@ -15,6 +15,7 @@ constexpr unsigned kMinFrame = 64;         // incl. FCS
 constexpr unsigned kFcsBytes = 4;
 constexpr unsigned kPreambleSfdBytes = 8;
 constexpr unsigned kIfgBytes = 12;
+constexpr unsigned kMaxFrameBurst = 64;    // frames per call of the frame protocol (frame_protocol.h)
 
 using FrameHandle = std::uint32_t;
 constexpr FrameHandle kNoFrame = 0xFFFFFFFFu;

@@ -198,6 +198,8 @@ void visit_scenario(V& v, Scenario& s) {
           "sample every Gb/s rate (ports, functions, queues) this often during the traffic window into <rate>_series arrays; 0 = off; at least 10 x quantum_ns");
   v.field("tlm_dma", s.tlm_dma,
           "DMA engines issue every transfer as a TLM transaction on their socket (same results, slower)");
+  v.field("frame_burst", s.frame_burst, Range{1, kMaxFrameBurst},
+          "frames the wire hands the MAC, sorter and Rx DMA per call (same results; 1 = one at a time)");
   v.section("device", "the Ethernet controller", [&] {
     v.choice("preset", s.device.preset, {"82576", "82599"},
              "controller: IDs, SR-IOV values, table sizes");
@@ -963,12 +965,15 @@ void validate(const Scenario& s, const std::string& origin) {
 }  // namespace
 
 unsigned frame_pool_slots(const Scenario& s) {
-  if (!s.device.dcb.tcs) return s.device.frame_pool;
+  // A wire source's burst holds up to frame_burst frames where one at a time holds one (one
+  // source at a time: each sends its burst before it lets kernel time advance).
+  const unsigned burst = s.frame_burst - 1;
+  if (!s.device.dcb.tcs) return s.device.frame_pool + burst;
   const DeviceProfile& prof = device_profile(s.device.preset, s.device.dcb.tcs);
   const unsigned tx_kb = s.device.tx_packet_buffer_kb ? s.device.tx_packet_buffer_kb : prof.tx_packet_buffer_kb;
   const unsigned rx_kb = s.device.rx_packet_buffer_kb ? s.device.rx_packet_buffer_kb : prof.rx_packet_buffer_kb;
   // the frames the classes' Tx buffers hold for the wire and their Rx buffers for the Rx arbiter
-  return s.device.frame_pool + s.device.ports * ((tx_kb + rx_kb) * 1024 / kMinFrame);
+  return s.device.frame_pool + burst + s.device.ports * ((tx_kb + rx_kb) * 1024 / kMinFrame);
 }
 
 std::uint64_t driver_memory_bytes(const HostCfg& h, unsigned max_frame, unsigned rx_queues) {

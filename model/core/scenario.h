@@ -260,6 +260,7 @@ struct Scenario {
   std::uint64_t seed = 1;
   double quantum_ns = 10000;   // TLM global quantum
   bool tlm_dma = false;        // DMA engines use their TLM sockets, not the endpoint's direct port
+  unsigned frame_burst = 32;   // frames per call from the wire through MAC, sorter and Rx DMA
   double time_series_interval_us = 0;  // sample every Gb/s rate this often, 0 = no time series
   DeviceCfg device;
   CoreImpl sorter_impl = CoreImpl::cpp;     // sorter.impl

@@ -45,7 +45,8 @@ public:
   static constexpr unsigned kWindow = 8;
 
 private:
-  void receive(FramePayload& p, sc_core::sc_time& delay);
+  // Each frame's t: when its last byte arrived (the sorter's copies and the VEB's loopback).
+  void receive(FrameBurst& b);
   void flush();
   void arm_flush();
   void hold(FramePayload& p, int fn, ps_t arrive);  // DCB: into its class's buffer

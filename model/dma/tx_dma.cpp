@@ -42,17 +42,20 @@ void TxDma::map_registers(regs::RegisterSpace& pf, const std::vector<regs::Regis
 }
 
 ps_t TxDma::transmit(FrameHandle h, unsigned queue, unsigned pool, ps_t ready) {
-  FramePayload p;
+  FrameBurst& b = out_;
+  b.start(now_ps());
+  FramePayload& p = b.add();
   p.pool = &pool_;
   p.handle = h;
   p.port = static_cast<std::uint16_t>(layout_.port);
   p.pool_id = static_cast<std::int16_t>(pool);
   p.queue = static_cast<std::uint16_t>(queue);
-  const ps_t now = now_ps();
-  sc_core::sc_time d = to_sc(ready - now);
-  frames_out.send(p, d);  // on return: when the frame left the Tx packet buffer
+  p.rss_hash = 0;
+  p.deferred = false;
+  p.t = ready;
+  frames_out.send(b);  // on return: when the frame left the Tx packet buffer
   if (p.deferred) return TxSink::kDeferred;  // DCB: the packet plane sends it later (wire_done)
-  return now + to_ps(d);
+  return p.t;
 }
 
 void TxDma::wire_done(unsigned queue, unsigned len, ps_t origin, ps_t leave) {

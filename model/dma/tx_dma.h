@@ -4,6 +4,7 @@
 // has arrived.
 #pragma once
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include <systemc>
@@ -47,6 +48,7 @@ private:
   TlmDmaPort port_;
   TxEngine engine_;
   sc_core::sc_event doorbell_;
+  FrameBurst out_;  // one frame a call (the engine decides frame by frame)
 };
 
 }  // namespace iovsim

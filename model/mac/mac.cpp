@@ -54,12 +54,16 @@ void Mac::reply(FramePool& pool, const Frame& request, ps_t request_end) {
   r.src_fn = -1;
   r.built_by = nullptr;
   r.seq = replies_;
-  FramePayload pl;
+  if (!reply_burst_) reply_burst_ = std::make_unique<FrameBurst>();
+  FrameBurst& b = *reply_burst_;
+  b.start(now_ps());
+  FramePayload& pl = b.add();
+  pl = FramePayload{};
   pl.pool = &pool;
   pl.handle = h;
   pl.port = static_cast<std::uint16_t>(p_.port);
-  sc_core::sc_time d = to_sc(request_end + turnaround_ - now_ps());
-  receive(pl, d);
+  pl.t = request_end + turnaround_;
+  receive(b);
 }
 
 void Mac::publish(MetricsRegistry& m) {
@@ -76,53 +80,54 @@ void Mac::publish(MetricsRegistry& m) {
   drops_.publish(m);
 }
 
-// `delay`: when the link partner starts sending. On return: when the wire is free again.
-void Mac::receive(FramePayload& p, sc_core::sc_time& delay) {
-  Frame& f = p.frame();
-  ps_t now = now_ps();
-  ps_t start = std::max(now + to_ps(delay), rx_busy_);
-  ps_t data_end = start + serialization_ps(kPreambleSfdBytes + f.len, p_.line_bps);
-  ps_t slot = frame_slot_ps(f.len, p_.line_bps);
-  rx_busy_ = start + slot;
-  if (tap_rx_) tap_rx_->frame(start, f.data, f.len >= kFcsBytes ? f.len - kFcsBytes : f.len, -1);
-  if (busy_rx_) busy_rx_.add(start, 1), busy_rx_.add(data_end, -1);
-  f.t_origin = start;
-  f.port = static_cast<std::uint16_t>(p_.port);
-  stats_.wire_rx.add(f.len);
-  Drop why = Drop::kCount;
-  if (f.len < kMinFrame)
-    why = Drop::Runt;
-  else if (f.len > p_.max_frame)
-    why = Drop::Giant;
-  else if (!f.fcs_ok)
-    why = Drop::FcsError;
-  if (log_) log_frame(true, f, start, why != Drop::kCount ? drop_name(why) : nullptr);
-  if (why != Drop::kCount) {
-    drops_.count(why, -1);
-    p.pool->release(p.handle);
-  } else {
-    sc_core::sc_time d = to_sc(data_end - now);
+void Mac::receive(FrameBurst& b) {
+  unsigned good = 0;
+  for (unsigned i = 0; i < b.n; ++i) {
+    FramePayload& p = b.f[i];
+    Frame& f = p.frame();
+    const ps_t start = std::max(p.t, rx_busy_);
+    const ps_t data_end = start + serialization_ps(kPreambleSfdBytes + f.len, p_.line_bps);
+    rx_busy_ = start + frame_slot_ps(f.len, p_.line_bps);
+    if (tap_rx_) tap_rx_->frame(start, f.data, f.len >= kFcsBytes ? f.len - kFcsBytes : f.len, -1);
+    if (busy_rx_) busy_rx_.add(start, 1), busy_rx_.add(data_end, -1);
+    f.t_origin = start;
+    f.port = static_cast<std::uint16_t>(p_.port);
+    stats_.wire_rx.add(f.len);
+    Drop why = Drop::kCount;
+    if (f.len < kMinFrame)
+      why = Drop::Runt;
+    else if (f.len > p_.max_frame)
+      why = Drop::Giant;
+    else if (!f.fcs_ok)
+      why = Drop::FcsError;
+    if (log_) log_frame(true, f, start, why != Drop::kCount ? drop_name(why) : nullptr);
+    if (why != Drop::kCount) {
+      drops_.count(why, -1);
+      p.pool->release(p.handle);
+      continue;
+    }
     p.port = static_cast<std::uint16_t>(p_.port);
-    rx_out.send(p, d);
+    p.t = data_end;
+    if (good != i) b.f[good] = p;
+    ++good;
   }
-  delay = to_sc(rx_busy_ - now);
+  b.n = good;
+  rx_out.flush(b);
 }
 
-// `delay`: when the frame is ready to go. On return: when its last byte has left (the end of
-// its slot, inter-frame gap included): its Tx packet buffer space is free from then on.
-void Mac::transmit(FramePayload& p, sc_core::sc_time& delay) {
-  Frame& f = p.frame();
-  const ps_t now = now_ps();
-  if (__builtin_expect(plane_ != nullptr, 0)) {  // DCB: into its class's buffer, out when the arbiter says
-    const ps_t ready = now + to_ps(delay);
-    plane_->push(classes_->tc_of_queue(p.queue), {p.pool, p.handle, p.queue, f.len, ready});
-    p.deferred = true;
-    wire_ev_.notify(to_sc(std::max(ready, tx_busy_) - now));  // an earlier pending one stays
-    return;
+void Mac::transmit(FrameBurst& b) {
+  for (unsigned i = 0; i < b.n; ++i) {
+    FramePayload& p = b.f[i];
+    Frame& f = p.frame();
+    if (__builtin_expect(plane_ != nullptr, 0)) {  // DCB: into its class's buffer, out when the arbiter says
+      plane_->push(classes_->tc_of_queue(p.queue), {p.pool, p.handle, p.queue, f.len, p.t});
+      p.deferred = true;
+      wire_ev_.notify(to_sc(std::max(p.t, tx_busy_) - b.now));  // an earlier pending one stays
+      continue;
+    }
+    send(f, *p.pool, p.handle, std::max(p.t, tx_busy_), b.now);
+    p.t = tx_busy_;
   }
-  const ps_t start = std::max(now + to_ps(delay), tx_busy_);
-  send(f, *p.pool, p.handle, start, now);
-  delay = to_sc(tx_busy_ - now);
 }
 
 void Mac::send(Frame& f, FramePool& pool, FrameHandle h, ps_t start, ps_t now) {

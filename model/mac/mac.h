@@ -6,6 +6,7 @@
 // per Tx frame). Pause frames are not modelled.
 #pragma once
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include <systemc>
@@ -64,8 +65,14 @@ public:
   void observe(FrameTap* rx, FrameTap* tx, ProbeRecorder* probes, TransactionLog* log = nullptr);
 
 private:
-  void receive(FramePayload& p, sc_core::sc_time& delay);
-  void transmit(FramePayload& p, sc_core::sc_time& delay);
+  // A burst from the link partner: each frame's t is when its first bit may start (the wire
+  // is shared: later if the frame before is still arriving); the good ones go on to the sorter
+  // in one burst, t the time their last byte arrived.
+  void receive(FrameBurst& b);
+  // From the sorter: each frame's t is when it is ready to go; on return, when its last byte
+  // has left (the end of its slot, inter-frame gap included): its Tx packet buffer space is
+  // free from then on. DCB: `deferred` set, the packet plane sends it later.
+  void transmit(FrameBurst& b);
   // Tx frames handed over ahead of their wire slot (the Tx packet buffer holds them): counted
   // in wire_tx once their first bit is on the wire (settle).
   void settle(ps_t t);
@@ -94,6 +101,7 @@ private:
   ps_t turnaround_ = 0;
   std::uint64_t replies_ = 0;
   std::vector<std::uint8_t> answer_buf_;  // the partner writes its reply here (sized at the first frame)
+  std::unique_ptr<FrameBurst> reply_burst_;  // the reply on its way in (made at the first)
   [[gnu::cold]] void reply(FramePool& pool, const Frame& request, ps_t request_end);
   [[gnu::cold]] void log_frame(bool rx, const Frame& f, ps_t start, const char* drop) const;
 };

@@ -260,6 +260,7 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const TraceOptio
     for (unsigned v = 0; v < V; ++v) wp.vf_macs.push_back(mac_of(p, static_cast<int>(v)));
     wp.pf_mac = mac_of(p, -1);
     wp.pause = s.device.flow_control ? ports_[p].fc.get() : nullptr;
+    wp.burst = wp.pause ? 1 : s.frame_burst;  // a pause acts on the partner's next frame
     wp.link_down = &link_down_[p];
     if (bond_.enabled && p == 1) {  // the backup port: port 0's traffic once its link fails
       wp.takeover_at = &link_down_[0];

@@ -45,6 +45,7 @@ void WireSource::replay() {
   const ps_t first = trace_->first_time();
   ps_t elapsed = 0;  // line_rate: to the end of the previous frame's slot
   TraceFrame tf;
+  FrameBurst b;
   while (trace_->next(tf)) {
     const unsigned len = tf.len + kFcsBytes;  // the trace holds frames without their FCS
     ps_t t = start + replay_offset(p_.cfg.trace_timing, p_.cfg.trace_scale, tf.t - first, elapsed);
@@ -52,7 +53,10 @@ void WireSource::replay() {
     if (t >= end) break;
     elapsed = t - start + frame_slot_ps(len, p_.line_bps);
     if (t > now_ps()) qk.set(to_sc(t - now_ps()));
-    if (qk.need_sync()) qk.sync();
+    if (qk.need_sync()) {
+      flush(b);
+      qk.sync();
+    }
     ++injected_;
     FrameHandle h = pool_.alloc();
     if (h == kNoFrame) {
@@ -69,18 +73,22 @@ void WireSource::replay() {
     f.origin = Origin::Wire;
     f.src_fn = -1;
     f.seq = replayed_++;
-    send(h, t);
+    send(b, h, t);
   }
+  flush(b);
 }
 
-void WireSource::send(FrameHandle h, ps_t t) {
-  FramePayload pl;
+void WireSource::send(FrameBurst& b, FrameHandle h, ps_t t) {
+  if (!b.n) b.start(now_ps());
+  FramePayload& pl = b.add();
   pl.pool = &pool_;
   pl.handle = h;
   pl.port = static_cast<std::uint16_t>(p_.port);
-  sc_core::sc_time d = to_sc(t - now_ps());
-  out.send(pl, d);
+  pl.t = t;
+  if (b.n >= p_.burst) flush(b);
 }
+
+void WireSource::flush(FrameBurst& b) { out.flush(b); }
 
 void WireSource::publish(MetricsRegistry& m) const {
   m.counter("/conservation/injected_wire", injected_, Unit::Frames,
@@ -93,17 +101,19 @@ void WireSource::run() {
   qk.reset();
   if (!p_.window->decided) wait(*p_.window->go);
   const ps_t end = p_.window->end;
-  generate(gen_, p_.window->start, p_.link_down ? std::min(end, *p_.link_down) : end, qk);
+  FrameBurst b;
+  generate(gen_, p_.window->start, p_.link_down ? std::min(end, *p_.link_down) : end, qk, b);
 }
 
 void WireSource::run_takeover() {
   QuantumKeeper qk;
   qk.reset();
   if (!p_.window->decided) wait(*p_.window->go);
-  generate(*take_gen_, *p_.takeover_at, p_.window->end, qk);
+  FrameBurst b;
+  generate(*take_gen_, *p_.takeover_at, p_.window->end, qk, b);
 }
 
-void WireSource::generate(TrafficGenerator& gen, ps_t t, ps_t end, QuantumKeeper& qk) {
+void WireSource::generate(TrafficGenerator& gen, ps_t t, ps_t end, QuantumKeeper& qk, FrameBurst& b) {
   while (t < end) {
     // A pause from the device holds the next frame back (the partner's schedule moves with it:
     // it sends less, it does not queue up what it could not send).
@@ -114,7 +124,10 @@ void WireSource::generate(TrafficGenerator& gen, ps_t t, ps_t end, QuantumKeeper
     // Keep within one quantum of kernel time before touching shared state (the first frame
     // after the warm-up would otherwise be classified against filters not yet programmed).
     if (t > now_ps()) qk.set(to_sc(t - now_ps()));
-    if (qk.need_sync()) qk.sync();
+    if (qk.need_sync()) {  // the frames so far go first: the others run from here
+      flush(b);
+      qk.sync();
+    }
     const unsigned len = gen.next_size();
     ++injected_;
     FrameHandle h = pool_.alloc();
@@ -122,10 +135,11 @@ void WireSource::generate(TrafficGenerator& gen, ps_t t, ps_t end, QuantumKeeper
       drops_.count(Drop::FramePoolEmpty, -1);
     } else {
       gen.fill(pool_[h], len, t);
-      send(h, t);
+      send(b, h, t);
     }
     t += gen.gap(len);
   }
+  flush(b);
 }
 
 }  // namespace iovsim

@@ -1,8 +1,8 @@
 // The link partner of one port: a traffic generator on the wire side. Constant-rate or Poisson
 // arrivals at a fraction of line rate, a weighted frame-size mix and a weighted destination mix
 // (VFs, PF, broadcast, unknown unicast). One SC_THREAD that runs ahead of kernel time within
-// the global quantum and hands each frame to the MAC with an annotated delay: no event and no
-// allocation per frame.
+// the global quantum and hands the frames to the MAC in bursts, each frame with its absolute
+// start: no event and no allocation per frame.
 #pragma once
 #include <memory>
 #include <random>
@@ -29,6 +29,9 @@ struct WireSourceParams {
   double line_bps = 1e9;
   const TrafficWindow* window = nullptr;  // the first frame starts at its start, none at its end or later
   std::uint64_t seed = 1;
+  // Frames handed to the MAC per call (scenario frame_burst; 1 with flow control on, where
+  // the device's pauses act on the partner's next frame).
+  unsigned burst = 1;
   std::vector<std::uint64_t> vf_macs;
   std::uint64_t pf_mac = 0;
   FlowControl* pause = nullptr;  // the port's flow control: the partner honours its pauses
@@ -55,7 +58,9 @@ private:
   void run();
   void run_takeover();  // the failed port's traffic, after its link went down
   void replay();  // wire.trace: the trace's frames instead of the generator's
-  void send(FrameHandle h, ps_t t);  // to the MAC, its first bit at t
+  // Into the burst to the MAC, its first bit at t; the burst goes when full.
+  void send(FrameBurst& b, FrameHandle h, ps_t t);
+  void flush(FrameBurst& b);  // before kernel time may advance, and at the end
   WireSourceParams p_;
   FramePool& pool_;
   std::uint64_t injected_ = 0;  // frames the link partner started
@@ -64,7 +69,7 @@ private:
   TrafficGenerator gen_;
   std::unique_ptr<TrafficGenerator> take_gen_;
   // One generator's frames from `t` until `stop` (the window's end or the link's failure).
-  void generate(TrafficGenerator& gen, ps_t t, ps_t stop, QuantumKeeper& qk);
+  void generate(TrafficGenerator& gen, ps_t t, ps_t stop, QuantumKeeper& qk, FrameBurst& b);
   std::uint64_t replayed_ = 0;
 };
 

@@ -180,7 +180,7 @@ void Sorter::observe_decision(bool rx, const FramePayload& p, const hls::L2Heade
 }
 
 void Sorter::deliver(FramePayload& p, const hls::L2Header& h, hls::PoolMask pools,
-                     unsigned other_copies, sc_core::sc_time& delay) {
+                     unsigned other_copies, FrameBurst& out) {
   unsigned n = pool_count(pools);
   if (n + other_copies > 1) {
     stats_.replicas += n + other_copies - 1;
@@ -204,14 +204,14 @@ void Sorter::deliver(FramePayload& p, const hls::L2Header& h, hls::PoolMask pool
   const unsigned tc_queue = prof_.dcb_tcs ? r_.rx_up2tc[h.tagged ? h.pcp & 7 : 0] % prof_.queues_per_pool : 0;
   for (hls::PoolMask m = pools; m; m &= m - 1) {
     auto pool = static_cast<unsigned>(__builtin_ctzll(m));
-    FramePayload copy = p;
+    if (out.full()) to_dma.flush(out);
+    FramePayload& copy = out.add();
+    copy = p;
     copy.pool_id = static_cast<std::int16_t>(pool);
     unsigned q = hashed && (rss.pools >> pool & 1)
                      ? hls::rss_queue_in_pool(rss.reta, p.rss_hash, prof_.queues_per_pool)
                      : tc_queue;
     copy.queue = static_cast<std::uint16_t>(prof_.queue_of(pool, q));
-    sc_core::sc_time d = delay;
-    to_dma.send(copy, d);
   }
 }
 
@@ -265,24 +265,30 @@ const hls::TxDecision& Sorter::switch_frame(unsigned src, const hls::L2Header& h
   return e.d;
 }
 
-void Sorter::receive(FramePayload& p, sc_core::sc_time& delay) {
-  const hls::L2Header h = parse_l2(p.frame());
-  const hls::RxDecision& d = rtl_ ? classify_rtl(h, now_ps() + to_ps(delay)) : classify(h);
-  const bool dropped = d.verdict != hls::RxVerdict::Deliver || d.pools == 0;
-  if (observed_) observe_decision(true, p, h, dropped ? 0 : d.pools, dropped ? drop_of(d.verdict) : Drop::kCount, now_ps() + to_ps(delay));
-  if (dropped) {
-    drops_.count(drop_of(d.verdict), -1);
-    p.pool->release(p.handle);
-    return;
+void Sorter::receive(FrameBurst& b) {
+  FrameBurst& out = rx_out_;
+  out.start(b.now);
+  for (unsigned i = 0; i < b.n; ++i) {
+    FramePayload& p = b.f[i];
+    const hls::L2Header h = parse_l2(p.frame());
+    const hls::RxDecision& d = rtl_ ? classify_rtl(h, p.t) : classify(h);
+    const bool dropped = d.verdict != hls::RxVerdict::Deliver || d.pools == 0;
+    if (observed_) observe_decision(true, p, h, dropped ? 0 : d.pools, dropped ? drop_of(d.verdict) : Drop::kCount, p.t);
+    if (dropped) {
+      drops_.count(drop_of(d.verdict), -1);
+      p.pool->release(p.handle);
+      continue;
+    }
+    deliver(p, h, d.pools, 0, out);
   }
-  deliver(p, h, d.pools, 0, delay);
+  to_dma.flush(out);
 }
 
-void Sorter::transmit(FramePayload& p, sc_core::sc_time& delay) {
+inline bool Sorter::switch_one(FramePayload& p, FrameBurst& lb) {
   auto src = static_cast<unsigned>(p.pool_id);
   int fn = p_.function_of_pool(src);
   const hls::L2Header h = parse_l2(p.frame());
-  const hls::TxDecision& d = rtl_ ? switch_rtl(src, h, now_ps() + to_ps(delay)) : switch_frame(src, h);
+  const hls::TxDecision& d = rtl_ ? switch_rtl(src, h, p.t) : switch_frame(src, h);
   if (d.spoof_mac || d.spoof_vlan) {
     // The family's status registers report it (82576 WVBR: which queue; 82599 SSVPC: a count).
     r_.spoofed_queues.set(p.queue);
@@ -296,19 +302,39 @@ void Sorter::transmit(FramePayload& p, sc_core::sc_time& delay) {
                    : d.tx_disabled           ? Drop::PoolDisabled
                                              : Drop::NoPool;
   if (observed_)
-    observe_decision(false, p, h, dropped ? 0 : d.loopback_pools | (d.to_wire ? 1ull << 63 : 0), why, now_ps() + to_ps(delay));
+    observe_decision(false, p, h, dropped ? 0 : d.loopback_pools | (d.to_wire ? 1ull << 63 : 0), why, p.t);
   if (dropped) {
     drops_.count(why, fn);
     p.pool->release(p.handle);
-    return;
+    return false;
   }
   if (d.loopback_pools) {
     stats_.loopback_frames += pool_count(d.loopback_pools);
     if (d.to_wire) p.pool->retain(p.handle);  // the wire keeps one reference
-    sc_core::sc_time d_lb = delay;
-    deliver(p, h, d.loopback_pools, d.to_wire ? 1 : 0, d_lb);
+    deliver(p, h, d.loopback_pools, d.to_wire ? 1 : 0, lb);
   }
-  if (d.to_wire) to_wire.send(p, delay);
+  return d.to_wire;
+}
+
+void Sorter::transmit(FrameBurst& b) {
+  FrameBurst& lb = lb_out_;
+  lb.start(b.now);
+  for (unsigned i = 0; i < b.n; ++i) {
+    FramePayload& p = b.f[i];
+    if (!switch_one(p, lb)) continue;
+    to_dma.flush(lb);  // the copies first, as one frame at a time has them
+    if (b.n == 1) {    // the Tx engine's one frame a call: the burst itself goes on to the wire
+      to_wire.send(b);
+      return;
+    }
+    FrameBurst& w = wire_out_;
+    w.start(b.now);
+    w.add() = p;
+    to_wire.send(w);
+    p.t = w.f[0].t;
+    p.deferred = w.f[0].deferred;
+  }
+  to_dma.flush(lb);
 }
 
 }  // namespace iovsim

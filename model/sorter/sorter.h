@@ -71,10 +71,19 @@ public:
   std::uint64_t switch_calls() const { return tx_cache_misses_; }
 
 private:
-  void receive(FramePayload& p, sc_core::sc_time& delay);
-  void transmit(FramePayload& p, sc_core::sc_time& delay);
+  // Rx: each frame's t is when its last byte arrived; its copies go on to the Rx DMA with the
+  // same t, in bursts (rx_out_).
+  void receive(FrameBurst& b);
+  // Tx: each frame's t is when it is ready; on return, for one that went to the wire, when
+  // its last byte left (the MAC's), otherwise unchanged. Loopback copies go to the Rx DMA
+  // (lb_out_), each sent before the frame goes to the wire.
+  void transmit(FrameBurst& b);
+  // One Tx frame: anti-spoofing, its loopback copies into `lb`; true if it goes to the wire
+  // (false: dropped and released, or local only).
+  bool switch_one(FramePayload& p, FrameBurst& lb);
+  // One copy per pool in `pools` into `out` (sent when full), with the frame's queue there.
   void deliver(FramePayload& p, const hls::L2Header& h, hls::PoolMask pools,
-               unsigned other_copies, sc_core::sc_time& delay);
+               unsigned other_copies, FrameBurst& out);
   // --vcd / --log: the decision for a frame (`drop`: why it was dropped, kCount: delivered).
   [[gnu::cold]] void observe_decision(bool rx, const FramePayload& p, const hls::L2Header& h, std::uint64_t pools,
                                       Drop drop, ps_t t);
@@ -94,6 +103,9 @@ private:
   hls::RxDecision rtl_rx_{};
   hls::TxDecision rtl_tx_{};
 
+  // The bursts on their way to the Rx DMA and the wire: one each for the Rx and the Tx path,
+  // since a frame to the wire may bring the link partner's reply back through receive().
+  FrameBurst rx_out_, lb_out_, wire_out_;
   const DeviceProfile& prof_;
   PortLayout p_;
   Stats stats_;

@@ -28,13 +28,17 @@ struct Capture : sc_core::sc_module {
   std::multiset<std::pair<int, int>> deliveries;  // (pool, queue) of the current frame
   unsigned wire_frames = 0;
   explicit Capture(sc_core::sc_module_name n) : sc_module(n) {}
-  void got(FramePayload& p, sc_core::sc_time&) {
-    deliveries.insert({p.pool_id, p.queue});
-    p.pool->release(p.handle);
+  void got(FrameBurst& b) {
+    for (unsigned i = 0; i < b.n; ++i) {
+      deliveries.insert({b.f[i].pool_id, b.f[i].queue});
+      b.f[i].pool->release(b.f[i].handle);
+    }
   }
-  void got_wire(FramePayload& p, sc_core::sc_time&) {
-    ++wire_frames;
-    p.pool->release(p.handle);
+  void got_wire(FrameBurst& b) {
+    for (unsigned i = 0; i < b.n; ++i) {
+      ++wire_frames;
+      b.f[i].pool->release(b.f[i].handle);
+    }
   }
 };
 
@@ -225,10 +229,10 @@ void scoreboard(const char* preset) {
         }
         const std::uint64_t drops_before = sorter.drops().total();
         cap.deliveries.clear();
-        FramePayload p;
+        FrameBurst b;
+        FramePayload& p = b.add();
         p.pool = &pool, p.handle = h2;
-        sc_core::sc_time d = sc_core::SC_ZERO_TIME;
-        cap.to_sorter.send(p, d);
+        cap.to_sorter.send(b);
         const bool dropped = sorter.drops().total() == drops_before + 1;
         ++frames;
         expected_deliveries += want.size();
@@ -327,10 +331,10 @@ TEST_CASE("82576 VMVIR gives a pool a port VLAN: its frames switch tagged, its o
     for (int i = 0; i < 6; ++i) f.data[6 + i] = static_cast<std::uint8_t>(mac1 >> (8 * i));
     if (tagged) f.data[12] = 0x81, f.data[14] = 0, f.data[15] = 100;
     else f.data[12] = 0x08;
-    FramePayload p{&pool, h, 0, 1, 1, 0};
-    sc_core::sc_time d = sc_core::SC_ZERO_TIME;
+    FrameBurst b;
+    b.add() = FramePayload{&pool, h, 0, 1, 1, 0};
     cap.deliveries.clear();
-    tx.send(p, d);
+    tx.send(b);
   };
   // Untagged from pool 1: switched with the port VLAN, pool 2 (a member of VLAN 100) receives it.
   send(false);
