@@ -17,6 +17,12 @@ void FunctionInterrupts::raise_queue(unsigned queue, unsigned dir, ps_t at) {
   if (v < 0 || static_cast<unsigned>(v) >= r_.vectors) return;  // no vector mapped: no interrupt
   const std::uint64_t bit = std::uint64_t{1} << v;
   if (r_.cause & bit) return;  // already pending: coalesced
+  // A message of the vector sent or held by EITR for `at` or later carries this cause, and
+  // EIAC clears it at once: what evaluate() concludes (its only effect the auto-clear), without
+  // its sweep. Exact because every other change of the causes and masks was evaluated when it
+  // was made, so nothing else is rising; functions with a legacy line take the full path.
+  if (!has_line_ && (r_.auto_clear & r_.enabled & bit) && (sent_once_ & bit) && at <= vec_[static_cast<unsigned>(v)].last_emit)
+    return;
   r_.cause |= bit;
   evaluate(at);
 }
