@@ -254,7 +254,8 @@ std::uint64_t Driver::rx_harvested() const {
   return n;
 }
 
-std::uint8_t* Driver::gpa(std::uint64_t addr, std::uint64_t len) {
+// Inline: a received frame takes four (its descriptor, header, stamp, the buffer re-posted).
+inline std::uint8_t* Driver::gpa(std::uint64_t addr, std::uint64_t len) {
   if (__builtin_expect(addr < p_.iova_base || addr - p_.iova_base + len > p_.mem_bytes, 0)) gpa_fault(addr, len);
   return mem_.ptr(p_.mem_hpa + addr - p_.iova_base, len);
 }
@@ -902,8 +903,8 @@ unsigned Driver::harvest(unsigned qi, unsigned budget, ItrSample* s) {
     std::uint8_t* u = gpa(q.ring + 16ull * q.ntu, 16);
     std::memset(d, 0, 16);
     desc::RxRead{rx_buffer(q, q.ntu), 0}.store(u);
-    q.ntc = (q.ntc + 1) % rx_n_;
-    q.ntu = (q.ntu + 1) % rx_n_;
+    q.ntc = q.ntc + 1 == rx_n_ ? 0 : q.ntc + 1;  // both < rx_n_
+    q.ntu = q.ntu + 1 == rx_n_ ? 0 : q.ntu + 1;
     ++refilled;
   }
   if (refilled) write32(q.tail_reg, q.ntu);
