@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -73,6 +74,13 @@ const BenchCase* bench_case(const std::string& name) {
 }
 
 // One case's figures from its metrics.
+// The process's peak resident memory so far (each case runs in its own process): flat in the
+// simulated time when nothing grows per frame.
+double peak_rss_mb() {
+  rusage u{};
+  return ::getrusage(RUSAGE_SELF, &u) == 0 ? static_cast<double>(u.ru_maxrss) / 1024.0 : 0.0;  // ru_maxrss: KB
+}
+
 nlohmann::json bench_figures(const BenchCase& c, const nlohmann::json& m) {
   // The traffic window's frames over its wall-clock time (bring-up excluded), and the run's.
   const double wall = m["traffic_wall_seconds"].get<double>();
@@ -85,19 +93,20 @@ nlohmann::json bench_figures(const BenchCase& c, const nlohmann::json& m) {
           {"run_wall_seconds", m["wall_seconds"]},
           {"frames_per_wall_second", m["window_frames_per_wall_second"]},
           {"sim_wall_ratio", wall > 0 ? sim_s / wall : 0},
-          {"host_ns_per_frame", m["host_ns_per_frame"]}};
+          {"host_ns_per_frame", m["host_ns_per_frame"]},
+          {"peak_rss_mb", peak_rss_mb()}};
 }
 
 std::string bench_line(const nlohmann::json& f) {
-  return fmt::format("{:<10} {:>9.3f} {:>12.0f} {:>8.3f} {:>10.3f} {:>9.4f} {:>10.0f}  {}\n",
+  return fmt::format("{:<10} {:>9.3f} {:>12.0f} {:>8.3f} {:>10.3f} {:>9.4f} {:>10.0f} {:>8.0f}  {}\n",
                      f["case"].get<std::string>(), f["simulated_ms"].get<double>(),
                      f["device_frames"].get<double>(), f["wall_seconds"].get<double>(),
                      f["frames_per_wall_second"].get<double>() / 1e6,
                      f["sim_wall_ratio"].get<double>(), f["host_ns_per_frame"].get<double>(),
-                     f["what"].get<std::string>());
+                     f.value("peak_rss_mb", 0.0), f["what"].get<std::string>());
 }
 const char* kBenchHeader =
-    "case       sim ms     dev frames   wall s  M frm/s   sim/wall  host ns/fr  scenario\n";
+    "case       sim ms     dev frames   wall s  M frm/s   sim/wall  host ns/fr   RSS MB  scenario\n";
 
 // The register maps as the model builds them: one PF and one VF of each preset, elaborated
 // (not simulated). docs/register-map.md is this with --markdown.
