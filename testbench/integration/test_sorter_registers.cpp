@@ -37,6 +37,7 @@ struct Capture : sc_core::sc_module {
   void got_wire(FrameBurst& b) {
     for (unsigned i = 0; i < b.n; ++i) {
       ++wire_frames;
+      b.f[i].t += 7;  // as the MAC answers: when the frame has left
       b.f[i].pool->release(b.f[i].handle);
     }
   }
@@ -321,7 +322,7 @@ TEST_CASE("82576 VMVIR gives a pool a port VLAN: its frames switch tagged, its o
   CHECK(sorter.tables().pool[1].port_vlan_insert);
   CHECK(sorter.tables().pool[1].port_vlan == 100);
 
-  FramePool pool(4);
+  FramePool pool(16);
   auto send = [&](bool tagged) {
     FrameHandle h = pool.alloc();
     Frame& f = pool[h];
@@ -343,4 +344,62 @@ TEST_CASE("82576 VMVIR gives a pool a port VLAN: its frames switch tagged, its o
   send(true);
   CHECK(cap.deliveries.empty());
   CHECK(sorter.stats().spoof_events == 1);
+
+  // A Tx burst of several frames (the Tx DMA sends one a call; the protocol allows more): the
+  // same deliveries, wire frames and spoofs as one frame a call, the loopback copy and the
+  // wire copy of each frame in its order, and each wire frame's time set on return.
+  auto frame = [&](std::uint64_t da, bool tagged) {
+    FrameHandle h = pool.alloc();
+    REQUIRE(h != kNoFrame);
+    Frame& f = pool[h];
+    f.len = 64;
+    std::memset(f.data, 0, 64);
+    for (int i = 0; i < 6; ++i) f.data[i] = static_cast<std::uint8_t>(da >> (8 * i));
+    for (int i = 0; i < 6; ++i) f.data[6 + i] = static_cast<std::uint8_t>(mac1 >> (8 * i));
+    if (tagged) f.data[12] = 0x81, f.data[14] = 0, f.data[15] = 100;
+    else f.data[12] = 0x08;
+    return FramePayload{&pool, h, 0, 1, 1, 0};
+  };
+  const std::uint64_t outside = 0x0A0000000002ull;  // 02:00:00:00:00:0a, no local station
+  const std::uint64_t broadcast = 0xFFFFFFFFFFFFull;  // local pools and the wire
+  struct Outcome {
+    std::multiset<std::pair<int, int>> deliveries;
+    unsigned wire;
+    std::uint64_t spoofs, loopback;
+  };
+  auto outcome = [&](unsigned wire0, std::uint64_t spoof0, std::uint64_t lb0) {
+    return Outcome{cap.deliveries, cap.wire_frames - wire0, sorter.stats().spoof_events - spoof0,
+                   sorter.stats().loopback_frames - lb0};
+  };
+  const std::pair<std::uint64_t, bool> frames[] = {{mac2, false}, {outside, false}, {mac2, true}, {broadcast, false}};
+  cap.deliveries.clear();
+  unsigned w0 = cap.wire_frames;
+  std::uint64_t s0 = sorter.stats().spoof_events, l0 = sorter.stats().loopback_frames;
+  for (const auto& [da, tagged] : frames) {
+    FrameBurst one;
+    one.add() = frame(da, tagged);
+    tx.send(one);
+  }
+  const Outcome singly = outcome(w0, s0, l0);
+  cap.deliveries.clear();
+  w0 = cap.wire_frames, s0 = sorter.stats().spoof_events, l0 = sorter.stats().loopback_frames;
+  FrameBurst all;
+  for (const auto& [da, tagged] : frames) {
+    all.add() = frame(da, tagged);
+    all.f[all.n - 1].t = 1000 * all.n;
+  }
+  tx.send(all);
+  const Outcome burst = outcome(w0, s0, l0);
+  CHECK(singly.wire == 2);  // the outside unicast and the broadcast
+  CHECK(singly.spoofs == 1);
+  CHECK(singly.deliveries.count({2, 2}) == 1);  // the untagged unicast (no pool takes broadcast: VMOLR.BAM clear)
+  CHECK(burst.deliveries == singly.deliveries);
+  CHECK(burst.wire == singly.wire);
+  CHECK(burst.spoofs == singly.spoofs);
+  CHECK(burst.loopback == singly.loopback);
+  CHECK(pool.in_use() == 0);  // every frame released: delivered, sent or dropped
+  CHECK(all.f[0].t == 1000);  // local only: its time unchanged
+  CHECK(all.f[1].t == 2007);  // to the wire: when it left
+  CHECK(all.f[2].t == 3000);  // dropped (a spoof)
+  CHECK(all.f[3].t == 4007);
 }
