@@ -139,7 +139,9 @@ void RxEngine::flush_due(ps_t now) {
   // prepare: one descriptor per buffer
   const unsigned bytes = f.len - kFcsBytes;  // RCTL.SECRC: the FCS is stripped
   const unsigned bufsize = r.buffer_bytes;
-  const unsigned need = (bytes + bufsize - 1) / bufsize;
+  // One buffer unless the frame is larger (an integer division a frame otherwise; bytes 0
+  // wraps past bufsize and divides, as before: no descriptor).
+  const unsigned need = bytes - 1 < bufsize ? 1 : (bytes + bufsize - 1) / bufsize;
   if (r.hw_owned() < need || need > p_.cache_size) return drop_at(Drop::NoDescriptor, fn, q, arrive);
   QueueState& qs = qs_[q];
   const unsigned dfn = qs.fn;

@@ -3,13 +3,20 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 namespace iovsim {
 
 Mac::Mac(sc_core::sc_module_name name, const MacParams& p)
     : sc_module(name), rx_in("rx_in", this, &Mac::receive), rx_out("rx_out"),
-      tx_in("tx_in", this, &Mac::transmit), p_(p), drops_(p.port, 0, 0) {}
+      tx_in("tx_in", this, &Mac::transmit), p_(p), drops_(p.port, 0, 0) {
+  // 1, 10, 25, 40, 100 Gb/s: a whole number of picoseconds a byte, and then bytes x that is
+  // exactly serialization_ps (bytes x 8e12 is exact in a double below 2^14 bytes, and so is
+  // the quotient), without its floating-point division.
+  const double per_byte = 8.0e12 / p.line_bps;
+  if (per_byte >= 1 && per_byte < 1e6 && per_byte == std::floor(per_byte)) ps_per_byte_ = static_cast<ps_t>(per_byte);
+}
 
 void Mac::settle(ps_t t) {
   while (!queued_.empty() && queued_.front().start <= t) {
@@ -86,8 +93,8 @@ void Mac::receive(FrameBurst& b) {
     FramePayload& p = b.f[i];
     Frame& f = p.frame();
     const ps_t start = std::max(p.t, rx_busy_);
-    const ps_t data_end = start + serialization_ps(kPreambleSfdBytes + f.len, p_.line_bps);
-    rx_busy_ = start + frame_slot_ps(f.len, p_.line_bps);
+    const ps_t data_end = start + wire_ps(kPreambleSfdBytes + f.len);
+    rx_busy_ = start + wire_ps(f.len + kPreambleSfdBytes + kIfgBytes);
     if (tap_rx_) tap_rx_->frame(start, f.data, f.len >= kFcsBytes ? f.len - kFcsBytes : f.len, -1);
     if (busy_rx_) busy_rx_.add(start, 1), busy_rx_.add(data_end, -1);
     f.t_origin = start;
@@ -131,17 +138,17 @@ void Mac::transmit(FrameBurst& b) {
 }
 
 void Mac::send(Frame& f, FramePool& pool, FrameHandle h, ps_t start, ps_t now) {
-  ps_t slot = frame_slot_ps(f.len, p_.line_bps);
+  ps_t slot = wire_ps(f.len + kPreambleSfdBytes + kIfgBytes);
   tx_busy_ = start + slot;
   if (tap_tx_) tap_tx_->frame(start, f.data, f.len - kFcsBytes, -1);
   if (log_) log_frame(false, f, start, nullptr);
   if (busy_tx_) {
     busy_tx_.add(start, 1);
-    busy_tx_.add(start + serialization_ps(kPreambleSfdBytes + f.len, p_.line_bps), -1);
+    busy_tx_.add(start + wire_ps(kPreambleSfdBytes + f.len), -1);
   }
   settle(now);
   if (__builtin_expect(answer_ != nullptr, 0))
-    reply(pool, f, start + serialization_ps(kPreambleSfdBytes + f.len, p_.line_bps));
+    reply(pool, f, start + wire_ps(kPreambleSfdBytes + f.len));
   if (start <= now) {
     stats_.wire_tx.add(f.len);
   } else {  // queue it until its slot starts

@@ -93,6 +93,10 @@ private:
   Stats stats_;
   DropCounter drops_;  // runts, giants, FCS errors: frames of no function
   ps_t rx_busy_ = 0, tx_busy_ = 0;
+  ps_t ps_per_byte_ = 0;  // the line rate's picoseconds a byte when whole (0: not)
+  ps_t wire_ps(unsigned bytes) const {  // serialization_ps at the line rate
+    return ps_per_byte_ ? bytes * ps_per_byte_ : serialization_ps(bytes, p_.line_bps);
+  }
   FrameTap* tap_rx_ = nullptr;
   FrameTap* tap_tx_ = nullptr;
   Probe busy_rx_, busy_tx_;

@@ -56,12 +56,19 @@ TrafficGenerator::TrafficGenerator(unsigned port, const WireCfg& cfg, double lin
   }
   if (wsum > 0 && mean_slot > 0 && cfg.load > 0)
     poisson_gap_ = std::exponential_distribution<double>(cfg.load / (mean_slot / wsum));
+  if (cfg.pattern != Pattern::poisson && cfg.load > 0)
+    for (unsigned size : sizes_) constant_gaps_.push_back(constant_gap(size));
+}
+
+ps_t TrafficGenerator::constant_gap(unsigned len) const {
+  return static_cast<ps_t>(static_cast<double>(frame_slot_ps(len, line_bps_)) / cfg_.load + 0.5);
 }
 
 ps_t TrafficGenerator::gap(unsigned len) {
-  return cfg_.pattern == Pattern::poisson
-             ? static_cast<ps_t>(poisson_gap_(rng_) + 0.5)
-             : static_cast<ps_t>(static_cast<double>(frame_slot_ps(len, line_bps_)) / cfg_.load + 0.5);
+  if (cfg_.pattern == Pattern::poisson) return static_cast<ps_t>(poisson_gap_(rng_) + 0.5);
+  // The size next_size() drew (two floating-point divisions a frame otherwise).
+  if (last_size_ < constant_gaps_.size() && sizes_[last_size_] == len) return constant_gaps_[last_size_];
+  return constant_gap(len);
 }
 
 PacketSpec TrafficGenerator::packet_spec(unsigned port, const WireCfg& w) {
