@@ -128,6 +128,8 @@ PcieLinkTiming::PcieLinkTiming(const PcieLinkParams& p)
   fc_ = p.update_fc_interval ? p.update_fc_interval : spec_ack_limit(p.gen, p.lanes, p.max_payload);
   if (!ack_ || !fc_)
     throw std::invalid_argument("no Ack latency limit for this link width and MPS: give the intervals");
+  if (p.rcb == 0 || (p.rcb & (p.rcb - 1)))  // §2.3.1.1: 64 or 128 bytes
+    throw std::invalid_argument("the read completion boundary must be a power of two");
   const double overhead = static_cast<double>(kDllpBytes) / ack_ +
                           static_cast<double>(kDllpBytes) / fc_ +
                           static_cast<double>(kSkipSymbols) / kSkipInterval;
@@ -177,9 +179,10 @@ std::uint64_t PcieLinkTiming::completion_wire_bytes(std::uint64_t addr, std::uin
   unsigned n = 0;
   std::uint64_t a = addr % 4096;
   const std::uint64_t end = a + payload;
+  const std::uint64_t down = ~(rcb - 1);  // a power of two (the constructor checks): x / rcb * rcb
   do {
-    std::uint64_t last = a + span >= end ? end : (a + span) / rcb * rcb;
-    if (last <= a) last = std::min(end, (a / rcb + 1) * rcb);
+    std::uint64_t last = a + span >= end ? end : (a + span) & down;
+    if (last <= a) last = std::min(end, (a & down) + rcb);
     a = last, ++n;
   } while (a < end);
   if (count) *count = n;
