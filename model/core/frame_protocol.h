@@ -29,7 +29,7 @@ struct FramePayload {
 // Up to kMax frames in one call, in the order the hardware sees them. Bursts never cross a
 // point where the initiator lets kernel time advance (a quantum keeper's sync), so a burst of
 // n frames reaches every block in the same state as n calls of one frame would, and the
-// results are the same (scenario key `frame_burst`; testbench/cli_test.cmake compares them).
+// results are the same (scenario key `frame_burst`; testbench/cli_burst.cmake compares them).
 struct FrameBurst {
   static constexpr unsigned kMax = kMaxFrameBurst;
   ps_t now = 0;    // kernel time when the initiator sent it
