@@ -51,10 +51,16 @@ std::uint64_t div_up(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b;
 
 // Requests of at most `max` bytes that do not cross a 4 KB boundary (at least one).
 unsigned requests(std::uint64_t addr, std::uint64_t payload, std::uint64_t max) {
+  // Chunks of min(left, max, to the page's end): within each page's part of the range that is
+  // ceil(part / max) of them, so a page at a time, not a TLP at a time (a 1.5 KB frame at MPS
+  // 256 is six). `max` (MPS, MRRS) is a power of two: the scenario checks it.
+  if (payload <= max && addr % 4096 + payload <= 4096) return 1;  // the usual case (and a zero-length one)
+  const unsigned shift = static_cast<unsigned>(__builtin_ctzll(max));
   unsigned n = 0;
-  for (std::uint64_t a = addr, left = payload; left || n == 0;) {
-    const std::uint64_t chunk = std::min<std::uint64_t>({left, max, 4096 - a % 4096});
-    a += chunk, left -= chunk, ++n;
+  for (std::uint64_t a = addr, left = payload; left;) {
+    const std::uint64_t part = std::min<std::uint64_t>(left, 4096 - a % 4096);
+    n += static_cast<unsigned>((part + max - 1) >> shift);
+    a += part, left -= part;
   }
   return n;
 }
@@ -128,8 +134,9 @@ PcieLinkTiming::PcieLinkTiming(const PcieLinkParams& p)
   fc_ = p.update_fc_interval ? p.update_fc_interval : spec_ack_limit(p.gen, p.lanes, p.max_payload);
   if (!ack_ || !fc_)
     throw std::invalid_argument("no Ack latency limit for this link width and MPS: give the intervals");
-  if (p.rcb == 0 || (p.rcb & (p.rcb - 1)))  // §2.3.1.1: 64 or 128 bytes
-    throw std::invalid_argument("the read completion boundary must be a power of two");
+  auto pow2 = [](std::uint64_t v) { return v && !(v & (v - 1)); };
+  if (!pow2(p.rcb) || !pow2(p.max_payload) || !pow2(p.max_read_request))  // §2.3.1.1, §7.5.3.4
+    throw std::invalid_argument("the read completion boundary, MPS and MRRS must be powers of two");
   const double overhead = static_cast<double>(kDllpBytes) / ack_ +
                           static_cast<double>(kDllpBytes) / fc_ +
                           static_cast<double>(kSkipSymbols) / kSkipInterval;

@@ -179,7 +179,7 @@ void Sorter::observe_decision(bool rx, const FramePayload& p, const hls::L2Heade
                pools >> 63 ? " and the wire" : "");
 }
 
-void Sorter::deliver(FramePayload& p, const hls::L2Header& h, hls::PoolMask pools,
+inline void Sorter::deliver(FramePayload& p, const hls::L2Header& h, hls::PoolMask pools,
                      unsigned other_copies, FrameBurst& out) {
   unsigned n = pool_count(pools);
   if (n + other_copies > 1) {
