@@ -53,7 +53,7 @@ std::uint64_t div_up(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b;
 unsigned requests(std::uint64_t addr, std::uint64_t payload, std::uint64_t max) {
   // Chunks of min(left, max, to the page's end): within each page's part of the range that is
   // ceil(part / max) of them, so a page at a time, not a TLP at a time (a 1.5 KB frame at MPS
-  // 256 is six). `max` (MPS, MRRS) is a power of two: the scenario checks it.
+  // 256 is six). `max` (MPS, MRRS) is a power of two: the constructor checks it.
   if (payload <= max && addr % 4096 + payload <= 4096) return 1;  // the usual case (and a zero-length one)
   const unsigned shift = static_cast<unsigned>(__builtin_ctzll(max));
   unsigned n = 0;
