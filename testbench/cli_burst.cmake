@@ -7,20 +7,7 @@
 # an 82599 at 10 Gb/s near line rate with RSS, VLANs, bad FCS, runts and giants; the VMDq
 # mode; DCB's Rx arbiter (the frames wait in the class buffers); bonding's takeover (a second
 # wire thread on the backup port); a trace replay; the link partner answering pings.
-function(run_ok)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "${ARGN} failed (${rc}):\n${out}\n${err}")
-  endif()
-endfunction()
-
-function(strip_wall file out_var)
-  file(READ ${file} j)
-  foreach(k wall_seconds frames_per_wall_second traffic_wall_seconds window_frames_per_wall_second host_ns_per_frame)
-    string(JSON j REMOVE "${j}" ${k})
-  endforeach()
-  set(${out_var} "${j}" PARENT_SCOPE)
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/cli_common.cmake)
 
 set(n 0)
 function(same_for_bursts label)

@@ -1,22 +1,6 @@
 # End-to-end checks of the command line: the same seed gives the same metrics (wall-clock
 # fields aside), `defaults` round-trips through `run`, and a bad key fails with its path.
-function(run_ok)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "${ARGN} failed (${rc}):\n${out}\n${err}")
-  endif()
-  set(last_out "${out}" PARENT_SCOPE)
-endfunction()
-
-function(strip_wall file out_var)
-  file(READ ${file} j)
-  string(JSON j REMOVE "${j}" wall_seconds)
-  string(JSON j REMOVE "${j}" frames_per_wall_second)
-  string(JSON j REMOVE "${j}" traffic_wall_seconds)
-  string(JSON j REMOVE "${j}" window_frames_per_wall_second)
-  string(JSON j REMOVE "${j}" host_ns_per_frame)
-  set(${out_var} "${j}" PARENT_SCOPE)
-endfunction()
+include(${CMAKE_CURRENT_LIST_DIR}/cli_common.cmake)
 
 set(common duration_us=2000)
 run_ok(${IOVSIM} run --set ${common} --seed 5 --json ${WORK}/a.json)

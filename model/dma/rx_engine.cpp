@@ -83,7 +83,7 @@ void RxEngine::write_back(unsigned q, ps_t t) {
   const unsigned n = s.wb_count;
   if (!n) return;
   // The batch is the n descriptors before head, contiguous in the ring (two runs at its end).
-  const unsigned ring_n = r.entries(), first = r.head >= n ? r.head - n : r.head + ring_n - n;
+  const unsigned ring_n = r.entries(), first = ring_wrap(r.head + ring_n - n, ring_n);
   ps_t done = t;
   if (n == 1) {  // WTHRESH 0 or 1: one descriptor, straight from its image
     port_.write(s.fn, r.base() + first * 16ull, s.wb[0].image, 16, TlpKind::WriteBack, done);
@@ -92,7 +92,7 @@ void RxEngine::write_back(unsigned q, ps_t t) {
     std::uint8_t buf[Ring::kCacheMax * 16];
     for (unsigned i = 0; i < n; ++i) std::memcpy(buf + 16 * i, s.wb[i].image, 16);
     for (unsigned i = 0; i < n;) {
-      const unsigned at = first + i < ring_n ? first + i : first + i - ring_n;
+      const unsigned at = ring_wrap(first + i, ring_n);
       const unsigned run = std::min(n - i, ring_n - at);
       ps_t d = t;
       port_.write(s.fn, r.base() + at * 16ull, buf + 16 * i, run * 16, TlpKind::WriteBack, d);
@@ -109,8 +109,7 @@ void RxEngine::write_back(unsigned q, ps_t t) {
   for (unsigned i = 0; i < n; ++i) {
     const PendingWb& w = s.wb[i];
     if (w.fn >= 0) fn_stats_[static_cast<unsigned>(w.fn)].latency.record_ps(done > w.origin ? done - w.origin : 0);
-    const unsigned at = first + i < ring_n ? first + i : first + i - ring_n;
-    s.wb_time[at] = done;
+    s.wb_time[ring_wrap(first + i, ring_n)] = done;
   }
   if (irq_) irq_->rx_done(q, done);  // the queue's Rx cause, on its IVAR vector
   s.wb_count = 0;

@@ -132,10 +132,9 @@ void TxEngine::write_back(unsigned q, ps_t t) {
   std::uint8_t buf[Ring::kCacheMax * 16];
   std::memset(buf, 0, 16 * n);  // the n descriptors written, not the whole store
   for (unsigned i = 0; i < n; ++i) desc::TxWriteBack{desc::TxWriteBack::DD::make(1)}.store_status(buf + 16 * i);
-  // The n before head, wrapped (without a division while head is inside the ring, n <= ring_n)
-  const unsigned first = r.head >= ring_n ? (r.head + ring_n - n) % ring_n : r.head >= n ? r.head - n : r.head + ring_n - n;
+  const unsigned first = ring_wrap(r.head + ring_n - n, ring_n);
   for (unsigned i = 0; i < n;) {
-    const unsigned at = first + i < ring_n ? first + i : first + i - ring_n, run = std::min(n - i, ring_n - at);
+    const unsigned at = ring_wrap(first + i, ring_n), run = std::min(n - i, ring_n - at);
     ps_t d = t;
     port_.write(ring_fn_[q], r.base() + at * 16ull, buf + 16 * i, run * 16, TlpKind::WriteBack, d);
     ++stats_.write_backs;
@@ -184,8 +183,7 @@ void TxEngine::done_descriptors(unsigned q, unsigned n, unsigned rs, ps_t done) 
     desc::put_le32(sta, desc::TxWriteBack::DD::make(1));
     for (unsigned i = 0; i < n; ++i) {
       ps_t d = done;
-      const unsigned ring_n = r.entries(), at = r.head + ring_n - n + i;
-      port_.write(ring_fn_[q], r.base() + (at < ring_n ? at : at < 2 * ring_n ? at - ring_n : at % ring_n) * 16ull +
+      port_.write(ring_fn_[q], r.base() + ring_wrap(r.head + r.entries() - n + i, r.entries()) * 16ull +
                                    desc::TxWriteBack::kStatusOffset,
                   sta, 4, TlpKind::WriteBack, d);
       if (irq_ && i + 1 == n) irq_->tx_done(q, d);

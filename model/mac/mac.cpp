@@ -61,8 +61,7 @@ void Mac::reply(FramePool& pool, const Frame& request, ps_t request_end) {
   r.src_fn = -1;
   r.built_by = nullptr;
   r.seq = replies_;
-  if (!reply_burst_) reply_burst_ = std::make_unique<FrameBurst>();
-  FrameBurst& b = *reply_burst_;
+  FrameBurst& b = reply_burst_;
   b.start(now_ps());
   FramePayload& pl = b.add();
   pl = FramePayload{};

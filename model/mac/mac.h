@@ -6,7 +6,6 @@
 // per Tx frame). Pause frames are not modelled.
 #pragma once
 #include <functional>
-#include <memory>
 #include <vector>
 
 #include <systemc>
@@ -105,7 +104,7 @@ private:
   ps_t turnaround_ = 0;
   std::uint64_t replies_ = 0;
   std::vector<std::uint8_t> answer_buf_;  // the partner writes its reply here (sized at the first frame)
-  std::unique_ptr<FrameBurst> reply_burst_;  // the reply on its way in (made at the first)
+  FrameBurst reply_burst_;  // the reply on its way in
   [[gnu::cold]] void reply(FramePool& pool, const Frame& request, ps_t request_end);
   [[gnu::cold]] void log_frame(bool rx, const Frame& f, ps_t start, const char* drop) const;
 };

@@ -160,10 +160,6 @@ PcieLinkTiming::PcieLinkTiming(const PcieLinkParams& p)
 std::uint64_t PcieLinkTiming::write_wire_bytes(std::uint64_t addr, std::uint64_t payload,
                                                unsigned* count) const {
   // TLPs of at most MPS bytes that do not cross a 4 KB boundary.
-  if (payload <= p_.max_payload && addr % 4096 + payload <= 4096) {  // one TLP
-    if (count) *count = 1;
-    return payload + kFramingBytes + header(addr);
-  }
   const unsigned n = requests(addr, payload, p_.max_payload);
   if (count) *count = n;
   return payload + std::uint64_t{n} * (kFramingBytes + header(addr));

@@ -54,7 +54,7 @@ void WireSource::replay() {
     elapsed = t - start + frame_slot_ps(len, p_.line_bps);
     if (t > now_ps()) qk.set(to_sc(t - now_ps()));
     if (qk.need_sync()) {
-      flush(b);
+      out.flush(b);
       qk.sync();
     }
     ++injected_;
@@ -75,7 +75,7 @@ void WireSource::replay() {
     f.seq = replayed_++;
     send(b, h, t);
   }
-  flush(b);
+  out.flush(b);
 }
 
 void WireSource::send(FrameBurst& b, FrameHandle h, ps_t t) {
@@ -85,10 +85,8 @@ void WireSource::send(FrameBurst& b, FrameHandle h, ps_t t) {
   pl.handle = h;
   pl.port = static_cast<std::uint16_t>(p_.port);
   pl.t = t;
-  if (b.n >= p_.burst) flush(b);
+  if (b.n >= p_.burst) out.flush(b);
 }
-
-void WireSource::flush(FrameBurst& b) { out.flush(b); }
 
 void WireSource::publish(MetricsRegistry& m) const {
   m.counter("/conservation/injected_wire", injected_, Unit::Frames,
@@ -101,19 +99,18 @@ void WireSource::run() {
   qk.reset();
   if (!p_.window->decided) wait(*p_.window->go);
   const ps_t end = p_.window->end;
-  FrameBurst b;
-  generate(gen_, p_.window->start, p_.link_down ? std::min(end, *p_.link_down) : end, qk, b);
+  generate(gen_, p_.window->start, p_.link_down ? std::min(end, *p_.link_down) : end, qk);
 }
 
 void WireSource::run_takeover() {
   QuantumKeeper qk;
   qk.reset();
   if (!p_.window->decided) wait(*p_.window->go);
-  FrameBurst b;
-  generate(*take_gen_, *p_.takeover_at, p_.window->end, qk, b);
+  generate(*take_gen_, *p_.takeover_at, p_.window->end, qk);
 }
 
-void WireSource::generate(TrafficGenerator& gen, ps_t t, ps_t end, QuantumKeeper& qk, FrameBurst& b) {
+void WireSource::generate(TrafficGenerator& gen, ps_t t, ps_t end, QuantumKeeper& qk) {
+  FrameBurst b;
   while (t < end) {
     // A pause from the device holds the next frame back (the partner's schedule moves with it:
     // it sends less, it does not queue up what it could not send).
@@ -125,7 +122,7 @@ void WireSource::generate(TrafficGenerator& gen, ps_t t, ps_t end, QuantumKeeper
     // after the warm-up would otherwise be classified against filters not yet programmed).
     if (t > now_ps()) qk.set(to_sc(t - now_ps()));
     if (qk.need_sync()) {  // the frames so far go first: the others run from here
-      flush(b);
+      out.flush(b);
       qk.sync();
     }
     const unsigned len = gen.next_size();
@@ -139,7 +136,7 @@ void WireSource::generate(TrafficGenerator& gen, ps_t t, ps_t end, QuantumKeeper
     }
     t += gen.gap(len);
   }
-  flush(b);
+  out.flush(b);
 }
 
 }  // namespace iovsim

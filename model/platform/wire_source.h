@@ -58,9 +58,9 @@ private:
   void run();
   void run_takeover();  // the failed port's traffic, after its link went down
   void replay();  // wire.trace: the trace's frames instead of the generator's
-  // Into the burst to the MAC, its first bit at t; the burst goes when full.
+  // Into the burst to the MAC, its first bit at t; the burst goes when full (and, out.flush,
+  // before kernel time may advance and at the end).
   void send(FrameBurst& b, FrameHandle h, ps_t t);
-  void flush(FrameBurst& b);  // before kernel time may advance, and at the end
   WireSourceParams p_;
   FramePool& pool_;
   std::uint64_t injected_ = 0;  // frames the link partner started
@@ -69,7 +69,7 @@ private:
   TrafficGenerator gen_;
   std::unique_ptr<TrafficGenerator> take_gen_;
   // One generator's frames from `t` until `stop` (the window's end or the link's failure).
-  void generate(TrafficGenerator& gen, ps_t t, ps_t stop, QuantumKeeper& qk, FrameBurst& b);
+  void generate(TrafficGenerator& gen, ps_t t, ps_t stop, QuantumKeeper& qk);
   std::uint64_t replayed_ = 0;
 };
 

@@ -323,17 +323,22 @@ TEST_CASE("82576 VMVIR gives a pool a port VLAN: its frames switch tagged, its o
   CHECK(sorter.tables().pool[1].port_vlan == 100);
 
   FramePool pool(16);
-  auto send = [&](bool tagged) {
+  // A 64-byte frame from pool 1's station (mac1) to `da`, tagged VLAN 100 or untagged.
+  auto frame = [&](std::uint64_t da, bool tagged) {
     FrameHandle h = pool.alloc();
+    REQUIRE(h != kNoFrame);
     Frame& f = pool[h];
     f.len = 64;
     std::memset(f.data, 0, 64);
-    for (int i = 0; i < 6; ++i) f.data[i] = static_cast<std::uint8_t>(mac2 >> (8 * i));
+    for (int i = 0; i < 6; ++i) f.data[i] = static_cast<std::uint8_t>(da >> (8 * i));
     for (int i = 0; i < 6; ++i) f.data[6 + i] = static_cast<std::uint8_t>(mac1 >> (8 * i));
     if (tagged) f.data[12] = 0x81, f.data[14] = 0, f.data[15] = 100;
     else f.data[12] = 0x08;
+    return FramePayload{&pool, h, 0, 1, 1, 0};
+  };
+  auto send = [&](bool tagged) {  // to mac2, one frame a call
     FrameBurst b;
-    b.add() = FramePayload{&pool, h, 0, 1, 1, 0};
+    b.add() = frame(mac2, tagged);
     cap.deliveries.clear();
     tx.send(b);
   };
@@ -348,18 +353,6 @@ TEST_CASE("82576 VMVIR gives a pool a port VLAN: its frames switch tagged, its o
   // A Tx burst of several frames (the Tx DMA sends one a call; the protocol allows more): the
   // same deliveries, wire frames and spoofs as one frame a call, the loopback copy and the
   // wire copy of each frame in its order, and each wire frame's time set on return.
-  auto frame = [&](std::uint64_t da, bool tagged) {
-    FrameHandle h = pool.alloc();
-    REQUIRE(h != kNoFrame);
-    Frame& f = pool[h];
-    f.len = 64;
-    std::memset(f.data, 0, 64);
-    for (int i = 0; i < 6; ++i) f.data[i] = static_cast<std::uint8_t>(da >> (8 * i));
-    for (int i = 0; i < 6; ++i) f.data[6 + i] = static_cast<std::uint8_t>(mac1 >> (8 * i));
-    if (tagged) f.data[12] = 0x81, f.data[14] = 0, f.data[15] = 100;
-    else f.data[12] = 0x08;
-    return FramePayload{&pool, h, 0, 1, 1, 0};
-  };
   const std::uint64_t outside = 0x0A0000000002ull;  // 02:00:00:00:00:0a, no local station
   const std::uint64_t broadcast = 0xFFFFFFFFFFFFull;  // local pools and the wire
   struct Outcome {
