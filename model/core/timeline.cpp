@@ -32,6 +32,16 @@ void Timeline::erase(unsigned pos) {
   --count_;
 }
 
+void Timeline::drop_front(ps_t t) {  // at(0).end < t
+  unsigned lo = 1, hi = count_;       // the first index whose end is >= t, in [1, count_]
+  while (lo < hi) {
+    const unsigned mid = (lo + hi) / 2;
+    if (at(mid).end < t) lo = mid + 1; else hi = mid;
+  }
+  first_ = (first_ + lo) & (kCapacity - 1);
+  count_ -= lo;
+}
+
 ps_t Timeline::reserve(ps_t ready, ps_t duration) {
   busy_total_ += duration;
   // Reservations are sorted and disjoint: the first one ending after `ready`, by bisection
