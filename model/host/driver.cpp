@@ -38,8 +38,6 @@ Driver::Driver(sc_core::sc_module_name name, const DeviceProfile& prof, const Dr
       vfs_ready_(vfs_ready) {
   qk_.reset();
   if (p.vf >= 0) vf_stat_decls_ = prof.map().stats_decls(View::VF);
-  irq_or_tick_ |= irq_event_;
-  if (p.watchdog_tick) irq_or_tick_ |= tick_event_;
   rx_n_ = p.host.rx_ring_entries;
   tx_n_ = p.host.tx_ring_entries;
   tx_slot_ = static_cast<unsigned>(align(p.max_frame, 64));
@@ -537,9 +535,7 @@ void Driver::run() {
     const ps_t busy_until = local_now(), now0 = now_ps();
     if (wake > busy_until) {
       if (wake == kNever)
-        tick && next_watchdog != kNever ? wait(irq_or_tick_) : wait(irq_event_);
-      else if (tick && next_watchdog != kNever)
-        wait(to_sc(wake - now0), irq_or_tick_);
+        wait(irq_event_);  // (a VF's watchdog tick notifies it too: watchdog_tick)
       else
         wait(to_sc(wake - now0), irq_event_);
       // The wait was not the quantum keeper's: its next sync point is still the one before

@@ -161,11 +161,13 @@ public:
   std::uint64_t vf_stat(regs::StatReg r) const { return vf_stats_[static_cast<unsigned>(r)].since_start(); }
   std::uint64_t vf_stats_reads() const { return vf_stats_reads_; }
   bool ready() const { return ready_; }
-  // The platform's watchdog tick (one timer for every VF driver). Each driver has its own
-  // event: waiting on one event shared by 63 drivers made every wake-up by an interrupt
-  // search the shared event's list of 63 waiters to leave it.
+  // The platform's watchdog tick (one timer for every VF driver) wakes the driver through the
+  // event its interrupts use: a wait on one event of its own, not on a list of two (63 VFs'
+  // waits on a shared event, or on an or-list, cost a search or two registrations at every
+  // interrupt). A delta notification cancels a pending timed one; the loop then waits for the
+  // arrival it has on record with a timeout.
   void watchdog_tick() {
-    if (p_.vf >= 0 && p_.watchdog_tick) tick_event_.notify(sc_core::SC_ZERO_TIME);
+    if (p_.vf >= 0 && p_.watchdog_tick && !hostile_) irq_event_.notify(sc_core::SC_ZERO_TIME);  // a hostile VF has no watchdog
   }
 
 private:
@@ -299,9 +301,7 @@ private:
   std::vector<Vector> vecs_;
   int other_vector_ = -1;
   bool msix_ = false;                     // MSI-X is set up
-  sc_core::sc_event irq_event_;
-  sc_core::sc_event tick_event_;           // watchdog_tick()
-  sc_core::sc_event_or_list irq_or_tick_;  // an interrupt or the platform's watchdog tick
+  sc_core::sc_event irq_event_;  // an interrupt's arrival, or the platform's watchdog tick
   IrqStats irq_stats_;
   LatencyHistogram sw_latency_;           // origin stamp -> the driver handed the frame up
   std::unique_ptr<PfVfPolicy> policy_;            // PF
