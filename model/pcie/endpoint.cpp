@@ -73,7 +73,12 @@ void PcieEndpoint::hold_msi(unsigned fn, unsigned vector, ps_t at) {
   }
   held_.push_back({at, fn, vector});
   std::push_heap(held_.begin(), held_.end());
-  held_due_.notify(to_sc(held_.front().at - now));  // an earlier pending notification stays
+  // A message due after the pending notification changes nothing the kernel holds (an earlier
+  // pending notification stays): the usual case, each vector's interval ending after others'.
+  if (at < held_due_at_) {
+    held_due_at_ = at;
+    held_due_.notify(to_sc(at - now));
+  }
 }
 
 void PcieEndpoint::release_held() {
@@ -84,7 +89,8 @@ void PcieEndpoint::release_held() {
     held_.pop_back();
     irq_[h.fn].msix->signal(h.vector, h.at);
   }
-  if (!held_.empty()) held_due_.notify(to_sc(held_.front().at - now));
+  held_due_at_ = held_.empty() ? kNoneHeld : held_.front().at;
+  if (!held_.empty()) held_due_.notify(to_sc(held_due_at_ - now));
 }
 
 void PcieEndpoint::observe(const Observer& o) {

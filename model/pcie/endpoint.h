@@ -152,6 +152,8 @@ private:
   };
   std::vector<HeldMsi> held_;
   sc_core::sc_event held_due_;
+  static constexpr ps_t kNoneHeld = ~ps_t{0};
+  ps_t held_due_at_ = kNoneHeld;  // the time of held_due_'s pending notification
   void hold_msi(unsigned fn, unsigned vector, ps_t at);
   void release_held();  // method, on held_due_
 };

@@ -245,6 +245,29 @@ TEST_CASE("a timeline with many gaps finds the first that fits, by bisection") {
   CHECK(tl.reserve(99'990, 5) == 100'015);   // past the end
 }
 
+TEST_CASE("a timeline forgets exactly the reservations that ended before a time") {
+  // Every count of stale reservations from none to all, behind 1, 2, 3 and 300 bookings (the
+  // gallop's steps and the bisection after them), and the ring's start moved on meanwhile.
+  for (unsigned n : {1u, 2u, 3u, 300u}) {
+    for (unsigned stale = 0; stale <= n; ++stale) {
+      Timeline tl;
+      for (unsigned i = 0; i < 50; ++i) tl.reserve(i * 100, 50);  // moves the ring's start
+      tl.forget_before(100'000);
+      REQUIRE(tl.intervals() == 0);
+      const ps_t base = 1'000'000;
+      for (ps_t i = 0; i < n; ++i) tl.reserve(base + i * 100, 50);  // [base + 100i, base + 100i + 50)
+      // ends before base + 100 * stale: exactly `stale` of them (the next one ends at +50 of it)
+      tl.forget_before(base + 100 * static_cast<ps_t>(stale));
+      CHECK(tl.intervals() == n - stale);
+      tl.forget_before(base + 100 * static_cast<ps_t>(stale));  // again: nothing more
+      CHECK(tl.intervals() == n - stale);
+      if (stale < n) {  // the first kept is the stale-th: a request there queues behind it
+        CHECK(tl.reserve(base + 100 * stale, 50) == base + 100 * stale + 100);
+      }
+    }
+  }
+}
+
 namespace {
 // A reference for the timeline, written for clarity: a sorted vector of disjoint intervals, a
 // linear scan for the first gap at or after `ready` that holds the request, merging with the
