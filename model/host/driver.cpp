@@ -424,14 +424,15 @@ void Driver::setup_rings() {
     write32(reg(d, RingReg::Length, q.index), rx_n_ * 16);
     write32(reg(d, RingReg::Head, q.index), 0);
     write32(q.tail_reg, 0);
-    for (unsigned i = 0; i + 1 < rx_n_; ++i)
-      desc::RxRead{rx_buffer(q, i), 0}.store(gpa(q.ring + 16ull * i, 16));
+    q.ring_host = gpa(q.ring, 16ull * rx_n_);
+    for (unsigned i = 0; i + 1 < rx_n_; ++i) desc::RxRead{rx_buffer(q, i), 0}.store(q.ring_host + 16ull * i);
     q.ntu = rx_n_ - 1;
     const std::uint32_t ctl = reg(d, RingReg::Control, q.index);
     write32(ctl, map.driver_dctl(d, view, read32(ctl)));
     write32(q.tail_reg, q.ntu);
   }
   // Tx
+  tx_ring_host_ = gpa(tx_ring_, 16ull * tx_n_);
   const Direction d = Direction::Tx;
   write32(reg(d, RingReg::BaseLo, tx_index_), static_cast<std::uint32_t>(tx_ring_));
   write32(reg(d, RingReg::BaseHi, tx_index_), static_cast<std::uint32_t>(tx_ring_ >> 32));
@@ -851,7 +852,7 @@ unsigned Driver::harvest(unsigned qi, unsigned budget, ItrSample* s) {
   unsigned refilled = 0;
   const ps_t now = local_now();
   while (refilled < budget) {
-    std::uint8_t* d = gpa(q.ring + 16ull * q.ntc, 16);
+    std::uint8_t* d = q.ring_host + 16ull * q.ntc;
     const desc::RxWriteBack wb = desc::RxWriteBack::load(d);
     if (!wb.dd()) break;
     // The device books write-backs ahead of kernel time: not yet visible.
@@ -864,9 +865,7 @@ unsigned Driver::harvest(unsigned qi, unsigned budget, ItrSample* s) {
     // A unicast for another station in a VM's buffer would be an isolation failure.
     const std::uint64_t filled = rx_buffer(q, q.ntc);
     if (first && filled + 6 <= p_.iova_base + p_.mem_bytes) {
-      const std::uint8_t* frame = gpa(filled, 6);
-      std::uint64_t da = 0;
-      for (int i = 5; i >= 0; --i) da = da << 8 | frame[i];
+      const std::uint64_t da = hls::mac_from_bytes(gpa(filled, 6));  // byte 0 in bits 7:0
       bool own = da == p_.mac;
       int dst = -1;  // the VM a hypervisor's frame is for
       // the hypervisor's (or the PF's bridge's) software switch hands the frame to its VM
@@ -896,7 +895,7 @@ unsigned Driver::harvest(unsigned qi, unsigned budget, ItrSample* s) {
       s->rx_bytes += wb.length;
     }
     // re-post a buffer at next_to_use (read format), then advance both indices
-    std::uint8_t* u = gpa(q.ring + 16ull * q.ntu, 16);
+    std::uint8_t* u = q.ring_host + 16ull * q.ntu;
     std::memset(d, 0, 16);
     desc::RxRead{rx_buffer(q, q.ntu), 0}.store(u);
     q.ntc = q.ntc + 1 == rx_n_ ? 0 : q.ntc + 1;  // both < rx_n_
@@ -998,17 +997,17 @@ void Driver::reclaim_tx() {
   if (p_.host.tx_head_writeback) {  // every descriptor before the written-back head is done
     const std::uint32_t head = desc::le32(gpa(tx_head_wb_, 4)) % tx_n_;
     while (tx_ntc_ != tx_ntu_ && tx_ntc_ != head) {
-      std::memset(gpa(tx_ring_ + 16ull * tx_ntc_, 16), 0, 16);
-      tx_ntc_ = (tx_ntc_ + 1) % tx_n_;
+      std::memset(tx_ring_host_ + 16ull * tx_ntc_, 0, 16);
+      tx_ntc_ = tx_next(tx_ntc_);
       ++tx_reclaimed_;
     }
     return;
   }
   while (tx_ntc_ != tx_ntu_) {
-    std::uint8_t* d = gpa(tx_ring_ + 16ull * tx_ntc_, 16);
+    std::uint8_t* d = tx_ring_host_ + 16ull * tx_ntc_;
     if (!desc::TxWriteBack::load(d).dd()) break;
     std::memset(d, 0, 16);
-    tx_ntc_ = (tx_ntc_ + 1) % tx_n_;
+    tx_ntc_ = tx_next(tx_ntc_);
     ++tx_reclaimed_;
   }
 }
@@ -1019,8 +1018,8 @@ inline void Driver::post_tx(std::uint64_t buf, unsigned len) {
     T::DTALEN::make(len) | T::DTYP::make(T::kTypeAdvancedData) | T::EOP::make(1) | T::IFCS::make(1) |
         T::RS::make(1) | T::DEXT::make(1),
     T::PAYLEN::make(len)}
-      .store(gpa(tx_ring_ + 16ull * tx_ntu_, 16));
-  tx_ntu_ = (tx_ntu_ + 1) % tx_n_;
+      .store(tx_ring_host_ + 16ull * tx_ntu_);
+  tx_ntu_ = tx_next(tx_ntu_);
 }
 
 void Driver::build_tx_frame(std::uint8_t* b, unsigned len) {
@@ -1059,7 +1058,8 @@ void Driver::build_tx_frame(std::uint8_t* b, unsigned len) {
 }
 
 bool Driver::tx_ring_room() {
-  const unsigned in_use = (tx_ntu_ + tx_n_ - tx_ntc_) % tx_n_;
+  const unsigned d = tx_ntu_ + tx_n_ - tx_ntc_;  // both indices < tx_n_
+  const unsigned in_use = d >= tx_n_ ? d - tx_n_ : d;
   if (in_use + 1 < tx_n_) return true;
   drops_.count(Drop::TxRingFull, static_cast<int>(p_.function));
   ++unposted_;

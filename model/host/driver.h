@@ -233,6 +233,7 @@ private:
   struct RxQueue {
     int vector = -1;                      // the vector that serves it
     std::uint64_t ring = 0, buffers = 0;  // guest-physical
+    std::uint8_t* ring_host = nullptr;    // the ring in host memory (its guest address checked once, at setup)
     unsigned index = 0;                   // the queue's number in the function's BAR
     std::uint32_t tail_reg = 0;           // its tail register's offset
     unsigned hw_queue = 0;                // the port's queue index
@@ -268,6 +269,8 @@ private:
   unsigned tx_index_ = 0;       // its Tx queue's number in the function's BAR
   std::uint32_t tx_tail_reg_ = 0;
   unsigned tx_ntc_ = 0, tx_ntu_ = 0;
+  std::uint8_t* tx_ring_host_ = nullptr;  // the Tx ring in host memory (checked once, at setup)
+  unsigned tx_next(unsigned i) const { return i + 1 == tx_n_ ? 0 : i + 1; }  // i < tx_n_
   std::vector<std::uint64_t> spoof_events_;
   static constexpr unsigned kStatRegs = regs::kStatRegs;
   VfCounter vf_stats_[kStatRegs];
