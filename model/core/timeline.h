@@ -22,8 +22,9 @@ public:
   // Books `duration` at the earliest start >= `ready`; returns the end of the booking.
   ps_t reserve(ps_t ready, ps_t duration);
   // Drops the reservations that ended before `t`: the first one ending at or after it is
-  // found by bisection (ends are sorted), so a caller that forgets at every register access
-  // or interrupt message pays O(log n), not one step per reservation.
+  // found by galloping from the front and bisection (ends are sorted), so a caller that
+  // forgets at every register access or interrupt message pays O(log k) for k dropped, not
+  // one step per reservation.
   void forget_before(ps_t t) {
     if (count_ && at(0).end < t) drop_front(t);
   }
