@@ -23,7 +23,7 @@ ps_t Ring::posted_at() {
   // Doorbells whose descriptors are all consumed: the hardware head has passed their tail.
   while (db_count > 1) {
     const Doorbell& d = doorbells[db_first];
-    unsigned n = entries(), posted = n ? (d.tail + n - head) % n : 0;  // left of that doorbell
+    unsigned n = entries(), posted = n ? ring_wrap(d.tail + n - head, n) : 0;  // left of that doorbell (no division: a Tx frame's)
     if (posted != 0 && posted <= hw_owned()) break;
     db_first = (db_first + 1) % kDoorbells;
     --db_count;
@@ -125,7 +125,7 @@ void write_ring(Ring& r, RingReg role, std::uint32_t v, const regs::DeviceMap& m
       }
       // A tail moved back over descriptors the device already fetched would take them back
       // from under it (software may only hand descriptors over): ignored and counted.
-      const unsigned n = r.entries(), owned = (v + n - r.head) % n;
+      const unsigned n = r.entries(), owned = ring_wrap(v + n - r.head, n);
       if (owned < r.cached) {
         ++r.bad_writes;
         return;

@@ -20,7 +20,7 @@ TxEngine::TxEngine(const DeviceProfile& prof, const PortLayout& layout, const Tx
                    FramePool& pool, TxArbiter& arbiter, DmaPort& port, TxSink& sink)
     : prof_(prof), layout_(layout), p_(p), pool_(pool), arbiter_(arbiter), port_(port),
       sink_(sink), rings_(prof.queues_per_port), qs_(prof.queues_per_port),
-      ring_fn_(prof.queues_per_port), owner_(prof.queues_per_port),
+      who_(prof.queues_per_port),
       queue_stats_(prof.queues_per_port), fn_stats_(layout.first_function, layout.functions()),
       fn_host_bytes_(layout.first_function, layout.functions()), ctx_(prof.queues_per_port),
       tx_latency_(layout.first_function, layout.functions()),
@@ -29,8 +29,10 @@ TxEngine::TxEngine(const DeviceProfile& prof, const PortLayout& layout, const Tx
       pb_(p.packet_buffer_bytes / kMinFrame + 1) {
   p_.cache_size = std::min(p_.cache_size, Ring::kCacheMax);
   for (unsigned q = 0; q < rings_.size(); ++q) {
-    owner_[q] = layout.function_of_pool(prof.pool_of_queue(q));
-    ring_fn_[q] = owner_[q] >= 0 ? static_cast<unsigned>(owner_[q]) : layout.first_function;
+    QueueOwner& w = who_[q];
+    w.pool = prof.pool_of_queue(q);
+    w.owner = layout.function_of_pool(w.pool);
+    w.fn = w.owner >= 0 ? static_cast<unsigned>(w.owner) : layout.first_function;
   }
 }
 
@@ -74,12 +76,12 @@ void TxEngine::observe_tx(unsigned len, unsigned q, int owner, ps_t issue, ps_t 
 void TxEngine::maybe_fetch(unsigned q, ps_t t) {
   Ring& r = rings_[q];
   const unsigned n = fetch_wanted(r, p_.cache_size);
-  if (n) stats_.fetch.fetch(r, port_, ring_fn_[q], n, t, false);
+  if (n) stats_.fetch.fetch(r, port_, who_[q].fn, n, t, false);
 }
 
 void TxEngine::doorbell(Ring& r, ps_t now) {
   const unsigned q = queue_of(r);
-  if (bus_master_ && !bus_master_(ring_fn_[q])) {  // no DMA: the descriptors wait
+  if (bus_master_ && !bus_master_(who_[q].fn)) {  // no DMA: the descriptors wait
     ++stats_.bus_master_stalls;
     work_.reset(q);
     return;
@@ -101,7 +103,7 @@ void TxEngine::fault_disable(unsigned q, ps_t now) {
   r.ctl = c;
   r.dctl = prof_.map().encode_dctl(regs::Direction::Tx, c);
   r.cached = 0, r.cache_first = 0;
-  if (owner_[q] >= 0) ++fault_disables_[static_cast<unsigned>(owner_[q])];
+  if (who_[q].owner >= 0) ++fault_disables_[static_cast<unsigned>(who_[q].owner)];
   enable_changed(r, now);
 }
 
@@ -111,7 +113,7 @@ void TxEngine::enable_changed(Ring& r, ps_t now) {
     // Descriptors posted to a queue that is then disabled are discarded (the model's choice:
     // the datasheets leave it to software to drain first; docs/fidelity.md): each is a frame
     // dropped, and head catches up with tail so that a later enable does not send them.
-    for (unsigned n = r.hw_owned(); n; --n) drops_.count(Drop::QueueDisabled, owner_[q]);
+    for (unsigned n = r.hw_owned(); n; --n) drops_.count(Drop::QueueDisabled, who_[q].owner);
     r.head = r.tail;
     r.db_count = 0;
   }
@@ -136,7 +138,7 @@ void TxEngine::write_back(unsigned q, ps_t t) {
   for (unsigned i = 0; i < n;) {
     const unsigned at = ring_wrap(first + i, ring_n), run = std::min(n - i, ring_n - at);
     ps_t d = t;
-    port_.write(ring_fn_[q], r.base() + at * 16ull, buf + 16 * i, run * 16, TlpKind::WriteBack, d);
+    port_.write(who_[q].fn, r.base() + at * 16ull, buf + 16 * i, run * 16, TlpKind::WriteBack, d);
     ++stats_.write_backs;
     i += run;
     if (irq_) irq_->tx_done(q, d);
@@ -173,7 +175,7 @@ void TxEngine::done_descriptors(unsigned q, unsigned n, unsigned rs, ps_t done) 
     std::uint8_t v[4];
     desc::put_le32(v, r.head);
     ps_t d = done;
-    port_.write(ring_fn_[q], r.head_wb.addr, v, 4, TlpKind::WriteBack, d);
+    port_.write(who_[q].fn, r.head_wb.addr, v, 4, TlpKind::WriteBack, d);
     ++stats_.head_write_backs;
     if (irq_) irq_->tx_done(q, d);
     return;
@@ -183,7 +185,7 @@ void TxEngine::done_descriptors(unsigned q, unsigned n, unsigned rs, ps_t done) 
     desc::put_le32(sta, desc::TxWriteBack::DD::make(1));
     for (unsigned i = 0; i < n; ++i) {
       ps_t d = done;
-      port_.write(ring_fn_[q], r.base() + ring_wrap(r.head + r.entries() - n + i, r.entries()) * 16ull +
+      port_.write(who_[q].fn, r.base() + ring_wrap(r.head + r.entries() - n + i, r.entries()) * 16ull +
                                    desc::TxWriteBack::kStatusOffset,
                   sta, 4, TlpKind::WriteBack, d);
       if (irq_ && i + 1 == n) irq_->tx_done(q, d);
@@ -241,12 +243,12 @@ void TxEngine::held(unsigned q, unsigned len, ps_t origin, ps_t done, ps_t leave
   cls_used_ += len;
   stats_.buffer_peak = std::max(stats_.buffer_peak, cls_used_);
   if (leave_at != TxSink::kDeferred) wire_done(q, len, origin, std::max(leave_at, done));  // looped back only
-  if (observed_) observe_tx(len, q, owner_[q], issue, done, leave_at == TxSink::kDeferred ? done : leave_at);
+  if (observed_) observe_tx(len, q, who_[q].owner, issue, done, leave_at == TxSink::kDeferred ? done : leave_at);
 }
 
 void TxEngine::wire_done(unsigned queue, unsigned len, ps_t origin, ps_t at) {
   cls_[queue % class_mod_].leaving.push({at, len});
-  const int owner = owner_[queue];
+  const int owner = who_[queue].owner;
   if (owner >= 0) tx_latency_[static_cast<unsigned>(owner)].record_ps(at > origin ? at - origin : 0);
 }
 
@@ -266,8 +268,8 @@ TxEngine::Step TxEngine::step(ps_t t) {
   if (picked < 0) return {Step::Wait, eligible};
   const auto q = static_cast<unsigned>(picked);
   Ring& r = rings_[q];
-  const unsigned fn = ring_fn_[q];
-  const int owner = owner_[q];
+  const unsigned fn = who_[q].fn;
+  const int owner = who_[q].owner;
   if (bus_master_ && !bus_master_(fn)) {
     ++stats_.bus_master_stalls;
     work_.reset(q);
@@ -410,7 +412,7 @@ TxEngine::Step TxEngine::step(ps_t t) {
     FrameTap* tap = fn_taps_[static_cast<unsigned>(owner) - layout_.first_function];
     if (tap) tap->frame(done, f.data, f.len - kFcsBytes, static_cast<int>(q));
   }
-  const ps_t leave = sink_.transmit(h, q, prof_.pool_of_queue(q), done);
+  const ps_t leave = sink_.transmit(h, q, who_[q].pool, done);
   if (__builtin_expect(classes_ != nullptr, 0)) {
     held(q, frame_len, origin, done, leave, issue);
     return {Step::Served, issue};

@@ -142,8 +142,12 @@ private:
   QueueInterrupts* irq_ = nullptr;
   std::vector<Ring> rings_;
   std::vector<QueueState> qs_;
-  std::vector<unsigned> ring_fn_;  // the function each queue's DMA is issued for
-  std::vector<int> owner_;         // the function owning each queue's pool, -1 none
+  struct QueueOwner {   // fixed by the port's layout; together, a frame reads all three
+    unsigned fn = 0;     // the function the queue's DMA is issued for
+    int owner = -1;      // the function owning the queue's pool, -1 none
+    unsigned pool = 0;   // the queue's pool (DeviceProfile::pool_of_queue, a division)
+  };
+  std::vector<QueueOwner> who_;
   QueueMask work_;                 // queues with descriptors to process
   std::vector<FrameCount> queue_stats_;
   PerFunction<FrameCount> fn_stats_;
