@@ -23,9 +23,9 @@
 namespace iovsim {
 
 // Laid out for a queue completion (a port's functions take turns, so each one's state is cold
-// when its next frame comes: rx64-63vf): the emission state and the registers' causes and
-// masks in the first line, the IVAR table from the second, each vector's EITR state in an
-// array of its own.
+// when its next frame comes: rx64-63vf): the vectors' state pointer, the emission flags and
+// the causes in the first line, the masks and the IVAR table from the second, each vector's
+// EITR state in an array of its own (the hooks the codec and the endpoint set, last).
 class alignas(64) FunctionInterrupts {
 public:
   FunctionInterrupts(unsigned vectors, MsixTable& msix);
@@ -39,10 +39,6 @@ public:
     std::uint64_t messages = 0, throttled = 0;  // throttled: held by EITR
   };
   const Stats& stats() const { return stats_; }
-  // Where a message EITR holds back goes: by default it is signalled at once with its later
-  // time; an owner with a kernel sets this to signal it when that time comes (the table's
-  // mask then applies as of that time, and the link is not booked far ahead).
-  std::function<void(unsigned vector, ps_t at)> signal_later;
   // Legacy INTx (a PF whose driver left GPIE.MSIX_MODE clear and has a line to drive: the
   // served PF of `iovsim serve`): queue completions set the given ICR causes (82576: RXT0 for
   // an Rx write-back, TXDW for a Tx one) and the line follows ICR & IMS. Not moderated by EITR
@@ -56,21 +52,29 @@ public:
 private:
   void evaluate(ps_t at);
   void emit(unsigned v, ps_t at);
-  std::uint64_t prev_active_ = 0, sent_once_ = 0;
-  std::uint32_t prev_other_ = 0;
-  bool has_line_ = false;  // set_legacy_line was called
-  regs::InterruptRegs r_;
+  // What a queue completion's shortcut reads (raise_queue): the vectors' EITR state, the
+  // emission flags, the causes and the IVAR entry, in two lines and the vector's state.
   struct VectorState {
     ps_t next_allowed = 0;  // the end of the EITR interval since its last message
     ps_t last_emit = 0;     // when its last message goes
   };
   std::vector<VectorState> vec_;
+  std::uint64_t prev_active_ = 0, sent_once_ = 0;
+  std::uint32_t prev_other_ = 0;
+  bool has_line_ = false;  // set_legacy_line was called
+  regs::InterruptRegs r_;
   Stats stats_;
   MsixTable& msix_;
   bool legacy() const { return intx_ && !r_.msix_mode; }  // GPIE.MSIX_MODE (reset 0) clear
   std::function<void(bool)> intx_;
   std::uint32_t rx_cause_ = 0, tx_cause_ = 0;
   bool level_ = false;
+
+public:
+  // Where a message EITR holds back goes: by default it is signalled at once with its later
+  // time; an owner with a kernel sets this to signal it when that time comes (the table's
+  // mask then applies as of that time, and the link is not booked far ahead).
+  std::function<void(unsigned vector, ps_t at)> signal_later;
 };
 
 // A port's queues to the functions whose vectors they use: the queues of a VF's pool to the
