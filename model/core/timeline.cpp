@@ -38,7 +38,6 @@ void Timeline::drop_front(ps_t t) {  // at(0).end < t
   unsigned lo = 1, step = 1;
   while (lo + step < count_ && at(lo + step).end < t) lo += step, step *= 2;
   unsigned hi = std::min(lo + step, count_);
-  if (lo < count_ && at(lo).end >= t) hi = lo;
   while (lo < hi) {
     const unsigned mid = (lo + hi) / 2;
     if (at(mid).end < t) lo = mid + 1; else hi = mid;

@@ -19,6 +19,7 @@
 #include <functional>
 #include <string>
 
+#include "model/core/ring_index.h"
 #include "model/core/time.h"
 #include "model/dma/dma_port.h"
 #include "model/regs/device_map.h"
@@ -86,10 +87,6 @@ struct alignas(64) Ring {
   std::uint64_t desc_addr(unsigned i) const { return base() + index(i) * 16ull; }
 };
 static_assert(offsetof(Ring, cache_first) + sizeof(unsigned) <= 64, "a frame's ring state is one cache line");
-
-// x mod n (n > 0) for a ring position: a compare for x < 2n, the usual case (head + i, or n
-// descriptors before head); a division only beyond.
-inline unsigned ring_wrap(unsigned x, unsigned n) { return x < n ? x : x - n < n ? x - n : x % n; }
 
 // How many descriptors the fetch rule asks for now (0: none), with `cache_size` on chip
 // (inline: every frame asks).

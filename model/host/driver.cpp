@@ -898,8 +898,8 @@ unsigned Driver::harvest(unsigned qi, unsigned budget, ItrSample* s) {
     std::uint8_t* u = q.ring_host + 16ull * q.ntu;
     std::memset(d, 0, 16);
     desc::RxRead{rx_buffer(q, q.ntu), 0}.store(u);
-    q.ntc = q.ntc + 1 == rx_n_ ? 0 : q.ntc + 1;  // both < rx_n_
-    q.ntu = q.ntu + 1 == rx_n_ ? 0 : q.ntu + 1;
+    q.ntc = ring_wrap(q.ntc + 1, rx_n_);
+    q.ntu = ring_wrap(q.ntu + 1, rx_n_);
     ++refilled;
   }
   if (refilled) write32(q.tail_reg, q.ntu);
@@ -998,7 +998,7 @@ void Driver::reclaim_tx() {
     const std::uint32_t head = desc::le32(gpa(tx_head_wb_, 4)) % tx_n_;
     while (tx_ntc_ != tx_ntu_ && tx_ntc_ != head) {
       std::memset(tx_ring_host_ + 16ull * tx_ntc_, 0, 16);
-      tx_ntc_ = tx_next(tx_ntc_);
+      tx_ntc_ = ring_wrap(tx_ntc_ + 1, tx_n_);
       ++tx_reclaimed_;
     }
     return;
@@ -1007,7 +1007,7 @@ void Driver::reclaim_tx() {
     std::uint8_t* d = tx_ring_host_ + 16ull * tx_ntc_;
     if (!desc::TxWriteBack::load(d).dd()) break;
     std::memset(d, 0, 16);
-    tx_ntc_ = tx_next(tx_ntc_);
+    tx_ntc_ = ring_wrap(tx_ntc_ + 1, tx_n_);
     ++tx_reclaimed_;
   }
 }
@@ -1019,7 +1019,7 @@ inline void Driver::post_tx(std::uint64_t buf, unsigned len) {
         T::RS::make(1) | T::DEXT::make(1),
     T::PAYLEN::make(len)}
       .store(tx_ring_host_ + 16ull * tx_ntu_);
-  tx_ntu_ = tx_next(tx_ntu_);
+  tx_ntu_ = ring_wrap(tx_ntu_ + 1, tx_n_);
 }
 
 void Driver::build_tx_frame(std::uint8_t* b, unsigned len) {
@@ -1058,8 +1058,7 @@ void Driver::build_tx_frame(std::uint8_t* b, unsigned len) {
 }
 
 bool Driver::tx_ring_room() {
-  const unsigned d = tx_ntu_ + tx_n_ - tx_ntc_;  // both indices < tx_n_
-  const unsigned in_use = d >= tx_n_ ? d - tx_n_ : d;
+  const unsigned in_use = ring_wrap(tx_ntu_ + tx_n_ - tx_ntc_, tx_n_);
   if (in_use + 1 < tx_n_) return true;
   drops_.count(Drop::TxRingFull, static_cast<int>(p_.function));
   ++unposted_;

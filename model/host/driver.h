@@ -30,6 +30,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "model/core/quantum_keeper.h"
+#include "model/core/ring_index.h"
 #include "model/core/traffic_window.h"
 #include "model/core/bond.h"
 #include "model/core/device_profile.h"
@@ -270,7 +271,6 @@ private:
   std::uint32_t tx_tail_reg_ = 0;
   unsigned tx_ntc_ = 0, tx_ntu_ = 0;
   std::uint8_t* tx_ring_host_ = nullptr;  // the Tx ring in host memory (checked once, at setup)
-  unsigned tx_next(unsigned i) const { return i + 1 == tx_n_ ? 0 : i + 1; }  // i < tx_n_
   std::vector<std::uint64_t> spoof_events_;
   static constexpr unsigned kStatRegs = regs::kStatRegs;
   VfCounter vf_stats_[kStatRegs];
