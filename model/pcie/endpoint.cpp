@@ -1,6 +1,8 @@
 #include "model/core/check.h"
 #include "model/pcie/endpoint.h"
 
+#include "model/core/guest_copy.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -410,7 +412,7 @@ inline DmaStatus PcieEndpoint::transfer_raw(unsigned fn, std::uint64_t a, void* 
   if (w.contains(a, len)) {
     unsigned char* p = w.ptr + (a - w.start);
     if (write)
-      std::memcpy(p, data, len);
+      guest_store(p, static_cast<const std::uint8_t*>(data), len);
     else
       std::memcpy(data, p, len);
     return DmaStatus::Ok;
