@@ -89,7 +89,12 @@ public:
     if (first_ && 2 * first_ >= held_.size()) compact();
     std::size_t at = held_.size();  // by release time: nearly always the newest, at the end
     while (at > first_ && held_[at - 1].release > release) --at;
-    held_.insert(held_.begin() + static_cast<std::ptrdiff_t>(at), Grant{start, release, a, b});
+    if (at == held_.size()) {  // written in place: a temporary's two 8-byte stores read back as
+      Grant& g = held_.emplace_back();  // one 16-byte load stall the store forwarding
+      g.start = start, g.release = release, g.a = a, g.b = b;
+    } else {
+      held_.insert(held_.begin() + static_cast<std::ptrdiff_t>(at), Grant{start, release, a, b});
+    }
     used_ += a;
     used2_ += b;
     latest_start_ = std::max(latest_start_, start);
