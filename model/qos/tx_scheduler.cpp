@@ -137,9 +137,11 @@ int TxScheduler::pick(const QueueMask& pending, ps_t now, ps_t& eligible_at) {
   // Eligible: the pending queues, less those whose rate controller holds them (only queues
   // with a controller on are looked at).
   static const QueueMask kLow{~0ull};
-  req_.pending.w[0] = (pending & kLow).to_ullong();
-  req_.pending.w[1] = (pending >> 64).to_ullong();
-  req_.eligible = req_.pending;
+  // Both masks from the two words in registers: copying pending just after storing it (one
+  // 16-byte load of two 8-byte stores) stalls the store forwarding.
+  const std::uint64_t lo = (pending & kLow).to_ullong(), hi = (pending >> 64).to_ullong();
+  req_.pending.w[0] = req_.eligible.w[0] = lo;
+  req_.pending.w[1] = req_.eligible.w[1] = hi;
   ps_t earliest = ~ps_t{0};
   const QueueMask held = pending & limited_;
   for (std::size_t q = held._Find_first(); q < queues_; q = held._Find_next(q))
