@@ -25,7 +25,9 @@ public:
       slot_ = std::move(bigger);
       head_ = 0;
     }
-    slot_[(head_ + count_) % slot_.size()] = v;
+    std::size_t at = head_ + count_;  // < 2 x size: a compare, not a 64-bit division a push
+    if (at >= slot_.size()) at -= slot_.size();
+    slot_[at] = v;
     ++count_;
   }
 

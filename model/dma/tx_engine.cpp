@@ -238,7 +238,7 @@ ps_t TxEngine::next_class_release(ps_t t) const {
 }
 
 void TxEngine::held(unsigned q, unsigned len, ps_t origin, ps_t done, ps_t leave_at, ps_t issue) {
-  ClassBuffer& b = cls_[q % class_mod_];
+  ClassBuffer& b = cls_[class_of(q)];
   b.used += len;
   cls_used_ += len;
   stats_.buffer_peak = std::max(stats_.buffer_peak, cls_used_);
@@ -247,7 +247,7 @@ void TxEngine::held(unsigned q, unsigned len, ps_t origin, ps_t done, ps_t leave
 }
 
 void TxEngine::wire_done(unsigned queue, unsigned len, ps_t origin, ps_t at) {
-  cls_[queue % class_mod_].leaving.push({at, len});
+  cls_[class_of(queue)].leaving.push({at, len});
   const int owner = who_[queue].owner;
   if (owner >= 0) tx_latency_[static_cast<unsigned>(owner)].record_ps(at > origin ? at - origin : 0);
 }

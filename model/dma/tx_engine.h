@@ -184,6 +184,8 @@ private:
   ps_t next_class_release(ps_t t) const;
   const regs::TxDcbCfg* classes_ = nullptr;
   unsigned class_mod_ = 1;
+  // A queue's traffic class: without DCB one class, and no division on every sent frame.
+  unsigned class_of(unsigned q) const { return class_mod_ == 1 ? 0 : q % class_mod_; }
   ClassBuffer cls_[8];
   QueueMask class_queues_[8];
   QueueMask room_;  // queues whose class has room for a largest frame

@@ -16,7 +16,9 @@ PcieEndpoint::PcieEndpoint(sc_core::sc_module_name name, const DeviceProfile& pr
                            unsigned ports, unsigned max_vfs, const PcieLinkParams& link,
                            unsigned bus)
     : sc_module(name), cfg("cfg"), mmio("mmio"), dma_in("dma_in"), dma_out("dma_out"),
-      prof_(prof), ports_(ports), max_vfs_(max_vfs), bus_(bus), link_(link) {
+      prof_(prof), ports_(ports), max_vfs_(max_vfs), bus_(bus), link_(link),
+      vf_bar0_shift_(prof.vf_bar0_bytes ? static_cast<unsigned>(__builtin_ctz(prof.vf_bar0_bytes)) : 0) {
+  IOVSIM_CHECK(prof.vf_bar0_bytes && !(prof.vf_bar0_bytes & (prof.vf_bar0_bytes - 1)), "a VF BAR's size is a power of two");
   cfg.register_b_transport(this, &PcieEndpoint::cfg_b_transport);
   mmio.register_b_transport(this, &PcieEndpoint::mmio_b_transport);
   dma_in.register_b_transport(this, &PcieEndpoint::dma_b_transport);
@@ -324,9 +326,10 @@ regs::RegisterSpace* PcieEndpoint::decode(std::uint64_t addr, std::uint32_t& off
       offset = static_cast<std::uint32_t>((addr - w.vf_bar3) % ConfigSpace::kMsixBarBytes);
       return irq_[function_index(p, v)].msix_regs.get();
     }
-    if (w.vf_bar0 && addr >= w.vf_bar0 && (addr - w.vf_bar0) / prof_.vf_bar0_bytes < n) {
-      const std::uint64_t v = (addr - w.vf_bar0) / prof_.vf_bar0_bytes;
-      offset = static_cast<std::uint32_t>((addr - w.vf_bar0) % prof_.vf_bar0_bytes);
+    // A BAR's size is a power of two (PCIe Base §7.5.1.2.1): a shift, not a 64-bit division.
+    if (w.vf_bar0 && addr >= w.vf_bar0 && (addr - w.vf_bar0) >> vf_bar0_shift_ < n) {
+      const std::uint64_t v = (addr - w.vf_bar0) >> vf_bar0_shift_;
+      offset = static_cast<std::uint32_t>((addr - w.vf_bar0) & (prof_.vf_bar0_bytes - 1));
       return vf_regs_[p * max_vfs_ + v].get();
     }
   }

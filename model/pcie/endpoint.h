@@ -134,6 +134,7 @@ private:
   std::vector<std::uint16_t> rid_by_fn_;
   std::vector<bool> bme_;  // per function: Bus Master Enable in effect
   std::uint64_t unsupported_ = 0, bme_refused_ = 0, msi_refused_ = 0, transfers_ = 0;
+  unsigned vf_bar0_shift_;  // log2 of the VF BAR0 size
   std::uint64_t wrapped_refused_ = 0;  // DMA ranges past the top of the 64-bit space
   void send_msi(unsigned fn, unsigned vector, std::uint64_t addr, std::uint32_t data, ps_t at);
   struct FnIrq {
