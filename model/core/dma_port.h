@@ -33,9 +33,10 @@ public:
   // What an implementation provides: one transfer either way (`data` is read on a write).
   virtual DmaStatus transfer(unsigned fn, std::uint64_t addr, void* data, unsigned len,
                              TlpKind kind, bool write, ps_t& t) = 0;
-  // A hint for the host's cache, nothing simulated: the engine will read `addr` of `fn`'s
-  // memory soon (no TLP, no check, no count). An implementation without direct access ignores it.
-  virtual void prefetch(unsigned /*fn*/, std::uint64_t /*addr*/) {}
+  // A hint for the host's cache, nothing simulated: the engine will read (or write) `addr` of
+  // `fn`'s memory soon (no TLP, no check, no count). An implementation without direct access
+  // ignores it.
+  virtual void prefetch(unsigned /*fn*/, std::uint64_t /*addr*/, bool /*for_write*/ = false) {}
 };
 
 }  // namespace iovsim

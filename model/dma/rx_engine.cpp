@@ -186,6 +186,8 @@ void RxEngine::flush_due(ps_t now) {
     e.fn = static_cast<std::int16_t>(i + 1 == need ? fn : -1);  // one latency per frame
   }
   r.consume(need);
+  // The queue's next buffer towards the host's cache, for the next frame's data (a hint only).
+  if (r.cached) port_.prefetch(dfn, regs::desc::RxRead{r.cache(0).lo, r.cache(0).hi}.pkt_addr, true);
   if (qs.wb_count >= std::max(r.ctl.wthresh, 1u)) {
     write_back(q, data_done);
   } else if (qs.wb_deadline == kNever) {

@@ -65,9 +65,13 @@ public:
                      bool write, ps_t& t) override;
   // The host line a DMA read will fetch, brought towards the cache (the function's direct
   // window only; outside it, nothing).
-  void prefetch(unsigned fn, std::uint64_t addr) override {
+  void prefetch(unsigned fn, std::uint64_t addr, bool for_write = false) override {
     const DmiWindow& w = dmi_[fn];
-    if (w.valid && addr >= w.start && addr <= w.end) __builtin_prefetch(w.ptr + (addr - w.start));
+    if (!w.valid || addr < w.start || addr > w.end) return;
+    if (for_write)
+      __builtin_prefetch(w.ptr + (addr - w.start), 1);
+    else
+      __builtin_prefetch(w.ptr + (addr - w.start));
   }
 
   regs::RegisterSpace& pf_regs(unsigned port) { return *pf_regs_[port]; }
