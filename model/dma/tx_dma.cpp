@@ -66,19 +66,21 @@ void TxDma::wire_done(unsigned queue, unsigned len, ps_t origin, ps_t leave) {
 void TxDma::run() {
   QuantumKeeper qk;
   qk.reset();
+  LocalTime lt(qk);
   for (;;) {
-    const ps_t t = now_ps() + to_ps(qk.get_local_time());
+    const ps_t t = now_ps() + lt.local();
     if (engine_.flush_deadline() <= t) engine_.flush_due(t);
     const TxEngine::Step s = engine_.step(t);
     if (s.kind == TxEngine::Step::Served) {
-      qk.set(to_sc(s.t > now_ps() ? s.t - now_ps() : 0));
-      if (qk.need_sync()) qk.sync();
+      const ps_t now = now_ps();
+      lt.set(s.t > now ? s.t - now : 0);
+      if (lt.need_sync(now)) lt.sync();
       continue;
     }
     // Idle, or every queue with work is rate limited (or, with DCB, its class's buffer full):
     // sleep until a doorbell, the limiter's time or a write-back flush, whichever comes first.
-    const bool ahead = qk.get_local_time() > sc_core::SC_ZERO_TIME;
-    qk.sync();
+    const bool ahead = lt.local() > 0;
+    lt.sync();
     if (ahead && engine_.blocked_on_buffer()) continue;  // frames may have left while it caught up
     const ps_t now = now_ps();
     const ps_t until = std::min(s.kind == TxEngine::Step::Wait ? s.t : TxEngine::kNever,

@@ -111,6 +111,7 @@ void WireSource::run_takeover() {
 
 void WireSource::generate(TrafficGenerator& gen, ps_t t, ps_t end, QuantumKeeper& qk) {
   FrameBurst b;
+  LocalTime lt(qk);
   while (t < end) {
     // A pause from the device holds the next frame back (the partner's schedule moves with it:
     // it sends less, it does not queue up what it could not send).
@@ -120,10 +121,11 @@ void WireSource::generate(TrafficGenerator& gen, ps_t t, ps_t end, QuantumKeeper
     }
     // Keep within one quantum of kernel time before touching shared state (the first frame
     // after the warm-up would otherwise be classified against filters not yet programmed).
-    if (t > now_ps()) qk.set(to_sc(t - now_ps()));
-    if (qk.need_sync()) {  // the frames so far go first: the others run from here
+    const ps_t now = now_ps();
+    if (t > now) lt.set(t - now);
+    if (lt.need_sync(now)) {  // the frames so far go first: the others run from here
       out.flush(b);
-      qk.sync();
+      lt.sync();
     }
     const unsigned len = gen.next_size();
     ++injected_;
