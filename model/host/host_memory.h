@@ -39,9 +39,9 @@ private:
   // 4 MB on (two huge pages) it is asked for in transparent huge pages: DMA and drivers touch
   // it scattered across many VMs' buffers, and 4 KB pages cost a page fault per buffer pair at
   // first touch and TLB misses after (rx64-63vf: 18 % less host time per frame; rx1518, 7 VFs'
-  // 7 MB of buffers: 566 -> 415 ns a frame over 20 ms, 350 -> 335 over 1 s). Zeroing whole 2 MB
-  // pages costs the default scenario nothing measurable (0.11 s either way) and doubles its
-  // resident memory (28 -> 55 MB): most of it is the pages the buffers lie in.
+  // 7 MB of buffers: 566 -> 415 ns a frame over 20 ms, medians of three runs 339 -> 318 over
+  // 1 s). Zeroing whole 2 MB pages costs the default scenario nothing measurable (0.11 s either
+  // way) and doubles its resident memory (28 -> 55 MB): most of it is the pages the buffers lie in.
   static constexpr std::uint64_t kHugePagesFrom = 4ull << 20;
   struct Pages {
     std::uint8_t* p = nullptr;
