@@ -16,9 +16,9 @@ PcieEndpoint::PcieEndpoint(sc_core::sc_module_name name, const DeviceProfile& pr
                            unsigned ports, unsigned max_vfs, const PcieLinkParams& link,
                            unsigned bus)
     : sc_module(name), cfg("cfg"), mmio("mmio"), dma_in("dma_in"), dma_out("dma_out"),
-      prof_(prof), ports_(ports), max_vfs_(max_vfs), bus_(bus), link_(link),
-      vf_bar0_shift_(prof.vf_bar0_bytes ? static_cast<unsigned>(__builtin_ctz(prof.vf_bar0_bytes)) : 0) {
+      prof_(prof), ports_(ports), max_vfs_(max_vfs), bus_(bus), link_(link) {
   IOVSIM_CHECK(prof.vf_bar0_bytes && !(prof.vf_bar0_bytes & (prof.vf_bar0_bytes - 1)), "a VF BAR's size is a power of two");
+  vf_bar0_shift_ = static_cast<unsigned>(__builtin_ctz(prof.vf_bar0_bytes));
   cfg.register_b_transport(this, &PcieEndpoint::cfg_b_transport);
   mmio.register_b_transport(this, &PcieEndpoint::mmio_b_transport);
   dma_in.register_b_transport(this, &PcieEndpoint::dma_b_transport);

@@ -67,7 +67,7 @@ public:
   // window only; outside it, nothing).
   void prefetch(unsigned fn, std::uint64_t addr, bool for_write = false) override {
     const DmiWindow& w = dmi_[fn];
-    if (!w.valid || addr < w.start || addr > w.end) return;
+    if (!w.contains(addr, 1)) return;
     if (for_write)
       __builtin_prefetch(w.ptr + (addr - w.start), 1);
     else
@@ -144,7 +144,7 @@ private:
   std::vector<std::uint16_t> rid_by_fn_;
   std::vector<bool> bme_;  // per function: Bus Master Enable in effect
   std::uint64_t unsupported_ = 0, bme_refused_ = 0, msi_refused_ = 0, transfers_ = 0;
-  unsigned vf_bar0_shift_;  // log2 of the VF BAR0 size
+  unsigned vf_bar0_shift_ = 0;  // log2 of the VF BAR0 size (checked a power of two)
   std::uint64_t wrapped_refused_ = 0;  // DMA ranges past the top of the 64-bit space
   void send_msi(unsigned fn, unsigned vector, std::uint64_t addr, std::uint32_t data, ps_t at);
   struct FnIrq {
