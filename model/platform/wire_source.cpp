@@ -46,16 +46,18 @@ void WireSource::replay() {
   ps_t elapsed = 0;  // line_rate: to the end of the previous frame's slot
   TraceFrame tf;
   FrameBurst b;
+  LocalTime lt(qk);  // as generate(): the keeper set only when it syncs
   while (trace_->next(tf)) {
     const unsigned len = tf.len + kFcsBytes;  // the trace holds frames without their FCS
     ps_t t = start + replay_offset(p_.cfg.trace_timing, p_.cfg.trace_scale, tf.t - first, elapsed);
     if (p_.pause) t = p_.pause->may_start(t);
     if (t >= end) break;
     elapsed = t - start + frame_slot_ps(len, p_.line_bps);
-    if (t > now_ps()) qk.set(to_sc(t - now_ps()));
-    if (qk.need_sync()) {
+    const ps_t now = now_ps();
+    if (t > now) lt.set(t - now);
+    if (lt.need_sync(now)) {
       out.flush(b);
-      qk.sync();
+      lt.sync();
     }
     ++injected_;
     FrameHandle h = pool_.alloc();
