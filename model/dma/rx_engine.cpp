@@ -102,14 +102,14 @@ void RxEngine::write_back(unsigned q, ps_t t) {
     }
   }
   stats_.written_back += n;
-  if (s.wb_time_size != ring_n) {  // the ring's length changed (or its first write-back)
-    s.wb_time = std::make_unique<ps_t[]>(ring_n);
-    s.wb_time_size = ring_n;
+  if (s.wb_times.size != ring_n) {  // the ring's length changed (or its first write-back)
+    s.wb_store = std::make_unique<ps_t[]>(ring_n);
+    s.wb_times = {s.wb_store.get(), ring_n};
   }
   for (unsigned i = 0; i < n; ++i) {
     const PendingWb& w = s.wb[i];
     if (w.fn >= 0) fn_stats_[static_cast<unsigned>(w.fn)].latency.record_ps(done > w.origin ? done - w.origin : 0);
-    s.wb_time[ring_wrap(first + i, ring_n)] = done;
+    s.wb_store[ring_wrap(first + i, ring_n)] = done;
   }
   if (irq_) irq_->rx_done(q, done);  // the queue's Rx cause, on its IVAR vector
   s.wb_count = 0;

@@ -31,6 +31,7 @@
 #include "model/core/device_profile.h"
 #include "model/core/frame.h"
 #include "model/core/interrupt_sink.h"
+#include "model/core/ring_index.h"
 #include "model/core/station_audit.h"
 #include "model/core/stats.h"
 #include "model/dma/dma_port.h"
@@ -88,11 +89,10 @@ public:
   // lines, and per function (index - layout.first_function) a tap of the frames written into
   // its memory, at the time their data is written.
   void observe(const Observer& o, std::vector<FrameTap*> fn_taps);
-  // When the descriptor at `index` of queue `q` was written back (0: not yet, or never).
-  ps_t written_back_at(unsigned q, unsigned index) const {
-    const QueueState& s = qs_[q];
-    return index < s.wb_time_size ? s.wb_time[index] : 0;
-  }
+  // When each descriptor of queue `q` was written back (a view that stays valid and current:
+  // the driver reads it at every descriptor it harvests).
+  const WriteBackTimes& write_back_times(unsigned q) const { return qs_[q].wb_times; }
+  ps_t written_back_at(unsigned q, unsigned index) const { return qs_[q].wb_times[index]; }
   // Partial write-back batches: the earliest deadline (kNever: none), and flushing the due.
   ps_t flush_deadline() const { return flush_deadline_; }
   void flush_due(ps_t now);
@@ -143,9 +143,9 @@ private:
     unsigned fn = 0;  // the function the queue's DMA is issued for
     ps_t wb_deadline = kNever;
     QueueStats stats;
-    std::unique_ptr<ps_t[]> wb_time;  // per ring entry: when its last write-back completed
-    unsigned wb_time_size = 0;        // entries in wb_time (the ring's, once it wrote back)
+    WriteBackTimes wb_times;  // per ring entry: when its last write-back completed (in wb_store)
     PendingWb wb[Ring::kCacheMax];
+    std::unique_ptr<ps_t[]> wb_store;
   };
   QueueInterrupts* irq_ = nullptr;
   const StationAudit* audit_ = nullptr;

@@ -65,6 +65,7 @@ Driver::Driver(sc_core::sc_module_name name, const DeviceProfile& prof, const Dr
       q.hw_queue = prof.queue_of(pool, i);
       q.index = p.vf < 0 ? q.hw_queue : i;  // a VF's BAR numbers its own queues
       q.tail_reg = prof.map().ring_offset(Direction::Rx, view, RingReg::Tail, q.index);
+      if (p.rx_write_backs) q.written = p.rx_write_backs(q.hw_queue);
       rxq_.push_back(q);
     }
   const auto nq = static_cast<unsigned>(rxq_.size());
@@ -856,7 +857,7 @@ unsigned Driver::harvest(unsigned qi, unsigned budget, ItrSample* s) {
     const desc::RxWriteBack wb = desc::RxWriteBack::load(d);
     if (!wb.dd()) break;
     // The device books write-backs ahead of kernel time: not yet visible.
-    if (p_.rx_written_at && p_.rx_written_at(q.hw_queue, q.ntc) > now) break;
+    if (q.written && (*q.written)[q.ntc] > now) break;
     // A frame larger than one buffer spans descriptors up to the one with EOP: only its first
     // buffer starts with the Ethernet header (igb_is_non_eop / ixgbe_is_non_eop).
     const bool first = !q.mid_frame;

@@ -65,9 +65,9 @@ struct DriverParams {
   std::uint64_t bar0 = 0;       // host-physical address of its register BAR
   std::uint64_t msix_bar = 0;   // host-physical address of its MSI-X table (PF BAR3/4, VF BAR3 slice)
   InterruptController* irqc = nullptr;  // the host's interrupt controller (MSI-X vectors)
-  // When the descriptor at `index` of port queue `queue` was written back (the device books
-  // write-backs ahead of kernel time; a driver does not see one before it happened).
-  std::function<ps_t(unsigned queue, unsigned index)> rx_written_at;
+  // When the descriptors of port queue `queue` were written back (the device books write-backs
+  // ahead of kernel time; a driver does not see one before it happened): asked once per queue.
+  std::function<const WriteBackTimes*(unsigned queue)> rx_write_backs;
   const TrafficWindow* window = nullptr;  // the application sends during it
   std::uint64_t seed = 1;                 // the scenario's (a hostile guest's choices)
   std::uint32_t msix_bytes = 0;           // its MSI-X BAR's size
@@ -238,6 +238,7 @@ private:
     unsigned index = 0;                   // the queue's number in the function's BAR
     std::uint32_t tail_reg = 0;           // its tail register's offset
     unsigned hw_queue = 0;                // the port's queue index
+    const WriteBackTimes* written = nullptr;  // the device's write-back times of its ring, if known
     unsigned ntc = 0, ntu = 0;            // next to clean, next to use
     bool mid_frame = false;               // the last descriptor harvested had no EOP
     std::uint64_t harvested = 0;          // frames (EOP descriptors)

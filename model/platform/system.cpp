@@ -311,7 +311,7 @@ System::System(sc_core::sc_module_name name, const Scenario& s, const TraceOptio
       dp.max_read_request = s.pcie.max_read_request_bytes;
       {
         RxEngine* rx = &ports_[p].rx->engine();
-        dp.rx_written_at = [rx](unsigned q, unsigned i) { return rx->written_back_at(q, i); };
+        dp.rx_write_backs = [rx](unsigned q) { return &rx->write_back_times(q); };
       }
       dp.window = &window_;
       dp.seed = s.seed;
