@@ -143,6 +143,8 @@ PcieLinkTiming::PcieLinkTiming(const PcieLinkParams& p)
   if (overhead >= 0.5) throw std::invalid_argument("DLLP intervals leave the link no time for TLPs");
   tlp_share_ = 1.0 - overhead;
   ps_per_tlp_byte_ = ps_per_byte_ / tlp_share_;
+  wire_table_.resize(kWireTable);
+  for (unsigned b = 0; b < kWireTable; ++b) wire_table_[b] = wire_ps_computed(b);
   // The posted credits cannot bind when more TLPs than the link can carry in a credit's round
   // trip fit in them: TLPs of one direction do not overlap, the smallest (a 4-byte write with
   // a 3 DW header) takes `min_tlp`, and a credit is held for at most the largest TLP's time
