@@ -92,7 +92,6 @@ public:
   // When each descriptor of queue `q` was written back (a view that stays valid and current:
   // the driver reads it at every descriptor it harvests).
   const WriteBackTimes& write_back_times(unsigned q) const { return qs_[q].wb_times; }
-  ps_t written_back_at(unsigned q, unsigned index) const { return qs_[q].wb_times[index]; }
   // Partial write-back batches: the earliest deadline (kNever: none), and flushing the due.
   ps_t flush_deadline() const { return flush_deadline_; }
   void flush_due(ps_t now);

@@ -213,9 +213,20 @@ TEST_CASE("Rx: WTHRESH 4 writes back four descriptors in one burst, a partial ba
   RxEngine e(p99(), layout7(), {512 * 1024, 32, 50 * kPsPerUs}, m);
   Ring& r = rx_ring(e, 0, m, 100, {true, 8, 8, 4});
   e.doorbell(r, 0);
+  // The drivers' view of when each descriptor was written back, taken before the first: it
+  // stays current (0: not written back, or outside the ring).
+  const WriteBackTimes& when = e.write_back_times(0);
+  CHECK(when[0] == 0);
   ps_t t = 2 * kPsPerUs;
   for (unsigned i = 0; i < 10; ++i, t += 67200) e.receive(frame(64, t), 0, 1, 0, t);
   CHECK(m.count(TlpKind::WriteBack, true) == 2);  // descriptors 0-3 and 4-7
+  CHECK(when.size == kEntries);
+  CHECK(when[0] > 2 * kPsPerUs + 3 * 67200);  // after the fourth frame's data
+  CHECK(when[3] == when[0]);                  // one burst, one completion
+  CHECK(when[4] > when[3]);
+  CHECK(when[7] == when[4]);
+  CHECK(when[8] == 0);
+  CHECK(when[kEntries] == 0);
   for (const MemoryPort::Access& a : m.log)
     if (a.kind == TlpKind::WriteBack) CHECK(a.len == 64);
   CHECK(desc::RxWriteBack::load(m.mem.data() + kRing + 16 * 7).dd());
@@ -224,6 +235,8 @@ TEST_CASE("Rx: WTHRESH 4 writes back four descriptors in one burst, a partial ba
   while (e.flush_deadline() != RxEngine::kNever) e.flush_due(e.flush_deadline());
   CHECK(desc::RxWriteBack::load(m.mem.data() + kRing + 16 * 9).dd());
   CHECK(m.count(TlpKind::WriteBack, true) == 3);
+  CHECK(when[8] > when[7]);
+  CHECK(when[9] == when[8]);
   CHECK(e.function_stats(1).latency.count() == 10);
 }
 
