@@ -96,10 +96,15 @@ void PacketBuilder::build(std::uint8_t* b, unsigned len, const PacketVars& v, ps
   std::memcpy(b, hdr_, kMaxHeader);  // a fixed-size copy (a few vector moves); zeros past the header
   hls::mac_to_bytes(v.da, b);
   if (spec_.vlan) b[14] = static_cast<std::uint8_t>(b[14] | (v.pcp & 7) << 5);  // TCI: PCP 15:13
-  // The payload the previous frame left zero: up to its stamp, or all of it.
+  // The payload the previous frame left zero: up to its stamp, or all of it; the zeros go to
+  // where this frame's stamp starts when the stamp is written (its 12 bytes whole: a frame of
+  // the previous one's length rewrites the previous stamp and zeroes nothing).
   unsigned zero_end = prev_len < hdr_len_ ? hdr_len_ : prev_len >= hdr_len_ + kStampBytes ? prev_len - kStampBytes : prev_len;
-  if (zero_end < len) std::memset(b + zero_end, 0, len - zero_end);
-  const bool stamped = len >= hdr_len_ + kStampBytes;  // the stamp lies in the payload only
+  // The stamp lies in the payload only, and in a frame of at least kStampEnd bytes (write_stamp's
+  // rule: an untagged IPv4 UDP frame of 54 to 57 bytes has payload room but no stamp).
+  const bool stamped = len >= hdr_len_ + kStampBytes && len >= kStampEnd;
+  const unsigned fill_end = stamped ? len - kStampBytes : len;
+  if (zero_end < fill_end) std::memset(b + zero_end, 0, fill_end - zero_end);
   if (stamped) write_stamp(b, len, stamp);
   std::uint8_t* ip = b + l3_;
   std::uint8_t* l4 = b + l4_;
