@@ -99,10 +99,8 @@ void PacketBuilder::build(std::uint8_t* b, unsigned len, const PacketVars& v, ps
   // The payload the previous frame left zero: up to its stamp, or all of it; the zeros go to
   // where this frame's stamp starts when the stamp is written (its 12 bytes whole: a frame of
   // the previous one's length rewrites the previous stamp and zeroes nothing).
-  unsigned zero_end = prev_len < hdr_len_ ? hdr_len_ : prev_len >= hdr_len_ + kStampBytes ? prev_len - kStampBytes : prev_len;
-  // The stamp lies in the payload only, and in a frame of at least kStampEnd bytes (write_stamp's
-  // rule: an untagged IPv4 UDP frame of 54 to 57 bytes has payload room but no stamp).
-  const bool stamped = len >= hdr_len_ + kStampBytes && len >= kStampEnd;
+  const unsigned zero_end = prev_len < hdr_len_ ? hdr_len_ : stamps(prev_len) ? prev_len - kStampBytes : prev_len;
+  const bool stamped = stamps(len);
   const unsigned fill_end = stamped ? len - kStampBytes : len;
   if (zero_end < fill_end) std::memset(b + zero_end, 0, fill_end - zero_end);
   if (stamped) write_stamp(b, len, stamp);

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "model/core/frame_stamp.h"
 #include "model/core/time.h"
 
 namespace iovsim {
@@ -59,6 +60,10 @@ public:
   void build(std::uint8_t* b, unsigned len, const PacketVars& v, ps_t stamp, unsigned prev_len = 0);
 
 private:
+  // Whether a frame of `len` bytes carries the stamp: in its payload only, and at least
+  // kStampEnd bytes long (write_stamp's rule: an untagged IPv4 UDP frame of 54 to 57 bytes has
+  // payload room but no stamp).
+  bool stamps(unsigned len) const { return len >= hdr_len_ + kStampBytes && len >= kStampEnd; }
   PacketSpec spec_;
   std::uint8_t hdr_[kMaxHeader] = {};
   unsigned hdr_len_ = 0, l3_ = 0, l4_ = 0;
